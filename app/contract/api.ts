@@ -1,0 +1,75 @@
+import type { Health } from '../model/health.js';
+import type { KillMode, KillReport, LookupResult, OpenResult } from '../model/actions.js';
+import type { Result } from '../model/errors.js';
+import type { Settings } from '../model/settings.js';
+import type { Snapshot } from '../model/snapshot.js';
+
+/** Identifies a listener and the process incarnation the user saw (pid + start token). */
+export interface KillRequest {
+  readonly listenerId: string;
+  readonly pid: number;
+  readonly startToken: string;
+  readonly mode: KillMode;
+}
+
+/** Asks for a listener by id. */
+export interface ListenerRequest {
+  readonly listenerId: string;
+}
+
+/** Asks about a port number. */
+export interface PortRequest {
+  readonly port: number;
+}
+
+/** Transport state as the renderer sees it. */
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/**
+ * The one API every face implements or consumes: the Electron preload object, the browser-mode
+ * WebSocket client and the main/serve handlers all `satisfies` it. The renderer never sees
+ * `send`/`invoke`/`on`, and never passes a URL or a command: only listener ids, ports and pids.
+ */
+export interface HarbormasterApi {
+  /** The latest snapshot (scans once if none yet). */
+  getSnapshot(): Promise<Snapshot>;
+  /** Pushes every new snapshot (seq increasing). Returns an unsubscribe function. */
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
+  /** Transport state changes (Electron: always `open`). Returns an unsubscribe function. */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Who holds a port, whether it is free, and the next free port. */
+  lookup(request: PortRequest): Promise<Result<LookupResult>>;
+  /** Probes one listener now (on request, so HTTP is allowed unless the port is never-HTTP). */
+  checkHealth(request: ListenerRequest): Promise<Result<Health>>;
+  /** Runs the safe kill pipeline and reports the verified outcome. */
+  kill(request: KillRequest): Promise<Result<KillReport>>;
+  /** Opens the listener's URL (built by the core) in the default browser. */
+  open(request: ListenerRequest): Promise<Result<OpenResult>>;
+  /** Pauses or resumes scanning. */
+  setPaused(request: { readonly paused: boolean }): Promise<Result<{ readonly paused: boolean }>>;
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+}
+
+/** Names of the request/response methods (everything but the `on*` subscriptions). */
+export type InvokeMethod = Exclude<keyof HarbormasterApi, 'onSnapshot' | 'onConnection'>;
+
+/**
+ * Channel names, `domain:verb`, used by the Electron IPC bridge and the WebSocket protocol.
+ * `satisfies` makes the compiler point at any method without a channel.
+ */
+export const CHANNELS = {
+  getSnapshot: 'snapshot:get',
+  lookup: 'port:lookup',
+  checkHealth: 'health:check',
+  kill: 'process:kill',
+  open: 'listener:open',
+  setPaused: 'poller:set-paused',
+  getSettings: 'settings:get',
+  updateSettings: 'settings:update',
+} as const satisfies Record<InvokeMethod, string>;
+
+/** Push channels. */
+export const EVENTS = {
+  snapshot: 'snapshot:changed',
+} as const;

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { err, ok, type Result } from '../model/errors.js';
+import { MAX_PORT, MIN_PORT } from '../model/port.js';
+import type { Settings } from '../model/settings.js';
+import type { InvokeMethod, KillRequest, ListenerRequest, PortRequest } from './api.js';
+
+/**
+ * Runtime schemas for every request that crosses a process boundary (Electron IPC, WebSocket).
+ * Objects are strict (unknown keys, including `__proto__`, are rejected), strings are capped.
+ */
+const listenerId = z.string().min(1).max(300);
+const port = z.number().int().min(MIN_PORT).max(MAX_PORT);
+const pid = z.number().int().min(1).max(4_294_967_295);
+
+export const ListenerRequestSchema = z.strictObject({ listenerId });
+export const PortRequestSchema = z.strictObject({ port });
+export const KillRequestSchema = z.strictObject({
+  listenerId,
+  pid,
+  startToken: z.string().min(1).max(64),
+  mode: z.enum(['graceful', 'force']),
+});
+export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
+export const SettingsPatchSchema = z
+  .strictObject({
+    pollIntervalMs: z.number().int().min(500).max(60_000),
+    showOtherUsers: z.boolean(),
+    showSystem: z.boolean(),
+    confirmBeforeKill: z.boolean(),
+    trayKillWithoutConfirmForOwnDev: z.boolean(),
+    watchedPorts: z.array(port).max(200),
+    watchedProjects: z.array(z.string().min(1).max(200)).max(200),
+    notifyNewListeners: z.boolean(),
+    launchAtLogin: z.boolean(),
+    theme: z.enum(['system', 'light', 'dark']),
+    autoProbe: z.boolean(),
+  })
+  .partial();
+const NoArgs = z.undefined();
+
+/** The schema of each method's single argument. */
+export const REQUEST_SCHEMAS = {
+  getSnapshot: NoArgs,
+  lookup: PortRequestSchema,
+  checkHealth: ListenerRequestSchema,
+  kill: KillRequestSchema,
+  open: ListenerRequestSchema,
+  setPaused: SetPausedSchema,
+  getSettings: NoArgs,
+  updateSettings: SettingsPatchSchema,
+} as const satisfies Record<InvokeMethod, z.ZodType>;
+
+/** The parsed argument type of each method. */
+export interface RequestTypes {
+  getSnapshot: undefined;
+  lookup: PortRequest;
+  checkHealth: ListenerRequest;
+  kill: KillRequest;
+  open: ListenerRequest;
+  setPaused: { readonly paused: boolean };
+  getSettings: undefined;
+  updateSettings: Partial<Settings>;
+}
+
+/** True for method names of the contract (guards against `__proto__`, `constructor`, …). */
+export function isInvokeMethod(name: unknown): name is InvokeMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(REQUEST_SCHEMAS, name);
+}
+
+/**
+ * Parses one request payload for `method`. Errors are values (`INVALID_PORT` for a bad port,
+ * `INVALID_PID` for a bad pid, otherwise `INVALID_REQUEST`), never exceptions.
+ */
+export function parseRequest<M extends InvokeMethod>(method: M, payload: unknown): Result<RequestTypes[M]> {
+  const schema = REQUEST_SCHEMAS[method] as z.ZodType;
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return ok(parsed.data as RequestTypes[M]);
+  const first = parsed.error.issues[0];
+  const path = first?.path.join('.') ?? '';
+  if (path === 'port' || path.startsWith('watchedPorts')) {
+    return err('INVALID_PORT', `Invalid port: port must be ${MIN_PORT}–${MAX_PORT}.`);
+  }
+  if (path === 'pid') return err('INVALID_PID', 'Invalid pid: a whole number of 1 or more is required.');
+  return err(
+    'INVALID_REQUEST',
+    `Invalid request for ${method}: ${path ? `${path}: ` : ''}${first?.message ?? 'malformed'}.`,
+  );
+}

@@ -1,0 +1,34 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+/** Two projects: the Node side (core, Electron-free main logic, scripts) and the renderer (jsdom). */
+export const config = defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'scripts/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // Real sockets and processes: keep files apart so port/pid assertions do not race.
+          pool: 'forks',
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'renderer',
+          environment: 'jsdom',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['renderer/test-support/setup.ts'],
+        },
+      },
+    ],
+  },
+});
+
+// Vitest and Vite read the default export of their config file; this is the one exception to named exports.
+// eslint-disable-next-line no-restricted-syntax
+export default config;
