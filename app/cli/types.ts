@@ -1,0 +1,22 @@
+import type { HarbormasterService } from '../service/types.js';
+
+/** What a CLI command gets: its output streams, stdin for confirmations, and the core. */
+export interface CliContext {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Asks a yes/no or free-text question on the terminal; null when stdin is not interactive. */
+  readonly prompt: ((question: string) => Promise<string>) | null;
+  /** Creates the core lazily (commands that only validate input never scan). */
+  readonly service: () => Promise<HarbormasterService>;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** One `harbormaster <name>` subcommand. Returns the process exit code. */
+export interface CliCommand {
+  readonly name: string;
+  /** One line for `harbormaster --help`. */
+  readonly summary: string;
+  /** Full usage text for `harbormaster <name> --help`. */
+  readonly usage: string;
+  run(args: readonly string[], ctx: CliContext): Promise<number>;
+}

@@ -1,0 +1,33 @@
+import type { HmError } from '../model/errors.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { InvokeMethod } from './api.js';
+
+/**
+ * The browser-mode transport: `HarbormasterApi` over one WebSocket at `/ws` on the serve origin.
+ * The per-launch token travels in the URL fragment (`#token=…`, never sent to the server by the
+ * browser) and reaches the server as a WebSocket subprotocol, so it is never in a URL or a log.
+ */
+export const WS_PATH = '/ws';
+/** The protocol the server selects. */
+export const WS_SUBPROTOCOL = 'harbormaster.v1';
+/** Prefix of the subprotocol carrying the token: `harbormaster.token.<token>`. */
+export const WS_TOKEN_PREFIX = 'harbormaster.token.';
+/** Token alphabet and length check shared by client and server (base64url, 32–128 chars). */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
+
+/** Client → server: call one contract method. `params` is the method's single argument. */
+export interface WsCall {
+  readonly type: 'call';
+  readonly id: number;
+  readonly method: InvokeMethod;
+  readonly params?: unknown;
+}
+
+/** Server → client messages. */
+export type WsServerMessage =
+  | { readonly type: 'hello'; readonly version: 1 }
+  /** The method's return value (itself often a Result). */
+  | { readonly type: 'result'; readonly id: number; readonly result: unknown }
+  /** The call could not be made at all (unknown method, malformed message). */
+  | { readonly type: 'error'; readonly id: number | null; readonly error: HmError }
+  | { readonly type: 'event'; readonly event: 'snapshot'; readonly data: Snapshot };
