@@ -20,6 +20,8 @@ export interface OwnerResolver {
   /** Resolves many pids at once; pids that vanished or are unreadable map to an error value. */
   resolve(pids: readonly number[]): Promise<Map<number, Result<ProcessOwner>>>;
   readIdentity: ReadIdentity;
+  /** User name for a uid, when the platform can tell (for sockets whose owner is unknown). */
+  userName?(uid: number): string | null;
   /** Forgets cached owners of pids not in `alive`. */
   prune?(alive: ReadonlySet<number>): void;
 }

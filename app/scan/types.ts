@@ -1,5 +1,5 @@
 import type { HmError } from '../model/errors.js';
-import type { Family, Protocol } from '../model/listener.js';
+import type { Family, Protocol, UnknownReason } from '../model/listener.js';
 import type { BackendId, CompletenessNote } from '../model/snapshot.js';
 
 /**
@@ -20,6 +20,8 @@ export interface RawListener {
   readonly pid: number | null;
   /** Process name as the tool printed it (may be truncated), when it printed one. */
   readonly processName: string | null;
+  /** Why `pid` is null, when the backend can tell (default: `permission`). */
+  readonly unknownReason?: UnknownReason;
 }
 
 /** What one scan of one backend found. "No listeners" is `ok` with an empty list. */

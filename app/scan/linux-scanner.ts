@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { hmError } from '../model/errors.js';
+import type { CompletenessNote } from '../model/snapshot.js';
+import { openNetlinkLister, type NetlinkLister } from './netlink-diag.js';
+import { parseProcNet, type ProcNetSocket } from './parse-proc-net.js';
+import { createSocketOwnerMap, type SocketOwnerMap, type SocketOwnerMapOptions } from './socket-owners.js';
+import type { RawListener, ScanOutcome, Scanner } from './types.js';
+
+/** Options for {@link createLinuxScanner}. */
+export interface LinuxScannerOptions {
+  /** `auto` (default): netlink sock_diag when the module loads, else procfs. */
+  readonly listing?: 'auto' | 'netlink' | 'procfs';
+  readonly owners?: SocketOwnerMapOptions;
+  /** Root of procfs (tests). */
+  readonly procNetRoot?: string;
+}
+
+/** A Linux scanner plus its attribution map (exposed for benchmarks). */
+export interface LinuxScanner extends Scanner {
+  readonly ownerMap: SocketOwnerMap;
+}
+
+const PROC_FILES = [
+  ['tcp', 'tcp', 4],
+  ['tcp6', 'tcp', 6],
+  ['udp', 'udp', 4],
+  ['udp6', 'udp', 6],
+] as const;
+
+/** Reads `/proc/net/{tcp,tcp6,udp,udp6}`; a missing v6 file (IPv6 disabled) is not an error. */
+export function listProcNet(root = '/proc/net'): { sockets: ProcNetSocket[]; skipped: number } {
+  const little = endianness() === 'LE';
+  const sockets: ProcNetSocket[] = [];
+  let skipped = 0;
+  for (const [file, protocol, family] of PROC_FILES) {
+    let text: string;
+    try {
+      text = readFileSync(`${root}/${file}`, 'latin1');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && family === 6) continue;
+      throw e;
+    }
+    const r = parseProcNet(text, protocol, family, little);
+    sockets.push(...r.sockets);
+    skipped += r.skipped;
+  }
+  return { sockets, skipped };
+}
+
+/**
+ * The Linux fast path: list listeners with netlink sock_diag (kernel-filtered, immune to
+ * established/TIME_WAIT sockets) or `/proc/net/*`, then attribute inodes to pids through the lazy
+ * {@link SocketOwnerMap}. Netlink failures fall back to procfs for the rest of the process's life.
+ */
+export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScanner {
+  const listing = options.listing ?? 'auto';
+  let lister: NetlinkLister | null = listing === 'procfs' ? null : openNetlinkLister();
+  const ownerMap = createSocketOwnerMap(options.owners);
+  let fellBack = listing !== 'procfs' && lister === null;
+
+  const scanner: LinuxScanner = {
+    get id() {
+      return lister ? ('netlink' as const) : ('procfs' as const);
+    },
+    ownerMap,
+    async scan(): Promise<ScanOutcome> {
+      const notes: CompletenessNote[] = [];
+      let sockets: ProcNetSocket[];
+      const backend = lister ? ('netlink' as const) : ('procfs' as const);
+      try {
+        if (lister) {
+          try {
+            sockets = await lister.list();
+          } catch {
+            lister.close();
+            lister = null;
+            fellBack = true;
+            sockets = listProcNet(options.procNetRoot).sockets;
+          }
+        } else {
+          const r = listProcNet(options.procNetRoot);
+          sockets = r.sockets;
+          if (r.skipped > 0) {
+            notes.push({
+              code: 'PARTIAL_OUTPUT',
+              message: `${r.skipped} unreadable lines in /proc/net were skipped.`,
+              count: r.skipped,
+            });
+          }
+        }
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return {
+          ok: false,
+          backend,
+          error:
+            code === 'EACCES' || code === 'EPERM'
+              ? hmError('EPERM', 'Not allowed to read /proc/net: the socket list is hidden from this user.')
+              : hmError('SCAN_FAILED', `Could not read the socket list: ${(e as Error).message}`),
+        };
+      }
+      if (listing === 'netlink' && fellBack) {
+        notes.push({
+          code: 'FALLBACK',
+          message: 'Netlink sock_diag is unavailable here; read /proc/net instead.',
+        });
+      }
+      const lookups = ownerMap.resolve(sockets.map((s) => s.inode));
+      let hidden = 0;
+      const listeners: RawListener[] = sockets.map((s) => {
+        const who = lookups.get(s.inode);
+        const pid = who?.kind === 'pid' ? who.pid : null;
+        if (pid === null) hidden += 1;
+        return {
+          protocol: s.protocol,
+          family: s.family,
+          address: s.address,
+          port: s.port,
+          socketId: s.inode,
+          uid: s.uid,
+          pid,
+          processName: null,
+          ...(who?.kind === 'unknown' ? { unknownReason: who.reason } : {}),
+        };
+      });
+      if (hidden > 0) {
+        const permission = [...lookups.values()].some(
+          (l) => l.kind === 'unknown' && l.reason === 'permission',
+        );
+        notes.push({
+          code: 'OWNERS_HIDDEN',
+          message: permission
+            ? `${hidden} owner${hidden === 1 ? '' : 's'} hidden: need admin to see other users' processes.`
+            : `${hidden} owner${hidden === 1 ? '' : 's'} not visible from here (another container or namespace).`,
+          count: hidden,
+        });
+      }
+      return { ok: true, backend: lister ? 'netlink' : backend, listeners, notes };
+    },
+    dispose() {
+      lister?.close();
+      lister = null;
+      ownerMap.clear();
+    },
+  };
+  return scanner;
+}

@@ -1,0 +1,182 @@
+import { createRequire } from 'node:module';
+import type { Family, Protocol } from '../model/listener.js';
+import { compressIpv6 } from './address.js';
+import type { ProcNetSocket } from './parse-proc-net.js';
+
+// Linux uapi constants: linux/netlink.h, linux/sock_diag.h, linux/inet_diag.h.
+const NETLINK_SOCK_DIAG = 4;
+const SOCK_DIAG_BY_FAMILY = 20;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const AF_INET = 2;
+const AF_INET6 = 10;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+const TCP_LISTEN = 10;
+const TCP_CLOSE = 7;
+const NLMSG_HDRLEN = 16;
+const INET_DIAG_MSG_LEN = 72;
+
+/** One dump request: which family/protocol, and the kernel-side state filter. */
+interface DumpSpec {
+  readonly family: Family;
+  readonly protocol: Protocol;
+}
+
+const DUMPS: readonly DumpSpec[] = [
+  { family: 4, protocol: 'tcp' },
+  { family: 6, protocol: 'tcp' },
+  { family: 4, protocol: 'udp' },
+  { family: 6, protocol: 'udp' },
+];
+
+/** Builds one `SOCK_DIAG_BY_FAMILY` dump request (nlmsghdr + inet_diag_req_v2). */
+export function buildDumpRequest(spec: DumpSpec, seq: number): Buffer {
+  const buf = Buffer.alloc(NLMSG_HDRLEN + 56);
+  buf.writeUInt32LE(buf.length, 0);
+  buf.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
+  buf.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
+  buf.writeUInt32LE(seq, 8);
+  buf.writeUInt32LE(0, 12);
+  buf.writeUInt8(spec.family === 4 ? AF_INET : AF_INET6, 16);
+  buf.writeUInt8(spec.protocol === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP, 17);
+  // Kernel-side filter: established and TIME_WAIT sockets never reach us (scanning.md §6.4).
+  buf.writeUInt32LE(1 << (spec.protocol === 'tcp' ? TCP_LISTEN : TCP_CLOSE), 20);
+  return buf;
+}
+
+/** Result of decoding one netlink datagram. */
+export interface DecodedDiag {
+  readonly sockets: ProcNetSocket[];
+  readonly done: boolean;
+  readonly error: number | null;
+}
+
+/**
+ * Decodes the `inet_diag_msg` records of one netlink datagram (several messages may be packed
+ * in one). Ports are big-endian; addresses are network order. UDP sockets bound to port 0 are
+ * dropped (not listeners).
+ */
+export function decodeDiagDatagram(buf: Buffer, protocol: Protocol): DecodedDiag {
+  const sockets: ProcNetSocket[] = [];
+  let offset = 0;
+  let done = false;
+  let error: number | null = null;
+  while (offset + NLMSG_HDRLEN <= buf.length) {
+    const len = buf.readUInt32LE(offset);
+    const type = buf.readUInt16LE(offset + 4);
+    if (len < NLMSG_HDRLEN || offset + len > buf.length) break;
+    if (type === NLMSG_DONE) {
+      done = true;
+    } else if (type === NLMSG_ERROR) {
+      error = len >= NLMSG_HDRLEN + 4 ? -buf.readInt32LE(offset + NLMSG_HDRLEN) : -1;
+      done = true;
+    } else if (type === SOCK_DIAG_BY_FAMILY && len >= NLMSG_HDRLEN + INET_DIAG_MSG_LEN) {
+      const m = offset + NLMSG_HDRLEN;
+      const af = buf.readUInt8(m);
+      const family: Family = af === AF_INET6 ? 6 : 4;
+      const port = buf.readUInt16BE(m + 4);
+      const src = buf.subarray(m + 8, m + 24);
+      const uid = buf.readUInt32LE(m + 64);
+      const inode = buf.readUInt32LE(m + 68);
+      if (!(protocol === 'udp' && port === 0) && inode !== 0) {
+        sockets.push({
+          protocol,
+          family,
+          address: formatAddress(src, family),
+          port,
+          uid,
+          inode: String(inode),
+        });
+      }
+    }
+    offset += (len + 3) & ~3;
+  }
+  return { sockets, done, error };
+}
+
+function formatAddress(src: Buffer, family: Family): string {
+  if (family === 4) return `${src[0]}.${src[1]}.${src[2]}.${src[3]}`;
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(src.readUInt16BE(i).toString(16));
+  return compressIpv6(groups.join(':'));
+}
+
+interface RawSocket {
+  on(event: 'message', cb: (msg: Buffer) => void): unknown;
+  on(event: 'error', cb: (err: Error) => void): unknown;
+  off(event: 'message', cb: (msg: Buffer) => void): unknown;
+  off(event: 'error', cb: (err: Error) => void): unknown;
+  send(msg: Uint8Array, options?: object, cb?: (err?: Error) => void): void;
+  close(): void;
+  unref(): void;
+}
+
+/** Lists listeners through NETLINK_SOCK_DIAG; one dump at a time on one socket (a second concurrent dump gets EBUSY). */
+export interface NetlinkLister {
+  list(timeoutMs?: number): Promise<ProcNetSocket[]>;
+  close(): void;
+}
+
+/**
+ * Opens a sock_diag socket using the optional npm `netlink` N-API module. Returns null (never
+ * throws) when the module or its prebuilt binary cannot load here, so callers fall back to procfs.
+ */
+export function openNetlinkLister(): NetlinkLister | null {
+  if (process.platform !== 'linux') return null;
+  let socket: RawSocket;
+  try {
+    const require = createRequire(import.meta.url);
+    const mod = require('netlink') as {
+      RawNetlinkSocket: new (protocol: number, options?: object) => RawSocket;
+    };
+    socket = new mod.RawNetlinkSocket(NETLINK_SOCK_DIAG, {});
+    socket.unref();
+  } catch {
+    return null;
+  }
+  let seq = 1;
+  let closed = false;
+  const dumpOne = (spec: DumpSpec, timeoutMs: number): Promise<ProcNetSocket[]> =>
+    new Promise((resolve, reject) => {
+      const mySeq = (seq = (seq + 1) % 0x7fffffff);
+      const out: ProcNetSocket[] = [];
+      const timer = setTimeout(() => finish(new Error('netlink dump timed out')), timeoutMs);
+      const onMessage = (msg: Buffer) => {
+        if (msg.length >= 12 && msg.readUInt32LE(8) !== mySeq) return;
+        const d = decodeDiagDatagram(msg, spec.protocol);
+        out.push(...d.sockets);
+        if (d.error !== null && d.error !== 0) finish(new Error(`netlink error ${d.error}`));
+        else if (d.done) finish(null);
+      };
+      const onError = (e: Error) => finish(e);
+      const finish = (e: Error | null) => {
+        clearTimeout(timer);
+        socket.off('message', onMessage);
+        socket.off('error', onError);
+        if (e) reject(e);
+        else resolve(out);
+      };
+      socket.on('message', onMessage);
+      socket.on('error', onError);
+      socket.send(buildDumpRequest(spec, mySeq), {}, (e) => {
+        if (e) finish(e);
+      });
+    });
+  return {
+    async list(timeoutMs = 2000) {
+      if (closed) throw new Error('netlink lister closed');
+      const all: ProcNetSocket[] = [];
+      for (const spec of DUMPS) all.push(...(await dumpOne(spec, timeoutMs)));
+      return all;
+    },
+    close() {
+      if (!closed) {
+        closed = true;
+        socket.close();
+      }
+    },
+  };
+}

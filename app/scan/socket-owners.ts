@@ -1,0 +1,240 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** Where a socket inode was found, or why not. */
+export type SocketOwnerLookup =
+  | { readonly kind: 'pid'; readonly pid: number }
+  | { readonly kind: 'unknown'; readonly reason: 'permission' | 'other-namespace' };
+
+/** Counters for benchmarks and tests: how much work attribution did. */
+export interface SocketOwnerStats {
+  walks: number;
+  pidsWalked: number;
+  fdsRead: number;
+}
+
+/** Filesystem access used by the map (swappable so tests can fake an unreadable process). */
+export interface ProcFs {
+  listPids(): number[];
+  listFds(pid: number): string[];
+  readLink(path: string): string;
+  readStat(pid: number): string;
+}
+
+/** The real `/proc`, read synchronously: one promise per readlink costs 2–4× more CPU (scanning.md §6.3). */
+export const realProcFs: ProcFs = {
+  listPids() {
+    const out: number[] = [];
+    for (const name of readdirSync('/proc')) {
+      const c = name.charCodeAt(0);
+      if (c >= 48 && c <= 57) out.push(Number(name));
+    }
+    return out;
+  },
+  listFds: (pid) => readdirSync(`/proc/${pid}/fd`),
+  readLink: (path) => readlinkSync(path),
+  readStat: (pid) => readFileSync(`/proc/${pid}/stat`, 'latin1'),
+};
+
+/** Options for {@link createSocketOwnerMap}. */
+export interface SocketOwnerMapOptions {
+  readonly fs?: ProcFs;
+  readonly now?: () => number;
+  /** How long an unattributable socket waits before new processes are searched for it again. */
+  readonly unknownRetryMs?: number;
+  /** How long before an unattributable socket is searched for in every process again. */
+  readonly unknownFullRetryMs?: number;
+}
+
+/** Maps listening-socket inodes to the pids holding them, lazily and with caches. */
+export interface SocketOwnerMap {
+  /** Attributes every inode in `inodes`; walks `/proc/*\/fd` only for inodes it has not seen. */
+  resolve(inodes: readonly string[]): Map<string, SocketOwnerLookup>;
+  readonly stats: SocketOwnerStats;
+  /** Drops every cache (tests, or after a wake from sleep). */
+  clear(): void;
+}
+
+interface UnknownEntry {
+  reason: 'permission' | 'other-namespace';
+  /** When the inode was last searched for. */
+  lastTry: number;
+  /** When it was last searched for in every process. */
+  lastFull: number;
+  /** The pids that existed at the last search: a retry looks only at pids born since. */
+  pidsAtLastTry: Set<number>;
+}
+
+/**
+ * The lazy inode→pid map from scanning.md §8: a steady-state scan costs one `readdir('/proc')`;
+ * a new listener costs a walk of `/proc/<pid>/fd` in the order most likely to find it first
+ * (processes born since the last scan, then processes that already own listeners, then the rest,
+ * newest pid first), stopping as soon as every wanted inode is found. Inodes nobody readable holds
+ * (other users' processes without privileges, other pid namespaces) are remembered as unknown and
+ * retried rarely — new processes every `unknownRetryMs`, everything every `unknownFullRetryMs` —
+ * so one of them never forces a full walk every poll.
+ */
+export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): SocketOwnerMap {
+  const fs = options.fs ?? realProcFs;
+  const now = options.now ?? Date.now;
+  const retryMs = options.unknownRetryMs ?? 30_000;
+  const fullRetryMs = options.unknownFullRetryMs ?? 300_000;
+  const owners = new Map<string, number>();
+  const unknown = new Map<string, UnknownEntry>();
+  let previousPids = new Set<number>();
+  const stats: SocketOwnerStats = { walks: 0, pidsWalked: 0, fdsRead: 0 };
+
+  function walk(
+    order: readonly number[],
+    wanted: Set<string>,
+  ): { found: Map<string, number>; unreadable: number } {
+    stats.walks += 1;
+    const found = new Map<string, number>();
+    let unreadable = 0;
+    for (const pid of order) {
+      if (found.size === wanted.size) break;
+      let fds: string[];
+      try {
+        fds = fs.listFds(pid);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EACCES') unreadable += 1;
+        continue; // vanished (ENOENT) or unreadable
+      }
+      stats.pidsWalked += 1;
+      const base = `/proc/${pid}/fd/`;
+      for (const fd of fds) {
+        let target: string;
+        try {
+          target = fs.readLink(base + fd);
+        } catch {
+          continue;
+        }
+        stats.fdsRead += 1;
+        // "socket:[12345]"
+        if (target.charCodeAt(0) !== 115 || !target.startsWith('socket:[')) continue;
+        const inode = target.slice(8, -1);
+        if (wanted.has(inode) && !found.has(inode)) found.set(inode, pid);
+      }
+    }
+    return { found, unreadable };
+  }
+
+  /** Forked servers (nginx, gunicorn, node cluster) share the socket: report the outermost holder. */
+  function outermostHolder(pid: number, inode: string, alive: Set<number>): number {
+    let current = pid;
+    for (let depth = 0; depth < 8; depth += 1) {
+      const ppid = parentOf(current);
+      if (ppid === null || ppid <= 1 || !alive.has(ppid) || !holds(ppid, inode)) return current;
+      current = ppid;
+    }
+    return current;
+  }
+
+  function parentOf(pid: number): number | null {
+    try {
+      const stat = fs.readStat(pid);
+      const close = stat.lastIndexOf(')');
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      return Number.isInteger(ppid) ? ppid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function holds(pid: number, inode: string): boolean {
+    const needle = `socket:[${inode}]`;
+    try {
+      for (const fd of fs.listFds(pid)) {
+        try {
+          if (fs.readLink(`/proc/${pid}/fd/${fd}`) === needle) return true;
+        } catch {
+          // fd closed meanwhile
+        }
+      }
+    } catch {
+      // unreadable or gone
+    }
+    return false;
+  }
+
+  return {
+    stats,
+    clear() {
+      owners.clear();
+      unknown.clear();
+      previousPids = new Set();
+    },
+    resolve(inodes) {
+      const t = now();
+      const pids = fs.listPids();
+      const alive = new Set(pids);
+      const wantedSet = new Set(inodes);
+      // Forget sockets that closed, and owners that exited (their inode, if still listed, moved on).
+      for (const [inode, pid] of owners) if (!wantedSet.has(inode) || !alive.has(pid)) owners.delete(inode);
+      for (const inode of unknown.keys()) if (!wantedSet.has(inode)) unknown.delete(inode);
+
+      const missing = new Set<string>();
+      const retryNew = new Set<string>();
+      const retryAll = new Set<string>();
+      for (const inode of wantedSet) {
+        if (owners.has(inode)) continue;
+        const u = unknown.get(inode);
+        if (!u) missing.add(inode);
+        else if (t - u.lastFull >= fullRetryMs) retryAll.add(inode);
+        else if (t - u.lastTry >= retryMs) retryNew.add(inode);
+      }
+
+      if (missing.size > 0 || retryAll.size > 0 || retryNew.size > 0) {
+        const listenerPids = new Set(owners.values());
+        const born = pids.filter((p) => !previousPids.has(p)).sort((a, b) => b - a);
+        const owning = pids.filter((p) => previousPids.has(p) && listenerPids.has(p)).sort((a, b) => b - a);
+        const rest = pids.filter((p) => previousPids.has(p) && !listenerPids.has(p)).sort((a, b) => b - a);
+        const fullOrder = [...born, ...owning, ...rest];
+        let foundAll = new Map<string, number>();
+        let unreadable = 0;
+        const fullWanted = new Set([...missing, ...retryAll]);
+        if (fullWanted.size > 0) {
+          const r = walk(fullOrder, fullWanted);
+          foundAll = r.found;
+          unreadable = r.unreadable;
+        }
+        // Retrying an unattributable socket: only processes born since its last search can newly hold it.
+        const newOnly = [...retryNew].filter((i) => !foundAll.has(i));
+        if (newOnly.length > 0) {
+          const sinceOldest = new Set<number>();
+          for (const i of newOnly)
+            for (const p of pids) if (!unknown.get(i)?.pidsAtLastTry.has(p)) sinceOldest.add(p);
+          const r = walk(
+            fullOrder.filter((p) => sinceOldest.has(p)),
+            new Set(newOnly),
+          );
+          for (const [i, p] of r.found) foundAll.set(i, p);
+          unreadable += r.unreadable;
+        }
+        for (const [inode, pid] of foundAll) {
+          owners.set(inode, outermostHolder(pid, inode, alive));
+          unknown.delete(inode);
+        }
+        for (const inode of [...fullWanted, ...retryNew]) {
+          if (foundAll.has(inode)) continue;
+          const prev = unknown.get(inode);
+          const full = fullWanted.has(inode);
+          unknown.set(inode, {
+            reason: unreadable > 0 ? 'permission' : (prev?.reason ?? 'other-namespace'),
+            lastTry: t,
+            lastFull: full ? t : (prev?.lastFull ?? t),
+            pidsAtLastTry: alive,
+          });
+        }
+      }
+      previousPids = alive;
+
+      const out = new Map<string, SocketOwnerLookup>();
+      for (const inode of wantedSet) {
+        const pid = owners.get(inode);
+        if (pid !== undefined) out.set(inode, { kind: 'pid', pid });
+        else out.set(inode, { kind: 'unknown', reason: unknown.get(inode)?.reason ?? 'other-namespace' });
+      }
+      return out;
+    },
+  };
+}
