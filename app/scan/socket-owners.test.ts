@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { createSocketOwnerMap, type ProcFs } from './socket-owners.js';
+
+/** An in-memory /proc: pid → socket inodes; pids in `unreadable` throw EACCES. */
+function fakeProc(initial: Record<number, string[]>, unreadable = new Set<number>()) {
+  const procs = new Map<number, string[]>(Object.entries(initial).map(([k, v]) => [Number(k), v]));
+  const parents = new Map<number, number>();
+  const listed: number[] = [];
+  const fs: ProcFs = {
+    listPids: () => [...procs.keys()],
+    listFds: (pid) => {
+      listed.push(pid);
+      if (unreadable.has(pid)) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      const fds = procs.get(pid);
+      if (!fds) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return fds.map((_, i) => String(i));
+    },
+    readLink: (path) => {
+      const [, , pid, , fd] = path.split('/');
+      const inode = procs.get(Number(pid))?.[Number(fd)];
+      if (inode === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return inode.startsWith('file:') ? inode.slice(5) : `socket:[${inode}]`;
+    },
+    readStat: (pid) => `${pid} (x) S ${parents.get(pid) ?? 1} 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1000 0`,
+  };
+  return { fs, procs, parents, listed, unreadable };
+}
+
+describe('createSocketOwnerMap', () => {
+  it('walks only when an unknown inode appears, and not at all in steady state', () => {
+    const p = fakeProc({ 10: ['file:/a', '100'], 20: ['200'] });
+    const map = createSocketOwnerMap({ fs: p.fs });
+    expect([...map.resolve(['100', '200'])]).toEqual([
+      ['100', { kind: 'pid', pid: 10 }],
+      ['200', { kind: 'pid', pid: 20 }],
+    ]);
+    const walks = map.stats.walks;
+    for (let i = 0; i < 5; i += 1) map.resolve(['100', '200']);
+    expect(map.stats.walks).toBe(walks);
+  });
+
+  it('searches processes born since the last scan first and stops when everything is found', () => {
+    const old: Record<number, string[]> = {};
+    for (let pid = 100; pid < 400; pid += 1) old[pid] = ['file:/x', 'file:/y'];
+    const p = fakeProc(old);
+    const map = createSocketOwnerMap({ fs: p.fs });
+    map.resolve([]);
+    p.procs.set(50, ['999']); // a new process with a low (wrapped) pid
+    p.listed.length = 0;
+    expect(map.resolve(['999']).get('999')).toEqual({ kind: 'pid', pid: 50 });
+    expect(p.listed).toEqual([50]);
+  });
+
+  it('reports the outermost holder of a socket shared by forked workers', () => {
+    const p = fakeProc({ 10: ['500'], 11: ['500'], 12: ['500'] });
+    p.parents.set(11, 10);
+    p.parents.set(12, 10);
+    const map = createSocketOwnerMap({ fs: p.fs });
+    expect(map.resolve(['500']).get('500')).toEqual({ kind: 'pid', pid: 10 });
+  });
+
+  it('remembers unattributable sockets and retries them rarely, new processes first', () => {
+    let t = 0;
+    const p = fakeProc({ 10: ['100'], 20: ['file:/z'] }, new Set([30]));
+    p.procs.set(30, ['777']);
+    const map = createSocketOwnerMap({
+      fs: p.fs,
+      now: () => t,
+      unknownRetryMs: 30_000,
+      unknownFullRetryMs: 300_000,
+    });
+    expect(map.resolve(['100', '777']).get('777')).toEqual({ kind: 'unknown', reason: 'permission' });
+    const walks = map.stats.walks;
+    for (t = 1000; t < 29_000; t += 2000) map.resolve(['100', '777']);
+    expect(map.stats.walks).toBe(walks); // no walk every poll
+    p.listed.length = 0;
+    t = 31_000;
+    p.procs.set(40, ['file:/new']);
+    map.resolve(['100', '777']);
+    expect(p.listed).toEqual([40]); // the 30 s retry looks only at processes born since
+    p.listed.length = 0;
+    t = 301_000;
+    map.resolve(['100', '777']);
+    expect(p.listed.sort()).toEqual([10, 20, 30, 40]); // the full retry every 5 minutes
+  });
+
+  it('calls a socket in no visible process "other-namespace" when nothing was unreadable', () => {
+    const p = fakeProc({ 10: ['100'] });
+    const map = createSocketOwnerMap({ fs: p.fs });
+    expect(map.resolve(['2024']).get('2024')).toEqual({ kind: 'unknown', reason: 'other-namespace' });
+  });
+
+  it('re-attributes a socket whose owner exited (the socket moved to a child)', () => {
+    const p = fakeProc({ 10: ['100'], 11: ['100'] });
+    p.parents.set(11, 10);
+    const map = createSocketOwnerMap({ fs: p.fs });
+    expect(map.resolve(['100']).get('100')).toEqual({ kind: 'pid', pid: 10 });
+    p.procs.delete(10);
+    expect(map.resolve(['100']).get('100')).toEqual({ kind: 'pid', pid: 11 });
+  });
+});

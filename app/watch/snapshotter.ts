@@ -1,0 +1,213 @@
+import { exposureOf, portRange } from '../model/classify.js';
+import { hmError, type Result } from '../model/errors.js';
+import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
+import type { Listener, Owner, ProcessOwner, UnknownOwner } from '../model/listener.js';
+import { knownService } from '../model/services.js';
+import type { CompletenessNote, Snapshot, SnapshotStatus } from '../model/snapshot.js';
+import type { OwnerResolver } from '../owners/types.js';
+import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
+
+/** A listener before its URL is known. */
+export type ListenerDraft = Omit<Listener, 'url'>;
+
+/** Options for {@link createSnapshotter}. */
+export interface SnapshotterOptions {
+  readonly scanner: Scanner;
+  readonly owners: OwnerResolver;
+  /** Current health for a listener id (from the health monitor). */
+  readonly healthOf?: (listenerId: string) => Health;
+  /** The URL "open" would use for a listener (from app/actions/url). */
+  readonly urlFor?: (listener: ListenerDraft) => string | null;
+  readonly now?: () => number;
+  /** Scan deadline: a scan slower than this is a TIMEOUT failure. */
+  readonly timeoutMs?: number;
+}
+
+/** Turns scans into numbered snapshots. */
+export interface Snapshotter {
+  /** Scans and builds the next snapshot (a failed scan yields a failed, stale snapshot). */
+  take(): Promise<Snapshot>;
+  /** Rebuilds the latest snapshot with fresh health/urls, without scanning (new seq). */
+  rebuild(): Snapshot | null;
+  latest(): Snapshot | null;
+}
+
+/** The stable id of a listener: protocol, family, address, port and socket identity. */
+export function listenerId(raw: RawListener): string {
+  return `${raw.protocol}${raw.family}|${raw.address}|${raw.port}|${raw.socketId ?? (raw.pid === null ? '-' : `pid${raw.pid}`)}`;
+}
+
+const UNKNOWN_MESSAGES: Record<UnknownOwner['reason'], string> = {
+  permission: 'Owner unknown (needs admin): the process belongs to another user.',
+  'other-namespace': 'Owner not visible from here: the process is in another container or namespace.',
+  vanished: 'The process exited while it was being looked up.',
+  'not-reported': 'The scanner did not report an owner for this socket.',
+};
+
+/** Builds the owner of one raw listener from the resolver's answers. */
+export function ownerFor(
+  raw: RawListener,
+  resolved: ReadonlyMap<number, Result<ProcessOwner>>,
+  userName?: (uid: number) => string | null,
+): Owner {
+  const unknown = (reason: UnknownOwner['reason'], pid: number | null): UnknownOwner => ({
+    kind: 'unknown',
+    reason,
+    message: UNKNOWN_MESSAGES[reason],
+    pid,
+    uid: raw.uid,
+    user: raw.uid === null ? null : (userName?.(raw.uid) ?? null),
+  });
+  if (raw.pid === null) return unknown(raw.unknownReason ?? 'permission', null);
+  const r = resolved.get(raw.pid);
+  if (!r) return unknown('not-reported', raw.pid);
+  if (r.ok) return r.value;
+  return unknown(r.error.code === 'EPERM' ? 'permission' : 'vanished', raw.pid);
+}
+
+/**
+ * Scans, resolves owners, classifies (exposure, port range, known service), attaches health and
+ * URLs, and numbers the result. Failures never look like "nothing listens": a failed scan keeps
+ * the last good listeners, marked stale, with the error.
+ */
+export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
+  const now = options.now ?? Date.now;
+  const healthOf = options.healthOf ?? (() => UNKNOWN_HEALTH);
+  let seq = 0;
+  let last: Snapshot | null = null;
+  let lastGood: { raws: readonly RawListener[]; owners: Map<number, Result<ProcessOwner>> } | null = null;
+  let lastMeta: {
+    notes: readonly CompletenessNote[];
+    status: SnapshotStatus;
+    durationMs: number;
+    source: Snapshot['source'];
+  } | null = null;
+
+  const build = (
+    raws: readonly RawListener[],
+    owners: ReadonlyMap<number, Result<ProcessOwner>>,
+  ): Listener[] => {
+    const seen = new Set<string>();
+    const out: Listener[] = [];
+    for (const raw of raws) {
+      const id = listenerId(raw);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const draft: ListenerDraft = {
+        id,
+        protocol: raw.protocol,
+        family: raw.family,
+        address: raw.address,
+        port: raw.port,
+        exposure: exposureOf(raw.address),
+        portRange: portRange(raw.port),
+        service: knownService(raw.port),
+        socketId: raw.socketId,
+        owner: ownerFor(raw, owners, options.owners.userName?.bind(options.owners)),
+        health: healthOf(id),
+      };
+      out.push({ ...draft, url: options.urlFor?.(draft) ?? null });
+    }
+    out.sort(
+      (a, b) =>
+        a.port - b.port ||
+        a.protocol.localeCompare(b.protocol) ||
+        a.family - b.family ||
+        a.address.localeCompare(b.address),
+    );
+    return out;
+  };
+
+  const scanWithDeadline = async (): Promise<ScanOutcome> => {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<ScanOutcome>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            ok: false,
+            backend: options.scanner.id,
+            error: hmError('TIMEOUT', `The scan took longer than ${timeoutMs} ms.`),
+          }),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([
+        options.scanner
+          .scan()
+          .catch((e: unknown): ScanOutcome => ({
+            ok: false,
+            backend: options.scanner.id,
+            error: hmError('SCAN_FAILED', `The scan failed: ${(e as Error).message}`),
+          })),
+        deadline,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    latest: () => last,
+    async take() {
+      const started = performance.now();
+      const takenAt = now();
+      const outcome = await scanWithDeadline();
+      if (!outcome.ok) {
+        const listeners = lastGood ? build(lastGood.raws, lastGood.owners) : [];
+        last = {
+          seq: ++seq,
+          takenAt,
+          durationMs: performance.now() - started,
+          source: outcome.backend,
+          status: 'failed',
+          stale: lastGood !== null,
+          notes: [],
+          error: outcome.error,
+          listeners,
+        };
+        return last;
+      }
+      const pids = [...new Set(outcome.listeners.map((l) => l.pid).filter((p): p is number => p !== null))];
+      const owners = await options.owners.resolve(pids);
+      options.owners.prune?.(new Set(pids));
+      lastGood = { raws: outcome.listeners, owners };
+      const listeners = build(outcome.listeners, owners);
+      const hidden = listeners.some((l) => l.owner.kind === 'unknown');
+      const status: SnapshotStatus =
+        hidden || outcome.notes.some((n) => n.code !== 'FALLBACK') ? 'partial' : 'ok';
+      lastMeta = {
+        notes: outcome.notes,
+        status,
+        durationMs: performance.now() - started,
+        source: outcome.backend,
+      };
+      last = {
+        seq: ++seq,
+        takenAt,
+        durationMs: lastMeta.durationMs,
+        source: outcome.backend,
+        status,
+        stale: false,
+        notes: outcome.notes,
+        error: null,
+        listeners,
+      };
+      return last;
+    },
+    rebuild() {
+      if (!last) return null;
+      if (last.status === 'failed' || !lastGood || !lastMeta) {
+        last = {
+          ...last,
+          seq: ++seq,
+          listeners: lastGood ? build(lastGood.raws, lastGood.owners) : last.listeners,
+        };
+        return last;
+      }
+      last = { ...last, seq: ++seq, listeners: build(lastGood.raws, lastGood.owners) };
+      return last;
+    },
+  };
+}
