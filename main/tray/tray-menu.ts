@@ -1,0 +1,269 @@
+import type { KillMode } from '../../app/model/actions.js';
+import type { Listener } from '../../app/model/listener.js';
+import type { Settings } from '../../app/model/settings.js';
+import type { Snapshot } from '../../app/model/snapshot.js';
+import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
+
+/**
+ * A named intent a menu item dispatches. The builder stays plain data (no Electron, no closures);
+ * the tray controller maps each intent to a call on the core or the window.
+ */
+export type TrayAction =
+  | { readonly type: 'open'; readonly listenerId: string }
+  | { readonly type: 'copy-url'; readonly listenerId: string }
+  | {
+      readonly type: 'kill';
+      readonly listenerId: string;
+      readonly pid: number;
+      readonly startToken: string;
+      readonly mode: KillMode;
+    }
+  | { readonly type: 'details'; readonly listenerId: string }
+  | { readonly type: 'lookup' }
+  | { readonly type: 'set-paused'; readonly paused: boolean }
+  | { readonly type: 'show-window' }
+  | { readonly type: 'quit' };
+
+/** A `MenuItemConstructorOptions`-shaped item with an intent instead of a click handler. */
+export interface TrayMenuItem {
+  readonly type?: 'normal' | 'separator' | 'submenu';
+  readonly label?: string;
+  readonly enabled?: boolean;
+  readonly toolTip?: string;
+  readonly action?: TrayAction;
+  readonly submenu?: readonly TrayMenuItem[];
+}
+
+/** Everything the tray shows, as data. */
+export interface TrayState {
+  readonly snapshot: Snapshot | null;
+  readonly paused: boolean;
+  readonly settings: Settings;
+  /** The uid of the user running the app (null on Windows): their own listeners come first. */
+  readonly currentUid: number | null;
+  readonly platform: NodeJS.Platform;
+}
+
+/** The tray's three groups, in menu order. */
+export type TrayGroup = 'dev' | 'database' | 'other';
+
+/** Menu heading of each group. */
+export const GROUP_LABELS: Readonly<Record<TrayGroup, string>> = {
+  dev: 'Dev servers',
+  database: 'Databases',
+  other: 'Other',
+};
+
+/** At most this many listeners per group in the menu; the rest are one "…and N more" item. */
+export const MAX_PER_GROUP = 10;
+const MAX_LABEL = 48;
+
+/**
+ * Sorts a listener into a tray group: databases by known service, dev servers by project, web
+ * service or a URL to open, the rest "other".
+ */
+export function groupOf(listener: Listener): TrayGroup {
+  if (listener.service?.category === 'database') return 'database';
+  if (projectOf(listener) !== null || listener.url !== null || listener.service?.category === 'web')
+    return 'dev';
+  return 'other';
+}
+
+/** True when the listener's owner is the user running the app. */
+export function isOwn(listener: Listener, currentUid: number | null): boolean {
+  return currentUid !== null && listener.owner.uid === currentUid;
+}
+
+/** Whether the settings let the tray show this listener (other users' and system processes). */
+export function isShown(listener: Listener, settings: Settings, currentUid: number | null): boolean {
+  const own = isOwn(listener, currentUid);
+  if (!settings.showOtherUsers && currentUid !== null && listener.owner.uid !== null && !own) return false;
+  if (!settings.showSystem && !own && listener.service?.category === 'system') return false;
+  return true;
+}
+
+/**
+ * Folds the IPv4 and IPv6 sockets of one process on one port (e.g. a dev server on 127.0.0.1 and
+ * ::1) into one menu entry, preferring the socket that has a URL, then loopback.
+ */
+export function foldDuplicates(listeners: readonly Listener[]): Listener[] {
+  const byKey = new Map<string, Listener>();
+  for (const l of listeners) {
+    const key = `${l.protocol}/${l.port}/${l.owner.pid ?? `?${l.id}`}`;
+    const seen = byKey.get(key);
+    if (!seen || rank(l) > rank(seen)) byKey.set(key, l);
+  }
+  return [...byKey.values()];
+}
+
+function rank(l: Listener): number {
+  return (l.url !== null ? 2 : 0) + (l.exposure === 'loopback' ? 1 : 0);
+}
+
+/** Cleans an untrusted string (process names, projects) for a menu label. */
+export function menuText(text: string, platform: NodeJS.Platform, max = MAX_LABEL): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  let clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  if (clean.length > max) clean = `${clean.slice(0, max - 1)}…`;
+  // Windows menus treat `&` as a mnemonic marker; `&&` shows a literal ampersand.
+  return platform === 'win32' ? clean.replace(/&/g, '&&') : clean;
+}
+
+/** The one-line label of a listener: health mark, watched star, port, process and project. */
+export function listenerLabel(listener: Listener, settings: Settings, platform: NodeJS.Platform): string {
+  const mark = healthMark(listener);
+  const star = isWatched(listener, settings) ? '★ ' : '';
+  const proto = listener.protocol === 'udp' ? ' udp' : '';
+  const owner = listener.owner;
+  const name =
+    owner.kind === 'process'
+      ? owner.name
+      : owner.reason === 'permission'
+        ? 'owner hidden (needs admin)'
+        : 'owner unknown';
+  const project = projectOf(listener);
+  const tail = project !== null && project !== name ? `${name} · ${project}` : name;
+  return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail, platform)}`;
+}
+
+function healthMark(listener: Listener): string {
+  switch (listener.health.state) {
+    case 'up':
+      return '●';
+    case 'refused':
+    case 'timeout':
+    case 'error':
+      return '⚠';
+    default:
+      return '○';
+  }
+}
+
+function listenerSubmenu(listener: Listener, platform: NodeJS.Platform): TrayMenuItem[] {
+  const owner = listener.owner;
+  const killable = owner.kind === 'process' && owner.pid > 1;
+  const where = listener.family === 6 ? `[${listener.address}]` : listener.address;
+  const who =
+    owner.kind === 'process'
+      ? `pid ${owner.pid}${owner.user ? ` · ${menuText(owner.user, platform, 24)}` : ''}`
+      : menuText(owner.message, platform);
+  const items: TrayMenuItem[] = [
+    { label: `${listener.protocol.toUpperCase()} ${where}:${listener.port} · ${who}`, enabled: false },
+    { type: 'separator' },
+    {
+      label: 'Open in browser',
+      enabled: listener.url !== null,
+      action: { type: 'open', listenerId: listener.id },
+    },
+    {
+      label: 'Copy URL',
+      enabled: listener.url !== null,
+      action: { type: 'copy-url', listenerId: listener.id },
+    },
+    { type: 'separator' },
+  ];
+  if (owner.kind === 'process' && killable) {
+    items.push(
+      {
+        label: 'Kill (graceful)',
+        action: {
+          type: 'kill',
+          listenerId: listener.id,
+          pid: owner.pid,
+          startToken: owner.startToken,
+          mode: 'graceful',
+        },
+      },
+      {
+        label: 'Force kill',
+        action: {
+          type: 'kill',
+          listenerId: listener.id,
+          pid: owner.pid,
+          startToken: owner.startToken,
+          mode: 'force',
+        },
+      },
+    );
+  } else {
+    items.push({ label: 'Kill (graceful)', enabled: false }, { label: 'Force kill', enabled: false });
+  }
+  items.push(
+    { type: 'separator' },
+    { label: 'Details…', action: { type: 'details', listenerId: listener.id } },
+  );
+  return items;
+}
+
+/** A status line for the top of the menu, or null when all is well. */
+export function statusLine(state: TrayState): string | null {
+  const s = state.snapshot;
+  if (state.paused) return 'Scanning paused (showing the last scan)';
+  if (s === null) return 'Scanning…';
+  if (s.status === 'failed')
+    return `Scan failed: ${menuText(s.error?.message ?? 'unknown error', state.platform, 60)} (showing the last results)`;
+  const note = s.notes[0];
+  if (s.status === 'partial' && note) return menuText(note.message, state.platform, 60);
+  return null;
+}
+
+/**
+ * Builds the whole tray menu from state, as plain data: status, watched ports that are down,
+ * listeners grouped (dev servers / databases / other, the user's own first, then by port), each
+ * with Open, Copy URL, Kill, Force kill and Details; then lookup, pause, open window and quit.
+ */
+export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
+  const menu: TrayMenuItem[] = [];
+  const status = statusLine(state);
+  if (status !== null) menu.push({ label: status, enabled: false });
+  if (state.snapshot) {
+    for (const t of watchedTargets(state.snapshot, state.settings)) {
+      if (!t.up) menu.push({ label: `⚠ Watched ${t.label} is down`, enabled: false });
+    }
+  }
+  if (menu.length > 0) menu.push({ type: 'separator' });
+
+  const listeners = state.snapshot?.listeners ?? [];
+  const shown = foldDuplicates(listeners.filter((l) => isShown(l, state.settings, state.currentUid)));
+  const hidden = foldDuplicates(listeners).length - shown.length;
+  const groups: Record<TrayGroup, Listener[]> = { dev: [], database: [], other: [] };
+  for (const l of shown) groups[groupOf(l)].push(l);
+  for (const group of ['dev', 'database', 'other'] as const) {
+    const items = groups[group].sort(
+      (a, b) =>
+        Number(isOwn(b, state.currentUid)) - Number(isOwn(a, state.currentUid)) ||
+        a.port - b.port ||
+        a.protocol.localeCompare(b.protocol),
+    );
+    if (items.length === 0) continue;
+    menu.push({ label: GROUP_LABELS[group], enabled: false });
+    for (const l of items.slice(0, MAX_PER_GROUP)) {
+      menu.push({
+        type: 'submenu',
+        label: listenerLabel(l, state.settings, state.platform),
+        submenu: listenerSubmenu(l, state.platform),
+      });
+    }
+    if (items.length > MAX_PER_GROUP) {
+      menu.push({ label: `…and ${items.length - MAX_PER_GROUP} more`, action: { type: 'show-window' } });
+    }
+  }
+  if (state.snapshot && shown.length === 0 && state.snapshot.status !== 'failed') {
+    menu.push({ label: 'Nothing is listening', enabled: false });
+  }
+  if (hidden > 0) {
+    menu.push({ label: `${hidden} hidden by settings (other users, system)`, enabled: false });
+  }
+
+  menu.push(
+    { type: 'separator' },
+    { label: 'Who holds port…', action: { type: 'lookup' } },
+    state.paused
+      ? { label: 'Resume scanning', action: { type: 'set-paused', paused: false } }
+      : { label: 'Pause scanning', action: { type: 'set-paused', paused: true } },
+    { label: 'Open Harbormaster', action: { type: 'show-window' } },
+    { type: 'separator' },
+    { label: 'Quit Harbormaster', action: { type: 'quit' } },
+  );
+  return menu;
+}
