@@ -85,7 +85,12 @@ export function parseSs(text: string): ParsedListeners {
   const oldSs = looksLikeOldSs(text);
   const listeners: RawListener[] = [];
   let skipped = 0;
-  for (const line of text.split('\n')) {
+  const lines = text.split('\n');
+  // ss ends every line with a newline: a last line without one was cut off (a pid or inode in it
+  // may be cut short), so it is counted, not trusted.
+  const tail = lines.pop() ?? '';
+  if (tail.trim() !== '') skipped += 1;
+  for (const line of lines) {
     if (line.trim() === '') continue;
     if (/^\s*(Netid|State)\s+/.test(line)) continue; // a header, when run without -H
     const parsed = parseSsLine(line, oldSs);
