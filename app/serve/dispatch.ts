@@ -1,0 +1,150 @@
+import type { HarbormasterApi, InvokeMethod } from '../contract/api.js';
+import { isInvokeMethod, parseRequest, type RequestTypes } from '../contract/schemas.js';
+import { err, hmError, ok, type HmError, type Result } from '../model/errors.js';
+
+/** A call decoded from a WebSocket message or an HTTP body, not yet validated against its schema. */
+export interface DecodedCall {
+  readonly id: number;
+  readonly method: InvokeMethod;
+  readonly params: unknown;
+}
+
+/** Methods whose return value is itself a `Result`: a bad argument is answered as that Result. */
+const RESULT_METHODS: ReadonlySet<InvokeMethod> = new Set([
+  'lookup',
+  'checkHealth',
+  'kill',
+  'open',
+  'setPaused',
+  'updateSettings',
+]);
+
+/** True when `method` answers with a `Result` (so validation errors travel as `{ ok: false }`). */
+export function returnsResult(method: InvokeMethod): boolean {
+  return RESULT_METHODS.has(method);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A decoded call, or the error to answer with (and the call id when one could be read). */
+export type DecodeResult =
+  | { readonly ok: true; readonly value: DecodedCall }
+  | { readonly ok: false; readonly id: number | null; readonly error: HmError };
+
+/**
+ * Decodes a `{ type: 'call', id, method, params? }` message (WebSocket) strictly: exactly those
+ * keys, a safe non-negative integer id, a contract method name (own property only, so
+ * `__proto__`/`constructor` are unknown methods). Never throws.
+ */
+export function decodeWsCall(text: string): DecodeResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return withId(err('INVALID_REQUEST', 'The message is not valid JSON.'), null);
+  }
+  if (!isPlainObject(data)) return withId(err('INVALID_REQUEST', 'The message must be a JSON object.'), null);
+  const keys = Object.keys(data);
+  const id = data['id'];
+  const validId = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
+  if (data['type'] !== 'call') return withId(err('INVALID_REQUEST', 'Unknown message type.'), validId);
+  if (validId === null) return withId(err('INVALID_REQUEST', 'A call needs a whole-number id.'), null);
+  if (keys.some((k) => k !== 'type' && k !== 'id' && k !== 'method' && k !== 'params')) {
+    return withId(err('INVALID_REQUEST', 'The message has unknown keys.'), validId);
+  }
+  const method = data['method'];
+  if (!isInvokeMethod(method)) {
+    return withId(err('INVALID_REQUEST', `Unknown method ${describe(method)}.`), validId);
+  }
+  return { ok: true, value: { id: validId, method, params: data['params'] } };
+}
+
+/** Decodes an HTTP `POST /api/call` body `{ method, params? }` with the same strictness. */
+export function decodeHttpCall(text: string): Result<DecodedCall> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return err('INVALID_REQUEST', 'The body is not valid JSON.');
+  }
+  if (!isPlainObject(data)) return err('INVALID_REQUEST', 'The body must be a JSON object.');
+  if (Object.keys(data).some((k) => k !== 'method' && k !== 'params')) {
+    return err('INVALID_REQUEST', 'The body has unknown keys.');
+  }
+  const method = data['method'];
+  if (!isInvokeMethod(method)) return err('INVALID_REQUEST', `Unknown method ${describe(method)}.`);
+  return ok({ id: 0, method, params: data['params'] });
+}
+
+function withId(result: Result<never>, id: number | null): DecodeResult {
+  return result.ok ? result : { ok: false, id, error: result.error };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  return typeof value;
+}
+
+/** What a dispatched call produced: the method's return value, or an error for the transport. */
+export type DispatchOutcome =
+  { readonly kind: 'result'; readonly result: unknown } | { readonly kind: 'error'; readonly error: HmError };
+
+/** Limits the transport adds on top of the core's own checks. */
+export interface DispatchGuard {
+  /** This server's pid: it never kills itself (the occupant of its own port). */
+  readonly selfPid: number;
+}
+
+type Handler<M extends InvokeMethod> = (
+  api: HarbormasterApi,
+  request: RequestTypes[M],
+  guard: DispatchGuard,
+) => Promise<unknown>;
+
+/** One handler per contract method; `satisfies` makes the compiler point at a missing one. */
+const HANDLERS = {
+  getSnapshot: (api) => api.getSnapshot(),
+  getSettings: (api) => api.getSettings(),
+  lookup: (api, request) => api.lookup(request),
+  checkHealth: (api, request) => api.checkHealth(request),
+  open: (api, request) => api.open(request),
+  setPaused: (api, request) => api.setPaused(request),
+  updateSettings: (api, request) => api.updateSettings(request),
+  kill: async (api, request, guard) => {
+    // Never kill the occupant of our own port: the server the user is looking at (SECURITY.md).
+    if (request.pid === guard.selfPid) {
+      return err('PROTECTED', 'That is the Harbormaster server you are using; stop it with Ctrl+C instead.');
+    }
+    return api.kill(request);
+  },
+} satisfies { [M in InvokeMethod]: Handler<M> };
+
+/**
+ * Validates `params` with the contract schema (`parseRequest`) and only then calls the core.
+ * A kill aimed at the serve process itself is refused here before reaching the core.
+ * Exceptions from the core are caught and reported as `INTERNAL`, so one bad call never takes the
+ * server down.
+ */
+export async function dispatchCall(
+  api: HarbormasterApi,
+  call: DecodedCall,
+  guard: DispatchGuard,
+): Promise<DispatchOutcome> {
+  const parsed = parseRequest(call.method, call.params);
+  if (!parsed.ok) {
+    return returnsResult(call.method)
+      ? { kind: 'result', result: parsed }
+      : { kind: 'error', error: parsed.error };
+  }
+  const handler = HANDLERS[call.method] as Handler<InvokeMethod>;
+  try {
+    return { kind: 'result', result: await handler(api, parsed.value, guard) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'error', error: hmError('INTERNAL', `The call failed: ${message.slice(0, 200)}`) };
+  }
+}
