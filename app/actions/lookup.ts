@@ -1,0 +1,149 @@
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import type { LookupResult } from '../model/actions.js';
+import { err, ok, type Result } from '../model/errors.js';
+import type { Family, Protocol } from '../model/listener.js';
+import { MAX_PORT, parsePort } from '../model/port.js';
+import type { SnapshotSource } from '../watch/types.js';
+
+/** One bind attempt: free, or the errno code that stopped it (`EADDRINUSE`, `EACCES`…). */
+export interface BindAttempt {
+  readonly free: boolean;
+  readonly code?: string;
+}
+
+/** The addresses a family's bind test tries: the wildcard and the loopback. */
+const TEST_ADDRESSES: Readonly<Record<Family, readonly string[]>> = {
+  4: ['0.0.0.0', '127.0.0.1'],
+  6: ['::', '::1'],
+};
+
+/** How many ports {@link nextFreePort} tries before giving up. */
+export const DEFAULT_NEXT_FREE_SCAN = 500;
+
+function errnoCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+/**
+ * Tries to bind `address:port` and releases it at once. TCP uses Node's listen (which sets
+ * SO_REUSEADDR on POSIX, so TIME_WAIT leftovers do not count as "in use" — exactly what a new
+ * server would see); IPv6 binds are v6-only so each family is tested on its own.
+ */
+export function bindTest(
+  protocol: Protocol,
+  family: Family,
+  address: string,
+  port: number,
+): Promise<BindAttempt> {
+  return new Promise((resolve) => {
+    if (protocol === 'tcp') {
+      const server = createServer();
+      server.once('error', (e) => resolve({ free: false, code: errnoCode(e) }));
+      server.listen({ port, host: address, exclusive: true, ipv6Only: family === 6 }, () => {
+        server.close(() => resolve({ free: true }));
+      });
+      return;
+    }
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    socket.once('error', (e) => {
+      socket.close();
+      resolve({ free: false, code: errnoCode(e) });
+    });
+    socket.bind({ port, address, exclusive: true }, () => socket.close(() => resolve({ free: true })));
+  });
+}
+
+let ipv6Cache: boolean | null = null;
+
+/** True when this machine can bind `::1` (IPv6 may be disabled in containers and CI). */
+export async function ipv6Available(): Promise<boolean> {
+  if (ipv6Cache === null) {
+    const r = await bindTest('tcp', 6, '::1', 0);
+    ipv6Cache = r.free || (r.code !== 'EADDRNOTAVAIL' && r.code !== 'EAFNOSUPPORT');
+  }
+  return ipv6Cache;
+}
+
+/** Bind-tests one protocol/family on its wildcard and loopback addresses; free only if all bind. */
+export async function bindTestFamily(
+  protocol: Protocol,
+  family: Family,
+  port: number,
+): Promise<{ protocol: Protocol; family: Family; free: boolean; code?: string }> {
+  for (const address of TEST_ADDRESSES[family]) {
+    const r = await bindTest(protocol, family, address, port);
+    if (!r.free) return { protocol, family, free: false, ...(r.code !== undefined ? { code: r.code } : {}) };
+  }
+  return { protocol, family, free: true };
+}
+
+/** Options for {@link nextFreePort}. */
+export interface NextFreeOptions {
+  /** Ports known to be held (from the snapshot); skipped without a bind test. */
+  readonly held?: ReadonlySet<number>;
+  /** How many ports to try (default {@link DEFAULT_NEXT_FREE_SCAN}). */
+  readonly maxScan?: number;
+  readonly ipv6?: boolean;
+}
+
+/** The first port ≥ `from` that binds on TCP v4 and (when available) v6, or null within the bound. */
+export async function nextFreePort(from: number, options: NextFreeOptions = {}): Promise<number | null> {
+  const start = parsePort(from);
+  if (!start.ok) return null;
+  const v6 = options.ipv6 ?? (await ipv6Available());
+  const last = Math.min(MAX_PORT, start.value + (options.maxScan ?? DEFAULT_NEXT_FREE_SCAN) - 1);
+  for (let port = start.value; port <= last; port += 1) {
+    if (options.held?.has(port) === true) continue;
+    if (!(await bindTestFamily('tcp', 4, port)).free) continue;
+    if (v6 && !(await bindTestFamily('tcp', 6, port)).free) continue;
+    return port;
+  }
+  return null;
+}
+
+/** What {@link lookupPort} needs. */
+export interface LookupDeps {
+  readonly source: SnapshotSource;
+  /** Override IPv6 detection (tests). */
+  readonly ipv6?: boolean;
+  readonly maxScan?: number;
+}
+
+/**
+ * "Who holds port N, is it free, and what is the next free port?" The port is parsed strictly
+ * (the same `parsePort` every face uses). Holders come from a fresh scan; when none are listed
+ * the answer is confirmed by bind tests on TCP and UDP, v4 and v6 — a listener we cannot see
+ * (another user's, needs admin) shows up as EADDRINUSE there instead of passing as free
+ * (bobmatnyc/trusty-tools#4517). Below 1024 a non-root bind fails with EACCES, reported as such.
+ */
+export async function lookupPort(port: unknown, deps: LookupDeps): Promise<Result<LookupResult>> {
+  const parsed = parsePort(port);
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
+  const snapshot = await deps.source.refresh();
+  if (snapshot.stale || snapshot.status === 'failed') {
+    return err('SCAN_FAILED', `Could not list who holds port ${p}: the scan failed.`, {
+      hint: snapshot.error?.message ?? 'Try again.',
+    });
+  }
+  const holders = snapshot.listeners.filter((l) => l.port === p);
+  const v6 = deps.ipv6 ?? (await ipv6Available());
+  const bindTests: { protocol: Protocol; family: Family; free: boolean; code?: string }[] = [];
+  if (holders.length === 0) {
+    for (const protocol of ['tcp', 'udp'] as const) {
+      for (const family of v6 ? ([4, 6] as const) : ([4] as const)) {
+        bindTests.push(await bindTestFamily(protocol, family, p));
+      }
+    }
+  }
+  const free = holders.length === 0 && bindTests.every((t) => t.free);
+  const held = new Set(snapshot.listeners.filter((l) => l.protocol === 'tcp').map((l) => l.port));
+  const nextFree = await nextFreePort(p, {
+    held,
+    ipv6: v6,
+    ...(deps.maxScan !== undefined ? { maxScan: deps.maxScan } : {}),
+  });
+  return ok({ port: p, holders, free, bindTests, nextFree });
+}

@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { access, constants, stat } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { OpenResult } from '../model/actions.js';
+import { err, ok, type Result } from '../model/errors.js';
+import type { SnapshotSource } from '../watch/types.js';
+import { urlForListener, verifyOpenUrl } from './url.js';
+
+/** Hands a verified URL to something that shows it (the OS browser, or a test opener). */
+export type Opener = (url: string) => Promise<Result<void>>;
+
+/**
+ * Environment variable naming an executable that replaces the platform opener. It must be an
+ * absolute path; it is run without a shell with the URL as its only argument. The e2e tests
+ * use it to capture what "open" would show instead of launching a browser.
+ */
+export const OPENER_ENV = 'HARBORMASTER_OPENER';
+
+/** A resolved opener command: absolute file plus the argv to pass before the URL. */
+export interface OpenerCommand {
+  readonly file: string;
+  readonly argsBeforeUrl: readonly string[];
+}
+
+async function isExecutableFile(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the opener to run: `HARBORMASTER_OPENER` when set, otherwise Linux `xdg-open` (by
+ * absolute path: the usual locations first, then absolute PATH entries), macOS `/usr/bin/open`,
+ * Windows `%SystemRoot%\System32\rundll32.exe url.dll,FileProtocolHandler` (no `cmd /c start`:
+ * that would hand the URL to a shell).
+ */
+export async function resolveOpenerCommand(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Promise<Result<OpenerCommand>> {
+  const custom = env[OPENER_ENV];
+  if (custom !== undefined && custom !== '') {
+    if (!isAbsolute(custom)) return err('OPEN_FAILED', `${OPENER_ENV} must be an absolute path.`);
+    if (!(await isExecutableFile(custom))) {
+      return err('OPEN_FAILED', `${OPENER_ENV} (${custom.slice(0, 200)}) is not an executable file.`);
+    }
+    return ok({ file: custom, argsBeforeUrl: [] });
+  }
+  if (platform === 'darwin') return ok({ file: '/usr/bin/open', argsBeforeUrl: [] });
+  if (platform === 'win32') {
+    const root = env['SystemRoot'] ?? 'C:\\Windows';
+    return ok({ file: `${root}\\System32\\rundll32.exe`, argsBeforeUrl: ['url.dll,FileProtocolHandler'] });
+  }
+  const fromPath = (env['PATH'] ?? '')
+    .split(delimiter)
+    .filter((d) => isAbsolute(d))
+    .map((d) => join(d, 'xdg-open'));
+  for (const candidate of ['/usr/bin/xdg-open', '/usr/local/bin/xdg-open', '/bin/xdg-open', ...fromPath]) {
+    if (await isExecutableFile(candidate)) return ok({ file: candidate, argsBeforeUrl: [] });
+  }
+  return err('TOOL_MISSING', 'No way to open a browser: xdg-open is not installed.', {
+    hint: 'Install xdg-utils, or copy the URL.',
+  });
+}
+
+/**
+ * Runs an opener detached, argv only, no shell. Waits up to `waitMs` for it to exit: a quick
+ * non-zero exit is a failure worth reporting (xdg-open exits 3 when no browser is found); an
+ * opener still running then (some run the browser in the foreground) counts as opened.
+ */
+export function launchOpener(command: OpenerCommand, url: string, waitMs = 2000): Promise<Result<void>> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (r: Result<void>): void => {
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
+    };
+    const child = spawn(command.file, [...command.argsBeforeUrl, url], {
+      shell: false,
+      detached: true,
+      stdio: 'ignore',
+      windowsHide: true,
+    });
+    child.once('error', (e) => finish(err('OPEN_FAILED', `Could not start ${command.file}: ${e.message}.`)));
+    child.once('exit', (code, signal) => {
+      if (code === 0) finish(ok(undefined));
+      else {
+        finish(
+          err(
+            'OPEN_FAILED',
+            `${command.file} could not open the URL (${signal ?? `exit ${String(code)}`}).`,
+            {
+              hint: 'Copy the URL instead.',
+            },
+          ),
+        );
+      }
+    });
+    child.once('spawn', () => {
+      const timer = setTimeout(() => {
+        child.unref();
+        finish(ok(undefined));
+      }, waitMs);
+      timer.unref();
+    });
+  });
+}
+
+/** The default opener: resolves the platform command (or `HARBORMASTER_OPENER`) and launches it. */
+export function createPlatformOpener(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Opener {
+  return async (url) => {
+    const verified = verifyOpenUrl(url);
+    if (!verified.ok) return verified;
+    const command = await resolveOpenerCommand(env, platform);
+    if (!command.ok) return command;
+    return launchOpener(command.value, verified.value);
+  };
+}
+
+/** What {@link openListener} needs. */
+export interface OpenDeps {
+  readonly source: SnapshotSource;
+  /** Default: {@link createPlatformOpener} with `env`. */
+  readonly opener?: Opener;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Opens a listener of the current snapshot in the browser. The URL is rebuilt here from the
+ * listener's protocol, family, bind address, port and probe kind (never taken from a caller, a
+ * title or a redirect), re-verified (http/https, literal loopback or bind IP) and only then
+ * handed to the opener. SECURITY.md "Electron" (openExternal) and research/security.md §1 item 15.
+ */
+export async function openListener(listenerId: string, deps: OpenDeps): Promise<Result<OpenResult>> {
+  if (typeof listenerId !== 'string' || listenerId.length === 0 || listenerId.length > 300) {
+    return err('INVALID_REQUEST', 'Open needs a listener id.');
+  }
+  let snapshot = deps.source.latest();
+  if (snapshot === null || snapshot.stale) snapshot = await deps.source.refresh();
+  const listener = snapshot.listeners.find((l) => l.id === listenerId);
+  if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer listed; refresh and try again.');
+  const url = urlForListener(listener);
+  if (url === null) {
+    const what = `${listener.protocol.toUpperCase()} port ${listener.port}`;
+    return err(
+      'UNSUPPORTED',
+      listener.protocol === 'udp'
+        ? `${what} is UDP: there is no web page to open.`
+        : `${what}${listener.service ? ` (${listener.service.name})` : ''} does not speak HTTP, so there is nothing to open in a browser.`,
+    );
+  }
+  const verified = verifyOpenUrl(url);
+  if (!verified.ok) return verified;
+  const opener = deps.opener ?? createPlatformOpener(deps.env ?? process.env);
+  const opened = await opener(verified.value);
+  if (!opened.ok) return opened;
+  return ok({ url: verified.value });
+}

@@ -1,0 +1,83 @@
+import { connect } from 'node:net';
+import type { Health } from '../../model/health.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../model/settings.js';
+import { err, ok } from '../../model/errors.js';
+import type { HarbormasterService } from '../../service/types.js';
+import { killListenerOwner, type KillDeps } from '../kill.js';
+import { lookupPort } from '../lookup.js';
+import { openListener, type Opener } from '../open.js';
+import { urlHost } from '../url.js';
+import { readProcIdentity } from './proc.js';
+import { createSsSource } from './ss-source.js';
+
+/** Options for {@link createTestService}: any kill dependency can be replaced (e.g. a spy signal). */
+export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & { readonly opener?: Opener };
+
+/**
+ * A real, service-shaped object built from this folder's functions and a real `ss` scanner, so
+ * the CLI commands can be tested end to end before the lead's createHarbormasterService exists.
+ * checkHealth here is a plain TCP connect to the bound address (the health module owns the real
+ * probes).
+ */
+export function createTestService(options: TestServiceOptions = {}): HarbormasterService & {
+  readonly killCalls: () => number;
+} {
+  const source = createSsSource();
+  let settings: Settings = DEFAULT_SETTINGS;
+  let killCalls = 0;
+  const getSnapshot = async () => source.latest() ?? (await source.refresh());
+  return {
+    getSnapshot,
+    onSnapshot: () => () => {},
+    onConnection: () => () => {},
+    lookup: (request) => lookupPort(request.port, { source }),
+    async checkHealth(request) {
+      const snapshot = await getSnapshot();
+      const listener = snapshot.listeners.find((l) => l.id === request.listenerId);
+      if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer listed.');
+      if (listener.protocol !== 'tcp') return ok<Health>({ state: 'unknown', reason: 'UDP is not probed' });
+      const host = (urlHost(listener.family, listener.address) ?? '127.0.0.1').replace(/^\[|\]$/g, '');
+      const started = performance.now();
+      const health = await new Promise<Health>((resolve) => {
+        const socket = connect({ host, port: listener.port });
+        const done = (h: Health): void => {
+          socket.destroy();
+          resolve(h);
+        };
+        socket.setTimeout(2000, () =>
+          done({ state: 'timeout', checkedAt: Date.now(), latencyMs: performance.now() - started }),
+        );
+        socket.once('connect', () =>
+          done({ state: 'up', kind: 'tcp', checkedAt: Date.now(), latencyMs: performance.now() - started }),
+        );
+        socket.once('error', (e: NodeJS.ErrnoException) =>
+          done(
+            e.code === 'ECONNREFUSED'
+              ? { state: 'refused', checkedAt: Date.now(), latencyMs: performance.now() - started }
+              : { state: 'error', checkedAt: Date.now(), code: e.code ?? 'ERROR', message: e.message },
+          ),
+        );
+      });
+      return ok(health);
+    },
+    kill(request) {
+      killCalls += 1;
+      return killListenerOwner(request, { readIdentity: readProcIdentity, ...options, source });
+    },
+    open(request) {
+      return openListener(request.listenerId, {
+        source,
+        ...(options.opener ? { opener: options.opener } : {}),
+      });
+    },
+    setPaused: async (request) => ok({ paused: request.paused }),
+    getSettings: async () => settings,
+    updateSettings: async (patch) => {
+      settings = { ...settings, ...patch };
+      return ok(settings);
+    },
+    setInterest: () => {},
+    dispose: async () => {},
+    killCalls: () => killCalls,
+  };
+}
