@@ -1,0 +1,46 @@
+import type { CompletenessNote } from '../model/snapshot.js';
+import type { ScanOutcome, Scanner } from './types.js';
+
+/**
+ * Tries backends in order and sticks with the first that works. A backend that fails with
+ * TOOL_MISSING or EPERM is skipped for good (it will not start working by itself); TIMEOUT and
+ * SCAN_FAILED fall through to the next backend for this scan only. The snapshot names the backend
+ * that ran and carries a FALLBACK note saying why the preferred one did not.
+ */
+export function createFallbackScanner(chain: readonly Scanner[]): Scanner {
+  if (chain.length === 0) throw new Error('createFallbackScanner needs at least one scanner');
+  const disabled = new Set<Scanner>();
+  let current: Scanner = chain[0] as Scanner;
+  return {
+    get id() {
+      return current.id;
+    },
+    async scan(): Promise<ScanOutcome> {
+      const notes: CompletenessNote[] = [];
+      let last: ScanOutcome | null = null;
+      for (const scanner of chain) {
+        if (disabled.has(scanner)) {
+          continue;
+        }
+        const outcome = await scanner.scan();
+        if (outcome.ok) {
+          current = scanner;
+          return notes.length > 0 ? { ...outcome, notes: [...notes, ...outcome.notes] } : outcome;
+        }
+        last = outcome;
+        if (outcome.error.code === 'TOOL_MISSING' || outcome.error.code === 'EPERM') disabled.add(scanner);
+        notes.push({
+          code: 'FALLBACK',
+          message: `${scanner.id} unavailable (${outcome.error.message}); used the next backend.`,
+        });
+      }
+      if (last) return last;
+      // Every backend was disabled earlier: retry the last one so the error stays current.
+      const lastScanner = chain[chain.length - 1] as Scanner;
+      return lastScanner.scan();
+    },
+    dispose() {
+      for (const s of chain) s.dispose?.();
+    },
+  };
+}
