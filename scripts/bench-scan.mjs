@@ -9,7 +9,7 @@
 //   new-listener  on the desktop workload: the first snapshot after a new process starts listening
 // Options: --quick (N10/N100/desktop only, fewer rounds), --only=a,b (backends).
 import { execFile, spawn } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
 
@@ -92,7 +92,9 @@ function killAll() {
   for (const c of children.splice(0)) {
     try {
       process.kill(c.pid, 'SIGKILL');
-    } catch {}
+    } catch {
+      // already gone
+    }
   }
 }
 process.on('exit', killAll);
@@ -134,8 +136,10 @@ async function desktopTable(procs = 300, fdsEach = 117) {
   let total = 0;
   for (const pid of pids) {
     try {
-      total += (await import('node:fs')).readdirSync(`/proc/${pid}/fd`).length;
-    } catch {}
+      total += readdirSync(`/proc/${pid}/fd`).length;
+    } catch {
+      // exited early
+    }
   }
   return { procs: pids.length, fds: total };
 }
@@ -259,7 +263,7 @@ async function measure(approach, rounds, gapMs) {
 }
 
 const results = [];
-async function runWorkload(label, truth, opts = {}) {
+async function runWorkload(label, truth) {
   const approaches = [ourBackend('netlink'), ourBackend('procfs'), ...baselines].filter(
     (a) => !only || only.has(a.name),
   );
