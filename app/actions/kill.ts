@@ -430,8 +430,18 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
       const scanned = await rescan();
       if (!scanned.ok) return scanned;
       const holders = scanned.value;
+      // A process caught mid-start can own a socket before the scan maps it to a pid; look again
+      // (within the window) so "held by" names a process rather than "unknown".
+      const unnamed = holders.length > 0 && holders.every((l) => l.owner.kind !== 'process');
+      if (unnamed && now() < windowEnd) {
+        await sleep(Math.min(delay, Math.max(0, windowEnd - now())));
+        delay *= 2;
+        continue;
+      }
       if (holders.length > 0) {
-        const fresh = holders.find((l) => !before.has(ownerKey(l.owner)));
+        const fresh =
+          holders.find((l) => l.owner.kind === 'process' && !before.has(ownerKey(l.owner))) ??
+          holders.find((l) => !before.has(ownerKey(l.owner)));
         if (fresh) {
           const heldBy = summary(fresh.owner);
           const parent = fresh.owner.kind === 'process' ? fresh.owner.ppid : null;

@@ -1,0 +1,114 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SnapshotSource } from '../watch/types.js';
+import { bindTest, ipv6Available, lookupPort, nextFreePort } from './lookup.js';
+import { freePort, killTracked, startServer } from './test-support/processes.js';
+import { createSsSource } from './test-support/ss-source.js';
+
+const linux = process.platform === 'linux';
+
+describe.runIf(linux)('lookupPort with real sockets', () => {
+  afterEach(() => killTracked());
+
+  it('names the holder of a listening port and suggests the next free one', async () => {
+    const server = await startServer();
+    const r = await lookupPort(server.port, { source: createSsSource() });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.free).toBe(false);
+    expect(r.value.holders.map((l) => (l.owner.kind === 'process' ? l.owner.pid : null))).toContain(
+      server.pid,
+    );
+    expect(r.value.bindTests).toEqual([]);
+    expect(r.value.nextFree).not.toBeNull();
+    expect(r.value.nextFree).toBeGreaterThan(server.port);
+    expect(await bindTest('tcp', 4, '127.0.0.1', r.value.nextFree ?? 0)).toEqual({ free: true });
+  });
+
+  it('calls a port free only after bind tests on every protocol and family pass', async () => {
+    const port = await freePort();
+    const r = await lookupPort(String(port), { source: createSsSource() });
+    expect(r).toMatchObject({ ok: true, value: { port, free: true, holders: [], nextFree: port } });
+    if (!r.ok) return;
+    const v6 = await ipv6Available();
+    expect(r.value.bindTests.map((t) => `${t.protocol}${t.family}`)).toEqual(
+      v6 ? ['tcp4', 'tcp6', 'udp4', 'udp6'] : ['tcp4', 'udp4'],
+    );
+    expect(r.value.bindTests.every((t) => t.free)).toBe(true);
+  });
+
+  it('does not call a port free when a socket the scan does not list holds it', async () => {
+    // A connected UDP socket is not "listening", so no scanner lists it, but it still owns the port.
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    const port = socket.address().port;
+    await new Promise<void>((resolve) => socket.connect(9, '127.0.0.1', () => resolve()));
+    try {
+      const r = await lookupPort(port, { source: createSsSource() });
+      expect(r).toMatchObject({ ok: true, value: { holders: [], free: false } });
+      if (!r.ok) return;
+      expect(r.value.bindTests).toContainEqual({
+        protocol: 'udp',
+        family: 4,
+        free: false,
+        code: 'EADDRINUSE',
+      });
+    } finally {
+      socket.close();
+    }
+  });
+
+  it.runIf(process.getuid?.() !== 0)('reports EACCES for a privileged port as a non-root user', async () => {
+    const r = await bindTest('tcp', 4, '127.0.0.1', 1);
+    expect(r).toEqual({ free: false, code: 'EACCES' });
+  });
+});
+
+describe('port parsing for lookups', () => {
+  const untouched: SnapshotSource = {
+    latest: () => {
+      throw new Error('must not read the snapshot');
+    },
+    refresh: () => Promise.reject(new Error('must not scan')),
+  };
+  it.each([
+    '619009',
+    '0',
+    '65536',
+    '-1',
+    '1.5',
+    '0x50',
+    '1e3',
+    ' 80 ',
+    '',
+    '80abc',
+    0,
+    -1,
+    1.5,
+    65536,
+    Number.NaN,
+    null,
+  ])('rejects %j with the valid range and without scanning', async (port) => {
+    const r = await lookupPort(port, { source: untouched });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_PORT' } });
+    if (!r.ok) expect(r.error.message).toContain('1–65535');
+  });
+});
+
+describe.runIf(linux)('nextFreePort', () => {
+  afterEach(() => killTracked());
+
+  it('skips ports that are held, by the snapshot or by a bind test', async () => {
+    const server = await startServer();
+    const next = await nextFreePort(server.port);
+    expect(next).not.toBe(server.port);
+    const skipped = await nextFreePort(server.port + 1, { held: new Set([server.port + 1]) });
+    expect(skipped).not.toBe(server.port + 1);
+  });
+
+  it('stays within the port range and its scan bound', async () => {
+    expect(await nextFreePort(0)).toBeNull();
+    const atTop = await nextFreePort(65535, { maxScan: 1 });
+    expect(atTop === null || atTop === 65535).toBe(true);
+  });
+});
