@@ -1,0 +1,69 @@
+import { parsePortQuery } from '../../model/port.js';
+import { clean, formatEndpoint, formatOwner, formatUptime, listenerJson } from '../format.js';
+import { parseArgs } from '../parse-args.js';
+import type { CliCommand } from '../types.js';
+
+const USAGE = `Usage: harbormaster who <port> [--json]
+
+Says who holds a port (every protocol, family and address), or that it is free.
+<port> is 1–65535, optionally written :3000, localhost:3000 or [::1]:3000.
+Exit code: 0 when held, 3 when free, 2 for a bad port.`;
+
+/** `harbormaster who <port>`. */
+export const whoCommand: CliCommand = {
+  name: 'who',
+  summary: 'who holds port N (or is it free?)',
+  usage: USAGE,
+  async run(args, ctx) {
+    const parsed = parseArgs(args, { flags: ['json'] });
+    if (!parsed.ok) {
+      ctx.stderr(`${parsed.error}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (parsed.positionals.length !== 1) {
+      ctx.stderr(`who needs exactly one port (1–65535).\n\n${USAGE}\n`);
+      return 2;
+    }
+    const query = parsePortQuery(parsed.positionals[0] ?? '');
+    if (!query.ok) {
+      ctx.stderr(`${query.error.message}\n`);
+      return 2;
+    }
+    const service = await ctx.service();
+    const result = await service.lookup({ port: query.value.port });
+    if (!result.ok) {
+      ctx.stderr(`${result.error.message}\n`);
+      return 1;
+    }
+    const r = result.value;
+    if (parsed.flags.has('json')) {
+      ctx.stdout(`${JSON.stringify({ ...r, holders: r.holders.map(listenerJson) }, null, 2)}\n`);
+      return r.holders.length > 0 ? 0 : 3;
+    }
+    if (r.holders.length === 0) {
+      const blocked = r.bindTests.filter((t) => !t.free);
+      if (r.free) ctx.stdout(`Port ${r.port} is free.\n`);
+      else
+        ctx.stdout(
+          `Port ${r.port} is not listed by any listener, but binding it failed (${blocked.map((t) => `${t.protocol}${t.family === 6 ? '6' : ''}: ${t.code ?? 'in use'}`).join(', ')}).\n`,
+        );
+      if (r.nextFree !== null && r.nextFree !== r.port) ctx.stdout(`Next free port: ${r.nextFree}\n`);
+      return 3;
+    }
+    ctx.stdout(`Port ${r.port} is held by:\n`);
+    for (const l of r.holders) {
+      const o = l.owner;
+      const where = `${l.protocol}${l.family === 6 ? '6' : ''} ${formatEndpoint(l.address, l.port)} (${l.exposure})`;
+      if (o.kind === 'process') {
+        ctx.stdout(
+          `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)} · up ${formatUptime(o.startedAt)} · ${where}\n    ${clean(o.command, 300)}\n`,
+        );
+      } else {
+        ctx.stdout(
+          `  ${formatOwner(o)}${o.pid !== null ? ` · pid ${o.pid}` : ''} · ${where}\n    ${o.message}\n`,
+        );
+      }
+    }
+    return 0;
+  },
+};

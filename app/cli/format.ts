@@ -1,0 +1,114 @@
+import type { Health } from '../model/health.js';
+import type { Listener, Owner } from '../model/listener.js';
+
+/** Strips control characters (terminal escapes included) from untrusted text and caps its length. */
+export function clean(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const s = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** "3h 12m", "45s": how long ago `since` (epoch ms) was. */
+export function formatUptime(since: number | null, now = Date.now()): string {
+  if (since === null) return '';
+  let s = Math.max(0, Math.round((now - since) / 1000));
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+/** `127.0.0.1:3000`, `[::1]:8080`. */
+export function formatEndpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** One short phrase for a health value. */
+export function formatHealth(h: Health): string {
+  switch (h.state) {
+    case 'unknown':
+      return h.reason ? `not probed (${h.reason})` : 'not probed';
+    case 'checking':
+      return 'checking…';
+    case 'refused':
+      return 'refused';
+    case 'timeout':
+      return 'timeout';
+    case 'error':
+      return `error: ${clean(h.message, 60)}`;
+    case 'up': {
+      const parts: string[] = [];
+      if (h.kind === 'http' || h.kind === 'https') {
+        parts.push(`${h.kind.toUpperCase()} ${h.status ?? ''}`.trim());
+        if (h.tls?.selfSigned) parts.push('self-signed');
+        if (h.title) parts.push(`"${clean(h.title, 40)}"`);
+        if (h.redirect) parts.push(`→ ${clean(h.redirect, 40)}`);
+      } else if (h.kind === 'tcp') parts.push('TCP open');
+      else parts.push(h.protocol ?? h.kind);
+      parts.push(`${Math.round(h.latencyMs)} ms`);
+      return parts.join(' · ');
+    }
+  }
+}
+
+/** Owner summary for tables: `node (pid 1234, alice)` or `owner unknown (needs admin)`. */
+export function formatOwner(owner: Owner): string {
+  if (owner.kind === 'unknown') {
+    if (owner.reason === 'permission') return 'owner unknown (needs admin)';
+    if (owner.reason === 'other-namespace') return 'owner not visible (other namespace)';
+    return `owner unknown (${owner.reason})`;
+  }
+  const container = owner.container
+    ? ` → ${owner.container.kind} ${owner.container.name ?? owner.container.target ?? ''}`.trimEnd()
+    : '';
+  return `${clean(owner.name, 40)}${container}`;
+}
+
+/** Renders rows as an aligned text table; the last column is not padded. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The stable `--json` form of a listener (documented in README "CLI JSON"). */
+export function listenerJson(l: Listener) {
+  const o = l.owner;
+  return {
+    id: l.id,
+    protocol: l.protocol,
+    family: l.family,
+    address: l.address,
+    port: l.port,
+    exposure: l.exposure,
+    portRange: l.portRange,
+    service: l.service?.name ?? null,
+    url: l.url,
+    owner:
+      o.kind === 'process'
+        ? {
+            known: true as const,
+            pid: o.pid,
+            name: o.name,
+            command: o.command,
+            user: o.user,
+            startedAt: o.startedAt === null ? null : new Date(o.startedAt).toISOString(),
+            exe: o.exe,
+            cwd: o.cwd,
+            project: o.project?.name ?? null,
+            container: o.container,
+          }
+        : { known: false as const, reason: o.reason, message: o.message, pid: o.pid, user: o.user },
+    health: l.health,
+  };
+}

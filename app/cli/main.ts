@@ -1,0 +1,84 @@
+import { createInterface } from 'node:readline/promises';
+import { listCommand } from './commands/list.js';
+import { serveCommand } from './commands/serve.js';
+import { whoCommand } from './commands/who.js';
+import type { CliCommand, CliContext } from './types.js';
+import type { HarbormasterService } from '../service/types.js';
+
+/** Every subcommand, in help order. */
+export const COMMANDS: readonly CliCommand[] = [listCommand, whoCommand, serveCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'harbormaster — what is listening on this machine, and who owns it',
+    '',
+    'Usage: harbormaster <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `harbormaster <command> --help` for a command’s options.',
+  ].join('\n');
+}
+
+/** Builds the real context: process streams, a TTY prompt, and a lazily created core. */
+export function createCliContext(
+  overrides: Partial<CliContext> = {},
+): CliContext & { dispose(): Promise<void> } {
+  let service: Promise<HarbormasterService> | null = null;
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const ctx: CliContext & { dispose(): Promise<void> } = {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    prompt: interactive
+      ? async (question) => {
+          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          try {
+            return await rl.question(question);
+          } finally {
+            rl.close();
+          }
+        }
+      : null,
+    service: () => {
+      service ??= import('../service/create-service.js').then((m) =>
+        m.createHarbormasterService({ autoProbe: false, startPolling: false }),
+      );
+      return service;
+    },
+    env: process.env,
+    ...overrides,
+    async dispose() {
+      if (service) await (await service).dispose();
+    },
+  };
+  return ctx;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], overrides: Partial<CliContext> = {}): Promise<number> {
+  const ctx = createCliContext(overrides);
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      ctx.stdout(`${help()}\n`);
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-v') {
+      ctx.stdout('harbormaster 0.1.0\n');
+      return 0;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) {
+      ctx.stderr(`Unknown command ${JSON.stringify(name)}.\n\n${help()}\n`);
+      return 2;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      ctx.stdout(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(rest, ctx);
+  } finally {
+    await ctx.dispose();
+  }
+}

@@ -1,0 +1,187 @@
+import { killListenerOwner } from '../actions/kill.js';
+import { lookupPort } from '../actions/lookup.js';
+import { openListener, type Opener } from '../actions/open.js';
+import { urlForListener } from '../actions/url.js';
+import type { KillRequest } from '../contract/api.js';
+import { parseRequest } from '../contract/schemas.js';
+import { err, ok, type Result } from '../model/errors.js';
+import type { Health } from '../model/health.js';
+import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { OwnerResolver } from '../owners/types.js';
+import type { Scanner } from '../scan/types.js';
+import { createPoller } from '../watch/poller.js';
+import { createSnapshotter } from '../watch/snapshotter.js';
+import type { SnapshotSource } from '../watch/types.js';
+import { defaultOwnerResolver, defaultScanner } from './platform.js';
+import type { HarbormasterService, Interest } from './types.js';
+import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
+
+/** Options for {@link createHarbormasterService}; everything has a real default. */
+export interface ServiceOptions {
+  readonly scanner?: Scanner;
+  readonly owners?: OwnerResolver;
+  readonly health?: HealthMonitor;
+  readonly settings?: Settings;
+  /** Called after settings change (Electron persists them to the user-data folder). */
+  readonly persistSettings?: (settings: Settings) => void | Promise<void>;
+  /** Overrides settings.autoProbe (the CLI probes only on request). */
+  readonly autoProbe?: boolean;
+  /** Start the poller now (default true). The CLI scans on demand instead. */
+  readonly startPolling?: boolean;
+  /** Poll interval while nobody looks, ms (default 15 s). */
+  readonly idleIntervalMs?: number;
+  readonly opener?: Opener;
+  /** Pids the kill pipeline must never touch besides self and ancestors (e.g. serve's own helpers). */
+  readonly protectedPids?: () => readonly number[];
+  readonly killGraceMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Composes the core: scanner → owners → snapshotter → single-flight poller, with the health
+ * monitor feeding results back into snapshots and the actions (kill, open, lookup) reading the
+ * same truth. Every face (Electron core host, `harbormaster serve`, the CLI) runs this.
+ */
+export async function createHarbormasterService(options: ServiceOptions = {}): Promise<HarbormasterService> {
+  let settings: Settings = options.settings ?? DEFAULT_SETTINGS;
+  const autoProbe = () => options.autoProbe ?? settings.autoProbe;
+  const scanner = options.scanner ?? defaultScanner();
+  const owners = options.owners ?? defaultOwnerResolver();
+  const health = options.health ?? createHealthMonitor();
+  const snapshotter = createSnapshotter({
+    scanner,
+    owners,
+    healthOf: (id) => health.get(id),
+    urlFor: (draft) => urlForListener({ ...draft, url: null }),
+  });
+  const subscribers = new Set<(s: Snapshot) => void>();
+  let interest: Interest = 'active';
+  let disposed = false;
+  const publish = (s: Snapshot) => {
+    for (const fn of subscribers) {
+      try {
+        fn(s);
+      } catch {
+        // one broken subscriber must not stop the others
+      }
+    }
+  };
+
+  const poller = createPoller<Snapshot>({
+    intervalMs: settings.pollIntervalMs,
+    task: () => snapshotter.take(),
+    isFailure: (s) => s.status === 'failed',
+  });
+  poller.subscribe((s) => {
+    if (autoProbe() && interest === 'active') health.observe(s.listeners);
+    publish(s);
+  });
+
+  // Health results arrive between scans: fold them in (debounced) and push a new snapshot.
+  let rebuildTimer: ReturnType<typeof setTimeout> | null = null;
+  const offHealth = health.onUpdate(() => {
+    if (rebuildTimer || disposed) return;
+    rebuildTimer = setTimeout(() => {
+      rebuildTimer = null;
+      const s = snapshotter.rebuild();
+      if (s && !disposed) publish(s);
+    }, 50);
+    rebuildTimer.unref?.();
+  });
+
+  const source: SnapshotSource = { latest: () => snapshotter.latest(), refresh: () => poller.refresh() };
+  const getSnapshot = async () => snapshotter.latest() ?? (await poller.refresh());
+  const applyInterest = () => {
+    if (interest === 'active') {
+      poller.setIntervalMs(settings.pollIntervalMs);
+      health.resume();
+    } else {
+      poller.setIntervalMs(options.idleIntervalMs ?? 15_000);
+      health.pause();
+    }
+  };
+  if (options.startPolling ?? true) poller.start();
+
+  const service: HarbormasterService = {
+    getSnapshot,
+    onSnapshot(listener) {
+      subscribers.add(listener);
+      return () => void subscribers.delete(listener);
+    },
+    onConnection(listener) {
+      // In-process: always connected.
+      listener('open');
+      return () => undefined;
+    },
+    async lookup(request) {
+      const parsed = parseRequest('lookup', request);
+      if (!parsed.ok) return parsed;
+      return lookupPort(parsed.value.port, { source });
+    },
+    async checkHealth(request): Promise<Result<Health>> {
+      const parsed = parseRequest('checkHealth', request);
+      if (!parsed.ok) return parsed;
+      const snap = await getSnapshot();
+      const listener = snap.listeners.find((l) => l.id === parsed.value.listenerId);
+      if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer in the current scan.');
+      return ok(await health.checkNow(listener));
+    },
+    async kill(request: KillRequest) {
+      const parsed = parseRequest('kill', request);
+      if (!parsed.ok) return parsed;
+      return killListenerOwner(parsed.value, {
+        source,
+        readIdentity: owners.readIdentity,
+        ...(options.protectedPids ? { protectedPids: options.protectedPids } : {}),
+        ...(options.killGraceMs !== undefined ? { graceMs: options.killGraceMs } : {}),
+      });
+    },
+    async open(request) {
+      const parsed = parseRequest('open', request);
+      if (!parsed.ok) return parsed;
+      return openListener(parsed.value.listenerId, {
+        source,
+        ...(options.opener ? { opener: options.opener } : {}),
+        ...(options.env ? { env: options.env } : {}),
+      });
+    },
+    async setPaused(request) {
+      const parsed = parseRequest('setPaused', request);
+      if (!parsed.ok) return parsed;
+      if (parsed.value.paused) {
+        poller.pause();
+        health.pause();
+      } else {
+        poller.resume();
+        applyInterest();
+      }
+      return ok({ paused: poller.paused });
+    },
+    async getSettings() {
+      return settings;
+    },
+    async updateSettings(patch) {
+      const parsed = parseRequest('updateSettings', patch);
+      if (!parsed.ok) return parsed;
+      settings = { ...settings, ...(parsed.value as Partial<Settings>) };
+      applyInterest();
+      await options.persistSettings?.(settings);
+      return ok(settings);
+    },
+    setInterest(next) {
+      interest = next;
+      applyInterest();
+    },
+    async dispose() {
+      disposed = true;
+      poller.stop();
+      offHealth();
+      if (rebuildTimer) clearTimeout(rebuildTimer);
+      health.dispose();
+      subscribers.clear();
+      scanner.dispose?.();
+    },
+  };
+  return service;
+}
