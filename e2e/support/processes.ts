@@ -1,0 +1,256 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { chmodSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (e2e/support → ../..). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every process a spec started, so cleanup can kill each one by pid. */
+const started = new Set<ChildProcess>();
+
+/** True while `pid` exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The errno `process.kill(pid, 0)` fails with, or null while the process exists. */
+export function killZeroError(pid: number): string | null {
+  try {
+    process.kill(pid, 0);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'unknown';
+  }
+}
+
+/** Kills every process started through this module (SIGKILL, by pid) and waits for each to exit. */
+export async function killAllStarted(): Promise<void> {
+  const waits: Promise<void>[] = [];
+  for (const child of started) {
+    started.delete(child);
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
+    waits.push(new Promise((resolve) => child.once('exit', () => resolve())));
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 5000))]);
+}
+
+function track(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+
+/** Reads stdout until `pattern` matches (or the process exits / the deadline passes). */
+function waitForOutput(child: ChildProcess, pattern: RegExp, ms: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(
+      () => finish(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`)),
+      ms,
+    );
+    const onOut = (chunk: Buffer): void => {
+      out += chunk.toString();
+      const match = pattern.exec(out);
+      if (match) finish(null, match);
+    };
+    const onErr = (chunk: Buffer): void => {
+      err += chunk.toString();
+    };
+    const onExit = (code: number | null): void =>
+      finish(
+        new Error(`exited (${String(code)}) before printing ${pattern}; stdout: ${out}; stderr: ${err}`),
+      );
+    function finish(error: Error | null, match?: RegExpExecArray): void {
+      clearTimeout(timer);
+      child.stdout?.off('data', onOut);
+      child.stderr?.off('data', onErr);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else if (match) resolve(match);
+    }
+    child.stdout?.on('data', onOut);
+    child.stderr?.on('data', onErr);
+    child.once('exit', onExit);
+  });
+}
+
+/** A running `harbormaster serve`. */
+export interface ServeProcess {
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  readonly pid: number;
+  /** URLs the "open" action handed to the test opener, in order. */
+  openedUrls(): string[];
+  /** Sends SIGINT (Ctrl+C) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the real CLI, `node bin/harbormaster.js serve --port 0 --no-open`, with
+ * `HARBORMASTER_OPENER` pointing at a tiny script that appends each URL it is given to a file,
+ * and reads the printed link.
+ */
+export async function startServe(): Promise<ServeProcess> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hm-e2e-'));
+  const log = path.join(dir, 'opened.txt');
+  const opener = path.join(dir, 'opener.sh');
+  writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`);
+  chmodSync(opener, 0o755);
+  const child = track(
+    spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'harbormaster.js'), 'serve', '--port', '0', '--no-open'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, HARBORMASTER_OPENER: opener },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ),
+  );
+  const match = await waitForOutput(child, /(http:\/\/127\.0\.0\.1:(\d+))\/#token=([A-Za-z0-9_-]+)/, 20_000);
+  child.stdout?.resume();
+  child.stderr?.resume();
+  const pid = child.pid ?? 0;
+  return {
+    url: match[0],
+    origin: match[1] ?? '',
+    port: Number.parseInt(match[2] ?? '0', 10),
+    token: match[3] ?? '',
+    pid,
+    openedUrls: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((l) => l.length > 0)
+        : [],
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve(child.exitCode);
+          return;
+        }
+        child.once('exit', (code) => resolve(code));
+        process.kill(pid, 'SIGINT');
+      }),
+  };
+}
+
+/** A test process holding a port. */
+export interface PortHolder {
+  readonly pid: number;
+  readonly port: number;
+  /** Kills it (SIGKILL) and waits until it has exited. */
+  stop(): Promise<void>;
+}
+
+async function startHolder(script: string, args: readonly string[] = []): Promise<PortHolder> {
+  const child = track(
+    spawn(process.execPath, ['-e', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  const match = await waitForOutput(child, /LISTENING (\d+)/, 10_000);
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return {
+    pid: child.pid ?? 0,
+    port: Number.parseInt(match[1] ?? '0', 10),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => resolve());
+        process.kill(child.pid ?? 0, 'SIGKILL');
+      }),
+  };
+}
+
+/** The body every test HTTP server answers with (it names the pid, so a page shows whose it is). */
+export const BODY_PREFIX = 'hello from the e2e server';
+
+/**
+ * Starts a real HTTP server in a child process (`node -e`). `ignoreTerm` makes it ignore SIGTERM,
+ * like a server stuck in shutdown. `host` '::1' makes it IPv6-only.
+ */
+export function startHttpServer(
+  options: { port?: number; host?: '127.0.0.1' | '::1'; ignoreTerm?: boolean } = {},
+): Promise<PortHolder> {
+  const script = `
+    const http = require('node:http');
+    const [port, host, ignoreTerm] = process.argv.slice(1);
+    if (ignoreTerm === '1') process.on('SIGTERM', () => {});
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>E2E fixture</title><p id="body">${BODY_PREFIX} ' + process.pid + '</p>');
+    });
+    server.listen({ port: Number(port), host, ipv6Only: host === '::1' }, () => {
+      console.log('LISTENING ' + server.address().port);
+    });`;
+  return startHolder(script, [
+    String(options.port ?? 0),
+    options.host ?? '127.0.0.1',
+    options.ignoreTerm ? '1' : '0',
+  ]);
+}
+
+/** Starts a UDP socket bound to 127.0.0.1 in a child process. */
+export function startUdpListener(): Promise<PortHolder> {
+  const script = `
+    const socket = require('node:dgram').createSocket('udp4');
+    socket.bind(0, '127.0.0.1', () => console.log('LISTENING ' + socket.address().port));`;
+  return startHolder(script);
+}
+
+/** A port that was free a moment ago (bound and released by the test). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** True when the test itself can bind `port` on TCP `host` (then releases it at once). */
+export async function canBindTcp(port: number, host = '127.0.0.1'): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** True when UDP `port` can be bound on 127.0.0.1. */
+export async function canBindUdp(port: number): Promise<boolean> {
+  const socket = createSocket('udp4');
+  return new Promise((resolve) => {
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
+}
+
+/** Polls `predicate` until it holds or `ms` pass; returns whether it held. */
+export async function eventually(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await predicate()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return predicate();
+}
