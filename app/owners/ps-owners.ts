@@ -1,0 +1,219 @@
+import { posix } from 'node:path';
+import { err, ok, type HmError, type Result } from '../model/errors.js';
+import type { ProcessOwner } from '../model/listener.js';
+import { findTool, runTool } from '../scan/run-tool.js';
+import { recognizeProxy } from './container.js';
+import type { OwnerResolver, ProcessIdentity } from './types.js';
+
+/** Where `ps` lives on macOS, the BSDs and Linux. */
+export const PS_PATHS: readonly string[] = ['/bin/ps', '/usr/bin/ps'];
+
+/** Most pids per `ps -p` list, so the argv stays far below ARG_MAX. */
+const PID_CHUNK = 200;
+
+/**
+ * argv for the identity columns. `lstart` (e.g. `Mon Nov 23 08:24:56 2026`, always five words in
+ * the C locale) is the start token; `comm` goes last because on macOS it is the full executable
+ * path and may contain spaces. `-ww`: never cut columns to the terminal width.
+ * https://man.freebsd.org/cgi/man.cgi?ps(1)
+ */
+export function psIdentityArgs(pids: readonly number[]): string[] {
+  return ['-ww', '-o', 'pid=,ppid=,uid=,lstart=,user=,comm=', '-p', pids.join(',')];
+}
+
+/** argv for the command lines, read in a second run because `args` may contain anything. */
+export function psArgsArgs(pids: readonly number[]): string[] {
+  return ['-ww', '-o', 'pid=,args=', '-p', pids.join(',')];
+}
+
+/** One row of {@link psIdentityArgs} output. */
+export interface PsIdentityRow {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  /** `lstart` with runs of spaces collapsed: the start token. */
+  readonly lstart: string;
+  /** Null when ps could not print the whole name (procps cuts long names to `abcdefg+`). */
+  readonly user: string | null;
+  readonly comm: string;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const IDENTITY_LINE =
+  /^\s*(\d+)\s+(\d+)\s+(\d+)\s+([A-Z][a-z]{2}\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})\s+(\d{4}))\s+(\S+)\s+(.*\S)\s*$/;
+
+/** `lstart` text → epoch ms (it is local time), or null when it is not a real date. */
+export function parseLstart(lstart: string): number | null {
+  const m = /^([A-Z][a-z]{2}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/.exec(
+    lstart.replace(/\s+/g, ' ').trim(),
+  );
+  if (!m || !WEEKDAYS.includes(m[1] ?? '')) return null;
+  const month = MONTHS.indexOf(m[2] ?? '');
+  if (month < 0) return null;
+  const [day, h, min, s, y] = [m[3], m[4], m[5], m[6], m[7]].map((x) => Number(x)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const d = new Date(y, month, day, h, min, s);
+  return d.getDate() === day && d.getMonth() === month ? d.getTime() : null;
+}
+
+/** Parses {@link psIdentityArgs} output; lines that do not fit are counted in `skipped`. */
+export function parsePsIdentity(text: string): { rows: PsIdentityRow[]; skipped: number } {
+  const rows: PsIdentityRow[] = [];
+  let skipped = 0;
+  const lines = text.split('\n');
+  // ps ends every line with a newline; a last line without one was cut off (its name may be cut).
+  if ((lines.pop() ?? '').trim() !== '') skipped += 1;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const m = IDENTITY_LINE.exec(line);
+    const lstart = m?.[4]?.replace(/\s+/g, ' ') ?? '';
+    if (!m || parseLstart(lstart) === null) {
+      skipped += 1;
+      continue;
+    }
+    const user = m[11] ?? '';
+    rows.push({
+      pid: Number(m[1]),
+      ppid: Number(m[2]),
+      uid: Number(m[3]),
+      lstart,
+      user: /\+$/.test(user) ? null : user,
+      comm: m[12] ?? '',
+    });
+  }
+  return { rows, skipped };
+}
+
+/** Parses {@link psArgsArgs} output into pid → command line. */
+export function parsePsArgs(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+) +(.*?)\s*$/.exec(line);
+    if (m?.[1] && m[2] !== undefined) out.set(Number(m[1]), m[2]);
+  }
+  return out;
+}
+
+/** The short name: the basename of `comm` (macOS prints the whole path there). */
+function nameOf(comm: string, command: string): string {
+  const base = posix.basename(comm) || comm;
+  // Linux comm is cut at 15 bytes; the command line's first word then says more.
+  const first = command.split(' ')[0] ?? '';
+  if (base.length === 15 && posix.basename(first).startsWith(base)) return posix.basename(first);
+  return base;
+}
+
+/** Builds owners from the two ps outputs (identity + command lines). Pure. */
+export function parsePsOwners(identityText: string, argsText: string): Map<number, ProcessOwner> {
+  const argsByPid = parsePsArgs(argsText);
+  const out = new Map<number, ProcessOwner>();
+  for (const row of parsePsIdentity(identityText).rows) {
+    const command = argsByPid.get(row.pid) || row.comm;
+    const name = nameOf(row.comm, command);
+    out.set(row.pid, {
+      kind: 'process',
+      pid: row.pid,
+      startToken: row.lstart,
+      startedAt: parseLstart(row.lstart),
+      name,
+      command,
+      exe: row.comm.startsWith('/') ? row.comm : null,
+      user: row.user,
+      uid: row.uid,
+      cwd: null,
+      project: null,
+      container: recognizeProxy(name, command.split(' ')),
+      ppid: row.ppid > 0 ? row.ppid : null,
+    });
+  }
+  return out;
+}
+
+/** Options for {@link createPsOwnerResolver}. */
+export interface PsOwnerOptions {
+  readonly candidates?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Owner resolver for macOS and the BSDs (works on Linux too): one `ps` pair per resolve, for the
+ * pids not yet cached only; cached owners are kept by (pid, start token) until `prune` drops
+ * their pid. `readIdentity` always asks ps afresh (it guards kills). cwd is not read: it would
+ * cost an lsof per process.
+ */
+export function createPsOwnerResolver(options: PsOwnerOptions = {}): OwnerResolver {
+  const candidates = options.candidates ?? PS_PATHS;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const cache = new Map<number, ProcessOwner>();
+
+  /** Runs ps for `pids`: owners found, or the error every pid shares. */
+  async function lookUp(
+    pids: readonly number[],
+    withArgs: boolean,
+  ): Promise<{ ok: true; text: string; args: string } | { ok: false; error: HmError }> {
+    const ps = await findTool(candidates);
+    if (ps === null) return { ok: false, error: { code: 'TOOL_MISSING', message: 'ps is not installed.' } };
+    let text = '';
+    let args = '';
+    for (let i = 0; i < pids.length; i += PID_CHUNK) {
+      const chunk = pids.slice(i, i + PID_CHUNK);
+      // ps exits 1 when some listed pid does not exist: that is an answer, not a failure.
+      const id = await runTool(ps, psIdentityArgs(chunk), { timeoutMs, okExitCodes: [0, 1] });
+      if (!id.ok) return id;
+      text += id.stdout;
+      if (!withArgs) continue;
+      const a = await runTool(ps, psArgsArgs(chunk), { timeoutMs, okExitCodes: [0, 1] });
+      if (!a.ok) return a;
+      args += a.stdout;
+    }
+    return { ok: true, text, args };
+  }
+
+  return {
+    async resolve(pids) {
+      const out = new Map<number, Result<ProcessOwner>>();
+      const unknown = [...new Set(pids)].filter((p) => Number.isInteger(p) && p > 0 && !cache.has(p));
+      if (unknown.length > 0) {
+        const found = await lookUp(unknown, true);
+        if (!found.ok) {
+          for (const pid of unknown) out.set(pid, { ok: false, error: found.error });
+        } else {
+          const owners = parsePsOwners(found.text, found.args);
+          for (const pid of unknown) {
+            const owner = owners.get(pid);
+            if (owner) cache.set(pid, owner);
+            else out.set(pid, err('ESRCH', `Process ${pid} is gone.`));
+          }
+        }
+      }
+      for (const pid of new Set(pids)) {
+        const owner = cache.get(pid);
+        if (owner) out.set(pid, ok(owner));
+        else if (!out.has(pid)) out.set(pid, err('INVALID_PID', `${pid} is not a process id.`));
+      }
+      return out;
+    },
+    async readIdentity(pid): Promise<Result<ProcessIdentity>> {
+      if (!Number.isInteger(pid) || pid <= 0) return err('INVALID_PID', `${pid} is not a process id.`);
+      const found = await lookUp([pid], false);
+      if (!found.ok) return { ok: false, error: found.error };
+      const row = parsePsIdentity(found.text).rows.find((r) => r.pid === pid);
+      if (!row) return err('ESRCH', `Process ${pid} is gone.`);
+      return ok({
+        pid,
+        startToken: row.lstart,
+        exe: row.comm.startsWith('/') ? row.comm : null,
+        name: posix.basename(row.comm) || row.comm,
+      });
+    },
+    prune(alive) {
+      for (const pid of cache.keys()) if (!alive.has(pid)) cache.delete(pid);
+    },
+  };
+}
