@@ -1,0 +1,394 @@
+import type { Health } from '../model/health.js';
+import type { Listener } from '../model/listener.js';
+import { choosePlan } from './policy.js';
+import { probeListener } from './probe.js';
+
+/** Runs one probe. The default is {@link probeListener}; tests inject a fake. */
+export type ProbeFn = (
+  listener: Listener,
+  options: { readonly onRequest: boolean; readonly previous: Health; readonly selfPid?: number },
+) => Promise<Health>;
+
+/** Time source for scheduling: a monotonic `now()` plus timers. Tests inject a fake one. */
+export interface MonitorClock {
+  /** Monotonic milliseconds (scheduling only). */
+  now(): number;
+  /** Wall-clock epoch milliseconds (for `checking.since`). */
+  wallNow(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options for {@link createHealthMonitor}; every field has a polite default. */
+export interface HealthMonitorOptions {
+  /** Most probes in flight at once (default 4). */
+  readonly maxInFlight?: number;
+  /** Re-probe a listener that answered after this long (default 30 s). */
+  readonly upIntervalMs?: number;
+  /** First retry delay after a failed probe (refused, timeout, error); doubles per failure (default 5 s). */
+  readonly retryBaseMs?: number;
+  /** Longest retry delay (default 5 min). */
+  readonly retryMaxMs?: number;
+  /** Random spread of every delay, as a fraction (default 0.2 = ±20 %), so probes do not bunch up. */
+  readonly jitter?: number;
+  /** Least time between two probe starts (default 100 ms: at most 10 new connections a second). */
+  readonly minStartGapMs?: number;
+  /** Harbormaster's own pid: its ports are not probed automatically. */
+  readonly selfPid?: number;
+  /** Start paused (no automatic probes until `resume()`). */
+  readonly paused?: boolean;
+  readonly probe?: ProbeFn;
+  readonly clock?: MonitorClock;
+  /** Random numbers in [0, 1) for the jitter (default Math.random). */
+  readonly random?: () => number;
+}
+
+/** Polite background health checks for the listeners of the current snapshot. */
+export interface HealthMonitor {
+  /**
+   * The latest health of a listener: `unknown` (with the policy's reason when it is never probed)
+   * until a first result, `checking` while its first probe or an on-request check runs, then the
+   * last result (kept while an automatic re-probe runs, so rows do not flicker).
+   */
+  get(listenerId: string): Health;
+  /** Sets the listeners to watch: new ones are probed per policy, missing ones are forgotten. */
+  observe(listeners: readonly Listener[]): void;
+  /** Probes one listener now, on request (HTTP allowed unless never-HTTP); resolves with the result. */
+  checkNow(listener: Listener): Promise<Health>;
+  /** Called when a listener's health changes in a way a user would see. Returns an unsubscribe. */
+  onUpdate(cb: (listenerId: string, health: Health) => void): () => void;
+  /** Stops starting automatic probes (on-request checks still run); in-flight ones finish. */
+  pause(): void;
+  resume(): void;
+  /** Stops everything and forgets all state; later calls do nothing. */
+  dispose(): void;
+}
+
+const DEFAULTS = {
+  maxInFlight: 4,
+  upIntervalMs: 30_000,
+  retryBaseMs: 5_000,
+  retryMaxMs: 300_000,
+  jitter: 0.2,
+  minStartGapMs: 100,
+};
+
+/** The real clock: `performance.now()` for scheduling, unref'd timers (never keep a CLI alive). */
+export const systemClock: MonitorClock = {
+  now: () => performance.now(),
+  wallNow: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * True when two health values show the same thing to a user: timestamps and latency are ignored,
+ * so a re-probe with the same answer is not a change.
+ */
+export function sameHealth(a: Health, b: Health): boolean {
+  const strip = (h: Health): string =>
+    JSON.stringify(h, (key, value: unknown) =>
+      key === 'checkedAt' || key === 'latencyMs' || key === 'since' ? undefined : value,
+    );
+  return a === b || strip(a) === strip(b);
+}
+
+/** True for results after which a listener is retried with back-off. */
+function failed(h: Health): boolean {
+  return h.state === 'refused' || h.state === 'timeout' || h.state === 'error';
+}
+
+interface Entry {
+  listener: Listener;
+  /** Last completed result, or unknown (with the policy's reason when never probed). */
+  result: Health;
+  /** Monotonic time of the next automatic probe; null when policy says never. */
+  dueAt: number | null;
+  failures: number;
+  /** What is running for this listener right now. */
+  running: 'auto' | 'request' | null;
+  runningSince: number;
+  /** The on-request check in flight or queued, shared by concurrent `checkNow` calls. */
+  pending: Promise<Health> | null;
+  /** What the last onUpdate call (or the initial state) showed. */
+  shown: Health;
+}
+
+interface RequestJob {
+  readonly listener: Listener;
+  readonly resolve: (h: Health) => void;
+}
+
+/**
+ * Creates a health monitor: ≤ `maxInFlight` probes at once, ≥ `minStartGapMs` between starts,
+ * per-listener back-off after failures (5 s → 10 s → 20 s … ≤ 5 min, ±20 %), a slow re-probe of
+ * healthy listeners (30 s), pause/resume and dispose. See SECURITY.md "Probing".
+ */
+export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthMonitor {
+  const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULTS.maxInFlight);
+  const upIntervalMs = options.upIntervalMs ?? DEFAULTS.upIntervalMs;
+  const retryBaseMs = options.retryBaseMs ?? DEFAULTS.retryBaseMs;
+  const retryMaxMs = options.retryMaxMs ?? DEFAULTS.retryMaxMs;
+  const jitter = options.jitter ?? DEFAULTS.jitter;
+  const minStartGapMs = options.minStartGapMs ?? DEFAULTS.minStartGapMs;
+  const probe: ProbeFn = options.probe ?? ((l, o) => probeListener(l, o));
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const selfPid = options.selfPid;
+  const planOptions = (onRequest: boolean, previous: Health): Parameters<ProbeFn>[1] =>
+    selfPid === undefined ? { onRequest, previous } : { onRequest, previous, selfPid };
+
+  const entries = new Map<string, Entry>();
+  const requests: RequestJob[] = [];
+  const subscribers = new Set<(id: string, h: Health) => void>();
+  let inFlight = 0;
+  let paused = options.paused ?? false;
+  let disposed = false;
+  let lastStartAt = Number.NEGATIVE_INFINITY;
+  let timer: unknown = null;
+  let timerAt = Number.POSITIVE_INFINITY;
+
+  const spread = (ms: number): number => Math.round(ms * (1 + jitter * (2 * random() - 1)));
+
+  function view(entry: Entry): Health {
+    const first = entry.result.state === 'unknown' && entry.dueAt !== null;
+    if (entry.running === 'request' || (entry.running === 'auto' && first)) {
+      return { state: 'checking', since: entry.runningSince };
+    }
+    return entry.result;
+  }
+
+  function publish(id: string, entry: Entry): void {
+    const now = view(entry);
+    if (sameHealth(now, entry.shown)) return;
+    entry.shown = now;
+    for (const cb of subscribers) {
+      try {
+        cb(id, now);
+      } catch {
+        // A subscriber's failure must not stop probing or other subscribers.
+      }
+    }
+  }
+
+  function skipReason(listener: Listener): string | null {
+    const plan = choosePlan(listener, planOptions(false, { state: 'unknown' }));
+    return plan.steps.length === 0 ? plan.reason : null;
+  }
+
+  function arm(at: number): void {
+    if (disposed) return;
+    if (timer !== null && timerAt <= at) return;
+    if (timer !== null) clock.clearTimeout(timer);
+    timerAt = at;
+    timer = clock.setTimeout(
+      () => {
+        timer = null;
+        timerAt = Number.POSITIVE_INFINITY;
+        pump();
+      },
+      Math.max(0, at - clock.now()),
+    );
+  }
+
+  function nextAutomatic(now: number): Entry | null {
+    let best: Entry | null = null;
+    for (const e of entries.values()) {
+      if (e.running !== null || e.dueAt === null || e.dueAt > now) continue;
+      if (best === null || (best.dueAt ?? 0) > e.dueAt) best = e;
+    }
+    return best;
+  }
+
+  function pump(): void {
+    if (disposed) return;
+    for (;;) {
+      if (inFlight >= maxInFlight) return; // a finishing probe pumps again
+      const now = clock.now();
+      const requestIndex = requests.findIndex((r) => entries.get(r.listener.id)?.running !== 'auto');
+      const auto = paused ? null : nextAutomatic(now);
+      if (requestIndex < 0 && auto === null) break;
+      if (now < lastStartAt + minStartGapMs) {
+        arm(lastStartAt + minStartGapMs);
+        return;
+      }
+      lastStartAt = now;
+      if (requestIndex >= 0) {
+        const [job] = requests.splice(requestIndex, 1);
+        if (job) start(job.listener, 'request', job.resolve);
+      } else if (auto !== null) {
+        start(auto.listener, 'auto', null);
+      }
+    }
+    if (paused) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const e of entries.values()) {
+      if (e.running === null && e.dueAt !== null) earliest = Math.min(earliest, e.dueAt);
+    }
+    if (earliest < Number.POSITIVE_INFINITY) arm(earliest);
+  }
+
+  function start(listener: Listener, mode: 'auto' | 'request', resolve: ((h: Health) => void) | null): void {
+    const entry = entries.get(listener.id);
+    inFlight += 1;
+    if (entry) {
+      entry.running = mode;
+      entry.runningSince = clock.wallNow();
+      publish(listener.id, entry);
+    }
+    const previous = entry?.result ?? { state: 'unknown' };
+    let done: Promise<Health>;
+    try {
+      done = probe(listener, planOptions(mode === 'request', previous));
+    } catch (e) {
+      done = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    void done
+      .catch((e: unknown): Health => ({
+        state: 'error',
+        checkedAt: Date.now(),
+        code: 'PROBE_FAILED',
+        message: e instanceof Error ? e.message : String(e),
+      }))
+      .then((health) => {
+        inFlight -= 1;
+        resolve?.(health);
+        // Forgotten (or replaced) meanwhile: the result belongs to nobody.
+        if (!disposed && entry && entries.get(listener.id) === entry) {
+          entry.running = null;
+          if (entry.pending !== null && mode === 'request') entry.pending = null;
+          record(entry, health);
+          publish(listener.id, entry);
+        }
+        pump();
+      });
+  }
+
+  function record(entry: Entry, health: Health): void {
+    if (health.state === 'unknown') {
+      entry.result = health;
+      entry.dueAt = null;
+      return;
+    }
+    entry.result = health;
+    if (skipReason(entry.listener) !== null) {
+      // Probed on request only (e.g. our own port): no automatic follow-up.
+      entry.dueAt = null;
+    } else if (failed(health)) {
+      entry.failures += 1;
+      const delay = Math.min(retryBaseMs * 2 ** (entry.failures - 1), retryMaxMs);
+      entry.dueAt = clock.now() + spread(delay);
+    } else {
+      entry.failures = 0;
+      entry.dueAt = clock.now() + spread(upIntervalMs);
+    }
+  }
+
+  function sameOwner(a: Listener, b: Listener): boolean {
+    if (a.owner.kind !== b.owner.kind) return false;
+    if (a.owner.kind === 'process' && b.owner.kind === 'process') {
+      return a.owner.pid === b.owner.pid && a.owner.startToken === b.owner.startToken;
+    }
+    return true;
+  }
+
+  return {
+    get(listenerId) {
+      const entry = entries.get(listenerId);
+      return entry ? view(entry) : { state: 'unknown' };
+    },
+
+    observe(listeners) {
+      if (disposed) return;
+      const present = new Set<string>();
+      const now = clock.now();
+      for (const listener of listeners) {
+        present.add(listener.id);
+        const reason = skipReason(listener);
+        const entry = entries.get(listener.id);
+        if (!entry) {
+          const result: Health = reason === null ? { state: 'unknown' } : { state: 'unknown', reason };
+          entries.set(listener.id, {
+            listener,
+            result,
+            dueAt: reason === null ? now : null,
+            failures: 0,
+            running: null,
+            runningSince: 0,
+            pending: null,
+            shown: result,
+          });
+          continue;
+        }
+        const restarted = !sameOwner(entry.listener, listener);
+        entry.listener = listener;
+        if (reason !== null) {
+          entry.dueAt = null;
+          if (entry.running === null) entry.result = { state: 'unknown', reason };
+          publish(listener.id, entry);
+        } else if (restarted || entry.dueAt === null) {
+          // A new process behind the same socket id, or newly probe-able: look again soon.
+          entry.failures = 0;
+          entry.dueAt = now;
+        }
+      }
+      for (const id of [...entries.keys()]) {
+        if (!present.has(id)) entries.delete(id);
+      }
+      pump();
+    },
+
+    checkNow(listener) {
+      if (disposed) return Promise.resolve({ state: 'unknown', reason: 'The health monitor was stopped' });
+      const entry = entries.get(listener.id);
+      if (entry?.pending) return entry.pending;
+      const pending = new Promise<Health>((resolve) => {
+        requests.push({ listener, resolve });
+      });
+      if (entry) {
+        entry.listener = listener;
+        entry.pending = pending;
+      }
+      pump();
+      return pending;
+    },
+
+    onUpdate(cb) {
+      subscribers.add(cb);
+      return () => {
+        subscribers.delete(cb);
+      };
+    },
+
+    pause() {
+      paused = true;
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      timerAt = Number.POSITIVE_INFINITY;
+      // Queued on-request checks still run.
+      if (requests.length > 0) pump();
+    },
+
+    resume() {
+      if (disposed || !paused) return;
+      paused = false;
+      pump();
+    },
+
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      entries.clear();
+      subscribers.clear();
+      for (const job of requests.splice(0)) {
+        job.resolve({ state: 'unknown', reason: 'The health monitor was stopped' });
+      }
+    },
+  };
+}
