@@ -11,7 +11,11 @@ import { readProcIdentity } from './proc.js';
 import { createSsSource } from './ss-source.js';
 
 /** Options for {@link createTestService}: any kill dependency can be replaced (e.g. a spy signal). */
-export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & { readonly opener?: Opener };
+export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & {
+  readonly opener?: Opener;
+  /** Environment for the default opener (e.g. HARBORMASTER_OPENER). */
+  readonly env?: NodeJS.ProcessEnv;
+};
 
 /**
  * A real, service-shaped object built from this folder's functions and a real `ss` scanner, so
@@ -62,12 +66,14 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     },
     kill(request) {
       killCalls += 1;
-      return killListenerOwner(request, { readIdentity: readProcIdentity, ...options, source });
+      const { opener: _opener, env: _env, ...killOptions } = options;
+      return killListenerOwner(request, { readIdentity: readProcIdentity, ...killOptions, source });
     },
     open(request) {
       return openListener(request.listenerId, {
         source,
         ...(options.opener ? { opener: options.opener } : {}),
+        ...(options.env ? { env: options.env } : {}),
       });
     },
     setPaused: async (request) => ok({ paused: request.paused }),

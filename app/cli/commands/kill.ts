@@ -1,0 +1,215 @@
+import { checkPid } from '../../actions/kill.js';
+import type { KillOutcome, KillReport } from '../../model/actions.js';
+import type { HmError } from '../../model/errors.js';
+import { clean, formatUptime } from '../format.js';
+import type { CliCommand, CliContext } from '../types.js';
+import {
+  EXIT_REFUSED,
+  EXIT_USAGE,
+  describeSocket,
+  groupByOwner,
+  listenersFor,
+  parsePortCommand,
+  printError,
+  type OwnerGroup,
+} from './port-target.js';
+
+/** Exit code when the OS refused (another user's or an elevated process): copy the printed command. */
+export const EXIT_PERMISSION = 4;
+/** Exit code when the user answered no at the confirmation prompt. */
+export const EXIT_CANCELLED = 5;
+
+const USAGE = `Usage: harbormaster kill <port> [--pid P] [--force] [--yes] [--json]
+
+Stops the process that listens on <port> — only the listener's owner, never clients connected
+to it — after showing its name, pid, user, command and uptime and asking you to confirm.
+It checks right before signalling that the pid is still the same process (start time and
+executable), sends SIGTERM (Windows: taskkill), waits up to a grace period, and re-scans the
+port to report what really happened.
+  <port>      1–65535 (also :3000, localhost:3000, 127.0.0.1:3000, [::1]:3000)
+  --pid P     which owner, when several processes hold the port
+  --force     send SIGKILL (taskkill /F) if it is still running after the grace period
+  --yes, -y   do not ask (required when stdin is not a terminal, and with --json)
+  --json      print the kill report (or {"error": …}) as JSON
+Refused: pid 1, Harbormaster itself and its parent processes, session-critical processes
+(systemd, Xorg, WindowServer, csrss…), and processes not in the current scan.
+Exit codes: 0 freed; 1 not freed (still running, restarted by a supervisor, still held by
+another process, or it had already exited); 2 bad input, or --yes/--pid needed; 3 nothing
+listens there, or a safety check refused; 4 permission denied (the elevated command is
+printed); 5 cancelled at the prompt.`;
+
+/** The exit code for a verified kill outcome. */
+export function exitCodeForOutcome(outcome: KillOutcome): number {
+  if (outcome === 'freed') return 0;
+  if (outcome === 'permission-denied') return EXIT_PERMISSION;
+  return 1;
+}
+
+/** The exit code for a refusal or failure of the kill pipeline. */
+export function exitCodeForError(error: HmError): number {
+  switch (error.code) {
+    case 'INVALID_PORT':
+    case 'INVALID_PID':
+    case 'INVALID_REQUEST':
+      return EXIT_USAGE;
+    case 'PROTECTED':
+    case 'PROCESS_CHANGED':
+    case 'NOT_IN_SNAPSHOT':
+      return EXIT_REFUSED;
+    case 'EPERM':
+      return EXIT_PERMISSION;
+    default:
+      return 1;
+  }
+}
+
+function describeGroup(g: OwnerGroup): string {
+  const o = g.owner;
+  const lines = [
+    `${clean(o.name, 60)}  pid ${o.pid}  user ${clean(o.user ?? (o.uid !== null ? String(o.uid) : '?'), 32)}${
+      o.startedAt !== null ? `  up ${formatUptime(o.startedAt)}` : ''
+    }`,
+    `    command: ${clean(o.command || o.name, 300)}`,
+  ];
+  if (o.exe) lines.push(`    path:    ${clean(o.exe, 300)}`);
+  lines.push(`    listens: ${g.listeners.map(describeSocket).join(', ')}`);
+  return lines.join('\n');
+}
+
+function printReport(ctx: CliContext, report: KillReport, force: boolean): void {
+  ctx.stdout(`${report.message}\n`);
+  if (report.outcome === 'still-running' && !force) {
+    ctx.stdout(
+      `Run it again with --force to send ${process.platform === 'win32' ? 'taskkill /F' : 'SIGKILL'}.\n`,
+    );
+  }
+  if (report.command) ctx.stdout(`To do it with admin rights, run:\n  ${report.command}\n`);
+}
+
+async function choose(ctx: CliContext, groups: readonly OwnerGroup[]): Promise<OwnerGroup | null> {
+  if (!ctx.prompt) return null;
+  ctx.stdout(`Several processes hold this port:\n`);
+  groups.forEach((g, i) => ctx.stdout(`  ${i + 1}) ${describeGroup(g)}\n`));
+  const answer = (await ctx.prompt(`Which one? [1-${groups.length}, Enter to cancel] `)).trim();
+  if (!/^[1-9][0-9]*$/.test(answer)) return null;
+  return groups[Number.parseInt(answer, 10) - 1] ?? null;
+}
+
+/** `harbormaster kill <port>`: the safe kill pipeline behind a confirmation. */
+export const killCommand: CliCommand = {
+  name: 'kill',
+  summary: 'stop the process listening on port N (confirms, verifies, reports the truth)',
+  usage: USAGE,
+  async run(args, ctx) {
+    const parsed = parsePortCommand('kill', args, ctx, USAGE, {
+      flags: ['force', 'yes'],
+      options: ['pid'],
+    });
+    if (typeof parsed === 'number') return parsed;
+    const { query, flags, options, json } = parsed;
+    const force = flags.has('force');
+    const yes = flags.has('yes');
+    const pidText = options.get('pid');
+    let wantedPid: number | null = null;
+    if (pidText !== undefined) {
+      const pid = checkPid(pidText);
+      if (!pid.ok) {
+        printError(ctx, json, pid.error);
+        return EXIT_USAGE;
+      }
+      wantedPid = pid.value;
+    }
+    // Machine use never prompts: a prompt would block a script or corrupt its JSON.
+    if (!yes && (json || !ctx.prompt)) {
+      printError(
+        ctx,
+        json,
+        'Not killing without confirmation: stdin is not a terminal (or --json was given). Add --yes to confirm.',
+      );
+      return EXIT_USAGE;
+    }
+
+    const service = await ctx.service();
+    const snapshot = await service.getSnapshot();
+    const holders = listenersFor(snapshot.listeners, query);
+    if (holders.length === 0) {
+      printError(ctx, json, {
+        code: 'NOT_IN_SNAPSHOT',
+        message: `Nothing is listening on port ${query.port}.`,
+      });
+      return EXIT_REFUSED;
+    }
+    const groups = groupByOwner(holders);
+    if (groups.length === 0) {
+      const pid = holders.find((l) => l.owner.pid !== null)?.owner.pid ?? null;
+      printError(ctx, json, {
+        code: 'EPERM',
+        message: `Port ${query.port} is held by a process Harbormaster cannot see (needs admin).`,
+        hint: 'Run Harbormaster with admin rights to see and stop it:',
+        command: `sudo harbormaster kill ${query.port}${pid !== null ? ` --pid ${pid}` : ''}`,
+      });
+      return EXIT_PERMISSION;
+    }
+    let target: OwnerGroup | null;
+    if (wantedPid !== null) {
+      target = groups.find((g) => g.owner.pid === wantedPid) ?? null;
+      if (!target) {
+        printError(ctx, json, {
+          code: 'NOT_IN_SNAPSHOT',
+          message: `pid ${wantedPid} does not hold port ${query.port}; it is held by ${groups
+            .map((g) => `${clean(g.owner.name, 40)} (pid ${g.owner.pid})`)
+            .join(', ')}.`,
+        });
+        return EXIT_REFUSED;
+      }
+    } else if (groups.length === 1) {
+      target = groups[0] ?? null;
+    } else {
+      if (yes || !ctx.prompt) {
+        printError(
+          ctx,
+          json,
+          `${groups.length} processes hold port ${query.port} (${groups
+            .map((g) => `${clean(g.owner.name, 40)} pid ${g.owner.pid}`)
+            .join(', ')}): choose one with --pid.`,
+        );
+        return EXIT_USAGE;
+      }
+      target = await choose(ctx, groups);
+      if (!target) {
+        ctx.stdout('Cancelled; nothing was signalled.\n');
+        return EXIT_CANCELLED;
+      }
+    }
+    if (!target) return EXIT_REFUSED;
+
+    if (!yes && ctx.prompt) {
+      if (groups.length === 1 || wantedPid !== null)
+        ctx.stdout(`Port ${query.port} is held by:\n  ${describeGroup(target)}\n`);
+      const how = force ? 'SIGTERM, then SIGKILL if it does not exit' : 'SIGTERM';
+      const answer = await ctx.prompt(
+        `Stop ${clean(target.owner.name, 60)} (pid ${target.owner.pid}) with ${how}? [y/N] `,
+      );
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        ctx.stdout('Cancelled; nothing was signalled.\n');
+        return EXIT_CANCELLED;
+      }
+    }
+
+    const listener = target.listeners.find((l) => l.protocol === 'tcp') ?? target.listeners[0];
+    if (!listener) return EXIT_REFUSED;
+    const result = await service.kill({
+      listenerId: listener.id,
+      pid: target.owner.pid,
+      startToken: target.owner.startToken,
+      mode: force ? 'force' : 'graceful',
+    });
+    if (!result.ok) {
+      printError(ctx, json, result.error);
+      return exitCodeForError(result.error);
+    }
+    if (json) ctx.stdout(`${JSON.stringify(result.value, null, 2)}\n`);
+    else printReport(ctx, result.value, force);
+    return exitCodeForOutcome(result.value.outcome);
+  },
+};
