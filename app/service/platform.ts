@@ -1,27 +1,39 @@
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
+import { createPsOwnerResolver } from '../owners/ps-owners.js';
 import type { OwnerResolver } from '../owners/types.js';
+import { createWindowsOwnerResolver } from '../owners/windows-owners.js';
 import { createFallbackScanner } from '../scan/fallback-scanner.js';
 import { createLinuxScanner } from '../scan/linux-scanner.js';
 import { createLsofScanner } from '../scan/lsof-scanner.js';
 import { createSystemInformationScanner } from '../scan/si-scanner.js';
 import { createSsScanner } from '../scan/ss-scanner.js';
 import type { Scanner } from '../scan/types.js';
+import { createWindowsScanner } from '../scan/windows-scanner.js';
 
 /**
  * The scanner chain for this platform, fastest first, with the portable systeminformation
- * baseline last (scanning.md §8). Linux: netlink/procfs in-process (no spawn) → `ss` → si.
- * macOS: `lsof -F` → si. Other platforms: si.
+ * baseline last (scanning.md §8):
+ * - Linux: netlink sock_diag or /proc/net in-process (no spawn) → `ss` → systeminformation;
+ * - macOS: `lsof -F` (TCP and UDP) → systeminformation;
+ * - Windows: `netstat -ano` (one spawn, locale-independent) → PowerShell → systeminformation.
  */
 export function defaultScanner(platform: NodeJS.Platform = process.platform): Scanner {
-  if (platform === 'linux')
-    return createFallbackScanner([createLinuxScanner(), createSsScanner(), createSystemInformationScanner()]);
-  if (platform === 'darwin')
-    return createFallbackScanner([createLsofScanner(), createSystemInformationScanner()]);
-  return createFallbackScanner([createSystemInformationScanner()]);
+  const si = createSystemInformationScanner();
+  if (platform === 'linux') return createFallbackScanner([createLinuxScanner(), createSsScanner(), si]);
+  if (platform === 'darwin') return createFallbackScanner([createLsofScanner(), si]);
+  if (platform === 'win32') {
+    return createFallbackScanner([
+      createWindowsScanner({ variant: 'netstat' }),
+      createWindowsScanner({ variant: 'powershell' }),
+      si,
+    ]);
+  }
+  return createFallbackScanner([createLsofScanner(), si]);
 }
 
-/** The owner resolver for this platform. */
+/** The owner resolver for this platform: /proc on Linux, Win32_Process on Windows, ps elsewhere. */
 export function defaultOwnerResolver(platform: NodeJS.Platform = process.platform): OwnerResolver {
   if (platform === 'linux') return createLinuxOwnerResolver();
-  throw new Error(`No owner resolver for ${platform} yet`);
+  if (platform === 'win32') return createWindowsOwnerResolver();
+  return createPsOwnerResolver();
 }
