@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recogniseBanner } from './banner.js';
 import { dechunk, looksLikeTls, parseHttpHead, readHttpBody } from './http-response.js';
 import { hostPort, probeHost } from './probe-address.js';
+import { summarizeHealth } from './summary.js';
 import { decodeEntities, extractTitle, sanitizeText } from './text.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -137,5 +138,35 @@ describe('probe addresses', () => {
   it('brackets IPv6 in host:port', () => {
     expect(hostPort('::1', 8080)).toBe('[::1]:8080');
     expect(hostPort('127.0.0.1', 80)).toBe('127.0.0.1:80');
+  });
+});
+
+describe('summarizeHealth', () => {
+  it('says in one line what a user needs', () => {
+    expect(
+      summarizeHealth({
+        state: 'up',
+        kind: 'https',
+        status: 200,
+        title: 'Dev',
+        checkedAt: 1,
+        latencyMs: 12,
+        detail: 'TLS: self-signed certificate',
+      }),
+    ).toBe('HTTPS 200 · “Dev” · TLS: self-signed certificate · 12 ms');
+    expect(
+      summarizeHealth({
+        state: 'up',
+        kind: 'banner',
+        protocol: 'SSH',
+        banner: 'SSH-2.0-x',
+        checkedAt: 1,
+        latencyMs: 1,
+      }),
+    ).toBe('SSH · SSH-2.0-x · 1 ms');
+    expect(summarizeHealth({ state: 'refused', checkedAt: 1, latencyMs: 0 })).toBe('refused the connection');
+    expect(summarizeHealth({ state: 'unknown', reason: 'UDP is not probed' })).toBe(
+      'not checked: UDP is not probed',
+    );
   });
 });

@@ -211,6 +211,16 @@ describe('HTTPS probes', () => {
     expect(s.connections()).toBe(1);
   });
 
+  it('times out within the deadline when a TLS-first guess meets a silent server', async () => {
+    const s = await keep(startTcpServer(() => undefined));
+    const previous: Health = { state: 'up', kind: 'https', checkedAt: 0, latencyMs: 1 };
+    const started = performance.now();
+    const h = await probeListener(tcpListener('127.0.0.1', s.port, node), { onRequest: false, previous });
+    expect(h.state).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(2200);
+    expect(s.connections()).toBe(1);
+  });
+
   it('falls back to plain HTTP when a TLS-first guess was wrong', async () => {
     const s = await keep(startHttpServer((_req, res) => res.end('<title>Plain</title>')));
     const previous: Health = { state: 'up', kind: 'https', checkedAt: 0, latencyMs: 1 };

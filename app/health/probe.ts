@@ -107,6 +107,14 @@ function elapsed(ctx: Ctx): number {
 }
 
 async function open(ctx: Ctx): Promise<Conn | Health> {
+  if (performance.now() >= ctx.deadlineAt) {
+    return {
+      state: 'timeout',
+      checkedAt: Date.now(),
+      latencyMs: elapsed(ctx),
+      detail: `No answer within ${seconds(ctx.deadlineMs)}`,
+    };
+  }
   const outcome = await connectTcp(ctx.host, ctx.port, ctx.deadlineAt);
   switch (outcome.kind) {
     case 'connected':
@@ -286,9 +294,9 @@ function suggestsTls(result: Exchange): boolean {
 async function tryTls(
   socket: Socket,
   ctx: Ctx,
-): Promise<{ result: Exchange; tls: TlsInfo } | { failed: string }> {
+): Promise<{ result: Exchange; tls: TlsInfo } | { failed: string; timedOut: boolean }> {
   const hs = await tlsHandshake(socket, ctx.host, ctx.deadlineAt);
-  if (!hs.ok) return { failed: hs.message };
+  if (!hs.ok) return { failed: hs.message, timedOut: hs.reason === 'timeout' };
   ctx.streams.push(hs.socket);
   const reader = new SocketReader(hs.socket, READ_CAP_BYTES);
   return { result: await exchange(hs.socket, reader, ctx), tls: hs.info };
@@ -299,6 +307,8 @@ async function httpStep(conn: Conn, tlsFirst: boolean, ctx: Ctx): Promise<Health
     conn.reader.detach();
     const secure = await tryTls(conn.socket, ctx);
     if ('result' in secure) return describeExchange(secure.result, 'https', secure.tls, ctx);
+    // Silent all along: no time is left for a plain-text try, and it would not answer that either.
+    if (secure.timedOut) return describeExchange({ kind: 'timeout' }, 'https', undefined, ctx);
     // Not TLS after all: ask in plain text on a fresh connection.
     const again = await open(ctx);
     if (!isConn(again)) return again;
