@@ -80,6 +80,9 @@ describe('choosePlan: never-HTTP ports', () => {
     const chrome = processOwner('chrome', '/opt/chrome --remote-debugging-port=9333 --headless');
     expect(kinds(plan(tcpListener('127.0.0.1', 9333, chrome), true))).toEqual(['connect']);
     expect(debuggerPorts(processOwner('node', 'node --inspect-brk app.js'))).toEqual([9229]);
+    expect(debuggerPorts(processOwner('node', 'node --inspect --inspect-port=9400 app.js'))).toEqual([
+      9229, 9400,
+    ]);
   });
 
   it('does not touch MySQL on a non-loopback address (host blocking), but does on loopback', () => {

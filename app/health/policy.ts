@@ -88,7 +88,7 @@ export function looksLikeNonHttpDaemon(owner: Owner): boolean {
 
 /**
  * The debugger port a process opened, if its command line asks for one: Node's `--inspect[=…]`
- * (default 9229) and Chromium's `--remote-debugging-port=N`. Fetching anything there is a data
+ * (default 9229) or `--inspect-port=N`, and Chromium's `--remote-debugging-port=N`. Fetching anything there is a data
  * leak, not a health check (research/security.md §5.1).
  */
 export function debuggerPorts(owner: Owner): number[] {
@@ -97,7 +97,7 @@ export function debuggerPorts(owner: Owner): number[] {
   for (const m of owner.command.matchAll(/--inspect(?:-brk|-wait)?(?:=(?:[^\s:]*:)?(\d{1,5}))?(?=\s|$)/g)) {
     ports.push(m[1] === undefined ? 9229 : Number.parseInt(m[1], 10));
   }
-  for (const m of owner.command.matchAll(/--remote-debugging-port=(\d{1,5})\b/g)) {
+  for (const m of owner.command.matchAll(/(?:--remote-debugging-port|--inspect-port)=(\d{1,5})\b/g)) {
     ports.push(Number.parseInt(m[1] ?? '', 10));
   }
   return ports;
