@@ -1,0 +1,101 @@
+import { verifyOpenUrl } from '../../app/actions/url.js';
+import type { HarbormasterApi } from '../../app/contract/api.js';
+import type { Settings } from '../../app/model/settings.js';
+import type { Snapshot } from '../../app/model/snapshot.js';
+import type { WindowRoute } from '../window/route.js';
+import { killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
+import type { TrayAction } from './tray-menu.js';
+
+/** What a tray intent may use; Electron pieces (dialog, clipboard, window) come in as functions. */
+export interface TrayActionDeps {
+  readonly api: Pick<HarbormasterApi, 'open' | 'kill' | 'setPaused'>;
+  readonly latest: () => Snapshot | null;
+  readonly settings: () => Settings;
+  readonly currentUid: number | null;
+  readonly platform: NodeJS.Platform;
+  readonly now: () => number;
+  /** Shows a confirmation dialog; resolves true when the user chose the action button. */
+  readonly confirm: (dialog: {
+    message: string;
+    detail: string;
+    buttons: [string, string];
+  }) => Promise<boolean>;
+  readonly copyText: (text: string) => void;
+  readonly showWindow: (route: WindowRoute) => void;
+  /** Tells the user how an action ended (a notification). */
+  readonly report: (title: string, body: string) => void;
+  readonly quit: () => void;
+}
+
+/**
+ * Carries out one tray intent. Kills re-read the listener from the latest snapshot, ask for
+ * confirmation when the settings say so, and report the pipeline's verified outcome; nothing
+ * here decides which process or URL is used beyond what the snapshot holds.
+ */
+export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): Promise<void> {
+  switch (action.type) {
+    case 'open': {
+      const r = await deps.api.open({ listenerId: action.listenerId });
+      if (!r.ok) deps.report('Could not open', r.error.message);
+      return;
+    }
+    case 'copy-url': {
+      const l = deps.latest()?.listeners.find((x) => x.id === action.listenerId);
+      const url = l?.url ? verifyOpenUrl(l.url) : null;
+      if (url?.ok) deps.copyText(url.value);
+      else deps.report('Nothing to copy', 'That listener has no web address (or is no longer listed).');
+      return;
+    }
+    case 'kill': {
+      const l = deps.latest()?.listeners.find((x) => x.id === action.listenerId);
+      if (
+        !l ||
+        l.owner.kind !== 'process' ||
+        l.owner.pid !== action.pid ||
+        l.owner.startToken !== action.startToken
+      ) {
+        deps.report('Not killed', 'That process is no longer listed on this port; nothing was signalled.');
+        return;
+      }
+      const settings = deps.settings();
+      if (needsKillConfirmation(l, settings, deps.currentUid)) {
+        const yes = await deps.confirm(killConfirmation(l, action.mode, deps.now(), deps.platform));
+        if (!yes) return;
+      }
+      const r = await deps.api.kill({
+        listenerId: action.listenerId,
+        pid: action.pid,
+        startToken: action.startToken,
+        mode: action.mode,
+      });
+      if (r.ok)
+        deps.report(
+          r.value.outcome === 'freed' ? `Port ${r.value.port} is free` : `Port ${r.value.port}`,
+          r.value.message,
+        );
+      else
+        deps.report(
+          'Not killed',
+          r.error.command ? `${r.error.message}\n${r.error.command}` : r.error.message,
+        );
+      return;
+    }
+    case 'details':
+      deps.showWindow({ kind: 'focus', listenerId: action.listenerId });
+      return;
+    case 'lookup':
+      deps.showWindow({ kind: 'lookup' });
+      return;
+    case 'set-paused': {
+      const r = await deps.api.setPaused({ paused: action.paused });
+      if (!r.ok) deps.report('Could not change scanning', r.error.message);
+      return;
+    }
+    case 'show-window':
+      deps.showWindow({ kind: 'list' });
+      return;
+    case 'quit':
+      deps.quit();
+      return;
+  }
+}
