@@ -1,3 +1,23 @@
-// Placeholder entry until the renderer lands (issue 5): it only proves the bundle builds.
-const root = document.getElementById('root');
-if (root) root.textContent = 'Harbormaster';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { getApi } from './api/get-api.js';
+import { App } from './components/App.js';
+import { createAppStore } from './store/app-store.js';
+import { connectApi } from './store/connect-api.js';
+import { StoreContext } from './store/store-context.js';
+import './styles/app.css';
+
+const { api, problem } = getApi();
+const store = createAppStore();
+connectApi(store, api, { transportProblem: problem });
+
+const rootElement = document.getElementById('root');
+if (rootElement) {
+  createRoot(rootElement).render(
+    <StrictMode>
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,222 @@
+import type { ConnectionState, HarbormasterApi, InvokeMethod } from '../../app/contract/api.js';
+import {
+  WS_SUBPROTOCOL,
+  WS_TOKEN_PREFIX,
+  type WsCall,
+  type WsServerMessage,
+} from '../../app/contract/ws-protocol.js';
+import type { HmError, Result } from '../../app/model/errors.js';
+import type { Snapshot } from '../../app/model/snapshot.js';
+
+/** The part of the WebSocket constructor the client needs (browser WebSocket or the `ws` package). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+/** Constructs a socket for a URL and subprotocol list. */
+export type WebSocketFactory = (url: string, protocols: string[]) => WebSocketLike;
+
+/** Options of the browser-mode client. */
+export interface WsClientOptions {
+  /** `ws://127.0.0.1:PORT/ws` */
+  readonly url: string;
+  /** The per-launch token from the page's `#token=…`. */
+  readonly token: string;
+  readonly createSocket?: WebSocketFactory;
+  /** First reconnect delay, ms (doubles up to maxDelayMs). */
+  readonly initialDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+/** The WebSocket client: HarbormasterApi plus `close()` to stop reconnecting. */
+export interface WsClient extends HarbormasterApi {
+  close(): void;
+  /** The current transport state. */
+  readonly state: ConnectionState;
+}
+
+// Methods whose return value is a bare value, not a Result: a failure rejects their promise.
+const BARE: ReadonlySet<InvokeMethod> = new Set<InvokeMethod>(['getSnapshot', 'getSettings']);
+
+interface Pending {
+  readonly method: InvokeMethod;
+  resolve(value: unknown): void;
+  reject(reason: Error): void;
+}
+
+const OPEN = 1;
+
+/**
+ * Implements HarbormasterApi over one WebSocket (app/contract/ws-protocol.ts). The token travels
+ * only as a subprotocol, never in the URL. Calls made while disconnected wait for the next
+ * connection; calls in flight when it drops end with a "connection lost" error value (never
+ * re-sent, so a kill is never repeated behind the user's back). Reconnects with doubling back-off.
+ */
+export function createWsClient(options: WsClientOptions): WsClient {
+  const createSocket: WebSocketFactory =
+    options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike);
+  const initialDelay = options.initialDelayMs ?? 250;
+  const maxDelay = options.maxDelayMs ?? 5000;
+  const snapshotListeners = new Set<(s: Snapshot) => void>();
+  const connectionListeners = new Set<(s: ConnectionState) => void>();
+  const pending = new Map<number, Pending>();
+  const queue: WsCall[] = [];
+  let nextId = 1;
+  let socket: WebSocketLike | null = null;
+  let state: ConnectionState = 'connecting';
+  let closed = false;
+  let delay = initialDelay;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const setState = (next: ConnectionState): void => {
+    if (state === next) return;
+    state = next;
+    for (const l of connectionListeners) l(next);
+  };
+
+  const lost = (p: Pending): void => {
+    const error: HmError = {
+      code: 'INTERNAL',
+      message: 'The connection to Harbormaster was lost before it answered.',
+    };
+    if (BARE.has(p.method)) p.reject(new Error(error.message));
+    else p.resolve({ ok: false, error } satisfies Result<never>);
+  };
+
+  const onMessage = (raw: unknown): void => {
+    if (typeof raw !== 'string') return;
+    let msg: WsServerMessage;
+    try {
+      msg = JSON.parse(raw) as WsServerMessage;
+    } catch {
+      return;
+    }
+    if (typeof msg !== 'object' || msg === null) return;
+    switch (msg.type) {
+      case 'result': {
+        const p = pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id);
+        p.resolve(msg.result);
+        return;
+      }
+      case 'error': {
+        if (msg.id === null) return;
+        const p = pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id);
+        if (BARE.has(p.method)) p.reject(new Error(msg.error.message));
+        else p.resolve({ ok: false, error: msg.error } satisfies Result<never>);
+        return;
+      }
+      case 'event':
+        if (msg.event === 'snapshot') for (const l of snapshotListeners) l(msg.data);
+        return;
+      default:
+        return;
+    }
+  };
+
+  const connect = (): void => {
+    if (closed) return;
+    setState('connecting');
+    let ws: WebSocketLike;
+    try {
+      ws = createSocket(options.url, [WS_SUBPROTOCOL, `${WS_TOKEN_PREFIX}${options.token}`]);
+    } catch {
+      scheduleRetry();
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      delay = initialDelay;
+      setState('open');
+      while (queue.length > 0 && ws.readyState === OPEN) ws.send(JSON.stringify(queue.shift()));
+    };
+    ws.onmessage = (ev) => {
+      if (socket === ws) onMessage(ev.data);
+    };
+    ws.onerror = () => undefined; // `close` follows and does the work.
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        lost(p);
+      }
+      setState('closed');
+      scheduleRetry();
+    };
+  };
+
+  const scheduleRetry = (): void => {
+    if (closed || retryTimer !== null) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
+    delay = Math.min(maxDelay, delay * 2);
+  };
+
+  const call = <T>(method: InvokeMethod, params?: unknown): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (closed) {
+        lost({ method, resolve: resolve as (v: unknown) => void, reject });
+        return;
+      }
+      const id = nextId++;
+      // `params` is omitted for no-argument methods: the server's schema wants it undefined.
+      const msg: WsCall =
+        params === undefined ? { type: 'call', id, method } : { type: 'call', id, method, params };
+      pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
+      if (socket && socket.readyState === OPEN && state === 'open') socket.send(JSON.stringify(msg));
+      else queue.push(msg);
+    });
+
+  connect();
+
+  const client: WsClient = {
+    get state() {
+      return state;
+    },
+    getSnapshot: () => call('getSnapshot'),
+    onSnapshot(listener) {
+      snapshotListeners.add(listener);
+      return () => snapshotListeners.delete(listener);
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      listener(state);
+      return () => connectionListeners.delete(listener);
+    },
+    lookup: (request) => call('lookup', request),
+    checkHealth: (request) => call('checkHealth', request),
+    kill: (request) => call('kill', request),
+    open: (request) => call('open', request),
+    setPaused: (request) => call('setPaused', request),
+    getSettings: () => call('getSettings'),
+    updateSettings: (patch) => call('updateSettings', patch),
+    close() {
+      closed = true;
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      retryTimer = null;
+      const ws = socket;
+      socket = null;
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        lost(p);
+      }
+      queue.length = 0;
+      ws?.close(1000, 'client closed');
+      setState('closed');
+    },
+  };
+  return client;
+}

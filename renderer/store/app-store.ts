@@ -1,0 +1,289 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionState } from '../../app/contract/api.js';
+import type { LookupResult } from '../../app/model/actions.js';
+import type { HmError } from '../../app/model/errors.js';
+import type { Health } from '../../app/model/health.js';
+import type { Listener } from '../../app/model/listener.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
+import type { Snapshot } from '../../app/model/snapshot.js';
+import type { KillReport } from '../../app/model/actions.js';
+import { guessCurrentUser, type Grouping } from './derive.js';
+
+/** How long an appeared row stays highlighted and a vanished row lingers greyed out. */
+export const TRANSIENT_MS = 1500;
+/** Health values kept per listener for the details pane. */
+export const HEALTH_HISTORY = 12;
+
+/** The kill flow: confirm → running → result (a report or a refusal). */
+export type KillFlow =
+  | { readonly phase: 'confirm'; readonly listener: Listener }
+  | { readonly phase: 'running'; readonly listener: Listener; readonly mode: 'graceful' | 'force' }
+  | {
+      readonly phase: 'result';
+      readonly listener: Listener;
+      readonly report: KillReport | null;
+      readonly error: HmError | null;
+    };
+
+/** The "is port N free" lookup for the search box. */
+export type LookupState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'loading'; readonly port: number }
+  | { readonly status: 'done'; readonly port: number; readonly result: LookupResult }
+  | { readonly status: 'failed'; readonly port: number; readonly error: HmError };
+
+/** A short message at the bottom (copied, opened, failed). */
+export interface Toast {
+  readonly id: number;
+  readonly text: string;
+  readonly tone: 'ok' | 'bad' | 'info';
+}
+
+/** What the user can do; implemented by connect-api.ts (the one module that talks to the API). */
+export interface AppActions {
+  setQuery(query: string): void;
+  setGrouping(grouping: Grouping): void;
+  setShowOtherUsers(show: boolean): void;
+  setShowSystem(show: boolean): void;
+  setCurrentUser(user: string | null): void;
+  select(id: string | null): void;
+  moveSelection(delta: number | 'first' | 'last'): void;
+  setDetailsOpen(open: boolean): void;
+  open(id: string): void;
+  copy(id: string, what: 'url' | 'curl' | 'pid'): void;
+  copyText(text: string, label: string): void;
+  requestKill(id: string): void;
+  confirmKill(mode: 'graceful' | 'force'): void;
+  closeKill(): void;
+  checkHealth(id: string): void;
+  toggleWatch(port: number): void;
+  dismissToast(): void;
+}
+
+/** The renderer's only state. */
+export interface AppState {
+  /** `loading` until the first snapshot arrives; `error` if even that failed. */
+  readonly phase: 'loading' | 'ready' | 'error';
+  readonly loadError: string | null;
+  /** The latest applied snapshot (for seq, status, notes, stale, source). */
+  readonly snapshot: Snapshot | null;
+  /** The listeners, reusing the previous object for every unchanged one (memoized rows). */
+  readonly listeners: readonly Listener[];
+  readonly byId: ReadonlyMap<string, Listener>;
+  readonly connection: ConnectionState;
+  /** Why the transport cannot work at all (e.g. no token in the address). */
+  readonly transportProblem: string | null;
+  readonly settings: Settings;
+  readonly query: string;
+  readonly grouping: Grouping;
+  /** The user treated as "me" (guessed from the snapshot unless chosen). */
+  readonly currentUser: string | null;
+  readonly currentUserChosen: boolean;
+  readonly selectedId: string | null;
+  readonly detailsOpen: boolean;
+  /** Listener id → time until which it is highlighted as new. */
+  readonly fresh: ReadonlyMap<string, number>;
+  /** Vanished listeners shown greyed out until `until`. */
+  readonly ghosts: ReadonlyMap<string, { readonly listener: Listener; readonly until: number }>;
+  readonly healthHistory: ReadonlyMap<string, readonly Health[]>;
+  readonly lookup: LookupState;
+  readonly kill: KillFlow | null;
+  readonly toast: Toast | null;
+  /** A clock for uptimes, refreshed every few seconds. */
+  readonly now: number;
+  readonly actions: AppActions;
+}
+
+/** The zustand store type. */
+export type AppStore = StoreApi<AppState>;
+
+const noop = (): void => undefined;
+const NO_ACTIONS: AppActions = {
+  setQuery: noop,
+  setGrouping: noop,
+  setShowOtherUsers: noop,
+  setShowSystem: noop,
+  setCurrentUser: noop,
+  select: noop,
+  moveSelection: noop,
+  setDetailsOpen: noop,
+  open: noop,
+  copy: noop,
+  copyText: noop,
+  requestKill: noop,
+  confirmKill: noop,
+  closeKill: noop,
+  checkHealth: noop,
+  toggleWatch: noop,
+  dismissToast: noop,
+};
+
+/** A fresh store in its loading state (actions are installed by connectApi). */
+export function createAppStore(now: number = Date.now()): AppStore {
+  return createStore<AppState>()(() => ({
+    phase: 'loading',
+    loadError: null,
+    snapshot: null,
+    listeners: [],
+    byId: new Map(),
+    connection: 'connecting',
+    transportProblem: null,
+    settings: DEFAULT_SETTINGS,
+    query: '',
+    grouping: 'grouped',
+    currentUser: null,
+    currentUserChosen: false,
+    selectedId: null,
+    detailsOpen: false,
+    fresh: new Map(),
+    ghosts: new Map(),
+    healthHistory: new Map(),
+    lookup: { status: 'idle' },
+    kill: null,
+    toast: null,
+    now,
+    actions: NO_ACTIONS,
+  }));
+}
+
+/**
+ * True when two listeners with the same id show the same thing. Like the model's `sameListener`
+ * but without JSON serialisation, and over every field: cheap enough for 5,000 rows per push.
+ */
+export function sameListenerData(a: Listener, b: Listener): boolean {
+  if (a === b) return true;
+  if (
+    a.id !== b.id ||
+    a.port !== b.port ||
+    a.address !== b.address ||
+    a.url !== b.url ||
+    a.exposure !== b.exposure ||
+    a.socketId !== b.socketId ||
+    a.protocol !== b.protocol ||
+    a.family !== b.family ||
+    a.portRange !== b.portRange
+  ) {
+    return false;
+  }
+  const oa = a.owner;
+  const ob = b.owner;
+  if (oa.kind !== ob.kind || oa.pid !== ob.pid || oa.user !== ob.user || oa.uid !== ob.uid) return false;
+  if (oa.kind === 'process' && ob.kind === 'process') {
+    if (
+      oa.startToken !== ob.startToken ||
+      oa.name !== ob.name ||
+      oa.command !== ob.command ||
+      oa.startedAt !== ob.startedAt ||
+      oa.exe !== ob.exe ||
+      oa.cwd !== ob.cwd ||
+      oa.ppid !== ob.ppid
+    ) {
+      return false;
+    }
+  }
+  return sameData(oa, ob) && sameData(a.health, b.health) && sameData(a.service, b.service);
+}
+
+/** Deep equality for plain JSON data (what crosses IPC / WebSocket). */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+function healthKey(h: Health): string {
+  return 'checkedAt' in h ? `${h.state}:${h.checkedAt}` : h.state;
+}
+
+/**
+ * Applies a snapshot to the state, or returns null when it is not newer than the one shown (an
+ * out-of-order push). `force` accepts any seq (after a reconnect the core may have restarted).
+ * Unchanged listeners keep their previous object so memoized rows skip rendering.
+ */
+export function applySnapshot(
+  state: AppState,
+  snapshot: Snapshot,
+  now: number,
+  force = false,
+): Partial<AppState> | null {
+  const prev = state.snapshot;
+  if (prev !== null && !force && snapshot.seq <= prev.seq) return null;
+  const first = prev === null;
+  const byId = new Map<string, Listener>();
+  const listeners: Listener[] = [];
+  let fresh: Map<string, number> | null = null;
+  let history: Map<string, readonly Health[]> | null = null;
+  for (const next of snapshot.listeners) {
+    const old = state.byId.get(next.id);
+    let kept = next;
+    if (old !== undefined && sameListenerData(old, next)) kept = old;
+    else {
+      if (old === undefined && !first) (fresh ??= new Map(state.fresh)).set(next.id, now + TRANSIENT_MS);
+      if (old === undefined || !sameData(old.health, next.health)) {
+        const h = next.health;
+        if (h.state !== 'checking' && h.state !== 'unknown') {
+          history ??= new Map(state.healthHistory);
+          const list = history.get(next.id) ?? [];
+          const last = list[list.length - 1];
+          if (last === undefined || healthKey(last) !== healthKey(h)) {
+            history.set(next.id, [...list, h].slice(-HEALTH_HISTORY));
+          }
+        }
+      }
+    }
+    byId.set(kept.id, kept);
+    listeners.push(kept);
+  }
+  let ghosts: Map<string, { listener: Listener; until: number }> | null = null;
+  if (!first) {
+    for (const old of state.listeners) {
+      if (!byId.has(old.id))
+        (ghosts ??= new Map(state.ghosts)).set(old.id, { listener: old, until: now + TRANSIENT_MS });
+    }
+    for (const id of state.ghosts.keys()) {
+      if (byId.has(id)) (ghosts ??= new Map(state.ghosts)).delete(id);
+    }
+  }
+  const patch: { -readonly [K in keyof AppState]?: AppState[K] } = {
+    phase: 'ready',
+    loadError: null,
+    snapshot,
+    listeners,
+    byId,
+    currentUser: state.currentUserChosen ? state.currentUser : guessCurrentUser(listeners),
+  };
+  if (fresh) patch.fresh = fresh;
+  if (ghosts) patch.ghosts = ghosts;
+  if (history) patch.healthHistory = history;
+  if (state.kill && state.kill.phase === 'confirm') {
+    const current = byId.get(state.kill.listener.id);
+    if (current) patch.kill = { phase: 'confirm', listener: current };
+  }
+  return patch;
+}
+
+/** Drops highlights and ghosts whose time is up; null when nothing expired. */
+export function expireTransients(state: AppState, now: number): Partial<AppState> | null {
+  let fresh: Map<string, number> | null = null;
+  for (const [id, until] of state.fresh) if (until <= now) (fresh ??= new Map(state.fresh)).delete(id);
+  let ghosts: Map<string, { listener: Listener; until: number }> | null = null;
+  for (const [id, g] of state.ghosts) if (g.until <= now) (ghosts ??= new Map(state.ghosts)).delete(id);
+  if (!fresh && !ghosts) return null;
+  const patch: { -readonly [K in keyof AppState]?: AppState[K] } = {};
+  if (fresh) patch.fresh = fresh;
+  if (ghosts) patch.ghosts = ghosts;
+  return patch;
+}

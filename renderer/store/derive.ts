@@ -1,0 +1,296 @@
+import type { Listener } from '../../app/model/listener.js';
+import { parsePortQuery } from '../../app/model/port.js';
+import { cleanText } from '../format/text.js';
+
+/** How the list is laid out. */
+export type Grouping = 'grouped' | 'flat';
+
+/** Whose a listener is, for ordering and the scope filter. */
+export type Scope = 'mine' | 'unknown' | 'other' | 'system';
+
+/** One line of the virtualized list. */
+export type ListItem =
+  | {
+      readonly kind: 'group';
+      readonly key: string;
+      readonly label: string;
+      readonly detail: string;
+      readonly count: number;
+      readonly scope: Scope;
+    }
+  | { readonly kind: 'row'; readonly key: string; readonly listener: Listener; readonly gone: boolean };
+
+/** What the search box means right now. */
+export type PortIntent =
+  | { readonly kind: 'none' }
+  /** `:3000` or `host:3000`: exactly that port. */
+  | { readonly kind: 'exact'; readonly port: number }
+  /** Bare digits that are a valid port: substring search, and the port itself may be free. */
+  | { readonly kind: 'digits'; readonly port: number }
+  /** Looks like a port but is not one (`619009`, `:0`): the message names the valid range. */
+  | { readonly kind: 'invalid'; readonly message: string };
+
+/** The inputs of the visible list. */
+export interface ViewInputs {
+  readonly listeners: readonly Listener[];
+  readonly ghosts: ReadonlyMap<string, { readonly listener: Listener; readonly until: number }>;
+  readonly query: string;
+  readonly grouping: Grouping;
+  readonly showOtherUsers: boolean;
+  readonly showSystem: boolean;
+  readonly currentUser: string | null;
+}
+
+/** The visible list plus what the filter hid. */
+export interface View {
+  readonly items: readonly ListItem[];
+  /** Row ids in display order (for keyboard movement). */
+  readonly rowIds: readonly string[];
+  readonly matched: number;
+  readonly hiddenOther: number;
+  readonly hiddenSystem: number;
+  readonly intent: PortIntent;
+  /** True when the intent names a port and some listed socket holds exactly it. */
+  readonly portHeld: boolean;
+}
+
+const haystacks = new WeakMap<Listener, string>();
+
+/** Lower-cased searchable text of a listener, cached per (stable) listener object. */
+export function haystackOf(l: Listener): string {
+  let h = haystacks.get(l);
+  if (h !== undefined) return h;
+  const o = l.owner;
+  const parts: (string | number | null | undefined)[] = [
+    l.port,
+    l.address,
+    `${l.protocol}${l.family}`,
+    l.service?.name,
+  ];
+  if (o.kind === 'process') {
+    parts.push(o.name, o.pid, o.command, o.user, o.project?.name, o.container?.name, o.exe);
+  } else {
+    parts.push('unknown', o.pid, o.user);
+  }
+  h = cleanText(parts.filter((p) => p !== null && p !== undefined).join(' ')).toLowerCase();
+  haystacks.set(l, h);
+  return h;
+}
+
+/** Parses what the box says about ports (never coerces: see parsePortQuery). */
+export function portIntent(query: string): PortIntent {
+  const q = query.trim();
+  if (q === '') return { kind: 'none' };
+  if (/^\d+$/.test(q)) {
+    const r = parsePortQuery(q);
+    return r.ok ? { kind: 'digits', port: r.value.port } : { kind: 'invalid', message: r.error.message };
+  }
+  // `:3000`, `localhost:3000`, `[::1]:8080`, `127.0.0.1:80`: the part after the last colon is a port.
+  if (/^(\[[^\]]*\]|[^\s:]*):\S*$/.test(q)) {
+    const r = parsePortQuery(q);
+    return r.ok ? { kind: 'exact', port: r.value.port } : { kind: 'invalid', message: r.error.message };
+  }
+  return { kind: 'none' };
+}
+
+/**
+ * The user Harbormaster treats as "me": the most common non-root owner in the snapshot (ties go
+ * to the alphabetically first). The renderer has no OS access, and a desktop user's own dev
+ * servers dominate their list; the scope menu lets them pick another user.
+ */
+export function guessCurrentUser(listeners: readonly Listener[]): string | null {
+  const counts = new Map<string, number>();
+  for (const l of listeners) {
+    const o = l.owner;
+    if (o.kind !== 'process' || o.user === null || o.user === 'root' || o.uid === 0) continue;
+    if (o.uid !== null && o.uid < 1000 && o.uid !== 501) continue;
+    counts.set(o.user, (counts.get(o.user) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [user, count] of counts) {
+    if (count > bestCount || (count === bestCount && best !== null && user < best)) {
+      best = user;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Whose a listener is: mine, unknown owner, another user, or the system (root / service accounts). */
+export function scopeOf(l: Listener, currentUser: string | null): Scope {
+  const o = l.owner;
+  const user = o.user;
+  if (currentUser !== null && user === currentUser) return 'mine';
+  if (o.kind === 'unknown' && user === null && o.uid === null) return 'unknown';
+  if (user === 'root' || o.uid === 0) return 'system';
+  // Service accounts (Linux uid < 1000, macOS _underscore users) count as system.
+  if (o.uid !== null && o.uid < 1000 && o.uid !== 501) return 'system';
+  if (user !== null && user.startsWith('_')) return 'system';
+  if (currentUser === null && o.kind === 'process') return 'mine';
+  return o.kind === 'unknown' && user === null ? 'unknown' : 'other';
+}
+
+const SCOPE_RANK: Record<Scope, number> = { mine: 0, unknown: 1, other: 2, system: 3 };
+
+/** A group being collected (a class, so every instance has one shape: this runs per keystroke). */
+class GroupAcc {
+  readonly members: { l: Listener; gone: boolean; scope: Scope }[] = [];
+  constructor(
+    readonly key: string,
+    readonly label: string,
+    readonly detail: string,
+    public scope: Scope,
+    public minPort: number,
+  ) {}
+}
+
+function compareListeners(a: Listener, b: Listener): number {
+  return (
+    a.port - b.port ||
+    (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0) ||
+    a.family - b.family ||
+    (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)
+  );
+}
+
+const groups = new WeakMap<Listener, { key: string; label: string; detail: string }>();
+
+function groupOf(l: Listener): { key: string; label: string; detail: string } {
+  let g = groups.get(l);
+  if (g === undefined) {
+    g = computeGroup(l);
+    groups.set(l, g);
+  }
+  return g;
+}
+
+function computeGroup(l: Listener): { key: string; label: string; detail: string } {
+  const o = l.owner;
+  if (o.kind === 'process') {
+    if (o.project) {
+      return {
+        key: `p:${o.project.root}`,
+        label: cleanText(o.project.name),
+        detail: cleanText(o.project.root),
+      };
+    }
+    if (o.container?.name) {
+      return {
+        key: `c:${o.container.name}`,
+        label: cleanText(o.container.name),
+        detail: `${o.container.kind} · ${cleanText(o.name)}`,
+      };
+    }
+    return { key: `pid:${o.pid}:${o.startToken}`, label: cleanText(o.name), detail: `pid ${o.pid}` };
+  }
+  return { key: 'unknown', label: 'Owner unknown', detail: 'needs admin to see who' };
+}
+
+/** Filters, orders and (optionally) groups listeners into list items. Pure; called per keystroke. */
+export function deriveView(inputs: ViewInputs): View {
+  const intent = portIntent(inputs.query);
+  const terms =
+    intent.kind === 'exact'
+      ? []
+      : inputs.query
+          .toLowerCase()
+          .split(/\s+/)
+          .filter((t) => t.length > 0);
+  let hiddenOther = 0;
+  let hiddenSystem = 0;
+  let portHeld = false;
+  const wantedPort = intent.kind === 'exact' || intent.kind === 'digits' ? intent.port : null;
+
+  const matches: { l: Listener; gone: boolean; scope: Scope }[] = [];
+  const consider = (l: Listener, gone: boolean): void => {
+    if (wantedPort !== null && l.port === wantedPort && !gone) portHeld = true;
+    if (intent.kind === 'exact') {
+      if (l.port !== intent.port) return;
+    } else if (terms.length > 0) {
+      const h = haystackOf(l);
+      for (const t of terms) if (!h.includes(t)) return;
+    }
+    const scope = scopeOf(l, inputs.currentUser);
+    if (scope === 'other' && !inputs.showOtherUsers) {
+      hiddenOther += gone ? 0 : 1;
+      return;
+    }
+    if (scope === 'system' && !inputs.showSystem) {
+      hiddenSystem += gone ? 0 : 1;
+      return;
+    }
+    matches.push({ l, gone, scope });
+  };
+  for (const l of inputs.listeners) consider(l, false);
+  for (const g of inputs.ghosts.values()) consider(g.listener, true);
+
+  const items: ListItem[] = [];
+  const rowIds: string[] = [];
+  const row = (m: { l: Listener; gone: boolean }): void => {
+    items.push({ kind: 'row', key: m.l.id, listener: m.l, gone: m.gone });
+    rowIds.push(m.l.id);
+  };
+
+  if (inputs.grouping === 'flat') {
+    matches.sort((a, b) => compareListeners(a.l, b.l));
+    for (const m of matches) row(m);
+  } else {
+    const byKey = new Map<string, GroupAcc>();
+    const order: GroupAcc[] = [];
+    for (const m of matches) {
+      const g = groupOf(m.l);
+      let entry = byKey.get(g.key);
+      if (entry === undefined) {
+        entry = new GroupAcc(g.key, g.label, g.detail, m.scope, m.l.port);
+        byKey.set(g.key, entry);
+        order.push(entry);
+      }
+      if (SCOPE_RANK[m.scope] < SCOPE_RANK[entry.scope]) entry.scope = m.scope;
+      if (m.l.port < entry.minPort) entry.minPort = m.l.port;
+      entry.members.push(m);
+    }
+    order.sort(
+      (a, b) =>
+        SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope] ||
+        a.minPort - b.minPort ||
+        (a.label < b.label ? -1 : a.label > b.label ? 1 : 0),
+    );
+    for (const g of order) {
+      if (g.members.length > 1) g.members.sort((a, b) => compareListeners(a.l, b.l));
+      items.push({
+        kind: 'group',
+        key: `group:${g.key}`,
+        label: g.label,
+        detail: g.detail,
+        count: g.members.length,
+        scope: g.scope,
+      });
+      for (const m of g.members) row(m);
+    }
+  }
+  return { items, rowIds, matched: rowIds.length, hiddenOther, hiddenSystem, intent, portHeld };
+}
+
+let lastInputs: ViewInputs | null = null;
+let lastView: View | null = null;
+
+/** `deriveView` with a one-entry cache keyed by input identity, shared by components and actions. */
+export function selectView(inputs: ViewInputs): View {
+  if (
+    lastView !== null &&
+    lastInputs !== null &&
+    lastInputs.listeners === inputs.listeners &&
+    lastInputs.ghosts === inputs.ghosts &&
+    lastInputs.query === inputs.query &&
+    lastInputs.grouping === inputs.grouping &&
+    lastInputs.showOtherUsers === inputs.showOtherUsers &&
+    lastInputs.showSystem === inputs.showSystem &&
+    lastInputs.currentUser === inputs.currentUser
+  ) {
+    return lastView;
+  }
+  lastInputs = inputs;
+  lastView = deriveView(inputs);
+  return lastView;
+}

@@ -1,0 +1,109 @@
+import type { ConnectionState, HarbormasterApi, KillRequest } from '../../app/contract/api.js';
+import type { KillReport, LookupResult, OpenResult } from '../../app/model/actions.js';
+import { err, ok, type Result } from '../../app/model/errors.js';
+import type { Health } from '../../app/model/health.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
+import type { Snapshot } from '../../app/model/snapshot.js';
+
+/** What a test can make the fake answer. */
+export interface FakeApiScript {
+  /** The first getSnapshot answer; `'pending'` keeps it loading until `resolveSnapshot`. */
+  snapshot: Snapshot | 'pending' | Error;
+  settings?: Settings;
+  kill?: (req: KillRequest) => Result<KillReport> | Promise<Result<KillReport>>;
+  lookup?: (port: number) => Result<LookupResult>;
+  checkHealth?: (listenerId: string) => Result<Health>;
+  open?: (listenerId: string) => Result<OpenResult>;
+}
+
+/** An in-memory HarbormasterApi for component/store tests and the UI bench. */
+export interface FakeApi extends HarbormasterApi {
+  readonly calls: { method: string; params: unknown }[];
+  push(snapshot: Snapshot): void;
+  setConnection(state: ConnectionState): void;
+  resolveSnapshot(snapshot: Snapshot): void;
+  /** Replaces the snapshot returned by later getSnapshot calls. */
+  setCurrent(snapshot: Snapshot): void;
+}
+
+/** Builds a fake API that answers from a script. */
+export function createFakeApi(script: FakeApiScript): FakeApi {
+  const snapshotListeners = new Set<(s: Snapshot) => void>();
+  const connectionListeners = new Set<(s: ConnectionState) => void>();
+  const calls: { method: string; params: unknown }[] = [];
+  let settings: Settings = script.settings ?? DEFAULT_SETTINGS;
+  let current: Snapshot | null =
+    script.snapshot instanceof Error || script.snapshot === 'pending' ? null : script.snapshot;
+  let pendingResolve: ((s: Snapshot) => void) | null = null;
+  let connection: ConnectionState = 'open';
+  const log = (method: string, params: unknown = undefined): void => {
+    calls.push({ method, params });
+  };
+  return {
+    calls,
+    getSnapshot() {
+      log('getSnapshot');
+      if (current !== null) return Promise.resolve(current);
+      if (script.snapshot instanceof Error) return Promise.reject(script.snapshot);
+      return new Promise<Snapshot>((resolve) => {
+        pendingResolve = resolve;
+      });
+    },
+    onSnapshot(l) {
+      snapshotListeners.add(l);
+      return () => snapshotListeners.delete(l);
+    },
+    onConnection(l) {
+      connectionListeners.add(l);
+      l(connection);
+      return () => connectionListeners.delete(l);
+    },
+    async lookup({ port }) {
+      log('lookup', { port });
+      return script.lookup
+        ? script.lookup(port)
+        : ok({ port, holders: [], free: true, bindTests: [], nextFree: port });
+    },
+    async checkHealth({ listenerId }) {
+      log('checkHealth', { listenerId });
+      return script.checkHealth ? script.checkHealth(listenerId) : err('PROBE_FAILED', 'Not scripted.');
+    },
+    async kill(req) {
+      log('kill', req);
+      return script.kill ? script.kill(req) : err('INTERNAL', 'Not scripted.');
+    },
+    async open({ listenerId }) {
+      log('open', { listenerId });
+      return script.open ? script.open(listenerId) : ok({ url: 'http://127.0.0.1/' });
+    },
+    async setPaused({ paused }) {
+      log('setPaused', { paused });
+      return ok({ paused });
+    },
+    async getSettings() {
+      log('getSettings');
+      return settings;
+    },
+    async updateSettings(patch) {
+      log('updateSettings', patch);
+      settings = { ...settings, ...patch };
+      return ok(settings);
+    },
+    push(s) {
+      current = s;
+      for (const l of snapshotListeners) l(s);
+    },
+    setConnection(state) {
+      connection = state;
+      for (const l of connectionListeners) l(state);
+    },
+    resolveSnapshot(s) {
+      current = s;
+      pendingResolve?.(s);
+      pendingResolve = null;
+    },
+    setCurrent(s) {
+      current = s;
+    },
+  };
+}
