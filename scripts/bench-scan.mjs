@@ -21,6 +21,9 @@ const dist = new URL('../dist/app/', import.meta.url);
 const { createLinuxScanner } = await import(new URL('scan/linux-scanner.js', dist).href);
 const { createLinuxOwnerResolver } = await import(new URL('owners/linux-owners.js', dist).href);
 const { createSnapshotter } = await import(new URL('watch/snapshotter.js', dist).href);
+const { createSsScanner } = await import(new URL('scan/ss-scanner.js', dist).href);
+const { createLsofScanner } = await import(new URL('scan/lsof-scanner.js', dist).href);
+const { createSystemInformationScanner } = await import(new URL('scan/si-scanner.js', dist).href);
 const require = createRequire(import.meta.url);
 const si = require('systeminformation');
 
@@ -145,12 +148,21 @@ async function desktopTable(procs = 300, fdsEach = 117) {
 }
 
 // ── approaches ─────────────────────────────────────────────────────────────────────────────
+const OUR_SCANNERS = {
+  netlink: () => createLinuxScanner({ listing: 'netlink' }),
+  procfs: () => createLinuxScanner({ listing: 'procfs' }),
+  ss: () => createSsScanner(),
+  lsof: () => createLsofScanner(),
+  systeminformation: () => createSystemInformationScanner(),
+};
+/** A full snapshot (scan + owners + classification) through one of our backends. */
 function ourBackend(listing) {
-  const scanner = createLinuxScanner({ listing });
+  const scanner = OUR_SCANNERS[listing]();
   const snapshotter = createSnapshotter({ scanner, owners: createLinuxOwnerResolver() });
   return {
     name: `harbormaster:${listing}`,
     ours: true,
+    slow: listing === 'lsof' || listing === 'systeminformation',
     scan: async () =>
       (await snapshotter.take()).listeners.map((l) => ({
         p: l.protocol,
@@ -159,7 +171,7 @@ function ourBackend(listing) {
         pid: l.owner.kind === 'process' ? l.owner.pid : null,
       })),
     scanner,
-    dispose: () => scanner.dispose(),
+    dispose: () => scanner.dispose?.(),
   };
 }
 function parseSsP(out) {
@@ -264,14 +276,18 @@ async function measure(approach, rounds, gapMs) {
 
 const results = [];
 async function runWorkload(label, truth) {
-  const approaches = [ourBackend('netlink'), ourBackend('procfs'), ...baselines].filter(
-    (a) => !only || only.has(a.name),
-  );
+  const wanted = (name) => !only || only.has(name);
+  const approaches = [
+    ...Object.keys(OUR_SCANNERS)
+      .filter((k) => wanted(`harbormaster:${k}`))
+      .map(ourBackend),
+    ...baselines.filter((b) => wanted(b.name)),
+  ];
   process.stdout.write(`\n${label}: ${truth.length} listeners expected\n`);
   const row = { label, expected: truth.length, by: {} };
   for (const a of approaches) {
     const rounds = a.slow ? (quick ? 3 : 5) : quick ? 10 : 25;
-    const gap = a.name === 'systeminformation' ? 550 : 30;
+    const gap = a.name === 'systeminformation' ? 550 : 30; // si.processes() caches for 500 ms
     const m = await measure(a, rounds, gap);
     const c = correctness(m.rows, truth);
     row.by[a.name] = { ...m, ...c };
@@ -355,6 +371,9 @@ console.log(
     'workload',
     'netlink',
     'procfs',
+    'hm:ss',
+    'hm:lsof',
+    'hm:si',
     'ss -tulnp',
     'lsof',
     'systeminformation',
@@ -373,6 +392,9 @@ for (const r of results) {
       r.label,
       fmt(ours),
       fmt(g('harbormaster:procfs')),
+      fmt(g('harbormaster:ss')),
+      fmt(g('harbormaster:lsof')),
+      fmt(g('harbormaster:systeminformation')),
       fmt(g('ss -tulnp')),
       fmt(g('lsof')),
       fmt(g('systeminformation')),

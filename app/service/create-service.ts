@@ -48,7 +48,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   const autoProbe = () => options.autoProbe ?? settings.autoProbe;
   const scanner = options.scanner ?? defaultScanner();
   const owners = options.owners ?? defaultOwnerResolver();
-  const health = options.health ?? createHealthMonitor();
+  // selfPid: never probe our own ports (the serve dashboard) automatically.
+  const health = options.health ?? createHealthMonitor({ selfPid: process.pid });
   const snapshotter = createSnapshotter({
     scanner,
     owners,
