@@ -243,6 +243,30 @@ describe.runIf(linux)('killListenerOwner with real processes', () => {
     expect(isAlive(v6.pid)).toBe(true);
   });
 
+  it('never reports its own still-listed owner as a respawn while it is exiting', async () => {
+    const server = await startServer();
+    const request = await requestFor(source, server.pid, server.port);
+    let signalled = false;
+    const result = await killListenerOwner(request, {
+      ...deps,
+      // The signal is recorded but not delivered, and identity then reads like an exiting process
+      // (exe unreadable): the socket is still listed under the same pid + start token.
+      signal: (pid, signal) => {
+        spy.calls.push({ pid, signal });
+        signalled = true;
+      },
+      readIdentity: async (pid) => {
+        const real = await readProcIdentity(pid);
+        return real.ok && signalled ? { ok: true, value: { ...real.value, exe: null } } : real;
+      },
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { outcome: 'still-running', heldBy: { pid: server.pid } },
+    });
+    expect(isAlive(server.pid)).toBe(true);
+  });
+
   it('reports already-gone when the owner exited before the signal', async () => {
     const server = await startServer();
     const request = await requestFor(source, server.pid, server.port);

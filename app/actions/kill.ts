@@ -430,10 +430,21 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
       const scanned = await rescan();
       if (!scanned.ok) return scanned;
       const holders = scanned.value;
+      // The owner itself can still be listed for a moment after it stopped being "alive": the
+      // kernel releases its memory (making /proc/<pid>/exe unreadable) before closing its files
+      // (do_exit: exit_mm before exit_files). Never mistake that for a respawn; wait it out.
+      const stillOurs = holders.some((l) => ownerKey(l.owner) === ownerKey(owner));
       // A process caught mid-start can own a socket before the scan maps it to a pid; look again
       // (within the window) so "held by" names a process rather than "unknown".
       const unnamed = holders.length > 0 && holders.every((l) => l.owner.kind !== 'process');
-      if (unnamed && now() < windowEnd) {
+      if (stillOurs && now() >= windowEnd) {
+        return report(
+          'still-running',
+          `${who} is exiting but still holds ${protocol} port ${port}; it may be stuck closing (check again in a moment).`,
+          { heldBy: summary(owner) },
+        );
+      }
+      if ((stillOurs || unnamed) && now() < windowEnd) {
         await sleep(Math.min(delay, Math.max(0, windowEnd - now())));
         delay *= 2;
         continue;

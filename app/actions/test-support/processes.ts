@@ -10,11 +10,16 @@ import { createInterface } from 'node:readline';
 
 const tracked = new Set<number>();
 
-/** Source of a server: listens on HM_PORT/HM_HOST, prints `listening <port>`, optionally ignores SIGTERM. */
+/**
+ * Source of a server: listens on HM_PORT/HM_HOST (HTTP when HM_HTTP=1, else a silent TCP server),
+ * prints `listening <port>`, and ignores SIGTERM when HM_IGNORE_TERM=1.
+ */
 export const SERVER_CODE = `
 const net = require('net');
 if (process.env.HM_IGNORE_TERM === '1') process.on('SIGTERM', () => {});
-const server = net.createServer((c) => { c.on('error', () => {}); });
+const server = process.env.HM_HTTP === '1'
+  ? require('http').createServer((req, res) => res.end('<title>hm test</title>'))
+  : net.createServer((c) => { c.on('error', () => {}); });
 server.listen({ port: Number(process.env.HM_PORT || 0), host: process.env.HM_HOST || '127.0.0.1' }, () => {
   process.stdout.write('listening ' + server.address().port + '\\n');
 });
@@ -112,9 +117,10 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 
 /** Starts a real TCP server process and waits until it listens. */
 export async function startServer(
-  options: { host?: string; port?: number; ignoreTerm?: boolean; execPath?: string } = {},
+  options: { host?: string; port?: number; ignoreTerm?: boolean; http?: boolean } = {},
 ): Promise<{ pid: number; port: number; proc: Spawned }> {
   const proc = spawnNode(SERVER_CODE, {
+    HM_HTTP: options.http === true ? '1' : '0',
     HM_HOST: options.host ?? '127.0.0.1',
     HM_PORT: String(options.port ?? 0),
     HM_IGNORE_TERM: options.ignoreTerm === true ? '1' : '0',
