@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Listener } from '../model/listener.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { createHarbormasterService } from './create-service.js';
+import type { HarbormasterService } from './types.js';
+
+/** A real HTTP server in a child process; resolves with its pid and port. */
+async function httpServer(): Promise<{ child: ChildProcess; pid: number; port: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('node:http').createServer((q, s) => s.end('<title>Service test</title>ok')).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+    child.once('exit', () => reject(new Error('server exited')));
+  });
+  return { child, pid: child.pid as number, port };
+}
+
+describe.runIf(process.platform === 'linux')('createHarbormasterService', () => {
+  let service: HarbormasterService;
+  let server: Awaited<ReturnType<typeof httpServer>>;
+  const pushes: Snapshot[] = [];
+  beforeAll(async () => {
+    server = await httpServer();
+    service = await createHarbormasterService({
+      settings: { ...(await import('../model/settings.js')).DEFAULT_SETTINGS, pollIntervalMs: 500 },
+    });
+    service.onSnapshot((s) => pushes.push(s));
+  });
+  afterAll(async () => {
+    await service?.dispose();
+    try {
+      process.kill(server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+
+  const until = async <T>(fn: () => T | undefined, ms = 10_000): Promise<T> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = fn();
+      if (v !== undefined) return v;
+      if (Date.now() > end) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const mine = (s: Snapshot | undefined): Listener | undefined =>
+    s?.listeners.find((l) => l.port === server.port && l.protocol === 'tcp');
+
+  it('pushes snapshots in seq order and probes a web server to HTTP 200 with its title and URL', async () => {
+    const up = await until(() => {
+      const l = mine(pushes.at(-1));
+      return l?.health.state === 'up' ? l : undefined;
+    });
+    expect(up.health).toMatchObject({ state: 'up', kind: 'http', status: 200, title: 'Service test' });
+    expect(up.url).toBe(`http://127.0.0.1:${server.port}/`);
+    expect(up.owner).toMatchObject({ kind: 'process', pid: server.pid, name: 'node' });
+    const seqs = pushes.map((s) => s.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('validates every request and answers errors as values', async () => {
+    expect(await service.lookup({ port: 619009 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PORT' },
+    });
+    expect(await service.checkHealth({ listenerId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_IN_SNAPSHOT' },
+    });
+    expect(await service.kill({ listenerId: 'x', pid: 0, startToken: '1', mode: 'graceful' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PID' },
+    });
+    // @ts-expect-error an unknown key must be rejected at runtime too
+    expect(await service.open({ listenerId: 'x', url: 'http://evil.example/' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
+    expect(await service.updateSettings({ pollIntervalMs: 10 })).toMatchObject({ ok: false });
+  });
+
+  it('kills the owner through the safe pipeline and reports the port freed', async () => {
+    const snap = await service.getSnapshot();
+    const l = mine(snap);
+    expect(l?.owner.kind).toBe('process');
+    if (!l || l.owner.kind !== 'process') return;
+    const r = await service.kill({
+      listenerId: l.id,
+      pid: l.owner.pid,
+      startToken: l.owner.startToken,
+      mode: 'graceful',
+    });
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'freed', pid: server.pid, port: server.port } });
+    expect(() => process.kill(server.pid, 0)).toThrow();
+    expect(mine(await service.getSnapshot())).toBeUndefined();
+  });
+
+  it('pauses and resumes scanning', async () => {
+    expect(await service.setPaused({ paused: true })).toEqual({ ok: true, value: { paused: true } });
+    await new Promise((r) => setTimeout(r, 300)); // a probe already in flight may still land
+    const n = pushes.length;
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(pushes.length).toBe(n);
+    expect(await service.setPaused({ paused: false })).toEqual({ ok: true, value: { paused: false } });
+    await until(() => (pushes.length > n ? true : undefined));
+  });
+});
