@@ -27,6 +27,7 @@ describe('electron-builder.yml', () => {
     const files = config['files'] as string[];
     const includes = files.filter((f) => !f.startsWith('!'));
     expect(includes.sort()).toEqual([
+      'assets/icon-512.png',
       'assets/tray/**/*',
       'dist/app/**/*',
       'dist/main/**/*',

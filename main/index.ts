@@ -1,0 +1,212 @@
+/**
+ * Composition root of the Electron main process (ESM). Order matters: privileged scheme before
+ * ready; hardening for every webContents before any window; IPC handlers before the first window
+ * loads (electron/fiddle's main.ts explains the same ordering). Every decision lives in the pure
+ * modules next to this file; this file only wires Electron to them.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, clipboard, dialog, ipcMain, session, shell } from 'electron';
+import { diffSnapshots } from '../app/model/diff.js';
+import { hmError, type HmError } from '../app/model/errors.js';
+import type { Snapshot } from '../app/model/snapshot.js';
+import { appPaths } from './app-paths.js';
+import { createCoreClient } from './core-host/core-client.js';
+import { startCoreHost } from './core-host/core-host-supervisor.js';
+import { interestFor } from './interest.js';
+import { broadcastSnapshot, registerIpcHandlers, type InvokeApi } from './ipc/register-ipc.js';
+import { notificationsFor, type WatchedState } from './notifications/notifications-for.js';
+import { showNotifications } from './notifications/notifier.js';
+import { registerAppSchemePrivileged, serveBundle } from './protocol/register-app-protocol.js';
+import { denyPermissions, hardenWebContents } from './security/harden-web-contents.js';
+import { checkUrlToOpen } from './security/open-url.js';
+import { applySystemSettings } from './settings/apply-settings.js';
+import { loadSettingsFile, saveSettingsFile } from './settings/settings-store.js';
+import { runTrayAction, type TrayActionDeps } from './tray/tray-actions.js';
+import { createTrayController } from './tray/tray-controller.js';
+import { buildTrayMenu, type TrayState } from './tray/tray-menu.js';
+import { createWindowManager } from './window/window-manager.js';
+import type { WindowRoute } from './window/route.js';
+
+const paths = appPaths(dirname(fileURLToPath(import.meta.url)));
+const platform = process.platform;
+const log = (line: string) => console.warn(`[harbormaster] ${line}`);
+
+// Must run before `ready` (https://www.electronjs.org/docs/latest/api/protocol#protocolregisterschemesasprivilegedcustomschemes).
+registerAppSchemePrivileged();
+
+// One instance only: a second launch focuses the first one's window and exits.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  main().catch((e: unknown) => {
+    log(`failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    app.exit(1);
+  });
+}
+
+async function main(): Promise<void> {
+  // Security checklist #11–#14 for every webContents, including ones we did not expect.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
+  // A tray app keeps running when its last window closes.
+  app.on('window-all-closed', () => undefined);
+
+  await app.whenReady();
+  if (platform === 'darwin') app.dock?.hide();
+  denyPermissions(session.defaultSession);
+  serveBundle(paths.rendererRoot);
+
+  const userData = app.getPath('userData');
+  const loaded = await loadSettingsFile(userData);
+  for (const problem of loaded.problems) log(`settings: ${problem}`);
+  if (loaded.backupPath) log(`settings: the unreadable file was kept as ${loaded.backupPath}`);
+  await applySystemSettings(loaded.settings, log);
+
+  const openUrl = async (url: string): Promise<HmError | null> => {
+    let checked = checkUrlToOpen(url, client.latest());
+    // Main's copy may trail the core by one scan; ask the core for its latest before refusing.
+    if (!checked.ok) checked = checkUrlToOpen(url, await client.getSnapshot().catch(() => null));
+    if (!checked.ok) return checked.error;
+    try {
+      await shell.openExternal(checked.value);
+      return null;
+    } catch (e) {
+      return hmError(
+        'OPEN_FAILED',
+        `The browser could not be opened: ${e instanceof Error ? e.message : 'error'}.`,
+      );
+    }
+  };
+  const client = createCoreClient({ settings: loaded.settings, openUrl });
+
+  const currentUid = process.getuid?.() ?? null;
+  let menuOpen = false;
+  const appPids = () => app.getAppMetrics().map((m) => m.pid);
+  const refreshInterest = () => {
+    client.setInterest(interestFor({ menuOpen, windowVisible: windows.anyVisible() }));
+    client.setProtectedPids(appPids());
+  };
+  const windows = createWindowManager({
+    preloadPath: paths.preload,
+    platform,
+    devTools: !app.isPackaged,
+    icon: join(paths.assetsDir, 'icon-512.png'),
+    onVisibility: refreshInterest,
+  });
+  const showWindow = (route: WindowRoute) => windows.show(route);
+  const trayState = (): TrayState => ({
+    snapshot: client.latest(),
+    paused: client.paused,
+    settings: client.currentSettings(),
+    currentUid,
+    platform,
+  });
+
+  const actionDeps: TrayActionDeps = {
+    api: client,
+    latest: () => client.latest(),
+    settings: () => client.currentSettings(),
+    currentUid,
+    platform,
+    now: () => Date.now(),
+    async confirm(d) {
+      const r = await dialog.showMessageBox({
+        type: 'warning',
+        message: d.message,
+        detail: d.detail,
+        buttons: d.buttons,
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      });
+      return r.response === 1;
+    },
+    copyText: (text) => clipboard.writeText(text),
+    showWindow,
+    report: (title, body) =>
+      showNotifications([{ title, body, listenerId: null }], () => showWindow({ kind: 'list' })),
+    quit: () => app.quit(),
+  };
+  const tray = createTrayController({
+    assetsDir: paths.assetsDir,
+    platform,
+    initial: trayState(),
+    onAction: (action) => void runTrayAction(action, actionDeps).then(() => tray.update(trayState())),
+    onClick: (bounds) => windows.togglePopover(bounds),
+    onMenuOpen: (open) => {
+      menuOpen = open;
+      refreshInterest();
+    },
+  });
+
+  // The renderer's calls: the core, except that pausing also refreshes the tray (no snapshot follows a pause).
+  const ipcApi: InvokeApi = {
+    getSnapshot: () => client.getSnapshot(),
+    lookup: (r) => client.lookup(r),
+    checkHealth: (r) => client.checkHealth(r),
+    kill: (r) => client.kill(r),
+    open: (r) => client.open(r),
+    async setPaused(r) {
+      const result = await client.setPaused(r);
+      tray.update(trayState());
+      return result;
+    },
+    getSettings: () => client.getSettings(),
+    updateSettings: (patch) => client.updateSettings(patch),
+  };
+  registerIpcHandlers(ipcMain, { api: ipcApi, trustedSenderIds: () => windows.trustedIds(), log });
+
+  let lastGood: Snapshot | null = null;
+  let watched: WatchedState | null = null;
+  client.onSnapshot((snapshot) => {
+    broadcastSnapshot(windows.targets(), snapshot);
+    tray.update(trayState());
+    const decided = notificationsFor({
+      diff: diffSnapshots(lastGood, snapshot),
+      snapshot,
+      settings: client.currentSettings(),
+      previous: watched,
+      platform,
+    });
+    watched = decided.watched;
+    if (!snapshot.stale && snapshot.status !== 'failed') lastGood = snapshot;
+    showNotifications(decided.notifications, (listenerId) =>
+      showWindow(listenerId ? { kind: 'focus', listenerId } : { kind: 'list' }),
+    );
+  });
+  client.onSettings((settings) => {
+    void saveSettingsFile(userData, settings).then((r) => {
+      if (!r.ok) log(r.error.message);
+    });
+    void applySystemSettings(settings, log);
+    tray.update(trayState());
+  });
+  client.onInitFailed((error) => log(error.message));
+
+  const supervisor = startCoreHost({ entry: paths.coreHostEntry, client, protectedPids: appPids, log });
+  client.setInterest('idle');
+
+  app.on('second-instance', () => showWindow({ kind: 'list' }));
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void supervisor.stop().finally(() => {
+      tray.destroy();
+      windows.destroyAll();
+      app.quit();
+    });
+  });
+
+  // End-to-end hook (Playwright `_electron`): read the tray template and open the window from the
+  // test through `electronApp.evaluate`. Only with HARBORMASTER_E2E=1 in an unpackaged build.
+  if (process.env['HARBORMASTER_E2E'] === '1' && !app.isPackaged) {
+    (globalThis as Record<string, unknown>)['__harbormasterE2E'] = {
+      trayMenu: () => buildTrayMenu(trayState()),
+      showWindow: () => showWindow({ kind: 'list' }),
+      latest: () => client.latest(),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Notification } from 'electron';
+import type { PlannedNotification } from './notifications-for.js';
+
+// Keep shown notifications referenced until closed: a collected Notification loses its click handler
+// (https://github.com/electron/electron/issues/16922).
+const live = new Set<Notification>();
+
+/** Glue: shows planned notifications; a click reports the listener to focus (or null). */
+export function showNotifications(
+  planned: readonly PlannedNotification[],
+  onClick: (listenerId: string | null) => void,
+): void {
+  if (!Notification.isSupported()) return;
+  for (const p of planned) {
+    const n = new Notification({ title: p.title, body: p.body });
+    live.add(n);
+    n.on('click', () => {
+      live.delete(n);
+      onClick(p.listenerId);
+    });
+    n.on('close', () => live.delete(n));
+    n.show();
+  }
+}
