@@ -44,7 +44,7 @@ export function viewOf(s: AppState): ReturnType<typeof selectView> {
  * Returns a disposer that unsubscribes and clears every timer.
  */
 export function connectApi(store: AppStore, api: HarbormasterApi, options: ConnectOptions = {}): () => void {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? ((): number => Date.now());
   const lookupDelay = options.lookupDelayMs ?? 250;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let disposed = false;

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { listener, processOwner, unknownOwner } from '../test-support/fixtures.js';
+import { deriveView, guessCurrentUser, portIntent, scopeOf, type ViewInputs } from './derive.js';
+
+const base = (over: Partial<ViewInputs>): ViewInputs => ({
+  listeners: [],
+  ghosts: new Map(),
+  query: '',
+  grouping: 'grouped',
+  showOtherUsers: false,
+  showSystem: false,
+  currentUser: 'alice',
+  ...over,
+});
+
+describe('portIntent', () => {
+  it('reads :3000 and host:port as exactly that port', () => {
+    expect(portIntent(':3000')).toEqual({ kind: 'exact', port: 3000 });
+    expect(portIntent('localhost:8080')).toEqual({ kind: 'exact', port: 8080 });
+    expect(portIntent('[::1]:5173')).toEqual({ kind: 'exact', port: 5173 });
+  });
+  it('names the valid range for out-of-range or zero ports', () => {
+    const big = portIntent('619009');
+    expect(big.kind).toBe('invalid');
+    expect(big.kind === 'invalid' && big.message).toMatch(/1–65535/);
+    const zero = portIntent(':0');
+    expect(zero.kind === 'invalid' && zero.message).toMatch(/1–65535/);
+  });
+  it('treats plain words as text search', () => {
+    expect(portIntent('node')).toEqual({ kind: 'none' });
+    expect(portIntent('30')).toEqual({ kind: 'digits', port: 30 });
+  });
+});
+
+describe('whose listener', () => {
+  it('guesses the most common non-root user as the current user', () => {
+    const ls = [
+      listener({ port: 1, owner: processOwner({ user: 'root', uid: 0 }) }),
+      listener({ port: 2, owner: processOwner({ user: 'root', uid: 0 }) }),
+      listener({ port: 3, owner: processOwner({ user: 'bob', uid: 1001 }) }),
+      listener({ port: 4, owner: processOwner({ user: 'alice', uid: 1000 }) }),
+      listener({ port: 5, owner: processOwner({ user: 'alice', uid: 1000 }) }),
+    ];
+    expect(guessCurrentUser(ls)).toBe('alice');
+  });
+  it('classes root and service accounts as system, unknown owners as unknown', () => {
+    expect(
+      scopeOf(listener({ port: 5432, owner: processOwner({ user: 'postgres', uid: 113 }) }), 'alice'),
+    ).toBe('system');
+    expect(scopeOf(listener({ port: 22, owner: unknownOwner() }), 'alice')).toBe('unknown');
+    expect(scopeOf(listener({ port: 3000, owner: processOwner({ user: 'bob', uid: 1001 }) }), 'alice')).toBe(
+      'other',
+    );
+  });
+});
+
+describe('deriveView', () => {
+  const mine = listener({ port: 5173, owner: processOwner({ pid: 10, name: 'vite-dev' }) });
+  const api = listener({
+    port: 3000,
+    address: '0.0.0.0',
+    owner: processOwner({ pid: 11, name: 'node', project: null, command: 'node server.js' }),
+  });
+  const system = listener({
+    port: 631,
+    owner: processOwner({ pid: 12, name: 'cupsd', user: 'root', uid: 0, project: null }),
+  });
+  const bob = listener({
+    port: 8080,
+    owner: processOwner({ pid: 13, name: 'java', user: 'bob', uid: 1001, project: null }),
+  });
+  const all = [system, bob, api, mine];
+
+  it('hides other users and system services by default and counts them', () => {
+    const v = deriveView(base({ listeners: all }));
+    expect(v.rowIds).toEqual([api.id, mine.id]);
+    expect(v.hiddenOther).toBe(1);
+    expect(v.hiddenSystem).toBe(1);
+  });
+
+  it('puts own groups before system ones when everything is shown', () => {
+    const v = deriveView(base({ listeners: all, showOtherUsers: true, showSystem: true }));
+    const rowPorts = v.items
+      .filter((i) => i.kind === 'row')
+      .map((i) => (i.kind === 'row' ? i.listener.port : 0));
+    expect(rowPorts.indexOf(631)).toBe(rowPorts.length - 1);
+    expect(rowPorts.indexOf(8080)).toBe(rowPorts.length - 2);
+  });
+
+  it('matches :3000 exactly, not 30000 or pid 3000', () => {
+    const other = listener({ port: 30000, owner: processOwner({ pid: 3000 }) });
+    const v = deriveView(base({ listeners: [api, other], query: ':3000', grouping: 'flat' }));
+    expect(v.rowIds).toEqual([api.id]);
+    expect(v.portHeld).toBe(true);
+  });
+
+  it('matches every word against port, name, pid, command, project and address', () => {
+    expect(deriveView(base({ listeners: all, query: 'server.js' })).rowIds).toEqual([api.id]);
+    expect(deriveView(base({ listeners: all, query: 'shop vite' })).rowIds).toEqual([mine.id]);
+    expect(deriveView(base({ listeners: all, query: '0.0.0.0' })).rowIds).toEqual([api.id]);
+    expect(deriveView(base({ listeners: all, query: '11' })).rowIds).toEqual([api.id]);
+  });
+
+  it('keeps vanished rows in place, marked gone', () => {
+    const v = deriveView(
+      base({ listeners: [mine], ghosts: new Map([[api.id, { listener: api, until: 1 }]]), grouping: 'flat' }),
+    );
+    expect(v.items.map((i) => (i.kind === 'row' ? [i.listener.port, i.gone] : null))).toEqual([
+      [3000, true],
+      [5173, false],
+    ]);
+  });
+});
