@@ -1,5 +1,5 @@
 import { exposureOf, portRange } from '../../model/classify.js';
-import { UNKNOWN_HEALTH } from '../../model/health.js';
+import { UNKNOWN_HEALTH, type Health } from '../../model/health.js';
 import type { Family, Listener, Owner, Protocol } from '../../model/listener.js';
 import { knownService } from '../../model/services.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -53,8 +53,14 @@ export function parseSsListeners(text: string): RawListener[] {
   return out;
 }
 
-/** A SnapshotSource that scans with `ss` on every refresh (single-flight). */
-export function createSsSource(): SnapshotSource & { readonly scans: () => number } {
+/**
+ * A SnapshotSource that scans with `ss` on every refresh (single-flight). `healthOf` overlays
+ * probe results on the listeners (and their URLs) whenever the snapshot is read, like the real
+ * service folds health into its snapshots.
+ */
+export function createSsSource(
+  healthOf: (listenerId: string) => Health | undefined = () => undefined,
+): SnapshotSource & { readonly scans: () => number } {
   let latest: Snapshot | null = null;
   let inFlight: Promise<Snapshot> | null = null;
   let seq = 0;
@@ -126,13 +132,22 @@ export function createSsSource(): SnapshotSource & { readonly scans: () => numbe
     };
     return latest;
   };
+  const overlay = (s: Snapshot): Snapshot => ({
+    ...s,
+    listeners: s.listeners.map((l) => {
+      const health = healthOf(l.id);
+      if (!health) return l;
+      const withHealth = { ...l, health };
+      return { ...withHealth, url: urlForListener(withHealth) };
+    }),
+  });
   return {
-    latest: () => latest,
-    refresh: () => {
+    latest: () => (latest ? overlay(latest) : null),
+    refresh: async () => {
       inFlight ??= scan().finally(() => {
         inFlight = null;
       });
-      return inFlight;
+      return overlay(await inFlight);
     },
     scans: () => seq,
   };

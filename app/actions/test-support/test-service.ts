@@ -26,7 +26,8 @@ export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & {
 export function createTestService(options: TestServiceOptions = {}): HarbormasterService & {
   readonly killCalls: () => number;
 } {
-  const source = createSsSource();
+  const healthById = new Map<string, Health>();
+  const source = createSsSource((id) => healthById.get(id));
   let settings: Settings = DEFAULT_SETTINGS;
   let killCalls = 0;
   const getSnapshot = async () => source.latest() ?? (await source.refresh());
@@ -62,6 +63,7 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
           ),
         );
       });
+      healthById.set(listener.id, health);
       return ok(health);
     },
     kill(request) {

@@ -49,7 +49,15 @@ export const openCommand: CliCommand = {
     if (!target) return EXIT_REFUSED;
     // Probe on request so the URL gets the right scheme (https when the server speaks TLS).
     if (target.health.state === 'unknown' && urlForListener(target) !== null) {
-      await service.checkHealth({ listenerId: target.id });
+      const checked = await service.checkHealth({ listenerId: target.id });
+      // The service folds probe results into its snapshot asynchronously; `open` builds the URL
+      // from the snapshot, so wait (briefly) until the result shows there.
+      const deadline = Date.now() + 1000;
+      while (checked.ok && checked.value.state !== 'unknown' && Date.now() < deadline) {
+        const now = (await service.getSnapshot()).listeners.find((l) => l.id === target.id);
+        if (!now || now.health.state !== 'unknown') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
     const result = await service.open({ listenerId: target.id });
     if (!result.ok) {
