@@ -1,12 +1,24 @@
 import { createInterface } from 'node:readline/promises';
+import { checkCommand } from './commands/check.js';
+import { freeCommand } from './commands/free.js';
+import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
+import { openCommand } from './commands/open.js';
 import { serveCommand } from './commands/serve.js';
 import { whoCommand } from './commands/who.js';
 import type { CliCommand, CliContext } from './types.js';
 import type { HarbormasterService } from '../service/types.js';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly CliCommand[] = [listCommand, whoCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  listCommand,
+  whoCommand,
+  checkCommand,
+  killCommand,
+  openCommand,
+  freeCommand,
+  serveCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -54,7 +54,10 @@ export function createLinuxOwnerResolver(options: LinuxOwnerOptions = {}): Owner
   const readStat = (pid: number): Result<ProcStat> => {
     try {
       const s = parseProcStat(readFileSync(`${proc}/${pid}/stat`, 'latin1'));
-      return s ? ok(s) : err('ESRCH', `Process ${pid} has an unreadable stat file.`);
+      if (!s) return err('ESRCH', `Process ${pid} has an unreadable stat file.`);
+      // A zombie has exited and holds no sockets; only its exit status waits to be reaped (proc(5)).
+      if (s.state === 'Z' || s.state === 'X') return err('ESRCH', `Process ${pid} has exited.`);
+      return ok(s);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return code === 'EACCES'

@@ -50,10 +50,17 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   const owners = options.owners ?? defaultOwnerResolver();
   // selfPid: never probe our own ports (the serve dashboard) automatically.
   const health = options.health ?? createHealthMonitor({ selfPid: process.pid });
+  // Results of on-request checks for listeners the monitor is not watching (autoProbe off, e.g.
+  // the CLI): kept so the snapshot — and the URL scheme built from it — shows what was found.
+  const requested = new Map<string, Health>();
+  const healthOf = (id: string): Health => {
+    const h = health.get(id);
+    return h.state === 'unknown' ? (requested.get(id) ?? h) : h;
+  };
   const snapshotter = createSnapshotter({
     scanner,
     owners,
-    healthOf: (id) => health.get(id),
+    healthOf,
     urlFor: (draft) => urlForListener({ ...draft, url: null }),
   });
   const subscribers = new Set<(s: Snapshot) => void>();
@@ -75,6 +82,10 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     isFailure: (s) => s.status === 'failed',
   });
   poller.subscribe((s) => {
+    if (requested.size > 0) {
+      const present = new Set(s.listeners.map((l) => l.id));
+      for (const id of requested.keys()) if (!present.has(id)) requested.delete(id);
+    }
     if (autoProbe() && interest === 'active') health.observe(s.listeners);
     publish(s);
   });
@@ -126,7 +137,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       const snap = await getSnapshot();
       const listener = snap.listeners.find((l) => l.id === parsed.value.listenerId);
       if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer in the current scan.');
-      return ok(await health.checkNow(listener));
+      const result = await health.checkNow(listener);
+      requested.set(listener.id, result);
+      const rebuilt = snapshotter.rebuild();
+      if (rebuilt && !disposed) publish(rebuilt);
+      return ok(result);
     },
     async kill(request: KillRequest) {
       const parsed = parseRequest('kill', request);
