@@ -71,30 +71,34 @@ function ListRowImpl(props: ListRowProps) {
         ) : null}
       </span>
       <span className="cell-proto">{protoLabel(l)}</span>
-      <span className="who">
-        <span className="cell-name" title={owner.tooltip}>
-          <span className="name">{truncate(owner.name, 40)}</span>
-          {service ? <span className="service">{truncate(service, 18)}</span> : null}
-        </span>
-        <span className="cell-project" title={owner.project ?? ''}>
-          {owner.project !== null ? truncate(owner.project, 22) : ''}
-        </span>
-      </span>
-      <span className="meta">
-        <span className="cell-addr">
-          <span className="addr" title={cleanText(l.address)}>
-            {truncate(addressLabel(l.address), 28)}
+      <span className="line line1">
+        <span className="who">
+          <span className="cell-name" title={owner.tooltip}>
+            <span className="name">{truncate(owner.name, 40)}</span>
+            {service ? <span className="service">{truncate(service, 18)}</span> : null}
           </span>
-          <Badge view={exposure} className="exposure" />
+          <span className="cell-project" title={owner.project ?? ''}>
+            {owner.project !== null ? truncate(owner.project, 22) : ''}
+          </span>
         </span>
-        <span className="cell-pid">{owner.pid !== null ? owner.pid : '—'}</span>
-        <span className="cell-user" title={owner.user ?? 'unknown user'}>
-          {owner.user !== null ? truncate(owner.user, 14) : '—'}
+        <span className="cell-health">
+          <Badge view={health} className="health" />
         </span>
       </span>
-      <span className="cell-uptime">{uptime}</span>
-      <span className="cell-health">
-        <Badge view={health} className="health" />
+      <span className="line line2">
+        <span className="meta">
+          <span className="cell-addr">
+            <span className="addr" title={cleanText(l.address)}>
+              {truncate(addressLabel(l.address), 28)}
+            </span>
+            <Badge view={exposure} className="exposure" />
+          </span>
+          <span className="cell-pid">{owner.pid !== null ? owner.pid : '—'}</span>
+          <span className="cell-user" title={owner.user ?? 'unknown user'}>
+            {owner.user !== null ? truncate(owner.user, 14) : '—'}
+          </span>
+        </span>
+        <span className="cell-uptime">{uptime}</span>
       </span>
     </div>
   );
