@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KillReport } from '../../app/model/actions.js';
 import { err, ok } from '../../app/model/errors.js';
+import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
 import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../test-support/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 
@@ -402,5 +403,15 @@ describe('details and actions', () => {
     await user.click(await screen.findByRole('option', { name: /Port 5173/ }));
     await user.click(screen.getByRole('button', { name: 'Copy URL' }));
     expect(await navigator.clipboard.readText()).toBe('http://[::1]:5173/');
+  });
+});
+
+describe('theme', () => {
+  it('follows the OS unless settings choose light or dark', async () => {
+    const { dispose } = app({ snapshot: snapshot([vite]), settings: { ...DEFAULT_SETTINGS, theme: 'dark' } });
+    await screen.findByRole('option', { name: /Port 5173/ });
+    await waitFor(() => expect(document.documentElement.dataset['theme']).toBe('dark'));
+    dispose();
+    delete document.documentElement.dataset['theme'];
   });
 });
