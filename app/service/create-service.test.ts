@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import type { Listener } from '../model/listener.js';
+import { DEFAULT_SETTINGS } from '../model/settings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { createHarbormasterService } from './create-service.js';
 import type { HarbormasterService } from './types.js';

@@ -134,13 +134,11 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     });
     try {
       return await Promise.race([
-        options.scanner
-          .scan()
-          .catch((e: unknown): ScanOutcome => ({
-            ok: false,
-            backend: options.scanner.id,
-            error: hmError('SCAN_FAILED', `The scan failed: ${(e as Error).message}`),
-          })),
+        options.scanner.scan().catch((e: unknown): ScanOutcome => ({
+          ok: false,
+          backend: options.scanner.id,
+          error: hmError('SCAN_FAILED', `The scan failed: ${(e as Error).message}`),
+        })),
         deadline,
       ]);
     } finally {
