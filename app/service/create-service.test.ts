@@ -30,8 +30,17 @@ describe.runIf(process.platform === 'linux')('createHarbormasterService', () => 
   const pushes: Snapshot[] = [];
   beforeAll(async () => {
     server = await httpServer();
+    // Probe only this test's server: other test files run in parallel and count the connections
+    // their own servers receive, so a test must not probe listeners it does not own.
+    const monitor = createHealthMonitor({ selfPid: process.pid });
+    const health: HealthMonitor = {
+      ...monitor,
+      observe: (ls) =>
+        monitor.observe(ls.filter((l) => l.owner.kind === 'process' && l.owner.pid === server.pid)),
+    };
     service = await createHarbormasterService({
-      settings: { ...(await import('../model/settings.js')).DEFAULT_SETTINGS, pollIntervalMs: 500 },
+      health,
+      settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 500 },
     });
     service.onSnapshot((s) => pushes.push(s));
   });
