@@ -218,13 +218,25 @@ export function startUdpListener(): Promise<PortHolder> {
   return startHolder(script);
 }
 
-/** A port that was free a moment ago (bound and released by the test). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/**
+ * A port that is free on every address the core's lookup tests (wildcard and loopback, v4 and v6,
+ * TCP and UDP), picked below Linux's ephemeral range (32768–60999) so no outgoing connection of
+ * the browser or a probe can be using it as its local port in the meantime.
+ */
+export async function quietFreePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    // One at a time: the binds would collide with each other if run together.
+    if (
+      (await canBindTcp(port, '0.0.0.0')) &&
+      (await canBindTcp(port, '127.0.0.1')) &&
+      (await canBindTcp(port, '::')) &&
+      (await canBindUdp(port))
+    ) {
+      return port;
+    }
+  }
+  throw new Error('no free port found in 20000–29999');
 }
 
 /** True when the test itself can bind `port` on TCP `host` (then releases it at once). */
