@@ -432,8 +432,14 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
       const holders = scanned.value;
       // The owner itself can still be listed for a moment after it stopped being "alive": the
       // kernel releases its memory (making /proc/<pid>/exe unreadable) before closing its files
-      // (do_exit: exit_mm before exit_files). Never mistake that for a respawn; wait it out.
-      const stillOurs = holders.some((l) => ownerKey(l.owner) === ownerKey(owner));
+      // (do_exit: exit_mm before exit_files). Never mistake that for a respawn; wait it out. The
+      // owner resolver may already call it vanished (its stat reads as exited) while the socket
+      // is still listed under its pid: that is the same exiting owner, not a new process.
+      const stillOurs = holders.some(
+        (l) =>
+          ownerKey(l.owner) === ownerKey(owner) ||
+          (l.owner.kind === 'unknown' && l.owner.reason === 'vanished' && l.owner.pid === owner.pid),
+      );
       // A process caught mid-start can own a socket before the scan maps it to a pid; look again
       // (within the window) so "held by" names a process rather than "unknown".
       const unnamed = holders.length > 0 && holders.every((l) => l.owner.kind !== 'process');
