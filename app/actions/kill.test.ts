@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KillRequest } from '../contract/api.js';
 import type { KillMode } from '../model/actions.js';
+import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
 import { readAncestors } from './ancestors.js';
 import {
   buildTaskkillArgv,
@@ -17,7 +18,6 @@ import {
   type RunTaskkill,
 } from './kill.js';
 import { bindTest } from './lookup.js';
-import { readProcIdentity } from './test-support/proc.js';
 import {
   isAlive,
   killTracked,
@@ -28,7 +28,7 @@ import {
   startSupervisor,
   waitUntil,
 } from './test-support/processes.js';
-import { createSsSource } from './test-support/ss-source.js';
+import { createCoreSource } from './test-support/core-source.js';
 
 const linux = process.platform === 'linux';
 
@@ -42,7 +42,10 @@ function spySignal() {
   return { calls, fn };
 }
 
-type Source = ReturnType<typeof createSsSource>;
+type Source = ReturnType<typeof createCoreSource>;
+
+/** The real /proc identity reader, as the service hands it to kill. */
+const { readIdentity: readProcIdentity } = createLinuxOwnerResolver();
 
 /** The request a user would make after seeing `pid` on `port` in a fresh scan. */
 async function requestFor(
@@ -63,7 +66,7 @@ describe.runIf(linux)('killListenerOwner with real processes', () => {
   let deps: KillDeps;
 
   beforeEach(() => {
-    source = createSsSource();
+    source = createCoreSource();
     spy = spySignal();
     deps = { source, readIdentity: readProcIdentity, signal: spy.fn, respawnWindowMs: 300 };
   });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SnapshotSource } from '../watch/types.js';
 import { bindTest, ipv6Available, lookupPort, nextFreePort } from './lookup.js';
 import { freePort, killTracked, startServer } from './test-support/processes.js';
-import { createSsSource } from './test-support/ss-source.js';
+import { createCoreSource } from './test-support/core-source.js';
 
 const linux = process.platform === 'linux';
 
@@ -12,7 +12,7 @@ describe.runIf(linux)('lookupPort with real sockets', () => {
 
   it('names the holder of a listening port and suggests the next free one', async () => {
     const server = await startServer();
-    const r = await lookupPort(server.port, { source: createSsSource() });
+    const r = await lookupPort(server.port, { source: createCoreSource() });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.free).toBe(false);
@@ -27,7 +27,7 @@ describe.runIf(linux)('lookupPort with real sockets', () => {
 
   it('calls a port free only after bind tests on every protocol and family pass', async () => {
     const port = await freePort();
-    const r = await lookupPort(String(port), { source: createSsSource() });
+    const r = await lookupPort(String(port), { source: createCoreSource() });
     expect(r).toMatchObject({ ok: true, value: { port, free: true, holders: [], nextFree: port } });
     if (!r.ok) return;
     const v6 = await ipv6Available();
@@ -44,7 +44,7 @@ describe.runIf(linux)('lookupPort with real sockets', () => {
     const port = socket.address().port;
     await new Promise<void>((resolve) => socket.connect(9, '127.0.0.1', () => resolve()));
     try {
-      const r = await lookupPort(port, { source: createSsSource() });
+      const r = await lookupPort(port, { source: createCoreSource() });
       expect(r).toMatchObject({ ok: true, value: { holders: [], free: false } });
       if (!r.ok) return;
       expect(r.value.bindTests).toContainEqual({

@@ -9,7 +9,7 @@ import { ipv6Available } from './lookup.js';
 import { OPENER_ENV, openListener, resolveOpenerCommand, type Opener } from './open.js';
 import { listenerFixture } from './test-support/listener-fixture.js';
 import { killTracked, spawnNode, startServer } from './test-support/processes.js';
-import { createSsSource } from './test-support/ss-source.js';
+import { createCoreSource } from './test-support/core-source.js';
 
 const linux = process.platform === 'linux';
 /** IPv6 may be disabled in some CI containers; the v6 case then has nothing to test. */
@@ -51,7 +51,7 @@ describe.runIf(linux)('openListener with a real server and a real opener executa
 
   async function openPort(host: string): Promise<{ url: string; port: number; captured: string }> {
     const server = await startServer({ host });
-    const source = createSsSource();
+    const source = createCoreSource();
     const snap = await source.refresh();
     const l = snap.listeners.find((x) => x.port === server.port && x.protocol === 'tcp');
     if (!l) throw new Error('listener not scanned');
@@ -82,7 +82,7 @@ describe.runIf(linux)('openListener with a real server and a real opener executa
     writeFileSync(failing, '#!/bin/sh\nexit 3\n');
     chmodSync(failing, 0o755);
     const server = await startServer();
-    const source = createSsSource();
+    const source = createCoreSource();
     const l = (await source.refresh()).listeners.find((x) => x.port === server.port);
     const r = await openListener(l?.id ?? '', { source, env: { [OPENER_ENV]: failing } });
     expect(r).toMatchObject({ ok: false, error: { code: 'OPEN_FAILED' } });
@@ -93,7 +93,7 @@ describe.runIf(linux)('openListener with a real server and a real opener executa
       `const s = require('dgram').createSocket('udp4'); s.bind(0, '127.0.0.1', () => process.stdout.write('bound ' + s.address().port + '\\n')); setInterval(() => {}, 1 << 30);`,
     );
     const port = Number((await proc.waitForLine(/^bound (\d+)$/))[1]);
-    const source = createSsSource();
+    const source = createCoreSource();
     const l = (await source.refresh()).listeners.find((x) => x.port === port && x.protocol === 'udp');
     expect(l).toBeDefined();
     const r = await openListener(l?.id ?? '', { source, env: { [OPENER_ENV]: opener } });

@@ -7,8 +7,7 @@ import { killListenerOwner, type KillDeps } from '../kill.js';
 import { lookupPort } from '../lookup.js';
 import { openListener, type Opener } from '../open.js';
 import { urlHost } from '../url.js';
-import { readProcIdentity } from './proc.js';
-import { createSsSource } from './ss-source.js';
+import { createCoreSource } from './core-source.js';
 
 /** Options for {@link createTestService}: any kill dependency can be replaced (e.g. a spy signal). */
 export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & {
@@ -18,8 +17,9 @@ export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & {
 };
 
 /**
- * A real, service-shaped object built from this folder's functions and a real `ss` scanner, so
- * the CLI commands can be tested end to end before the lead's createHarbormasterService exists.
+ * A real, service-shaped object built from this folder's functions over the real core (see
+ * createCoreSource), whose kill dependencies tests can replace (e.g. a spy signal), which
+ * createHarbormasterService does not allow.
  * checkHealth here is a plain TCP connect to the bound address (the health module owns the real
  * probes).
  */
@@ -27,7 +27,7 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
   readonly killCalls: () => number;
 } {
   const healthById = new Map<string, Health>();
-  const source = createSsSource((id) => healthById.get(id));
+  const source = createCoreSource((id) => healthById.get(id));
   let settings: Settings = DEFAULT_SETTINGS;
   let killCalls = 0;
   const getSnapshot = async () => source.latest() ?? (await source.refresh());
@@ -64,12 +64,14 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
         );
       });
       healthById.set(listener.id, health);
+      // Fold the result into the snapshot (and its URL), as the real service does.
+      source.rebuild();
       return ok(health);
     },
     kill(request) {
       killCalls += 1;
       const { opener: _opener, env: _env, ...killOptions } = options;
-      return killListenerOwner(request, { readIdentity: readProcIdentity, ...killOptions, source });
+      return killListenerOwner(request, { readIdentity: source.readIdentity, ...killOptions, source });
     },
     open(request) {
       return openListener(request.listenerId, {
