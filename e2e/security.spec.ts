@@ -216,7 +216,9 @@ test('a hostile page on another local port cannot kill through the browser', asy
   const evilPort = (evil.address() as { port: number }).port;
   try {
     await page.goto(`http://127.0.0.1:${evilPort}/`);
-    const results = await page.evaluate(() => (globalThis as unknown as { attack: Promise<string[]> }).attack);
+    const results = await page.evaluate(
+      () => (globalThis as unknown as { attack: Promise<string[]> }).attack,
+    );
     expect(results).toEqual([
       // The no-cors POST reaches the server, which refuses text/plain (415) before any call; the
       // browser then withholds even the opaque response (Cross-Origin-Resource-Policy: same-origin).
