@@ -7,7 +7,7 @@ import { ok } from '../model/errors.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { ipv6Available } from './lookup.js';
 import { OPENER_ENV, openListener, resolveOpenerCommand, type Opener } from './open.js';
-import { listenerFixture } from './test-support/listener-fixture.js';
+import { makeListener, makeSnapshot } from '../test-support/listener-fixture.js';
 import { killTracked, spawnNode, startServer } from './test-support/processes.js';
 import { createCoreSource } from './test-support/core-source.js';
 
@@ -16,17 +16,7 @@ const linux = process.platform === 'linux';
 const v6 = await ipv6Available();
 
 function fixtureSource(listeners: Snapshot['listeners']): SnapshotSource {
-  const snapshot: Snapshot = {
-    seq: 1,
-    takenAt: 0,
-    durationMs: 0,
-    source: 'ss',
-    status: 'ok',
-    stale: false,
-    notes: [],
-    error: null,
-    listeners,
-  };
+  const snapshot = makeSnapshot({ source: 'ss', listeners });
   return { latest: () => snapshot, refresh: async () => snapshot };
 }
 
@@ -113,7 +103,7 @@ describe('openListener policy', () => {
   });
 
   it('uses https when the probe found TLS', async () => {
-    const l = listenerFixture({
+    const l = makeListener({
       port: 8443,
       health: { state: 'up', kind: 'https', checkedAt: 0, latencyMs: 3, tls: { selfSigned: true } },
     });
@@ -123,13 +113,13 @@ describe('openListener policy', () => {
   });
 
   it('rebuilds the URL from the listener fields, ignoring any url it carries', async () => {
-    const l = { ...listenerFixture({ port: 3000 }), url: 'file:///etc/passwd' };
+    const l = { ...makeListener({ port: 3000 }), url: 'file:///etc/passwd' };
     const r = await openListener(l.id, { source: fixtureSource([l]), opener: spyOpener });
     expect(r).toEqual({ ok: true, value: { url: 'http://127.0.0.1:3000/' } });
   });
 
   it('refuses never-HTTP services and unknown listeners without calling the opener', async () => {
-    const redis = listenerFixture({ port: 6379 });
+    const redis = makeListener({ port: 6379 });
     expect(await openListener(redis.id, { source: fixtureSource([redis]), opener: spyOpener })).toMatchObject(
       {
         ok: false,

@@ -2,33 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from './diff.js';
 import type { Listener } from './listener.js';
 import type { Snapshot } from './snapshot.js';
+import { makeListener, makeSnapshot } from '../test-support/listener-fixture.js';
 
-const listener = (id: string, port: number, extra: Partial<Listener> = {}): Listener => ({
-  id,
-  protocol: 'tcp',
-  family: 4,
-  address: '127.0.0.1',
-  port,
-  exposure: 'loopback',
-  portRange: 'registered',
-  service: null,
-  socketId: id,
-  owner: { kind: 'unknown', reason: 'permission', message: 'x', pid: null, uid: null, user: null },
-  health: { state: 'unknown' },
-  url: null,
-  ...extra,
-});
-const snap = (seq: number, listeners: Listener[]): Snapshot => ({
-  seq,
-  takenAt: seq,
-  durationMs: 1,
-  source: 'procfs',
-  status: 'ok',
-  stale: false,
-  notes: [],
-  error: null,
-  listeners,
-});
+const listener = (id: string, port: number, extra: Partial<Listener> = {}): Listener =>
+  makeListener({ id, port, socketId: id, ...extra });
+const snap = (seq: number, listeners: Listener[]): Snapshot =>
+  makeSnapshot({ seq, takenAt: seq, durationMs: 1, listeners });
 
 describe('diffSnapshots', () => {
   it('is exact: added, removed and changed by id; equal content is not a change', () => {

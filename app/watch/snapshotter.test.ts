@@ -3,6 +3,7 @@ import { ok } from '../model/errors.js';
 import type { ProcessOwner } from '../model/listener.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
+import { makeProcessOwner } from '../test-support/listener-fixture.js';
 import { createSnapshotter } from './snapshotter.js';
 
 const raw = (port: number, pid: number | null, extra: Partial<RawListener> = {}): RawListener => ({
@@ -16,21 +17,15 @@ const raw = (port: number, pid: number | null, extra: Partial<RawListener> = {})
   processName: null,
   ...extra,
 });
-const owner = (pid: number): ProcessOwner => ({
-  kind: 'process',
-  pid,
-  startToken: '1',
-  startedAt: 0,
-  name: `p${pid}`,
-  command: `p${pid} --serve`,
-  exe: null,
-  user: 'alice',
-  uid: 1000,
-  cwd: null,
-  project: null,
-  container: null,
-  ppid: 1,
-});
+const owner = (pid: number): ProcessOwner =>
+  makeProcessOwner({
+    pid,
+    startToken: '1',
+    startedAt: 0,
+    name: `p${pid}`,
+    command: `p${pid} --serve`,
+    user: 'alice',
+  });
 const owners: OwnerResolver = {
   resolve: async (pids) =>
     new Map(
@@ -42,6 +37,13 @@ const owners: OwnerResolver = {
   readIdentity: async (pid) => ok({ pid, startToken: '1', exe: null, name: `p${pid}` }),
   userName: (uid) => (uid === 0 ? 'root' : 'alice'),
 };
+/** A successful procfs scan that found `listeners`. */
+const found = (...listeners: RawListener[]): ScanOutcome => ({
+  ok: true,
+  backend: 'procfs',
+  notes: [],
+  listeners,
+});
 const scripted = (outcomes: (() => ScanOutcome | Promise<ScanOutcome>)[]): Scanner => {
   let i = 0;
   return {
@@ -53,14 +55,7 @@ const scripted = (outcomes: (() => ScanOutcome | Promise<ScanOutcome>)[]): Scann
 describe('createSnapshotter', () => {
   it('classifies, attaches owners, numbers snapshots and sorts by port', async () => {
     const s = createSnapshotter({
-      scanner: scripted([
-        () => ({
-          ok: true,
-          backend: 'procfs',
-          notes: [],
-          listeners: [raw(5432, 7), raw(3000, 9, { address: '0.0.0.0' })],
-        }),
-      ]),
+      scanner: scripted([() => found(raw(5432, 7), raw(3000, 9, { address: '0.0.0.0' }))]),
       owners,
       urlFor: (l) => (l.port === 3000 ? 'http://127.0.0.1:3000/' : null),
     });
@@ -75,14 +70,7 @@ describe('createSnapshotter', () => {
 
   it('shows unreadable and unreported owners as unknown with the reason, and marks the snapshot partial', async () => {
     const s = createSnapshotter({
-      scanner: scripted([
-        () => ({
-          ok: true,
-          backend: 'procfs',
-          notes: [],
-          listeners: [raw(22, null, { uid: 0 }), raw(8080, 666)],
-        }),
-      ]),
+      scanner: scripted([() => found(raw(22, null, { uid: 0 }), raw(8080, 666))]),
       owners,
     });
     const snap = await s.take();
@@ -99,7 +87,7 @@ describe('createSnapshotter', () => {
   it('keeps the last good listeners, marked stale, when a scan fails — never an empty list', async () => {
     const s = createSnapshotter({
       scanner: scripted([
-        () => ({ ok: true, backend: 'procfs', notes: [], listeners: [raw(3000, 9)] }),
+        () => found(raw(3000, 9)),
         () => ({ ok: false, backend: 'procfs', error: { code: 'EPERM', message: 'hidden' } }),
       ]),
       owners,
@@ -144,7 +132,7 @@ describe('createSnapshotter', () => {
     const s = createSnapshotter({
       scanner: {
         id: 'procfs',
-        scan: async () => (scans++, { ok: true, backend: 'procfs', notes: [], listeners: [raw(3000, 9)] }),
+        scan: async () => (scans++, found(raw(3000, 9))),
       },
       owners,
       healthOf: () =>
