@@ -113,18 +113,22 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
   };
 
   const refreshLookup = (): void => {
-    cancel(lookupTimer);
-    lookupTimer = null;
     const s = store.getState();
     const view = viewOf(s);
     const intent = view.intent;
     if ((intent.kind !== 'exact' && intent.kind !== 'digits') || view.portHeld || s.phase !== 'ready') {
+      cancel(lookupTimer);
+      lookupTimer = null;
       if (s.lookup.status !== 'idle') store.setState({ lookup: { status: 'idle' } });
       return;
     }
     const port = intent.port;
     const current = s.lookup;
+    // Same port already loading or answered: keep its pending request. (Cancelling first and then
+    // returning here left a push arriving during the debounce with "checking…" forever.)
     if (current.status !== 'idle' && current.port === port) return;
+    cancel(lookupTimer);
+    lookupTimer = null;
     const seq = ++lookupSeq;
     store.setState({ lookup: { status: 'loading', port } });
     lookupTimer = later(() => {

@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFakeApi } from '../test-support/fake-api.js';
+import { listener, snapshot } from '../test-support/fixtures.js';
+import { createAppStore } from './app-store.js';
+import { connectApi } from './connect-api.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+describe('free-port lookup', () => {
+  it('still answers when a snapshot push lands during the typing debounce', async () => {
+    const api = createFakeApi({ snapshot: snapshot([listener({ port: 3000 })], { seq: 1 }) });
+    const store = createAppStore();
+    const disconnect = connectApi(store, api, { lookupDelayMs: 30 });
+    cleanups.push(disconnect);
+    await new Promise((r) => setTimeout(r, 0));
+    // connectApi returns a disconnect function; the store actions are reached through the store.
+    store.getState().actions.setQuery(':3999');
+    expect(store.getState().lookup).toMatchObject({ status: 'loading', port: 3999 });
+    api.push(snapshot([listener({ port: 3000 })], { seq: 2 })); // a poll arrives mid-debounce
+    await new Promise((r) => setTimeout(r, 100));
+    expect(api.calls.filter((c) => c.method === 'lookup')).toHaveLength(1);
+    expect(store.getState().lookup).toMatchObject({ status: 'done', port: 3999 });
+  });
+});
