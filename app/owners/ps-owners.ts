@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { err, ok, type HmError, type Result } from '../model/errors.js';
 import type { ProcessOwner } from '../model/listener.js';
 import { findTool, runTool } from '../scan/run-tool.js';
+import { createCachedOwners, isPid } from './cached-resolver.js';
 import { recognizeProxy } from './container.js';
 import type { OwnerResolver, ProcessIdentity } from './types.js';
 
@@ -150,7 +151,6 @@ export interface PsOwnerOptions {
 export function createPsOwnerResolver(options: PsOwnerOptions = {}): OwnerResolver {
   const candidates = options.candidates ?? PS_PATHS;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const cache = new Map<number, ProcessOwner>();
 
   /** Runs ps for `pids`: owners found, or the error every pid shares. */
   async function lookUp(
@@ -176,33 +176,14 @@ export function createPsOwnerResolver(options: PsOwnerOptions = {}): OwnerResolv
   }
 
   return {
-    async resolve(pids) {
-      const out = new Map<number, Result<ProcessOwner>>();
-      const unknown = [...new Set(pids)].filter((p) => Number.isInteger(p) && p > 0 && !cache.has(p));
-      if (unknown.length > 0) {
-        const found = await lookUp(unknown, true);
-        if (!found.ok) {
-          for (const pid of unknown) out.set(pid, { ok: false, error: found.error });
-        } else {
-          const owners = parsePsOwners(found.text, found.args);
-          for (const pid of unknown) {
-            const owner = owners.get(pid);
-            if (owner) cache.set(pid, owner);
-            else out.set(pid, err('ESRCH', `Process ${pid} is gone.`));
-          }
-        }
-      }
-      for (const pid of new Set(pids)) {
-        const owner = cache.get(pid);
-        if (owner) out.set(pid, ok(owner));
-        else if (!out.has(pid)) out.set(pid, err('INVALID_PID', `${pid} is not a process id.`));
-      }
-      return out;
-    },
+    ...createCachedOwners(async (pids) => {
+      const found = await lookUp(pids, true);
+      return found.ok ? ok(parsePsOwners(found.text, found.args)) : found;
+    }),
     async readIdentity(pid): Promise<Result<ProcessIdentity>> {
-      if (!Number.isInteger(pid) || pid <= 0) return err('INVALID_PID', `${pid} is not a process id.`);
+      if (!isPid(pid)) return err('INVALID_PID', `${pid} is not a process id.`);
       const found = await lookUp([pid], false);
-      if (!found.ok) return { ok: false, error: found.error };
+      if (!found.ok) return found;
       const row = parsePsIdentity(found.text).rows.find((r) => r.pid === pid);
       if (!row) return err('ESRCH', `Process ${pid} is gone.`);
       return ok({
@@ -211,9 +192,6 @@ export function createPsOwnerResolver(options: PsOwnerOptions = {}): OwnerResolv
         exe: row.comm.startsWith('/') ? row.comm : null,
         name: posix.basename(row.comm) || row.comm,
       });
-    },
-    prune(alive) {
-      for (const pid of cache.keys()) if (!alive.has(pid)) cache.delete(pid);
     },
   };
 }

@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../model/errors.js';
 import type { ProcessOwner } from '../model/listener.js';
 import { runTool } from '../scan/run-tool.js';
 import { windowsPowerShellPath } from '../scan/windows-scanner.js';
+import { createCachedOwners, isPid } from './cached-resolver.js';
 import { recognizeProxy } from './container.js';
 import type { OwnerResolver, ProcessIdentity } from './types.js';
 
@@ -127,7 +128,6 @@ export interface WindowsOwnerOptions {
  * not read: Win32_Process.GetOwner costs a WMI call per process.
  */
 export function createWindowsOwnerResolver(options: WindowsOwnerOptions = {}): OwnerResolver {
-  const cache = new Map<number, ProcessOwner>();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const powershell = (): string => options.powershellPath ?? windowsPowerShellPath();
 
@@ -152,30 +152,9 @@ export function createWindowsOwnerResolver(options: WindowsOwnerOptions = {}): O
   }
 
   return {
-    async resolve(pids) {
-      const out = new Map<number, Result<ProcessOwner>>();
-      const wanted = [...new Set(pids)].filter((p) => Number.isInteger(p) && p > 0);
-      const unknown = wanted.filter((p) => !cache.has(p));
-      if (unknown.length > 0) {
-        const found = await describe(unknown);
-        for (const pid of unknown) {
-          if (!found.ok) out.set(pid, { ok: false, error: found.error });
-          else {
-            const owner = found.value.get(pid);
-            if (owner) cache.set(pid, owner);
-            else out.set(pid, err('ESRCH', `Process ${pid} is gone.`));
-          }
-        }
-      }
-      for (const pid of new Set(pids)) {
-        const owner = cache.get(pid);
-        if (owner) out.set(pid, ok(owner));
-        else if (!out.has(pid)) out.set(pid, err('INVALID_PID', `${pid} is not a process id.`));
-      }
-      return out;
-    },
+    ...createCachedOwners(describe),
     async readIdentity(pid): Promise<Result<ProcessIdentity>> {
-      if (!Number.isInteger(pid) || pid <= 0) return err('INVALID_PID', `${pid} is not a process id.`);
+      if (!isPid(pid)) return err('INVALID_PID', `${pid} is not a process id.`);
       const found = await describe([pid]);
       if (!found.ok) return found;
       const owner = found.value.get(pid);
@@ -186,9 +165,6 @@ export function createWindowsOwnerResolver(options: WindowsOwnerOptions = {}): O
         exe: owner.exe,
         name: owner.exe ? win32.basename(owner.exe) : owner.name,
       });
-    },
-    prune(alive) {
-      for (const pid of cache.keys()) if (!alive.has(pid)) cache.delete(pid);
     },
   };
 }
