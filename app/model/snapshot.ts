@@ -34,6 +34,17 @@ export interface Snapshot {
   readonly notes: readonly CompletenessNote[];
   readonly error: HmError | null;
   readonly listeners: readonly Listener[];
+  /**
+   * Who Harbormaster runs as, so faces can tell "my processes" from other users' and system ones
+   * (when it runs as root, root's processes are the user's own).
+   */
+  readonly viewer?: Viewer;
+}
+
+/** The user the core runs as. */
+export interface Viewer {
+  readonly uid: number | null;
+  readonly user: string | null;
 }
 
 /** What changed between two snapshots. */

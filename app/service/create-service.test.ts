@@ -73,6 +73,7 @@ describe.runIf(process.platform === 'linux')('createHarbormasterService', () => 
     expect(up.health).toMatchObject({ state: 'up', kind: 'http', status: 200, title: 'Service test' });
     expect(up.url).toBe(`http://127.0.0.1:${server.port}/`);
     expect(up.owner).toMatchObject({ kind: 'process', pid: server.pid, name: 'node' });
+    expect(pushes.at(-1)?.viewer).toEqual({ uid: process.getuid?.() ?? null, user: 'root' });
     const seqs = pushes.map((s) => s.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);

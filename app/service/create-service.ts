@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { killListenerOwner } from '../actions/kill.js';
 import { lookupPort } from '../actions/lookup.js';
 import { openListener, type Opener } from '../actions/open.js';
@@ -16,6 +17,14 @@ import type { SnapshotSource } from '../watch/types.js';
 import { defaultOwnerResolver, defaultScanner } from './platform.js';
 import type { HarbormasterService, Interest } from './types.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
+
+function safeUserName(): string | null {
+  try {
+    return userInfo().username;
+  } catch {
+    return null;
+  }
+}
 
 /** Options for {@link createHarbormasterService}; everything has a real default. */
 export interface ServiceOptions {
@@ -57,10 +66,12 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     const h = health.get(id);
     return h.state === 'unknown' ? (requested.get(id) ?? h) : h;
   };
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
   const snapshotter = createSnapshotter({
     scanner,
     owners,
     healthOf,
+    viewer: { uid, user: (uid === null ? null : owners.userName?.(uid)) ?? safeUserName() },
     urlFor: (draft) => urlForListener({ ...draft, url: null }),
   });
   const subscribers = new Set<(s: Snapshot) => void>();

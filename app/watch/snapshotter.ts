@@ -3,7 +3,7 @@ import { hmError, type Result } from '../model/errors.js';
 import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
 import type { Listener, Owner, ProcessOwner, UnknownOwner } from '../model/listener.js';
 import { knownService } from '../model/services.js';
-import type { CompletenessNote, Snapshot, SnapshotStatus } from '../model/snapshot.js';
+import type { CompletenessNote, Snapshot, SnapshotStatus, Viewer } from '../model/snapshot.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
 
@@ -21,6 +21,8 @@ export interface SnapshotterOptions {
   readonly now?: () => number;
   /** Scan deadline: a scan slower than this is a TIMEOUT failure. */
   readonly timeoutMs?: number;
+  /** The user the core runs as, copied into every snapshot. */
+  readonly viewer?: Viewer;
 }
 
 /** Turns scans into numbered snapshots. */
@@ -73,6 +75,7 @@ export function ownerFor(
 export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   const now = options.now ?? Date.now;
   const healthOf = options.healthOf ?? (() => UNKNOWN_HEALTH);
+  const viewer = options.viewer ? { viewer: options.viewer } : {};
   let seq = 0;
   let last: Snapshot | null = null;
   let lastGood: { raws: readonly RawListener[]; owners: Map<number, Result<ProcessOwner>> } | null = null;
@@ -164,6 +167,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
           notes: [],
           error: outcome.error,
           listeners,
+          ...viewer,
         };
         return last;
       }

@@ -70,6 +70,7 @@ export const listCommand: CliCommand = {
             seq: snapshot.seq,
             takenAt: new Date(snapshot.takenAt).toISOString(),
             source: snapshot.source,
+            viewer: snapshot.viewer ?? null,
             status: snapshot.status,
             stale: snapshot.stale,
             error: snapshot.error,
