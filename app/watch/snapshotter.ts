@@ -195,6 +195,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
         notes: outcome.notes,
         error: null,
         listeners,
+        ...viewer,
       };
       return last;
     },
