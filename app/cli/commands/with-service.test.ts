@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OPENER_ENV } from '../../actions/open.js';
+import { makeSelfSignedCert, startHttpsServer } from '../../health/test-support/servers.js';
 import { testContext } from '../../actions/test-support/cli-context.js';
 import { isAlive, killTracked, startServer } from '../../actions/test-support/processes.js';
 import { createHarbormasterService } from '../../service/create-service.js';
@@ -62,43 +61,20 @@ describe.runIf(process.platform === 'linux')('port commands on the real service'
     expect(readFileSync(join(dir, 'url.txt'), 'utf8')).toBe(`http://127.0.0.1:${server.port}/`);
   });
 
-  // The certificate is made with openssl at test time; .ci/run's Debian image has it.
+  // The certificate is made with openssl at test time (makeSelfSignedCert); .ci/run's Debian image has it.
   it.skipIf(!existsSync('/usr/bin/openssl'))(
     'open probes first and opens a self-signed HTTPS server as https://',
     async () => {
-      const key = join(dir, 'key.pem');
-      const cert = join(dir, 'cert.pem');
-      execFileSync(
-        '/usr/bin/openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-        ],
-        { stdio: 'ignore' },
-      );
-      const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) =>
+      const server = await startHttpsServer(await makeSelfSignedCert(), (_req, res) =>
         res.end('<title>tls</title>'),
       );
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
       try {
-        const port = (server.address() as { port: number }).port;
         const service = await fresh({ [OPENER_ENV]: opener });
         const t = testContext({ service: () => service });
-        expect(await openCommand.run([String(port)], t.ctx), t.stderr()).toBe(0);
-        expect(readFileSync(join(dir, 'url.txt'), 'utf8')).toBe(`https://127.0.0.1:${port}/`);
+        expect(await openCommand.run([String(server.port)], t.ctx), t.stderr()).toBe(0);
+        expect(readFileSync(join(dir, 'url.txt'), 'utf8')).toBe(`https://127.0.0.1:${server.port}/`);
       } finally {
-        server.close();
+        await server.close();
       }
     },
   );
