@@ -1,0 +1,66 @@
+/**
+ * Window routes, the renderer's half of main/window/route.ts (the renderer may not import main/).
+ * Main opens the window at `#focus=<encodeURIComponent(listenerId)>` (a clicked notification, tray
+ * "Details…") or `#lookup` (tray "Who holds port…"). In browser mode the fragment also carries
+ * `token=…` (api/get-api.ts), so a route is one `&`-separated part among others: `#token=…&focus=…`.
+ * The examples in window-route.test.ts are main's format, checked in both directions.
+ */
+
+/** Where the window should land when it opens (same shape as main's `WindowRoute`). */
+export type WindowRoute =
+  | { readonly kind: 'list' }
+  | { readonly kind: 'focus'; readonly listenerId: string }
+  | { readonly kind: 'lookup' };
+
+const ROUTE_KEYS = new Set(['focus', 'lookup']);
+
+function partsOf(hash: string): string[] {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  return body === '' ? [] : body.split('&');
+}
+
+function keyOf(part: string): string {
+  const eq = part.indexOf('=');
+  return eq < 0 ? part : part.slice(0, eq);
+}
+
+/**
+ * The route in a fragment. Decoded with `decodeURIComponent` exactly like main's parser (not
+ * URLSearchParams, which would turn a `+` into a space); a malformed escape means no route.
+ */
+export function parseRouteHash(hash: string): WindowRoute {
+  let route: WindowRoute = { kind: 'list' };
+  for (const part of partsOf(hash)) {
+    if (part === 'lookup') route = { kind: 'lookup' };
+    else if (part.startsWith('focus=') && part.length > 'focus='.length) {
+      try {
+        route = { kind: 'focus', listenerId: decodeURIComponent(part.slice('focus='.length)) };
+      } catch {
+        route = { kind: 'list' };
+      }
+    }
+  }
+  return route;
+}
+
+/** The fragment main writes for a route (used by tests to pin the shared format). */
+export function routeHash(route: WindowRoute): string {
+  switch (route.kind) {
+    case 'list':
+      return '';
+    case 'focus':
+      return `#focus=${encodeURIComponent(route.listenerId)}`;
+    case 'lookup':
+      return '#lookup';
+  }
+}
+
+/**
+ * The fragment with the route taken out and everything else (the token) kept as it was. The
+ * renderer writes this back once it has acted on a route, so the same route sent again (a second
+ * click on one notification) is a change main will navigate to and `hashchange` will report.
+ */
+export function hashWithoutRoute(hash: string): string {
+  const kept = partsOf(hash).filter((p) => !ROUTE_KEYS.has(keyOf(p)));
+  return kept.length === 0 ? '' : `#${kept.join('&')}`;
+}
