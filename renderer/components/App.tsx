@@ -11,6 +11,7 @@ import { ListView, type Density } from './ListView.js';
 import { PortHint } from './PortHint.js';
 import { StatusBanner } from './StatusBanner.js';
 import { ToastView } from './ToastView.js';
+import { useWindowRoute } from './use-window-route.js';
 
 /** Container width at which the full-window (roomy) layout takes over from the popover one. */
 export const ROOMY_MIN_WIDTH = 720;
@@ -102,6 +103,36 @@ function Summary() {
   );
 }
 
+/**
+ * Pause/Resume scanning. While paused the list is frozen on purpose, so the header says "Paused"
+ * next to the snapshot's age (which keeps counting) and the button offers to resume.
+ */
+function PauseControl() {
+  const paused = useApp((s) => s.paused);
+  const pending = useApp((s) => s.pausePending);
+  const actions = useActions();
+  return (
+    <div className="pause">
+      {paused ? <span className="paused-badge">Paused</span> : null}
+      <button
+        type="button"
+        className="btn pause-toggle"
+        aria-label={paused ? 'Resume scanning' : 'Pause scanning'}
+        aria-busy={pending}
+        disabled={pending}
+        title={
+          paused
+            ? 'Scanning is paused: the list is not live. Resume to scan again.'
+            : 'Pause scanning: the list stops updating until you resume.'
+        }
+        onClick={() => actions.setPaused(!paused)}
+      >
+        {paused ? 'Resume' : 'Pause'}
+      </button>
+    </div>
+  );
+}
+
 /** The whole window: filter, banners, virtualized list, details and actions, kill dialog. */
 export function App({ virtualized = true }: { readonly virtualized?: boolean }) {
   const root = useRef<HTMLDivElement>(null);
@@ -114,6 +145,7 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
   );
   const detailsOpen = useApp((s) => s.detailsOpen);
   const theme = useApp((s) => s.settings.theme);
+  useWindowRoute(filter);
 
   useLayoutEffect(() => {
     const el = root.current;
@@ -200,6 +232,7 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
       <header className="topbar">
         <h1 className="brand">Harbormaster</h1>
         <Summary />
+        <PauseControl />
       </header>
       <FilterBar ref={filter} />
       <StatusBanner />

@@ -4,7 +4,7 @@ import { useApp } from '../store/store-context.js';
 
 /**
  * Says plainly when the list is less than the truth: connection lost, scan failed (stale list),
- * owners hidden (needs admin), fallback backends. Never leaves an empty list unexplained.
+ * paused by the user, owners hidden (needs admin), fallback backends. Never leaves an empty list unexplained.
  */
 export function StatusBanner() {
   const connection = useApp((s) => s.connection);
@@ -12,6 +12,7 @@ export function StatusBanner() {
   const snapshot = useApp((s) => s.snapshot);
   const phase = useApp((s) => s.phase);
   const now = useApp((s) => s.now);
+  const paused = useApp((s) => s.paused);
   const banners: { key: string; tone: 'bad' | 'warn' | 'info'; text: string; alert: boolean }[] = [];
   if (transportProblem) banners.push({ key: 'transport', tone: 'bad', text: transportProblem, alert: true });
   else if (connection === 'closed') {
@@ -26,6 +27,16 @@ export function StatusBanner() {
     });
   } else if (connection === 'connecting' && phase === 'ready') {
     banners.push({ key: 'conn', tone: 'warn', text: 'Reconnecting…', alert: false });
+  }
+  if (paused) {
+    banners.push({
+      key: 'paused',
+      tone: 'warn',
+      text: snapshot
+        ? `Scanning is paused: the list was taken ${formatAgo(snapshot.takenAt, Math.max(now, snapshot.takenAt))} and is not live.`
+        : 'Scanning is paused.',
+      alert: false,
+    });
   }
   if (snapshot) {
     if (snapshot.status === 'failed' || snapshot.stale) {

@@ -58,6 +58,13 @@ export interface AppActions {
   checkHealth(id: string): void;
   toggleWatch(port: number): void;
   dismissToast(): void;
+  /** Pauses or resumes scanning (the list then stops updating; its age keeps counting). */
+  setPaused(paused: boolean): void;
+  /**
+   * Selects a listener, brings it into the list and opens its details (window route `#focus=`).
+   * Waits for the first snapshot if none has arrived; an id that is not listening only says so.
+   */
+  focusListener(id: string): void;
 }
 
 /** The renderer's only state. */
@@ -91,6 +98,14 @@ export interface AppState {
   readonly toast: Toast | null;
   /** A clock for uptimes, refreshed every few seconds. */
   readonly now: number;
+  /** Scanning is paused at the user's request (as far as this window knows: it set it). */
+  readonly paused: boolean;
+  /** A pause/resume request is on its way. */
+  readonly pausePending: boolean;
+  /** A row shown whatever the scope toggles say, because a route asked for it. */
+  readonly revealId: string | null;
+  /** A `#focus=` route that arrived before the first snapshot. */
+  readonly pendingFocusId: string | null;
   readonly actions: AppActions;
 }
 
@@ -116,6 +131,8 @@ const NO_ACTIONS: AppActions = {
   checkHealth: noop,
   toggleWatch: noop,
   dismissToast: noop,
+  setPaused: noop,
+  focusListener: noop,
 };
 
 /** A fresh store in its loading state (actions are installed by connectApi). */
@@ -142,6 +159,10 @@ export function createAppStore(now: number = Date.now()): AppStore {
     kill: null,
     toast: null,
     now,
+    paused: false,
+    pausePending: false,
+    revealId: null,
+    pendingFocusId: null,
     actions: NO_ACTIONS,
   }));
 }

@@ -35,6 +35,7 @@ export function viewOf(s: AppState): ReturnType<typeof selectView> {
     showOtherUsers: s.settings.showOtherUsers,
     showSystem: s.settings.showSystem,
     currentUser: s.currentUser,
+    revealId: s.revealId,
   });
 }
 
@@ -91,6 +92,8 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     store.setState(patch);
     scheduleExpiry();
     refreshLookup();
+    const pending = store.getState().pendingFocusId;
+    if (pending !== null) reveal(pending);
   };
 
   const toast = (text: string, tone: Toast['tone']): void => {
@@ -176,9 +179,33 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
 
   const listenerById = (id: string) => store.getState().byId.get(id) ?? null;
 
+  const reveal = (id: string): void => {
+    const s = store.getState();
+    if (!s.byId.has(id)) {
+      // A notification can outlive its listener; say so instead of selecting nothing silently.
+      const ghost = s.ghosts.get(id)?.listener;
+      store.setState({ pendingFocusId: null });
+      toast(
+        ghost ? `Port ${ghost.port} is no longer listening.` : 'That listener is no longer listening.',
+        'info',
+      );
+      return;
+    }
+    const patch: { -readonly [K in keyof AppState]?: AppState[K] } = {
+      pendingFocusId: null,
+      revealId: id,
+      selectedId: id,
+      detailsOpen: true,
+    };
+    // The scope toggles are overridden by revealId; a typed filter that hides the row is cleared.
+    if (!viewOf({ ...s, revealId: id }).rowIds.includes(id)) patch.query = '';
+    store.setState(patch);
+    refreshLookup();
+  };
+
   const actions: AppActions = {
     setQuery(query) {
-      store.setState({ query });
+      store.setState({ query, revealId: null });
       const s = store.getState();
       const view = viewOf(s);
       if (s.selectedId === null || !view.rowIds.includes(s.selectedId)) {
@@ -353,6 +380,32 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
       cancel(toastTimer);
       store.setState({ toast: null });
     },
+    setPaused(paused) {
+      if (store.getState().pausePending) return;
+      store.setState({ pausePending: true });
+      api.setPaused({ paused }).then(
+        (r) => {
+          if (disposed) return;
+          if (r.ok) store.setState({ paused: r.value.paused, pausePending: false });
+          else {
+            store.setState({ pausePending: false });
+            toast(cleanText(r.error.message), 'bad');
+          }
+        },
+        () => {
+          if (disposed) return;
+          store.setState({ pausePending: false });
+          toast(`Could not ${paused ? 'pause' : 'resume'} scanning: connection lost.`, 'bad');
+        },
+      );
+    },
+    focusListener(id) {
+      if (store.getState().phase !== 'ready') {
+        store.setState({ pendingFocusId: id });
+        return;
+      }
+      reveal(id);
+    },
   };
   store.setState({ actions });
 
@@ -365,6 +418,13 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
       wasClosed = false;
       // The core may have restarted (seq from 1 again): take its snapshot as the new truth.
       fetchSnapshot(true);
+      // A restarted core scans again; the header still says "Paused", so make that true again.
+      if (store.getState().paused) {
+        api.setPaused({ paused: true }).then(
+          () => undefined,
+          () => undefined,
+        );
+      }
     }
   });
   api.getSettings().then(

@@ -39,6 +39,8 @@ export interface ViewInputs {
   readonly showOtherUsers: boolean;
   readonly showSystem: boolean;
   readonly currentUser: string | null;
+  /** A row shown whatever the scope toggles say (the one a notification or "Details…" asked for). */
+  readonly revealId?: string | null;
 }
 
 /** The visible list plus what the filter hid. */
@@ -212,6 +214,10 @@ export function deriveView(inputs: ViewInputs): View {
       for (const t of terms) if (!h.includes(t)) return;
     }
     const scope = scopeOf(l, inputs.currentUser);
+    if (l.id === inputs.revealId && !gone) {
+      matches.push({ l, gone, scope });
+      return;
+    }
     if (scope === 'other' && !inputs.showOtherUsers) {
       hiddenOther += gone ? 0 : 1;
       return;
@@ -286,7 +292,8 @@ export function selectView(inputs: ViewInputs): View {
     lastInputs.grouping === inputs.grouping &&
     lastInputs.showOtherUsers === inputs.showOtherUsers &&
     lastInputs.showSystem === inputs.showSystem &&
-    lastInputs.currentUser === inputs.currentUser
+    lastInputs.currentUser === inputs.currentUser &&
+    (lastInputs.revealId ?? null) === (inputs.revealId ?? null)
   ) {
     return lastView;
   }

@@ -14,6 +14,7 @@ export interface FakeApiScript {
   lookup?: (port: number) => Result<LookupResult>;
   checkHealth?: (listenerId: string) => Result<Health>;
   open?: (listenerId: string) => Result<OpenResult>;
+  setPaused?: (paused: boolean) => Result<{ readonly paused: boolean }>;
 }
 
 /** An in-memory HarbormasterApi for component/store tests and the UI bench. */
@@ -78,7 +79,7 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     },
     async setPaused({ paused }) {
       log('setPaused', { paused });
-      return ok({ paused });
+      return script.setPaused ? script.setPaused(paused) : ok({ paused });
     },
     async getSettings() {
       log('getSettings');

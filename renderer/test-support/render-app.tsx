@@ -2,18 +2,19 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../components/App.js';
 import { createAppStore, type AppStore } from '../store/app-store.js';
-import { connectApi } from '../store/connect-api.js';
+import { connectApi, type ConnectOptions } from '../store/connect-api.js';
 import { StoreContext } from '../store/store-context.js';
 import { createFakeApi, type FakeApi, type FakeApiScript } from './fake-api.js';
 
 /** Renders the real App wired to a fake API through the real connectApi. */
 export function renderApp(
   script: FakeApiScript,
-  options: { transportProblem?: string } = {},
+  options: { transportProblem?: string; connect?: ConnectOptions } = {},
 ): { api: FakeApi; store: AppStore; user: ReturnType<typeof userEvent.setup>; dispose: () => void } {
   const api = createFakeApi(script);
   const store = createAppStore();
   const dispose = connectApi(store, api, {
+    ...options.connect,
     lookupDelayMs: 0,
     transportProblem: options.transportProblem ?? null,
   });
