@@ -284,7 +284,10 @@ export function applySnapshot(
     snapshot,
     listeners,
     byId,
-    currentUser: state.currentUserChosen ? state.currentUser : guessCurrentUser(listeners),
+    // The core says who it runs as; the guess is only for cores that do not.
+    currentUser: state.currentUserChosen
+      ? state.currentUser
+      : (snapshot.viewer?.user ?? guessCurrentUser(listeners)),
   };
   if (fresh) patch.fresh = fresh;
   if (ghosts) patch.ghosts = ghosts;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeApi } from '../test-support/fake-api.js';
-import { listener, snapshot } from '../test-support/fixtures.js';
+import { listener, processOwner, snapshot } from '../test-support/fixtures.js';
 import { createAppStore } from './app-store.js';
 import { connectApi } from './connect-api.js';
 
@@ -23,5 +23,18 @@ describe('free-port lookup', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(api.calls.filter((c) => c.method === 'lookup')).toHaveLength(1);
     expect(store.getState().lookup).toMatchObject({ status: 'done', port: 3999 });
+  });
+});
+
+describe('whose processes are "mine"', () => {
+  it('takes the user the core runs as from the snapshot, so root processes are mine when it runs as root', async () => {
+    const root = listener({ port: 3000, owner: processOwner({ user: 'root', uid: 0 }) });
+    const api = createFakeApi({
+      snapshot: { ...snapshot([root], { seq: 1 }), viewer: { uid: 0, user: 'root' } },
+    });
+    const store = createAppStore();
+    cleanups.push(connectApi(store, api, { lookupDelayMs: 0 }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().currentUser).toBe('root');
   });
 });
