@@ -1,4 +1,4 @@
-import type { Health } from '../model/health.js';
+import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
 import { choosePlan } from './policy.js';
 import { probeListener } from './probe.js';
@@ -157,6 +157,9 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
   function view(entry: Entry): Health {
     const first = entry.result.state === 'unknown' && entry.dueAt !== null;
     if (entry.running === 'request' || (entry.running === 'auto' && first)) {
+      // The same object while nothing changes, so snapshots can reuse unchanged listeners.
+      const shown = entry.shown;
+      if (shown.state === 'checking' && shown.since === entry.runningSince) return shown;
       return { state: 'checking', since: entry.runningSince };
     }
     return entry.result;
@@ -299,7 +302,7 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
   return {
     get(listenerId) {
       const entry = entries.get(listenerId);
-      return entry ? view(entry) : { state: 'unknown' };
+      return entry ? view(entry) : UNKNOWN_HEALTH;
     },
 
     observe(listeners) {

@@ -97,11 +97,32 @@ export function decodeDiagDatagram(buf: Buffer, protocol: Protocol): DecodedDiag
   return { sockets, done, error };
 }
 
+// Listening addresses repeat (0.0.0.0, ::, ::1, a LAN address): formatting each socket's address
+// afresh was a third of a steady-state scan at 1000 listeners, so the text is cached by its bytes.
+const v4Text = new Map<number, string>();
+const v6Text = new Map<string, string>();
+
 function formatAddress(src: Buffer, family: Family): string {
-  if (family === 4) return `${src[0]}.${src[1]}.${src[2]}.${src[3]}`;
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(src.readUInt16BE(i).toString(16));
-  return compressIpv6(groups.join(':'));
+  if (family === 4) {
+    const key = src.readUInt32BE(0);
+    let text = v4Text.get(key);
+    if (text === undefined) {
+      text = `${src[0]}.${src[1]}.${src[2]}.${src[3]}`;
+      if (v4Text.size >= 4096) v4Text.clear();
+      v4Text.set(key, text);
+    }
+    return text;
+  }
+  const key = src.toString('hex');
+  let text = v6Text.get(key);
+  if (text === undefined) {
+    const groups: string[] = [];
+    for (let i = 0; i < 16; i += 2) groups.push(src.readUInt16BE(i).toString(16));
+    text = compressIpv6(groups.join(':'));
+    if (v6Text.size >= 4096) v6Text.clear();
+    v6Text.set(key, text);
+  }
+  return text;
 }
 
 interface RawSocket {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ok } from '../model/errors.js';
+import type { Health } from '../model/health.js';
 import type { ProcessOwner } from '../model/listener.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
@@ -144,5 +145,40 @@ describe('createSnapshotter', () => {
     expect(again?.seq).toBe(2);
     expect(again?.listeners[0]?.health.state).toBe('refused');
     expect(scans).toBe(1);
+  });
+});
+
+describe('listener reuse between scans', () => {
+  it('keeps the same object for an unchanged listener and builds a new one when its health changes', async () => {
+    const cached = owner(9);
+    const stable: OwnerResolver = {
+      ...owners,
+      resolve: async (pids) => new Map(pids.map((p) => [p, ok(cached)] as const)),
+    };
+    let health: Health = { state: 'unknown' };
+    let urls = 0;
+    const s = createSnapshotter({
+      scanner: {
+        id: 'procfs',
+        scan: async () => ({
+          ok: true,
+          backend: 'procfs',
+          notes: [],
+          listeners: [raw(3000, 9), raw(22, null, { uid: 0 })],
+        }),
+      },
+      owners: stable,
+      healthOf: () => health,
+      urlFor: () => (urls++, null),
+    });
+    const a = await s.take();
+    const b = await s.take();
+    expect(b.listeners[0]).toBe(a.listeners[0]); // unknown owner, same reason: reused too
+    expect(b.listeners[1]).toBe(a.listeners[1]);
+    expect(urls).toBe(2);
+    health = { state: 'refused', checkedAt: 1, latencyMs: 1 };
+    const c = await s.take();
+    expect(c.listeners[1]).not.toBe(b.listeners[1]);
+    expect(c.listeners[1]?.health.state).toBe('refused');
   });
 });

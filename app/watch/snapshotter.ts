@@ -46,6 +46,22 @@ const UNKNOWN_MESSAGES: Record<UnknownOwner['reason'], string> = {
   'not-reported': 'The scanner did not report an owner for this socket.',
 };
 
+/** Display order: port, then protocol, family and address (plain comparisons: this runs per scan). */
+function compareListeners(a: Listener, b: Listener): number {
+  if (a.port !== b.port) return a.port - b.port;
+  if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.address !== b.address) return a.address < b.address ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Owners equal for display: the same resolved process object, or unknown for the same reason. */
+function sameOwner(a: Owner, b: Owner): boolean {
+  if (a === b) return true;
+  if (a.kind !== 'unknown' || b.kind !== 'unknown') return false;
+  return a.reason === b.reason && a.pid === b.pid && a.uid === b.uid && a.user === b.user;
+}
+
 /** Builds the owner of one raw listener from the resolver's answers. */
 export function ownerFor(
   raw: RawListener,
@@ -86,16 +102,27 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     source: Snapshot['source'];
   } | null = null;
 
+  // Listeners whose socket, owner and health are unchanged keep their object from the last build:
+  // no re-classification or URL building, less garbage, and consumers can compare by reference.
+  let memo = new Map<string, { owner: Owner; health: Health; listener: Listener }>();
   const build = (
     raws: readonly RawListener[],
     owners: ReadonlyMap<number, Result<ProcessOwner>>,
   ): Listener[] => {
-    const seen = new Set<string>();
+    const next = new Map<string, { owner: Owner; health: Health; listener: Listener }>();
     const out: Listener[] = [];
+    const userName = options.owners.userName?.bind(options.owners);
     for (const raw of raws) {
       const id = listenerId(raw);
-      if (seen.has(id)) continue;
-      seen.add(id);
+      if (next.has(id)) continue;
+      const owner = ownerFor(raw, owners, userName);
+      const health = healthOf(id);
+      const prev = memo.get(id);
+      if (prev && prev.health === health && sameOwner(prev.owner, owner)) {
+        next.set(id, prev);
+        out.push(prev.listener);
+        continue;
+      }
       const draft: ListenerDraft = {
         id,
         protocol: raw.protocol,
@@ -106,18 +133,15 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
         portRange: portRange(raw.port),
         service: knownService(raw.port),
         socketId: raw.socketId,
-        owner: ownerFor(raw, owners, options.owners.userName?.bind(options.owners)),
-        health: healthOf(id),
+        owner,
+        health,
       };
-      out.push({ ...draft, url: options.urlFor?.(draft) ?? null });
+      const listener: Listener = { ...draft, url: options.urlFor?.(draft) ?? null };
+      next.set(id, { owner, health, listener });
+      out.push(listener);
     }
-    out.sort(
-      (a, b) =>
-        a.port - b.port ||
-        a.protocol.localeCompare(b.protocol) ||
-        a.family - b.family ||
-        a.address.localeCompare(b.address),
-    );
+    memo = next;
+    out.sort(compareListeners);
     return out;
   };
 
