@@ -54,6 +54,12 @@ export interface SocketOwnerMap {
   clear(): void;
 }
 
+/** Per-resolve cache for {@link outermostHolder}. */
+interface HolderMemo {
+  readonly parents: Map<number, number | null>;
+  readonly sockets: Map<number, Set<string>>;
+}
+
 interface UnknownEntry {
   reason: 'permission' | 'other-namespace';
   /** When the inode was last searched for. */
@@ -118,34 +124,46 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
     return { found, unreadable };
   }
 
-  /** Forked servers (nginx, gunicorn, node cluster) share the socket: report the outermost holder. */
-  function outermostHolder(pid: number, inode: string, alive: Set<number>): number {
+  /**
+   * Forked servers (nginx, gunicorn, node cluster) share the socket: report the outermost holder.
+   * `memo` keeps, for one resolve call, each checked process's parent and socket set, so many new
+   * sockets with the same parent read that parent's fds once, not once per socket.
+   */
+  function outermostHolder(pid: number, inode: string, alive: Set<number>, memo: HolderMemo): number {
     let current = pid;
     for (let depth = 0; depth < 8; depth += 1) {
-      const ppid = parentOf(current);
-      if (ppid === null || ppid <= 1 || !alive.has(ppid) || !holds(ppid, inode)) return current;
+      const ppid = parentOf(current, memo);
+      if (ppid === null || ppid <= 1 || !alive.has(ppid) || !socketsOf(ppid, memo).has(inode)) return current;
       current = ppid;
     }
     return current;
   }
 
-  function parentOf(pid: number): number | null {
+  function parentOf(pid: number, memo: HolderMemo): number | null {
+    const known = memo.parents.get(pid);
+    if (known !== undefined) return known;
+    let ppid: number | null = null;
     try {
       const stat = fs.readStat(pid);
       const close = stat.lastIndexOf(')');
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      return Number.isInteger(ppid) ? ppid : null;
+      const value = Number(stat.slice(close + 2).split(' ')[1]);
+      ppid = Number.isInteger(value) ? value : null;
     } catch {
-      return null;
+      ppid = null;
     }
+    memo.parents.set(pid, ppid);
+    return ppid;
   }
 
-  function holds(pid: number, inode: string): boolean {
-    const needle = `socket:[${inode}]`;
+  function socketsOf(pid: number, memo: HolderMemo): Set<string> {
+    const known = memo.sockets.get(pid);
+    if (known) return known;
+    const inodes = new Set<string>();
     try {
       for (const fd of fs.listFds(pid)) {
         try {
-          if (fs.readLink(`/proc/${pid}/fd/${fd}`) === needle) return true;
+          const target = fs.readLink(`/proc/${pid}/fd/${fd}`);
+          if (target.startsWith('socket:[')) inodes.add(target.slice(8, -1));
         } catch {
           // fd closed meanwhile
         }
@@ -153,7 +171,8 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
     } catch {
       // unreadable or gone
     }
-    return false;
+    memo.sockets.set(pid, inodes);
+    return inodes;
   }
 
   return {
@@ -210,8 +229,9 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
           for (const [i, p] of r.found) foundAll.set(i, p);
           unreadable += r.unreadable;
         }
+        const memo: HolderMemo = { parents: new Map(), sockets: new Map() };
         for (const [inode, pid] of foundAll) {
-          owners.set(inode, outermostHolder(pid, inode, alive));
+          owners.set(inode, outermostHolder(pid, inode, alive, memo));
           unknown.delete(inode);
         }
         for (const inode of [...fullWanted, ...retryNew]) {
