@@ -113,6 +113,16 @@ function formatAddress(src: Buffer, family: Family): string {
     }
     return text;
   }
+  // The wildcard and loopback need no lookup at all.
+  let zeros = true;
+  for (let i = 0; i < 15; i += 1) {
+    if (src[i] !== 0) {
+      zeros = false;
+      break;
+    }
+  }
+  if (zeros && src[15] === 0) return '::';
+  if (zeros && src[15] === 1) return '::1';
   const key = src.toString('hex');
   let text = v6Text.get(key);
   if (text === undefined) {

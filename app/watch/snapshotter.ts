@@ -105,6 +105,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   // Listeners whose socket, owner and health are unchanged keep their object from the last build:
   // no re-classification or URL building, less garbage, and consumers can compare by reference.
   let memo = new Map<string, { owner: Owner; health: Health; listener: Listener }>();
+  let lastBuilt: Listener[] = [];
   const build = (
     raws: readonly RawListener[],
     owners: ReadonlyMap<number, Result<ProcessOwner>>,
@@ -112,6 +113,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     const next = new Map<string, { owner: Owner; health: Health; listener: Listener }>();
     const out: Listener[] = [];
     const userName = options.owners.userName?.bind(options.owners);
+    let reusedAll = true;
     for (const raw of raws) {
       const id = listenerId(raw);
       if (next.has(id)) continue;
@@ -139,9 +141,14 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
       const listener: Listener = { ...draft, url: options.urlFor?.(draft) ?? null };
       next.set(id, { owner, health, listener });
       out.push(listener);
+      reusedAll = false;
     }
     memo = next;
+    // Nothing changed: the previous (sorted) array is still right, and sorting thousands of
+    // listeners every poll was a tenth of the scan at N=5000.
+    if (reusedAll && out.length === lastBuilt.length) return lastBuilt;
     out.sort(compareListeners);
+    lastBuilt = out;
     return out;
   };
 
