@@ -70,7 +70,23 @@ if (want('e2e')) {
     PLAYWRIGHT_JSON_OUTPUT_NAME: 'reports/playwright.json',
   });
   if (existsSync('reports/playwright.json')) {
-    const s = JSON.parse(readFileSync('reports/playwright.json', 'utf8')).stats ?? {};
+    const report = JSON.parse(readFileSync('reports/playwright.json', 'utf8'));
+    const s = report.stats ?? {};
+    // Say why each skipped spec did not run (e.g. the Electron runtime cannot be downloaded here):
+    // a skip is never counted as a pass.
+    const skips = [];
+    const walk = (suite) => {
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests ?? []) {
+          if (t.status !== 'skipped') continue;
+          const why = (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given';
+          skips.push(`  skipped: ${spec.file ?? ''} › ${spec.title} — ${why}`);
+        }
+      }
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    for (const suite of report.suites ?? []) walk(suite);
+    if (skips.length > 0) console.log(`\n${skips.join('\n')}`);
     const failed = s.unexpected ?? 0;
     totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
     totals.failed += failed;
