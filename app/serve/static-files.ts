@@ -1,30 +1,9 @@
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
-
-/** Content types of the files a Vite build emits; anything else is served as bytes (with nosniff). */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
+import { contentTypeFor } from './content-types.js';
 
 /** Largest file served (the renderer bundle is far smaller; a cap keeps a mistake from hurting). */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
-
-/** The content type for a file name. */
-export function contentTypeFor(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** A file to send, or why not. */
 export type StaticLookup =

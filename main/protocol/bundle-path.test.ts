@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsp } from '../security/csp.js';
-import { contentTypeFor, handleBundleRequest, resolveBundlePath } from './bundle-path.js';
+import { contentTypeFor } from '../../app/serve/content-types.js';
+import { handleBundleRequest, resolveBundlePath } from './bundle-path.js';
 
 const root = '/srv/app/dist/renderer';
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { err, ok, type Result } from '../../app/model/errors.js';
+import { contentTypeFor } from '../../app/serve/content-types.js';
 import { contentSecurityPolicy } from '../security/csp.js';
 
 /** The custom scheme the UI is served from (Electron security checklist #18: avoid `file://`). */
@@ -64,26 +65,6 @@ export function resolveBundlePath(url: string, root: string): Result<string> {
   const full = resolve(base, ...segments);
   if (!full.startsWith(base + sep)) return err('INVALID_REQUEST', 'Path outside the bundle rejected.');
   return ok(full);
-}
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** The Content-Type for a bundle file by extension (unknown types are served as opaque bytes). */
-export function contentTypeFor(path: string): string {
-  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** Response headers for a bundle file: type, CSP on every response, no sniffing, no caching. */
