@@ -39,6 +39,8 @@ export interface Snapshot {
    * (when it runs as root, root's processes are the user's own).
    */
   readonly viewer?: Viewer;
+  /** Scanning is paused (by any face: tray, window, CLI); the listeners are the last scan's. */
+  readonly paused?: boolean;
 }
 
 /** The user the core runs as. */

@@ -118,11 +118,14 @@ describe.runIf(process.platform === 'linux')('createHarbormasterService', () => 
 
   it('pauses and resumes scanning', async () => {
     expect(await service.setPaused({ paused: true })).toEqual({ ok: true, value: { paused: true } });
+    expect(pushes.at(-1)?.paused).toBe(true); // every face hears about the pause at once
+    expect((await service.getSnapshot()).paused).toBe(true);
     await new Promise((r) => setTimeout(r, 300)); // a probe already in flight may still land
     const n = pushes.length;
     await new Promise((r) => setTimeout(r, 1200));
     expect(pushes.length).toBe(n);
     expect(await service.setPaused({ paused: false })).toEqual({ ok: true, value: { paused: false } });
+    expect(pushes.at(-1)?.paused).toBe(false);
     await until(() => (pushes.length > n ? true : undefined));
   });
 });

@@ -77,7 +77,10 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   const subscribers = new Set<(s: Snapshot) => void>();
   let interest: Interest = 'active';
   let disposed = false;
-  const publish = (s: Snapshot) => {
+  // Every face learns the pause state from the snapshots themselves (a tray pause shows in the window).
+  const stamp = (s: Snapshot): Snapshot => (s.paused === poller.paused ? s : { ...s, paused: poller.paused });
+  const publish = (raw: Snapshot) => {
+    const s = stamp(raw);
     for (const fn of subscribers) {
       try {
         fn(s);
@@ -114,7 +117,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   });
 
   const source: SnapshotSource = { latest: () => snapshotter.latest(), refresh: () => poller.refresh() };
-  const getSnapshot = async () => snapshotter.latest() ?? (await poller.refresh());
+  const getSnapshot = async () => stamp(snapshotter.latest() ?? (await poller.refresh()));
   const applyInterest = () => {
     if (interest === 'active') {
       poller.setIntervalMs(settings.pollIntervalMs);
@@ -183,6 +186,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
         poller.resume();
         applyInterest();
       }
+      const s = snapshotter.rebuild();
+      if (s && !disposed) publish(s);
       return ok({ paused: poller.paused });
     },
     async getSettings() {

@@ -98,7 +98,7 @@ export interface AppState {
   readonly toast: Toast | null;
   /** A clock for uptimes, refreshed every few seconds. */
   readonly now: number;
-  /** Scanning is paused at the user's request (as far as this window knows: it set it). */
+  /** Scanning is paused: from the snapshot when the core says so, else as this window set it. */
   readonly paused: boolean;
   /** A pause/resume request is on its way. */
   readonly pausePending: boolean;
@@ -289,6 +289,8 @@ export function applySnapshot(
       ? state.currentUser
       : (snapshot.viewer?.user ?? guessCurrentUser(listeners)),
   };
+  // The core says whether scanning is paused (a pause from the tray or another window included).
+  if (snapshot.paused !== undefined) patch.paused = snapshot.paused;
   if (fresh) patch.fresh = fresh;
   if (ghosts) patch.ghosts = ghosts;
   if (history) patch.healthHistory = history;

@@ -38,3 +38,17 @@ describe('whose processes are "mine"', () => {
     expect(store.getState().currentUser).toBe('root');
   });
 });
+
+describe('pause state from the core', () => {
+  it('shows a pause made elsewhere (the tray) and its end', async () => {
+    const api = createFakeApi({ snapshot: snapshot([listener({ port: 3000 })], { seq: 1 }) });
+    const store = createAppStore();
+    cleanups.push(connectApi(store, api, { lookupDelayMs: 0 }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().paused).toBe(false);
+    api.push({ ...snapshot([listener({ port: 3000 })], { seq: 2 }), paused: true });
+    expect(store.getState().paused).toBe(true);
+    api.push({ ...snapshot([listener({ port: 3000 })], { seq: 3 }), paused: false });
+    expect(store.getState().paused).toBe(false);
+  });
+});
