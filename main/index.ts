@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const showWindow = (route: WindowRoute) => windows.show(route);
   const trayState = (): TrayState => ({
     snapshot: client.latest(),
-    paused: client.paused,
+    paused: client.latest()?.paused ?? client.paused,
     settings: client.currentSettings(),
     currentUid,
     platform,
