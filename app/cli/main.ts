@@ -71,6 +71,10 @@ export function createCliContext(
 export async function main(argv: readonly string[], overrides: Partial<CliContext> = {}): Promise<number> {
   const ctx = createCliContext(overrides);
   const [name, ...rest] = argv;
+  // The core's timers are unref'd (they must never keep a host process alive), so a command that
+  // is only waiting on one of them (a probe spaced by the health monitor) would see Node exit under
+  // it. Hold the loop open until the command has finished.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       ctx.stdout(`${help()}\n`);
@@ -91,6 +95,7 @@ export async function main(argv: readonly string[], overrides: Partial<CliContex
     }
     return await command.run(rest, ctx);
   } finally {
+    clearInterval(keepAlive);
     await ctx.dispose();
   }
 }

@@ -50,8 +50,13 @@ export const listCommand: CliCommand = {
     const service = await ctx.service();
     let snapshot: Snapshot = await service.getSnapshot();
     if (flags.has('health')) {
-      for (const l of snapshot.listeners)
-        if (l.protocol === 'tcp') await service.checkHealth({ listenerId: l.id });
+      // At most 4 probes at a time (SECURITY.md "Probing"); a silent service costs its 2 s deadline
+      // once, not once per listener queued behind it.
+      const queue = snapshot.listeners.filter((l) => l.protocol === 'tcp');
+      const worker = async () => {
+        for (let l = queue.shift(); l; l = queue.shift()) await service.checkHealth({ listenerId: l.id });
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
       snapshot = await service.getSnapshot();
     }
     const uid = typeof process.getuid === 'function' ? process.getuid() : null;

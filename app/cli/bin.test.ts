@@ -1,0 +1,58 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The installed command end to end (`npm test` builds dist/ before the unit tests): in-process
+// tests cannot see the process exiting early while it waits on the core's unref'd timers.
+const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url));
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe.runIf(process.platform === 'linux')('the harbormaster command', () => {
+  const children: ChildProcess[] = [];
+  const ports: number[] = [];
+  beforeAll(async () => {
+    if (!existsSync(built))
+      throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test.');
+    for (const source of [
+      `require('node:http').createServer((q, s) => s.end('<title>Bin test</title>')).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`,
+      `require('node:net').createServer(() => {}).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`,
+    ]) {
+      const c = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(c);
+      ports.push(
+        await new Promise<number>((r) => c.stdout?.once('data', (d: Buffer) => r(Number(String(d).trim())))),
+      );
+    }
+  });
+  afterAll(() => {
+    for (const c of children) if (c.pid) process.kill(c.pid, 'SIGKILL');
+  });
+
+  it('list --health probes in parallel and finishes with every result (a silent port costs its 2 s deadline once)', async () => {
+    const started = Date.now();
+    const r = await run(['list', '--tcp', '--health', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      listeners: { port: number; health: { state: string; status?: number; title?: string } }[];
+    };
+    const byPort = (p: number | undefined) => out.listeners.find((l) => l.port === p)?.health;
+    expect(byPort(ports[0])).toMatchObject({ state: 'up', status: 200, title: 'Bin test' });
+    expect(byPort(ports[1])?.state).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('exits 2 for a bad port without scanning', async () => {
+    const r = await run(['who', '619009']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1–65535');
+  });
+});
