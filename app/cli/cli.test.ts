@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BAD_PORT_QUERIES } from '../test-support/bad-input.js';
 import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
 import { main } from './main.js';
 
@@ -103,15 +104,12 @@ describe('harbormaster list / who', () => {
     expect(free.stdout).toMatch(/is free/);
   });
 
-  it.each(['619009', '0', '65536', '-1', '1.5', '0x50', '1e3', ' 80 ', '', 'localhost:619009'])(
-    'who %j exits 2 naming the valid range',
-    async (port) => {
-      const r = await cli('who', port);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('1–65535');
-      expect(r.stdout).toBe('');
-    },
-  );
+  it.each(BAD_PORT_QUERIES)('who %j exits 2 naming the valid range', async (port) => {
+    const r = await cli('who', port);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1–65535');
+    expect(r.stdout).toBe('');
+  });
 
   it('rejects unknown commands and options with usage, exit 2', async () => {
     expect((await cli('frobnicate')).code).toBe(2);

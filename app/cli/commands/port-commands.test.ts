@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { testContext } from '../../actions/test-support/cli-context.js';
+import { BAD_PORT_QUERIES } from '../../test-support/bad-input.js';
 import { checkCommand } from './check.js';
 import { freeCommand } from './free.js';
 import { killCommand } from './kill.js';
 import { openCommand } from './open.js';
 
-const BAD_PORTS = [
-  '619009',
-  '0',
-  '65536',
-  '-1',
-  '1.5',
-  '0x50',
-  '1e3',
-  ' 80 ',
-  '',
-  '80abc',
-  'localhost:619009',
-  '[::1]:0',
-];
+const BAD_PORTS = BAD_PORT_QUERIES;
 
 describe.each([killCommand, openCommand, freeCommand, checkCommand])(
   'harbormaster $name with bad input',
