@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
-import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
+import {
+  spawnListeners,
+  type ListenerChild,
+  LOOPBACK_BINDS,
+  WILDCARD_BINDS,
+} from '../test-support/listeners.js';
 import { createSnapshotter } from '../watch/snapshotter.js';
 import { createLinuxScanner } from './linux-scanner.js';
 import { realProcFs } from './socket-owners.js';
@@ -11,18 +16,8 @@ describe.runIf(linux)('Linux scanner with real sockets', () => {
   let a: ListenerChild;
   let b: ListenerChild;
   beforeAll(async () => {
-    a = await spawnListeners([
-      { protocol: 'tcp', host: '127.0.0.1' },
-      { protocol: 'tcp', host: '::1' },
-      { protocol: 'udp', host: '127.0.0.1' },
-      { protocol: 'udp', host: '::1' },
-    ]);
-    b = await spawnListeners([
-      { protocol: 'tcp', host: '0.0.0.0' },
-      { protocol: 'tcp', host: '::' },
-      { protocol: 'udp', host: '0.0.0.0' },
-      { protocol: 'udp', host: '::' },
-    ]);
+    a = await spawnListeners(LOOPBACK_BINDS);
+    b = await spawnListeners(WILDCARD_BINDS);
   });
   afterAll(async () => {
     await a?.kill();

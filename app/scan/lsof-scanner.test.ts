@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
+import {
+  spawnListeners,
+  type ListenerChild,
+  LOOPBACK_BINDS,
+  WILDCARD_BINDS,
+} from '../test-support/listeners.js';
 import { createLsofScanner, LSOF_PATHS } from './lsof-scanner.js';
 import { findTool } from './run-tool.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';
@@ -17,18 +22,8 @@ describe.runIf(hasLsof)('lsof scanner with real sockets', () => {
   let a: ListenerChild | undefined;
   let b: ListenerChild | undefined;
   beforeAll(async () => {
-    a = await spawnListeners([
-      { protocol: 'tcp', host: '127.0.0.1' },
-      { protocol: 'tcp', host: '::1' },
-      { protocol: 'udp', host: '127.0.0.1' },
-      { protocol: 'udp', host: '::1' },
-    ]);
-    b = await spawnListeners([
-      { protocol: 'tcp', host: '0.0.0.0' },
-      { protocol: 'tcp', host: '::' },
-      { protocol: 'udp', host: '0.0.0.0' },
-      { protocol: 'udp', host: '::' },
-    ]);
+    a = await spawnListeners(LOOPBACK_BINDS);
+    b = await spawnListeners(WILDCARD_BINDS);
   });
   afterAll(async () => {
     await a?.kill();

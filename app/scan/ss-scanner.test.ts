@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
+import {
+  spawnListeners,
+  type ListenerChild,
+  LOOPBACK_BINDS,
+  WILDCARD_BINDS,
+} from '../test-support/listeners.js';
 import { createSsScanner, SS_PATHS } from './ss-scanner.js';
 import { findTool } from './run-tool.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';
@@ -27,18 +32,8 @@ const EXPECTED = [
 describe.runIf(hasSs)('ss scanner with real sockets', () => {
   const children: Record<'a' | 'b', ListenerChild | undefined> = { a: undefined, b: undefined };
   beforeAll(async () => {
-    children.a = await spawnListeners([
-      { protocol: 'tcp', host: '127.0.0.1' },
-      { protocol: 'tcp', host: '::1' },
-      { protocol: 'udp', host: '127.0.0.1' },
-      { protocol: 'udp', host: '::1' },
-    ]);
-    children.b = await spawnListeners([
-      { protocol: 'tcp', host: '0.0.0.0' },
-      { protocol: 'tcp', host: '::' },
-      { protocol: 'udp', host: '0.0.0.0' },
-      { protocol: 'udp', host: '::' },
-    ]);
+    children.a = await spawnListeners(LOOPBACK_BINDS);
+    children.b = await spawnListeners(WILDCARD_BINDS);
   });
   afterAll(async () => {
     await children.a?.kill();

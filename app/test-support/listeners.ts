@@ -101,3 +101,19 @@ export async function spawnListeners(
       }),
   };
 }
+
+/** TCP and UDP on both loopbacks: what backends' real-socket tests open in one child. */
+export const LOOPBACK_BINDS = [
+  { protocol: 'tcp', host: '127.0.0.1' },
+  { protocol: 'tcp', host: '::1' },
+  { protocol: 'udp', host: '127.0.0.1' },
+  { protocol: 'udp', host: '::1' },
+] as const;
+
+/** TCP and UDP on both wildcards (all interfaces): the second child of those tests. */
+export const WILDCARD_BINDS = [
+  { protocol: 'tcp', host: '0.0.0.0' },
+  { protocol: 'tcp', host: '::' },
+  { protocol: 'udp', host: '0.0.0.0' },
+  { protocol: 'udp', host: '::' },
+] as const;
