@@ -1,3 +1,5 @@
+import { parseArgs as parseArgv } from 'node:util';
+
 /** Parsed command-line arguments: boolean flags, valued options, positionals. */
 export interface ParsedArgs {
   readonly ok: true;
@@ -6,50 +8,63 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
+type ArgsSpec = { flags?: readonly string[]; options?: readonly string[] };
+type OptionConfig = { type: 'boolean' | 'string'; short?: string };
+
 /**
- * Strict argument parser: only the declared `--flags` and `--options value` (or `--option=value`)
- * are accepted; anything else is an error value, never silently ignored. `--` ends options, so a
- * port like `-1` can still be passed as a positional (and then rejected by the port parser).
+ * Strict argument parser over Node's built-in `util.parseArgs` (tokens mode): only the declared
+ * `--flags` and `--options value` (or `--option=value`) are accepted; anything else is an error
+ * value, never silently ignored. `-y` is short for `--yes` where `yes` is a flag. An argument that
+ * looks like a negative number (`-1`, `-80`) is a positional, so the port parser can reject it with
+ * the valid range instead of "unknown option"; `--` ends options as usual.
+ *
+ * Non-strict tokens mode is used (rather than `strict: true`) only so those two refusals keep their
+ * own messages: every token is still checked below, so nothing unknown slips through.
  */
 export function parseArgs(
   args: readonly string[],
-  spec: { flags?: readonly string[]; options?: readonly string[] },
+  spec: ArgsSpec,
 ): ParsedArgs | { readonly ok: false; readonly error: string } {
+  const knownFlags = new Set(spec.flags ?? []);
+  const knownOptions = new Set(spec.options ?? []);
+  const config: Record<string, OptionConfig> = {};
+  for (const f of knownFlags) config[f] = f === 'yes' ? { type: 'boolean', short: 'y' } : { type: 'boolean' };
+  for (const o of knownOptions) config[o] = { type: 'string' };
+  const { tokens } = parseArgv({
+    args: [...args],
+    options: config,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const flags = new Set<string>();
   const options = new Map<string, string>();
   const positionals: string[] = [];
-  const knownFlags = new Set(spec.flags ?? []);
-  const knownOptions = new Set(spec.options ?? []);
-  for (let i = 0; i < args.length; i += 1) {
-    const a = args[i] ?? '';
-    if (a === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
+  const negativeNumberAt = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
+      continue;
     }
-    if (a.startsWith('--') && a.length > 2) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (knownFlags.has(name) && eq < 0) {
-        flags.add(name);
-        continue;
-      }
-      if (knownOptions.has(name)) {
-        const value = eq >= 0 ? a.slice(eq + 1) : args[i + 1];
-        if (value === undefined) return { ok: false, error: `--${name} needs a value.` };
-        options.set(name, value);
-        if (eq < 0) i += 1;
-        continue;
-      }
-      return { ok: false, error: `Unknown option ${JSON.stringify(a)}.` };
+    const raw = args[token.index] ?? token.rawName;
+    if (/^-\d/.test(raw)) {
+      // util.parseArgs splits "-80" into short options -8 and -0: keep it whole, once.
+      if (!negativeNumberAt.has(token.index)) positionals.push(raw);
+      negativeNumberAt.add(token.index);
+      continue;
     }
-    if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
-      if (a === '-y' && knownFlags.has('yes')) {
-        flags.add('yes');
-        continue;
-      }
-      return { ok: false, error: `Unknown option ${JSON.stringify(a)}.` };
+    if (knownFlags.has(token.name)) {
+      if (token.value !== undefined) return { ok: false, error: `--${token.name} takes no value.` };
+      flags.add(token.name);
+      continue;
     }
-    positionals.push(a);
+    if (knownOptions.has(token.name)) {
+      if (token.value === undefined) return { ok: false, error: `--${token.name} needs a value.` };
+      options.set(token.name, token.value);
+      continue;
+    }
+    return { ok: false, error: `Unknown option ${JSON.stringify(raw)}.` };
   }
   return { ok: true, flags, options, positionals };
 }
