@@ -1,6 +1,7 @@
 /**
- * Writes every icon in ICON_SPECS under assets/. Run with `npm run icons` (builds, then runs the
- * compiled copy); the generated files are committed, and a test checks they match this code.
+ * Writes every icon in ICON_SPECS under assets/. Run with `npm run icons` (compiles this folder to
+ * dist/icons with its own tsconfig, then runs it); the generated files are committed, and a test
+ * checks they match this code. Build-time only: nothing here ships in the app.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +22,7 @@ export function generateIcons(assetsDir: string): string[] {
 
 const self = fileURLToPath(import.meta.url);
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === self) {
-  // dist/main/icons/generate-icons.js → the repository's assets/ is three levels up, unless given.
-  const target = process.argv[2] ?? join(resolve(dirname(self), '..', '..', '..'), 'assets');
+  // `npm run icons` runs from the repository root; a folder may be given instead.
+  const target = resolve(process.argv[2] ?? 'assets');
   for (const file of generateIcons(target)) process.stdout.write(`${file}\n`);
 }

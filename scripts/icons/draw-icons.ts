@@ -1,4 +1,4 @@
-import type { RgbaImage } from './png.js';
+import type { RgbaImage } from './ico.js';
 
 /** How a glyph is painted. */
 export interface GlyphStyle {

@@ -1,5 +1,5 @@
 import { drawIcon, type GlyphStyle } from './draw-icons.js';
-import { encodeIco, encodePng, type RgbaImage } from './png.js';
+import { encodeIco, encodePng, type RgbaImage } from './ico.js';
 
 const BLACK = [0, 0, 0] as const;
 const CYAN = [8, 145, 178] as const;
