@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, type Ref } from 'react';
 import type { Listener } from '../../app/model/listener.js';
 import {
   addressLabel,
@@ -15,6 +15,9 @@ import { Badge } from './Badge.js';
 export interface ListRowProps {
   readonly listener: Listener;
   readonly domId: string;
+  /** Position in the list, for the virtualizer's measuring ref (rows may differ in height). */
+  readonly index: number;
+  readonly ref?: Ref<HTMLDivElement>;
   readonly top: number;
   readonly selected: boolean;
   readonly isNew: boolean;
@@ -35,7 +38,7 @@ export function rowLabel(l: Listener): string {
   }, ${health.label}`;
 }
 
-function ListRowImpl(props: ListRowProps) {
+function ListRowImpl({ ref, ...props }: ListRowProps) {
   const { listener: l, selected, isNew, gone } = props;
   const owner = describeOwner(l.owner);
   const health = describeHealth(l.health);
@@ -49,6 +52,8 @@ function ListRowImpl(props: ListRowProps) {
     <div
       role="option"
       id={props.domId}
+      ref={ref}
+      data-index={props.index}
       aria-selected={selected}
       aria-label={gone ? `${rowLabel(l)} (gone)` : rowLabel(l)}
       className={className}

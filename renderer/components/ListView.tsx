@@ -1,12 +1,10 @@
 import {
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  type KeyboardEvent,
-} from 'react';
+  measureElement as measureElementDefault,
+  observeElementRect as observeElementRectDefault,
+  useVirtualizer,
+  type Virtualizer,
+} from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { viewOf } from '../store/connect-api.js';
 import type { ListItem } from '../store/derive.js';
 import { useActions, useApp } from '../store/store-context.js';
@@ -15,7 +13,11 @@ import { ListRow } from './ListRow.js';
 /** Layout density: compact for the tray popover, roomy for a full window. */
 export type Density = 'compact' | 'roomy';
 
-/** Fixed heights per item kind and density (the virtualizer's whole model of layout). */
+/**
+ * Estimated heights per item kind and density. Rows are measured once rendered (so a row with a
+ * second line may be taller); the estimate places rows not yet rendered, and stands in where the
+ * DOM cannot measure (jsdom).
+ */
 export const ITEM_HEIGHTS: Record<Density, { group: number; row: number }> = {
   compact: { group: 26, row: 48 },
   roomy: { group: 30, row: 36 },
@@ -23,45 +25,28 @@ export const ITEM_HEIGHTS: Record<Density, { group: number; row: number }> = {
 
 // When the viewport cannot be measured (jsdom, first paint), assume a window this tall.
 const FALLBACK_VIEWPORT = 640;
-const OVERSCAN_PX = 240;
+// Items rendered beyond each edge of the viewport, so fast scrolling does not show blanks.
+const OVERSCAN_ITEMS = 8;
 
 /** A DOM id for a listener id (ids contain `:`/`%`/`[`, which are awkward in IDREFs). */
 export function domIdFor(listenerId: string): string {
   return `opt-${listenerId.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)}`;
 }
 
-/** Offsets of each item and the total height. */
-export function layoutItems(
-  items: readonly ListItem[],
-  density: Density,
-): { offsets: Float64Array; total: number } {
-  const h = ITEM_HEIGHTS[density];
-  const offsets = new Float64Array(items.length + 1);
-  let y = 0;
-  for (let i = 0; i < items.length; i++) {
-    offsets[i] = y;
-    y += items[i]?.kind === 'group' ? h.group : h.row;
-  }
-  offsets[items.length] = y;
-  return { offsets, total: y };
-}
-
-/** The first item whose bottom edge is below `y` (binary search over offsets). */
-export function firstVisible(offsets: Float64Array, count: number, y: number): number {
-  let lo = 0;
-  let hi = count;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((offsets[mid + 1] ?? 0) <= y) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** The viewport as the virtualizer sees it, with the fallback height where nothing can be measured. */
+function observeViewport(
+  instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
+  cb: (rect: { width: number; height: number }) => void,
+): (() => void) | undefined {
+  return observeElementRectDefault(instance, (rect) =>
+    cb(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_VIEWPORT }),
+  );
 }
 
 /**
- * The listener list: an ARIA listbox, virtualized with fixed heights per item kind, so only the
- * rows in view (plus a margin) exist in the DOM. `virtualized={false}` renders every row; it is the
- * baseline `npm run bench:ui` compares against.
+ * The listener list: an ARIA listbox, virtualized with @tanstack/react-virtual, so only the rows in
+ * view (plus a margin) exist in the DOM; rendered rows are measured, so rows may differ in height.
+ * `virtualized={false}` renders every row; it is the baseline `npm run bench:ui` compares against.
  */
 export function ListView({
   density,
@@ -77,49 +62,56 @@ export function ListView({
   const now = useApp((s) => s.now);
   const actions = useActions();
   const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT);
-
-  const { offsets, total } = useMemo(() => layoutItems(view.items, density), [view.items, density]);
   const heights = ITEM_HEIGHTS[density];
   const watchedSet = useMemo(() => new Set(watched), [watched]);
+  const items = view.items;
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return undefined;
-    const measure = (): void => {
-      if (el.clientHeight > 0) setViewport(el.clientHeight);
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return undefined;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const estimate = useCallback(
+    (i: number) => (items[i]?.kind === 'group' ? heights.group : heights.row),
+    [items, heights],
+  );
+  // The virtualizer is read during render by design (TanStack's documented use); this component is
+  // not memoized, and the one function passed down (measureElement) is stable for its lifetime.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: estimate,
+    getItemKey: (i) => items[i]?.key ?? i,
+    overscan: OVERSCAN_ITEMS,
+    initialRect: { width: 0, height: FALLBACK_VIEWPORT },
+    observeElementRect: observeViewport,
+    // A row the DOM cannot measure (jsdom, display:none) keeps its estimate instead of collapsing.
+    measureElement: (el, entry, instance) => {
+      const measured = measureElementDefault(el, entry, instance);
+      return measured > 0 ? measured : estimate(Number(el.getAttribute('data-index')));
+    },
+    ...(virtualized ? {} : { rangeExtractor: () => items.map((_, i) => i) }),
+  });
 
   // Keep the selected row in view when the keyboard moves it.
   const selectedIndex = useMemo(
-    () =>
-      selectedId === null ? -1 : view.items.findIndex((it) => it.kind === 'row' && it.key === selectedId),
-    [view.items, selectedId],
+    () => (selectedId === null ? -1 : items.findIndex((it) => it.kind === 'row' && it.key === selectedId)),
+    [items, selectedId],
   );
   useEffect(() => {
     const el = scroller.current;
+    const at = virtualizer.measurementsCache;
     if (!el || selectedIndex < 0) return;
-    let top = offsets[selectedIndex] ?? 0;
-    const bottom = offsets[selectedIndex + 1] ?? top;
+    let top = at[selectedIndex]?.start ?? 0;
+    const bottom = at[selectedIndex]?.end ?? top;
     // Show the group header too when the first row of a group is selected.
-    const prev = view.items[selectedIndex - 1];
-    if (prev?.kind === 'group') top = offsets[selectedIndex - 1] ?? top;
+    if (items[selectedIndex - 1]?.kind === 'group') top = at[selectedIndex - 1]?.start ?? top;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (bottom > el.scrollTop + el.clientHeight && el.clientHeight > 0)
       el.scrollTop = bottom - el.clientHeight;
-  }, [selectedIndex, offsets, view.items]);
+  }, [selectedIndex, items, virtualizer]);
 
   const onPick = actions.select;
   const onActivate = actions.open;
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
+      const viewport = scroller.current?.clientHeight || FALLBACK_VIEWPORT;
       const page = Math.max(1, Math.floor(viewport / heights.row) - 1);
       const handled: Record<string, () => void> = {
         ArrowDown: () => actions.moveSelection(1),
@@ -135,57 +127,48 @@ export function ListView({
         fn();
       }
     },
-    [actions, viewport, heights.row],
+    [actions, heights.row],
   );
 
-  let start = 0;
-  let end = view.items.length;
-  if (virtualized) {
-    start = firstVisible(offsets, view.items.length, Math.max(0, scrollTop - OVERSCAN_PX));
-    end = Math.min(
-      view.items.length,
-      firstVisible(offsets, view.items.length, scrollTop + viewport + OVERSCAN_PX) + 1,
-    );
-  }
-  const children = [];
-  for (let i = start; i < end; i++) {
-    const it = view.items[i];
-    if (!it) continue;
-    const top = offsets[i] ?? 0;
+  const children = virtualizer.getVirtualItems().map((v) => {
+    const it = items[v.index] as ListItem;
     if (it.kind === 'group') {
-      children.push(
+      return (
         <div
           key={it.key}
           role="presentation"
+          data-index={v.index}
+          ref={virtualizer.measureElement}
           className={`group-header scope-${it.scope}`}
-          style={{ transform: `translateY(${top}px)` }}
+          style={{ transform: `translateY(${v.start}px)` }}
         >
           <span className="group-label" title={it.detail}>
             {it.label}
           </span>
           <span className="group-detail">{it.detail}</span>
           <span className="group-count">{it.count}</span>
-        </div>,
-      );
-    } else {
-      const id = it.listener.id;
-      children.push(
-        <ListRow
-          key={it.key}
-          listener={it.listener}
-          domId={domIdFor(id)}
-          top={top}
-          selected={id === selectedId}
-          isNew={fresh.has(id)}
-          gone={it.gone}
-          watched={watchedSet.has(it.listener.port)}
-          now={now}
-          onPick={onPick}
-          onActivate={onActivate}
-        />,
+        </div>
       );
     }
-  }
+    const id = it.listener.id;
+    return (
+      <ListRow
+        key={it.key}
+        index={v.index}
+        ref={virtualizer.measureElement}
+        listener={it.listener}
+        domId={domIdFor(id)}
+        top={v.start}
+        selected={id === selectedId}
+        isNew={fresh.has(id)}
+        gone={it.gone}
+        watched={watchedSet.has(it.listener.port)}
+        now={now}
+        onPick={onPick}
+        onActivate={onActivate}
+      />
+    );
+  });
 
   return (
     <div
@@ -196,12 +179,11 @@ export function ListView({
       aria-label="Listeners"
       tabIndex={0}
       aria-activedescendant={selectedId !== null && selectedIndex >= 0 ? domIdFor(selectedId) : undefined}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       onKeyDown={onKeyDown}
       data-virtualized={virtualized ? 'true' : 'false'}
       data-row-count={view.rowIds.length}
     >
-      <div className="list-canvas" style={{ height: `${total}px` }}>
+      <div className="list-canvas" style={{ height: `${virtualizer.getTotalSize()}px` }}>
         {children}
       </div>
     </div>

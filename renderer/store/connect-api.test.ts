@@ -57,6 +57,7 @@ describe('connectApi', () => {
     const props = (l: (typeof after)[number]): ListRowProps => ({
       listener: l,
       domId: 'x',
+      index: 0,
       top: 0,
       selected: false,
       isNew: false,
