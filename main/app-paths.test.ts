@@ -15,9 +15,12 @@ describe('appPaths', () => {
     expect(build['outDir']).toBe('dist');
     expect(build['rootDir']).toBe('.');
     const p = appPaths(join(repo, dirname(main)));
-    // tsc maps main/X.ts → dist/main/X.js and main/X.cts → dist/main/X.cjs (rootDir ".").
+    // tsc maps main/X.ts → dist/main/X.js (rootDir "."); the preload is bundled by Vite instead.
     expect(relative(repo, p.preload)).toBe(join('dist', 'main', 'preload', 'preload.cjs'));
-    expect(existsSync(join(repo, 'main', 'preload', 'preload.cts'))).toBe(true);
+    expect(existsSync(join(repo, 'main', 'preload', 'preload.ts'))).toBe(true);
+    const preloadConfig = readFileSync(join(repo, 'vite.preload.config.ts'), 'utf8');
+    expect(preloadConfig).toContain("outDir: 'dist/main/preload'");
+    expect(preloadConfig).toContain("fileName: () => 'preload.cjs'");
     expect(relative(repo, p.coreHostEntry)).toBe(join('dist', 'main', 'core-host', 'core-host-entry.js'));
     expect(existsSync(join(repo, 'main', 'core-host', 'core-host-entry.ts'))).toBe(true);
     expect(readFileSync(join(repo, 'vite.config.ts'), 'utf8')).toContain("outDir: '../dist/renderer'");

@@ -14,7 +14,8 @@ import { appPaths } from './app-paths.js';
 import { createCoreClient } from './core-host/core-client.js';
 import { startCoreHost } from './core-host/core-host-supervisor.js';
 import { interestFor } from './interest.js';
-import { broadcastSnapshot, registerIpcHandlers, type InvokeApi } from './ipc/register-ipc.js';
+import { createApiClient, invoke, type InvokeApi } from '../app/contract/methods.js';
+import { broadcastSnapshot, registerIpcHandlers } from './ipc/register-ipc.js';
 import { notificationsFor, type WatchedState } from './notifications/notifications-for.js';
 import { showNotifications } from './notifications/notifier.js';
 import { registerAppSchemePrivileged, serveBundle } from './protocol/register-app-protocol.js';
@@ -141,18 +142,12 @@ async function main(): Promise<void> {
 
   // The renderer's calls: the core, except that pausing also refreshes the tray (no snapshot follows a pause).
   const ipcApi: InvokeApi = {
-    getSnapshot: () => client.getSnapshot(),
-    lookup: (r) => client.lookup(r),
-    checkHealth: (r) => client.checkHealth(r),
-    kill: (r) => client.kill(r),
-    open: (r) => client.open(r),
+    ...createApiClient((method, arg) => invoke(client, method, arg)),
     async setPaused(r) {
       const result = await client.setPaused(r);
       tray.update(trayState());
       return result;
     },
-    getSettings: () => client.getSettings(),
-    updateSettings: (patch) => client.updateSettings(patch),
   };
   registerIpcHandlers(ipcMain, { api: ipcApi, trustedSenderIds: () => windows.trustedIds(), log });
 

@@ -51,25 +51,5 @@ export interface HarbormasterApi {
   updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
 }
 
-/** Names of the request/response methods (everything but the `on*` subscriptions). */
-export type InvokeMethod = Exclude<keyof HarbormasterApi, 'onSnapshot' | 'onConnection'>;
-
-/**
- * Channel names, `domain:verb`, used by the Electron IPC bridge and the WebSocket protocol.
- * `satisfies` makes the compiler point at any method without a channel.
- */
-export const CHANNELS = {
-  getSnapshot: 'snapshot:get',
-  lookup: 'port:lookup',
-  checkHealth: 'health:check',
-  kill: 'process:kill',
-  open: 'listener:open',
-  setPaused: 'poller:set-paused',
-  getSettings: 'settings:get',
-  updateSettings: 'settings:update',
-} as const satisfies Record<InvokeMethod, string>;
-
-/** Push channels. */
-export const EVENTS = {
-  snapshot: 'snapshot:changed',
-} as const;
+// The method table (channels, result kinds, retry), the generic client and the event channels
+// live in methods.ts; the schemas in schemas.ts; the generic server half in dispatch.ts.

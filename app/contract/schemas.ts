@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../model/errors.js';
 import { MAX_PORT, MIN_PORT } from '../model/port.js';
-import type { Settings } from '../model/settings.js';
-import type { InvokeMethod, KillRequest, ListenerRequest, PortRequest } from './api.js';
+import type { ArgOf, InvokeMethod } from './methods.js';
 
 /**
- * Runtime schemas for every request that crosses a process boundary (Electron IPC, WebSocket).
+ * Runtime schemas for every request that crosses a process boundary (Electron IPC, WebSocket, the
+ * core-host channel). Each edge validates once, through `dispatch` (dispatch.ts); the service
+ * behind it takes typed, already-validated requests.
  * Objects are strict (unknown keys, including `__proto__`, are rejected), strings are capped.
  */
 const listenerId = z.string().min(1).max(300);
@@ -50,31 +51,14 @@ export const REQUEST_SCHEMAS = {
   updateSettings: SettingsPatchSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
-/** The parsed argument type of each method. */
-export interface RequestTypes {
-  getSnapshot: undefined;
-  lookup: PortRequest;
-  checkHealth: ListenerRequest;
-  kill: KillRequest;
-  open: ListenerRequest;
-  setPaused: { readonly paused: boolean };
-  getSettings: undefined;
-  updateSettings: Partial<Settings>;
-}
-
-/** True for method names of the contract (guards against `__proto__`, `constructor`, …). */
-export function isInvokeMethod(name: unknown): name is InvokeMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(REQUEST_SCHEMAS, name);
-}
-
 /**
  * Parses one request payload for `method`. Errors are values (`INVALID_PORT` for a bad port,
  * `INVALID_PID` for a bad pid, otherwise `INVALID_REQUEST`), never exceptions.
  */
-export function parseRequest<M extends InvokeMethod>(method: M, payload: unknown): Result<RequestTypes[M]> {
+export function parseRequest<M extends InvokeMethod>(method: M, payload: unknown): Result<ArgOf<M>> {
   const schema = REQUEST_SCHEMAS[method] as z.ZodType;
   const parsed = schema.safeParse(payload);
-  if (parsed.success) return ok(parsed.data as RequestTypes[M]);
+  if (parsed.success) return ok(parsed.data as ArgOf<M>);
   const first = parsed.error.issues[0];
   const path = first?.path.join('.') ?? '';
   if (path === 'port' || path.startsWith('watchedPorts')) {

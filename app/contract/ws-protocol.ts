@@ -1,6 +1,6 @@
 import type { HmError } from '../model/errors.js';
 import type { Snapshot } from '../model/snapshot.js';
-import type { InvokeMethod } from './api.js';
+import type { InvokeMethod } from './methods.js';
 
 /**
  * The browser-mode transport: `HarbormasterApi` over one WebSocket at `/ws` on the serve origin.

@@ -1,27 +1,12 @@
-import type { HarbormasterApi, InvokeMethod } from '../contract/api.js';
-import { isInvokeMethod, parseRequest, type RequestTypes } from '../contract/schemas.js';
-import { err, hmError, ok, type HmError, type Result } from '../model/errors.js';
+import { dispatch, type DispatchOutcome } from '../contract/dispatch.js';
+import { isInvokeMethod, type InvokeApi, type InvokeMethod } from '../contract/methods.js';
+import { err, ok, type HmError, type Result } from '../model/errors.js';
 
 /** A call decoded from a WebSocket message or an HTTP body, not yet validated against its schema. */
 export interface DecodedCall {
   readonly id: number;
   readonly method: InvokeMethod;
   readonly params: unknown;
-}
-
-/** Methods whose return value is itself a `Result`: a bad argument is answered as that Result. */
-const RESULT_METHODS: ReadonlySet<InvokeMethod> = new Set([
-  'lookup',
-  'checkHealth',
-  'kill',
-  'open',
-  'setPaused',
-  'updateSettings',
-]);
-
-/** True when `method` answers with a `Result` (so validation errors travel as `{ ok: false }`). */
-export function returnsResult(method: InvokeMethod): boolean {
-  return RESULT_METHODS.has(method);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -89,9 +74,7 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** What a dispatched call produced: the method's return value, or an error for the transport. */
-export type DispatchOutcome =
-  { readonly kind: 'result'; readonly result: unknown } | { readonly kind: 'error'; readonly error: HmError };
+export type { DispatchOutcome };
 
 /** Limits the transport adds on top of the core's own checks. */
 export interface DispatchGuard {
@@ -99,52 +82,18 @@ export interface DispatchGuard {
   readonly selfPid: number;
 }
 
-type Handler<M extends InvokeMethod> = (
-  api: HarbormasterApi,
-  request: RequestTypes[M],
-  guard: DispatchGuard,
-) => Promise<unknown>;
-
-/** One handler per contract method; `satisfies` makes the compiler point at a missing one. */
-const HANDLERS = {
-  getSnapshot: (api) => api.getSnapshot(),
-  getSettings: (api) => api.getSettings(),
-  lookup: (api, request) => api.lookup(request),
-  checkHealth: (api, request) => api.checkHealth(request),
-  open: (api, request) => api.open(request),
-  setPaused: (api, request) => api.setPaused(request),
-  updateSettings: (api, request) => api.updateSettings(request),
-  kill: async (api, request, guard) => {
-    // Never kill the occupant of our own port: the server the user is looking at (SECURITY.md).
-    if (request.pid === guard.selfPid) {
-      return err('PROTECTED', 'That is the Harbormaster server you are using; stop it with Ctrl+C instead.');
-    }
-    return api.kill(request);
-  },
-} satisfies { [M in InvokeMethod]: Handler<M> };
-
 /**
- * Validates `params` with the contract schema (`parseRequest`) and only then calls the core.
- * A kill aimed at the serve process itself is refused here before reaching the core.
- * Exceptions from the core are caught and reported as `INTERNAL`, so one bad call never takes the
- * server down.
+ * Dispatches a decoded call through the contract's `dispatch` (validate once, then the core), with
+ * one rule of this transport on top: a kill aimed at the serve process itself is refused before
+ * it reaches the core — never kill the occupant of our own port, the server the user is looking at.
  */
-export async function dispatchCall(
-  api: HarbormasterApi,
-  call: DecodedCall,
-  guard: DispatchGuard,
-): Promise<DispatchOutcome> {
-  const parsed = parseRequest(call.method, call.params);
-  if (!parsed.ok) {
-    return returnsResult(call.method)
-      ? { kind: 'result', result: parsed }
-      : { kind: 'error', error: parsed.error };
-  }
-  const handler = HANDLERS[call.method] as Handler<InvokeMethod>;
-  try {
-    return { kind: 'result', result: await handler(api, parsed.value, guard) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'error', error: hmError('INTERNAL', `The call failed: ${message.slice(0, 200)}`) };
-  }
+export function dispatchCall(api: InvokeApi, call: DecodedCall, guard: DispatchGuard): Promise<DispatchOutcome> {
+  const guarded: InvokeApi = {
+    ...api,
+    kill: async (request) =>
+      request.pid === guard.selfPid
+        ? err('PROTECTED', 'That is the Harbormaster server you are using; stop it with Ctrl+C instead.')
+        : api.kill(request),
+  };
+  return dispatch(guarded, call.method, call.params);
 }

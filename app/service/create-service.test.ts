@@ -1,3 +1,5 @@
+import { dispatch } from '../contract/dispatch.js';
+import type { InvokeMethod } from '../contract/methods.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
@@ -79,25 +81,34 @@ describe.runIf(process.platform === 'linux')('createHarbormasterService', () => 
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 
-  it('validates every request and answers errors as values', async () => {
-    expect(await service.lookup({ port: 619009 })).toMatchObject({
+  it('validates every request at the process edge and answers errors as values', async () => {
+    // The service takes typed requests; every transport in front of it validates once, through
+    // the contract's dispatch (serve, the core host and Electron IPC all do).
+    const call = async (method: InvokeMethod, raw: unknown) => {
+      const outcome = await dispatch(service, method, raw);
+      return outcome.kind === 'result' ? outcome.result : outcome;
+    };
+    expect(await call('lookup', { port: 619009 })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_PORT' },
     });
-    expect(await service.checkHealth({ listenerId: 'nope' })).toMatchObject({
+    expect(await call('checkHealth', { listenerId: 'nope' })).toMatchObject({
       ok: false,
       error: { code: 'NOT_IN_SNAPSHOT' },
     });
-    expect(await service.kill({ listenerId: 'x', pid: 0, startToken: '1', mode: 'graceful' })).toMatchObject({
+    expect(await call('kill', { listenerId: 'x', pid: 0, startToken: '1', mode: 'graceful' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_PID' },
     });
-    // @ts-expect-error an unknown key must be rejected at runtime too
-    expect(await service.open({ listenerId: 'x', url: 'http://evil.example/' })).toMatchObject({
+    expect(await call('open', { listenerId: 'x', url: 'http://evil.example/' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_REQUEST' },
     });
-    expect(await service.updateSettings({ pollIntervalMs: 10 })).toMatchObject({ ok: false });
+    expect(await call('updateSettings', { pollIntervalMs: 10 })).toMatchObject({ ok: false });
+    expect(await call('getSnapshot', { extra: 1 })).toMatchObject({
+      kind: 'error',
+      error: { code: 'INVALID_REQUEST' },
+    });
   });
 
   it('kills the owner through the safe pipeline and reports the port freed', async () => {

@@ -4,7 +4,6 @@ import { lookupPort } from '../actions/lookup.js';
 import { openListener, type Opener } from '../actions/open.js';
 import { urlForListener } from '../actions/url.js';
 import type { KillRequest } from '../contract/api.js';
-import { parseRequest } from '../contract/schemas.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { Health } from '../model/health.js';
 import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
@@ -141,15 +140,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return () => undefined;
     },
     async lookup(request) {
-      const parsed = parseRequest('lookup', request);
-      if (!parsed.ok) return parsed;
-      return lookupPort(parsed.value.port, { source });
+      return lookupPort(request.port, { source });
     },
     async checkHealth(request): Promise<Result<Health>> {
-      const parsed = parseRequest('checkHealth', request);
-      if (!parsed.ok) return parsed;
       const snap = await getSnapshot();
-      const listener = snap.listeners.find((l) => l.id === parsed.value.listenerId);
+      const listener = snap.listeners.find((l) => l.id === request.listenerId);
       if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer in the current scan.');
       const result = await health.checkNow(listener);
       requested.set(listener.id, result);
@@ -158,9 +153,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return ok(result);
     },
     async kill(request: KillRequest) {
-      const parsed = parseRequest('kill', request);
-      if (!parsed.ok) return parsed;
-      return killListenerOwner(parsed.value, {
+      return killListenerOwner(request, {
         source,
         readIdentity: owners.readIdentity,
         ...(options.protectedPids ? { protectedPids: options.protectedPids } : {}),
@@ -168,18 +161,14 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       });
     },
     async open(request) {
-      const parsed = parseRequest('open', request);
-      if (!parsed.ok) return parsed;
-      return openListener(parsed.value.listenerId, {
+      return openListener(request.listenerId, {
         source,
         ...(options.opener ? { opener: options.opener } : {}),
         ...(options.env ? { env: options.env } : {}),
       });
     },
     async setPaused(request) {
-      const parsed = parseRequest('setPaused', request);
-      if (!parsed.ok) return parsed;
-      if (parsed.value.paused) {
+      if (request.paused) {
         poller.pause();
         health.pause();
       } else {
@@ -194,9 +183,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return settings;
     },
     async updateSettings(patch) {
-      const parsed = parseRequest('updateSettings', patch);
-      if (!parsed.ok) return parsed;
-      settings = { ...settings, ...(parsed.value as Partial<Settings>) };
+      settings = { ...settings, ...patch };
       applyInterest();
       await options.persistSettings?.(settings);
       return ok(settings);

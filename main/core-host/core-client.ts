@@ -1,14 +1,15 @@
-import type { InvokeMethod, KillRequest, ListenerRequest, PortRequest } from '../../app/contract/api.js';
-import type { KillReport, LookupResult, OpenResult } from '../../app/model/actions.js';
+import {
+  createApiClient,
+  METHODS,
+  returnsResult,
+  type InvokeMethod,
+  type ReturnOf,
+} from '../../app/contract/methods.js';
 import { err, hmError, type HmError, type Result } from '../../app/model/errors.js';
-import type { Health } from '../../app/model/health.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import type { HarbormasterService, Interest } from '../../app/service/types.js';
 import { parseFromCore, type FromCore, type MessageEndpoint, type ToCore } from './protocol.js';
-
-/** Calls that only read: after a core restart they are sent again instead of failing. */
-const RETRYABLE: ReadonlySet<InvokeMethod> = new Set(['getSnapshot', 'lookup', 'checkHealth', 'getSettings']);
 
 /** Default time a call may take before it resolves to a TIMEOUT error (kill waits for its grace period). */
 export const CALL_TIMEOUT_MS = 30_000;
@@ -92,7 +93,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       return snapshot ? { value: snapshot } : { error: new Error(error.message) };
     }
     if (method === 'getSettings') return { value: settings };
-    return { value: { ok: false, error } };
+    return returnsResult(method) ? { value: { ok: false, error } } : { error: new Error(error.message) };
   };
 
   const settle = (id: number, outcome: { value?: unknown; error?: Error }) => {
@@ -104,8 +105,8 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     else p.resolve(outcome.value);
   };
 
-  const call = <T>(method: InvokeMethod, arg: unknown): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+  const call = <M extends InvokeMethod>(method: M, arg: unknown): Promise<ReturnOf<M>> =>
+    new Promise<ReturnOf<M>>((resolve, reject) => {
       const id = nextId++;
       const p: Pending = {
         method,
@@ -184,6 +185,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
   };
 
   const client: CoreClient = {
+    ...createApiClient(call),
     get ready() {
       return isReady;
     },
@@ -204,7 +206,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       endpoint = null;
       isReady = false;
       for (const [id, p] of [...pending]) {
-        if (RETRYABLE.has(p.method)) p.sent = false;
+        if (METHODS[p.method].retryable) p.sent = false;
         else
           settle(id, {
             value: err(
@@ -229,7 +231,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     },
     async getSnapshot() {
       if (!isReady && snapshot) return snapshot;
-      return call<Snapshot>('getSnapshot', undefined);
+      return call('getSnapshot', undefined);
     },
     onSnapshot(listener) {
       snapshotListeners.add(listener);
@@ -240,15 +242,10 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       listener('open');
       return () => undefined;
     },
-    lookup: (request: PortRequest) => call<Result<LookupResult>>('lookup', request),
-    checkHealth: (request: ListenerRequest) => call<Result<Health>>('checkHealth', request),
-    kill: (request: KillRequest) => call<Result<KillReport>>('kill', request),
-    open: (request: ListenerRequest) => call<Result<OpenResult>>('open', request),
-    setPaused: (request) => call<Result<{ readonly paused: boolean }>>('setPaused', request),
+    // main holds the persisted settings; no round trip to the core.
     async getSettings() {
       return settings;
     },
-    updateSettings: (patch: Partial<Settings>) => call<Result<Settings>>('updateSettings', patch),
     setInterest(next) {
       interest = next;
       if (isReady) post({ type: 'interest', interest });

@@ -1,4 +1,5 @@
-import type { InvokeMethod } from '../../app/contract/api.js';
+import { dispatch } from '../../app/contract/dispatch.js';
+import type { InvokeMethod } from '../../app/contract/methods.js';
 import { hmError, type HmError, type Result } from '../../app/model/errors.js';
 import type { ServiceOptions } from '../../app/service/create-service.js';
 import type { HarbormasterService } from '../../app/service/types.js';
@@ -52,21 +53,13 @@ export function serveCore(
       endpoint.post({ type: 'call-failed', id, error: hmError('INTERNAL', 'The core is still starting.') });
       return;
     }
-    try {
-      // Each service method parses its own argument again; no-argument methods ignore it.
-      const fn = service[method] as (a?: unknown) => Promise<unknown>;
-      const value = await fn.call(service, arg);
-      endpoint.post({ type: 'result', id, value });
-    } catch (e) {
-      endpoint.post({
-        type: 'call-failed',
-        id,
-        error: hmError(
-          'INTERNAL',
-          `The core failed on ${method}: ${e instanceof Error ? e.message.slice(0, 200) : 'error'}.`,
-        ),
-      });
-    }
+    // The core host is a process edge: validate here, once (the service takes typed requests).
+    const outcome = await dispatch(service, method, arg);
+    endpoint.post(
+      outcome.kind === 'result'
+        ? { type: 'result', id, value: outcome.result }
+        : { type: 'call-failed', id, error: outcome.error },
+    );
   };
 
   const off = endpoint.onMessage((raw) => {

@@ -1,5 +1,4 @@
-import type { InvokeMethod } from '../../app/contract/api.js';
-import { isInvokeMethod } from '../../app/contract/schemas.js';
+import { isInvokeMethod, type InvokeMethod } from '../../app/contract/methods.js';
 import type { HmError } from '../../app/model/errors.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';

@@ -1,25 +1,14 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNELS, EVENTS, type HarbormasterApi, type InvokeMethod } from '../../app/contract/api.js';
-import type { RequestTypes } from '../../app/contract/schemas.js';
+import {
+  CHANNELS,
+  EVENTS,
+  INVOKE_METHODS,
+  invoke,
+  type InvokeApi,
+  type InvokeMethod,
+} from '../../app/contract/methods.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import { validateIpcCall } from './validate-ipc.js';
-
-/** The request/response half of the contract: what the IPC handlers call. */
-export type InvokeApi = Pick<HarbormasterApi, InvokeMethod>;
-
-/** Calls one contract method with its parsed argument; the mapped type makes the compiler check every method. */
-const CALLS: {
-  readonly [M in InvokeMethod]: (api: InvokeApi, request: RequestTypes[M]) => Promise<unknown>;
-} = {
-  getSnapshot: (api) => api.getSnapshot(),
-  lookup: (api, r) => api.lookup(r),
-  checkHealth: (api, r) => api.checkHealth(r),
-  kill: (api, r) => api.kill(r),
-  open: (api, r) => api.open(r),
-  setPaused: (api, r) => api.setPaused(r),
-  getSettings: (api) => api.getSettings(),
-  updateSettings: (api, r) => api.updateSettings(r),
-};
 
 /** Dependencies of the IPC layer. */
 export interface IpcDeps {
@@ -39,19 +28,18 @@ export function registerIpcHandlers(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   deps: IpcDeps,
 ): () => void {
-  const methods = Object.keys(CHANNELS) as InvokeMethod[];
-  for (const method of methods) {
+  for (const method of INVOKE_METHODS) {
     ipcMain.handle(CHANNELS[method], (event: IpcMainInvokeEvent, ...args: unknown[]) =>
       handle(method, event, args, deps),
     );
   }
   return () => {
-    for (const method of methods) ipcMain.removeHandler(CHANNELS[method]);
+    for (const method of INVOKE_METHODS) ipcMain.removeHandler(CHANNELS[method]);
   };
 }
 
-async function handle<M extends InvokeMethod>(
-  method: M,
+async function handle(
+  method: InvokeMethod,
   event: IpcMainInvokeEvent,
   args: unknown[],
   deps: IpcDeps,
@@ -67,7 +55,8 @@ async function handle<M extends InvokeMethod>(
     deps.log?.(`ipc ${CHANNELS[method]} rejected: ${checked.error.message}`);
     return checked;
   }
-  return CALLS[method](deps.api, checked.value);
+  // Validated once, here at the IPC edge; the core takes the typed request as it is.
+  return invoke(deps.api, method, checked.value);
 }
 
 /** Pushes a snapshot to every live window on `EVENTS.snapshot`. */

@@ -1,5 +1,5 @@
-import type { InvokeMethod } from '../../app/contract/api.js';
-import { isInvokeMethod, parseRequest, type RequestTypes } from '../../app/contract/schemas.js';
+import { isInvokeMethod, type ArgOf, type InvokeMethod } from '../../app/contract/methods.js';
+import { parseRequest } from '../../app/contract/schemas.js';
 import { err, type Result } from '../../app/model/errors.js';
 import { APP_HOST, APP_SCHEME } from '../protocol/bundle-path.js';
 
@@ -27,7 +27,7 @@ export function validateIpcCall<M extends InvokeMethod>(
   trustedSenderIds: ReadonlySet<number>,
   method: M,
   args: readonly unknown[],
-): Result<RequestTypes[M]> {
+): Result<ArgOf<M>> {
   const who = checkSender(sender, trustedSenderIds);
   if (who) return err('INVALID_REQUEST', who);
   if (!isInvokeMethod(method)) return err('INVALID_REQUEST', 'Unknown method.');

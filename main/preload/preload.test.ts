@@ -1,19 +1,31 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, EVENTS, type InvokeMethod } from '../../app/contract/api.js';
+import { CHANNELS, EVENTS, type InvokeMethod } from '../../app/contract/methods.js';
 
 /**
- * Runs the preload exactly as a sandboxed renderer would: compiled to CommonJS, in a fresh context
- * whose `require` knows only 'electron' (a fake recording what the preload does).
+ * Runs the preload exactly as a sandboxed renderer would: bundled by the same Vite config the build
+ * uses, in a fresh context whose `require` knows only 'electron' (a fake recording what the preload
+ * does). Bundled once for the whole file.
  */
-function loadPreload() {
-  const source = readFileSync(fileURLToPath(new URL('./preload.cts', import.meta.url)), 'utf8');
-  const js = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
+let bundled: string | null = null;
+async function bundlePreload(): Promise<string> {
+  if (bundled !== null) return bundled;
+  const { build } = await import('vite');
+  const { config } = await import('../../vite.preload.config.js');
+  const out = await build({
+    ...config,
+    configFile: false,
+    build: { ...config.build, write: false, sourcemap: false },
+  });
+  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
+  const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
+  if (!chunk?.code) throw new Error('the preload bundle produced no code');
+  bundled = chunk.code;
+  return bundled;
+}
+
+async function loadPreload() {
+  const js = await bundlePreload();
   const required: string[] = [];
   const exposed: [string, Record<string, unknown>][] = [];
   const invoked: unknown[][] = [];
@@ -45,12 +57,12 @@ function loadPreload() {
 }
 
 describe('preload', () => {
-  it('requires nothing but electron', () => {
-    expect(loadPreload().required).toEqual(['electron']);
+  it('requires nothing but electron', async () => {
+    expect((await loadPreload()).required).toEqual(['electron']);
   });
 
-  it('exposes exactly the HarbormasterApi methods as window.harbormaster', () => {
-    const { exposed } = loadPreload();
+  it('exposes exactly the HarbormasterApi methods as window.harbormaster', async () => {
+    const { exposed } = await loadPreload();
     expect(exposed).toHaveLength(1);
     expect(exposed[0]?.[0]).toBe('harbormaster');
     expect(Object.keys(exposed[0]?.[1] ?? {}).sort()).toEqual(
@@ -60,7 +72,7 @@ describe('preload', () => {
   });
 
   it('sends each call on its contract channel with the single request argument', async () => {
-    const { exposed, invoked } = loadPreload();
+    const { exposed, invoked } = await loadPreload();
     const api = exposed[0]?.[1] as Record<InvokeMethod, (arg?: unknown) => Promise<unknown>>;
     for (const method of Object.keys(CHANNELS) as InvokeMethod[]) {
       expect(await api[method]({ probe: method })).toBe('answer');
@@ -72,8 +84,8 @@ describe('preload', () => {
     );
   });
 
-  it('passes snapshots to subscribers without the IPC event, and unsubscribes', () => {
-    const { exposed, listeners } = loadPreload();
+  it('passes snapshots to subscribers without the IPC event, and unsubscribes', async () => {
+    const { exposed, listeners } = await loadPreload();
     const api = exposed[0]?.[1] as { onSnapshot: (cb: (...a: unknown[]) => void) => () => void };
     const received: unknown[][] = [];
     const off = api.onSnapshot((...args) => received.push(args));
@@ -86,8 +98,8 @@ describe('preload', () => {
     expect(listeners.get(EVENTS.snapshot)?.size).toBe(0);
   });
 
-  it('reports the IPC connection as open', () => {
-    const { exposed } = loadPreload();
+  it('reports the IPC connection as open', async () => {
+    const { exposed } = await loadPreload();
     const api = exposed[0]?.[1] as { onConnection: (cb: (s: string) => void) => () => void };
     const states: string[] = [];
     api.onConnection((s) => states.push(s))();

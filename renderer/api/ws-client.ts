@@ -1,4 +1,10 @@
-import type { ConnectionState, HarbormasterApi, InvokeMethod } from '../../app/contract/api.js';
+import type { ConnectionState, HarbormasterApi } from '../../app/contract/api.js';
+import {
+  createApiClient,
+  returnsResult,
+  type InvokeMethod,
+  type ReturnOf,
+} from '../../app/contract/methods.js';
 import {
   WS_SUBPROTOCOL,
   WS_TOKEN_PREFIX,
@@ -41,9 +47,6 @@ export interface WsClient extends HarbormasterApi {
   readonly state: ConnectionState;
 }
 
-// Methods whose return value is a bare value, not a Result: a failure rejects their promise.
-const BARE: ReadonlySet<InvokeMethod> = new Set<InvokeMethod>(['getSnapshot', 'getSettings']);
-
 interface Pending {
   readonly method: InvokeMethod;
   resolve(value: unknown): void;
@@ -85,7 +88,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
       code: 'INTERNAL',
       message: 'The connection to Harbormaster was lost before it answered.',
     };
-    if (BARE.has(p.method)) p.reject(new Error(error.message));
+    // A method that answers with a bare value rejects; the others answer with their Result.
+    if (!returnsResult(p.method)) p.reject(new Error(error.message));
     else p.resolve({ ok: false, error } satisfies Result<never>);
   };
 
@@ -111,7 +115,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
         const p = pending.get(msg.id);
         if (!p) return;
         pending.delete(msg.id);
-        if (BARE.has(p.method)) p.reject(new Error(msg.error.message));
+        if (!returnsResult(p.method)) p.reject(new Error(msg.error.message));
         else p.resolve({ ok: false, error: msg.error } satisfies Result<never>);
         return;
       }
@@ -165,8 +169,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
     delay = Math.min(maxDelay, delay * 2);
   };
 
-  const call = <T>(method: InvokeMethod, params?: unknown): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+  const call = <M extends InvokeMethod>(method: M, params?: unknown): Promise<ReturnOf<M>> =>
+    new Promise<ReturnOf<M>>((resolve, reject) => {
       if (closed) {
         lost({ method, resolve: resolve as (v: unknown) => void, reject });
         return;
@@ -183,10 +187,10 @@ export function createWsClient(options: WsClientOptions): WsClient {
   connect();
 
   const client: WsClient = {
+    ...createApiClient(call),
     get state() {
       return state;
     },
-    getSnapshot: () => call('getSnapshot'),
     onSnapshot(listener) {
       snapshotListeners.add(listener);
       return () => snapshotListeners.delete(listener);
@@ -196,13 +200,6 @@ export function createWsClient(options: WsClientOptions): WsClient {
       listener(state);
       return () => connectionListeners.delete(listener);
     },
-    lookup: (request) => call('lookup', request),
-    checkHealth: (request) => call('checkHealth', request),
-    kill: (request) => call('kill', request),
-    open: (request) => call('open', request),
-    setPaused: (request) => call('setPaused', request),
-    getSettings: () => call('getSettings'),
-    updateSettings: (patch) => call('updateSettings', patch),
     close() {
       closed = true;
       if (retryTimer !== null) clearTimeout(retryTimer);
