@@ -42,6 +42,7 @@ export function listProcNet(root = '/proc/net'): { sockets: ProcNetSocket[]; ski
       throw e;
     }
     const r = parseProcNet(text, protocol, family, little);
+    if (r.unrecognized) throw new Error(`${root}/${file}: ${r.unrecognized.reason}`);
     sockets.push(...r.sockets);
     skipped += r.skipped;
   }

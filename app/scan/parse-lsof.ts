@@ -7,7 +7,10 @@ import {
   parsePidText,
   parsePortText,
   rawListener,
+  sampleOf,
   splitEndpoint,
+  unknownFamilyAddress,
+  unrecognized,
   type ParsedListeners,
 } from './parse-util.js';
 
@@ -89,6 +92,7 @@ export function parseLsofF(text: string): ParsedListeners {
   const listeners: RawListener[] = [];
   let skipped = truncatedTail ? 1 : 0;
   let proc: LsofProcess | null = null;
+  let processes = 0;
   for (const set of sets) {
     if (set.has('p')) {
       const pid = parsePidText(one(set, 'p') ?? '');
@@ -97,6 +101,7 @@ export function parseLsofF(text: string): ParsedListeners {
         proc = null;
         continue;
       }
+      processes += 1;
       const uidText = one(set, 'u');
       const command = one(set, 'c');
       proc = {
@@ -110,6 +115,11 @@ export function parseLsofF(text: string): ParsedListeners {
     const result = fileToListener(set, proc);
     if (result === 'skip') skipped += 1;
     else if (result !== null) listeners.push(result);
+  }
+  // lsof prints nothing at all when no socket is open; text without one process set is an error
+  // message or another tool's output, not "nothing listening".
+  if (processes === 0 && text.trim() !== '') {
+    return unrecognized('no-table', `lsof printed no process records ("${sampleOf(text)}").`, skipped);
   }
   return { listeners: dedupeListeners(listeners), skipped };
 }
@@ -136,14 +146,18 @@ function fileToListener(set: Fields, proc: LsofProcess | null): RawListener | nu
 
   const ep = splitEndpoint(connected ? (name.split('->')[0] ?? '') : name);
   if (!ep) return 'skip';
+  // `*:*`: a socket bound to no port (macOS prints it for every unbound UDP socket): not a listener.
+  if (ep.portText === '*') return null;
   const port = parsePortText(ep.portText);
   if (port === null) return 'skip';
-  let family: Family;
+  // The family comes from the `t` field. Without it only IPv6 text proves the family: `*` and
+  // IPv4 text are printed for IPv6 sockets too (dual-stack, v4-mapped), so they stay unknown.
+  let family: Family | null;
   if (type === 'IPv4') family = 4;
   else if (type === 'IPv6') family = 6;
-  else if (type === undefined) family = ep.bracketed || ep.host.includes(':') ? 6 : 4;
+  else if (type === undefined) family = ep.bracketed || ep.host.includes(':') ? 6 : null;
   else return 'skip';
-  const address = endpointAddress(ep.host, ep.zone, family);
+  const address = family === null ? unknownFamilyAddress(ep.host) : endpointAddress(ep.host, ep.zone, family);
   if (address === null) return 'skip';
   return rawListener({
     protocol,

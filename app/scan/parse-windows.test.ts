@@ -65,8 +65,8 @@ describe('parseNetstatAno', () => {
     expect(skipped).toBe(6);
   });
 
-  it('returns nothing for empty output', () => {
-    expect(parseNetstatAno('')).toEqual({ listeners: [], skipped: 0 });
+  it('calls empty output unrecognised: Windows netstat always prints a table', () => {
+    expect(parseNetstatAno('').unrecognized?.kind).toBe('no-table');
   });
 });
 
