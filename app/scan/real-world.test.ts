@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePsOwners } from '../owners/ps-owners.js';
 import { decodeToolOutput } from './decode-output.js';
@@ -134,6 +135,57 @@ describe('2. ss without v6only: the family comes from evidence, never a guess', 
     const withV4 = `${gv}tcp   LISTEN 0      0             0.0.0.0:22          0.0.0.0:*    ino:5 sk:1\n`;
     expect(show(parseSs(withV4).listeners)).toContain('tcp6 :: 47003 pid=20374');
     expect(show(parseSs(withV4).listeners)).toContain('tcp4 0.0.0.0 22 pid=-');
+  });
+});
+
+describe('2. real ss forced onto /proc (PROC_NET_TCP…), as on kernels without tcp_diag', () => {
+  const ss = '/usr/bin/ss';
+  const hasSs = existsSync(ss);
+  if (!hasSs) console.log(`skipped: ${ss} is not installed (iproute2)`);
+  let tools: StandInTools;
+  let proc: string;
+  let empty: string;
+  beforeAll(() => {
+    tools = createStandInTools();
+    proc = join(tools.dir, 'parsers-proc-net');
+    empty = join(tools.dir, 'parsers-no-proc');
+    mkdirSync(proc);
+    mkdirSync(empty);
+    const corpus = (f: string): string => text('corpus/linux', `procfs-linux-6.18-${f}.txt`);
+    // Only the IPv6 files hold sockets, so ss prints nothing but `*` forms: no text evidence.
+    writeFileSync(join(proc, 'tcp'), `${corpus('tcp').split('\n')[0] ?? ''}\n`);
+    writeFileSync(join(proc, 'udp'), `${corpus('udp').split('\n')[0] ?? ''}\n`);
+    writeFileSync(join(proc, 'tcp6'), corpus('tcp6'));
+    writeFileSync(join(proc, 'udp6'), corpus('udp6'));
+  });
+  afterAll(() => tools.remove());
+
+  const wrapper = (): string =>
+    tools.script(
+      'ss-on-proc',
+      ['tcp', 'tcp6', 'udp', 'udp6']
+        .map((f) => `PROC_NET_${f.toUpperCase()}='${join(proc, f)}'; export PROC_NET_${f.toUpperCase()}`)
+        .concat([`exec ${ss} "$@"`])
+        .join('\n'),
+    );
+
+  it.skipIf(!hasSs)('reads `*` sockets as IPv6 through the inode cross-check', async () => {
+    const outcome = await createSsScanner({ candidates: [wrapper()], procNetRoot: proc }).scan();
+    // ss prints no inode for UDP when it reads /proc, so that socket's family stays unknown.
+    expect(outcome.ok && show(outcome.listeners)).toEqual([
+      'tcp6 :: 36339 pid=-',
+      'tcp6 :: 38219 pid=-',
+      'udp? * 46097 pid=-',
+    ]);
+  });
+
+  it.skipIf(!hasSs)('says "family unknown" when /proc/net cannot be read either', async () => {
+    const outcome = await createSsScanner({ candidates: [wrapper()], procNetRoot: empty }).scan();
+    expect(outcome.ok && show(outcome.listeners)).toEqual([
+      'tcp? * 36339 pid=-',
+      'tcp? * 38219 pid=-',
+      'udp? * 46097 pid=-',
+    ]);
   });
 });
 
