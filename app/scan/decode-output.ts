@@ -53,7 +53,8 @@ function looksLikeUtf16le(bytes: Uint8Array): boolean {
     if (bytes[i + 1] === 0) oddNul += 1;
   }
   const pairs = n / 2;
-  return oddNul >= pairs * 0.7 && evenNul <= pairs * 0.1;
+  // `lsof -F0` in UTF-16LE has a NUL pair per field, so up to ~30% of even bytes may be NUL.
+  return oddNul >= pairs * 0.7 && evenNul <= pairs * 0.3;
 }
 
 function decodeUtf8OrLegacy(bytes: Uint8Array, options: { readonly legacyEncoding?: string }): string {

@@ -33,6 +33,9 @@ interface LsofProcess {
 
 type Fields = Map<string, string[]>;
 
+/** Every field id lsof -F prints (lsof(8) "OUTPUT FOR OTHER PROGRAMS"). */
+const FIELD_IDS = 'acCdDfFgGiklLmMnNopPrRsStTuKZ';
+
 /** Field ids that belong to a process set (pid, command, uid, login, pgid, ppid, task). */
 const PROCESS_FIELDS = 'pcuLgRK';
 
@@ -49,12 +52,15 @@ function splitSets(text: string): { sets: Fields[]; truncatedTail: boolean } {
     for (const part of parts) {
       if (part === '') continue;
       const fields: Fields = new Map();
+      let corrupt = false;
       for (const field of part.split('\0')) {
         if (field === '') continue;
         const id = field[0] ?? '';
+        // A field id lsof never prints means a stray NUL split a field (`n*:38` + `219`).
+        if (!FIELD_IDS.includes(id)) corrupt = true;
         fields.set(id, [...(fields.get(id) ?? []), field.slice(1)]);
       }
-      sets.push(fields);
+      sets.push(corrupt ? new Map([['!', [part[0] ?? '']]]) : fields);
     }
     return { sets, truncatedTail: last !== '' };
   }
@@ -94,6 +100,13 @@ export function parseLsofF(text: string): ParsedListeners {
   let proc: LsofProcess | null = null;
   let processes = 0;
   for (const set of sets) {
+    const corrupt = set.get('!');
+    if (corrupt) {
+      skipped += 1;
+      // A corrupt process record: its files must not be credited to the previous process.
+      if (corrupt[0] === 'p') proc = null;
+      continue;
+    }
     if (set.has('p')) {
       const pid = parsePidText(one(set, 'p') ?? '');
       if (pid === null) {

@@ -51,7 +51,15 @@ export function parseProcNet(
   // Every row ends with a newline: a last row without one was cut off (its inode may read 2329
   // instead of 2329890), so it is dropped and counted, never trusted.
   const tail = lines.pop() ?? '';
-  if (lines.length > 0 && tail.trim() !== '') skipped += 1;
+  if (lines.length === 0) {
+    // Cut off inside the header: the table itself never arrived.
+    return {
+      sockets,
+      skipped: 1,
+      unrecognized: { kind: 'no-table', reason: 'The /proc/net socket table was cut off in its header.' },
+    };
+  }
+  if (tail.trim() !== '') skipped += 1;
   for (let i = 1; i < lines.length; i += 1) {
     const line = lines[i];
     if (!line || line.trim() === '') continue;

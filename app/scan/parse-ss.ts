@@ -113,7 +113,8 @@ export function parseSs(text: string, evidence: SsEvidence = {}): ParsedListener
       rows += 1; // a header, when run without -H: a real (maybe empty) table
       continue;
     }
-    const parsed = parseSsLine(line, ctx);
+    // ss never prints NUL (a process name cannot hold one): such a line is corrupt, not trusted.
+    const parsed = line.includes('\0') ? null : parseSsLine(line, ctx);
     if (parsed === null) skipped += 1;
     else {
       rows += 1;
