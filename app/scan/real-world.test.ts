@@ -11,6 +11,9 @@ import { parseNetstatAno, parseWindowsPowerShellScan } from './parse-windows.js'
 import { createSsScanner } from './ss-scanner.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';
 import type { RawListener } from './types.js';
+import type { OwnerResolver } from '../owners/types.js';
+import { createSnapshotter } from '../watch/snapshotter.js';
+import { err } from '../model/errors.js';
 import { createWindowsScanner } from './windows-scanner.js';
 
 /** Issue 17: each numbered failure seen on outputs captured on real machines, with its fix. */
@@ -32,6 +35,13 @@ const NETSTAT_EN = [
   'udp6 :: 5353 pid=2460',
   'udp6 fe80::1c2d:3e4f:5a6b:7c8d%12 1900 pid=3456',
 ].sort();
+
+/** Owners are not what these tests look at: every pid resolves to "vanished". */
+const noOwners: OwnerResolver = {
+  resolve: async (pids) => new Map(pids.map((p) => [p, err('ESRCH', 'gone')] as const)),
+  readIdentity: async () => err('ESRCH', 'gone'),
+  userName: () => null,
+};
 
 const utf16le = (s: string, bom: boolean): Buffer =>
   Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(s, 'utf16le')]);
@@ -87,6 +97,24 @@ describe('1. unreadable Windows netstat output is a failed scan, not "nothing li
       const outcome = await createWindowsScanner({ toolPath: netstat }).scan();
       expect(outcome.ok && show(outcome.listeners)).toEqual(NETSTAT_EN);
     });
+  });
+
+  it('makes the snapshot say "scan failed", never "no ports", for an error message', async () => {
+    const tools = createStandInTools();
+    try {
+      const netstat = tools.printing('netstat-err2', bytes('real-world', 'netstat-error-de.txt'));
+      const snapshotter = createSnapshotter({
+        scanner: createWindowsScanner({ toolPath: netstat }),
+        owners: noOwners,
+      });
+      expect(await snapshotter.take()).toMatchObject({
+        status: 'failed',
+        listeners: [],
+        error: { code: 'SCAN_FAILED' },
+      });
+    } finally {
+      tools.remove();
+    }
   });
 
   it('finds the same "garbage = empty" path closed in ss, lsof, PowerShell and procfs', () => {
@@ -186,6 +214,24 @@ describe('2. real ss forced onto /proc (PROC_NET_TCP…), as on kernels without 
       'tcp? * 38219 pid=-',
       'udp? * 46097 pid=-',
     ]);
+  });
+});
+
+describe('2. a listener of unknown family in a snapshot', () => {
+  it('is listed as reachable on every interface, with no guessed URL or probe host', async () => {
+    const tools = createStandInTools();
+    try {
+      const ss = tools.printing('ss-gv', bytes('real-world', 'ss-gvisor-e.txt'));
+      const empty = join(tools.dir, 'parsers-none');
+      mkdirSync(empty);
+      const scanner = createSsScanner({ candidates: [ss], procNetRoot: empty });
+      const snap = await createSnapshotter({ scanner, owners: noOwners }).take();
+      const l = snap.listeners.find((x) => x.port === 47003);
+      expect(l).toMatchObject({ family: null, address: '*', exposure: 'all-interfaces', url: null });
+      expect(l?.id).toMatch(/^tcp\?\|\*\|47003\|/);
+    } finally {
+      tools.remove();
+    }
   });
 });
 
