@@ -77,7 +77,15 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
             lister.close();
             lister = null;
             fellBack = true;
-            sockets = listProcNet(options.procNetRoot).sockets;
+            const r = listProcNet(options.procNetRoot);
+            sockets = r.sockets;
+            if (r.skipped > 0) {
+              notes.push({
+                code: 'PARTIAL_OUTPUT',
+                message: `${r.skipped} unreadable lines in /proc/net were skipped.`,
+                count: r.skipped,
+              });
+            }
           }
         } else {
           const r = listProcNet(options.procNetRoot);
