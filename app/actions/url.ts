@@ -10,7 +10,7 @@ export type WebScheme = 'http' | 'https';
 /** Everything a URL is built from. Nothing else (titles, banners, redirects) may shape it. */
 export interface UrlParts {
   readonly scheme: WebScheme;
-  readonly family: Family;
+  readonly family: Family | null;
   /** Bind address in canonical form (`127.0.0.1`, `::1`, `0.0.0.0`, `::`, `fe80::1%eth0`). */
   readonly address: string;
   readonly port: number;
@@ -26,7 +26,9 @@ const ZONE_PATTERN = /^[A-Za-z0-9_.~-]{1,64}$/;
  * v4-mapped binds (`::ffff:127.0.0.1`) use their IPv4 form. Link-local zones are percent-encoded
  * (`[fe80::1%25eth0]`, RFC 6874). Returns null for anything that is not an address of `family`.
  */
-export function urlHost(family: Family, address: string): string | null {
+export function urlHost(family: Family | null, address: string): string | null {
+  // Family unknown (ss without v6only): `*` could be either loopback, so no URL is made up.
+  if (family === null) return isIPv4(address) && address !== '0.0.0.0' ? address : null;
   if (family === 4) {
     if (!isIPv4(address)) return null;
     return address === '0.0.0.0' ? '127.0.0.1' : address;

@@ -5,10 +5,13 @@ import type { Family } from '../model/listener.js';
  * The address a probe connects to for a listener: the exact bound address, except that a wildcard
  * bind is probed over the same family's loopback (`0.0.0.0` → `127.0.0.1`, `::` → `::1`). Never a
  * host name: `localhost` may resolve to the other family (nodejs/node#40702), so it is refused
- * here rather than resolved. Returns null when `address` is not an IP literal of `family`.
+ * here rather than resolved. Returns null when `address` is not an IP literal of `family`, or for
+ * `*` of an unknown family.
  */
-export function probeHost(address: string, family: Family): string | null {
+export function probeHost(address: string, family: Family | null): string | null {
   const a = address.trim().replace(/^\[(.*)\]$/, '$1');
+  // Family unknown: an IPv4 literal is reachable as written; `*` names no loopback to try.
+  if (family === null) return isIP(a) === 4 ? a : null;
   if (family === 4) {
     if (a === '0.0.0.0' || a === '*') return '127.0.0.1';
     return isIP(a) === 4 ? a : null;

@@ -92,8 +92,13 @@ export interface Listener {
   /** Stable id across snapshots: protocol, family, address, port and socket identity. */
   readonly id: string;
   readonly protocol: Protocol;
-  readonly family: Family;
-  /** Bind address in canonical text form (`127.0.0.1`, `::1`, `0.0.0.0`, `::`, `fe80::1%eth0`). */
+  /**
+   * IP family, or null when the backend could not tell and guessing could be wrong (ss on kernels
+   * without tcp_diag prints an IPv6 `::` socket as `*`, lsof without its `t` field). The address
+   * is then `*` (an any-address of some family) or IPv4 text.
+   */
+  readonly family: Family | null;
+  /** Bind address in canonical text form (`127.0.0.1`, `::1`, `0.0.0.0`, `::`, `fe80::1%eth0`), or `*` (family unknown). */
   readonly address: string;
   readonly port: number;
   readonly exposure: Exposure;

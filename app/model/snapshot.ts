@@ -3,7 +3,14 @@ import type { Listener } from './listener.js';
 
 /** Which backend produced a snapshot. */
 export type BackendId =
-  'netlink' | 'procfs' | 'ss' | 'lsof' | 'windows-netstat' | 'windows-powershell' | 'systeminformation';
+  | 'netlink'
+  | 'procfs'
+  | 'ss'
+  | 'lsof'
+  | 'macos-netstat'
+  | 'windows-netstat'
+  | 'windows-powershell'
+  | 'systeminformation';
 
 /** Something that makes a snapshot less than the whole truth, said plainly. */
 export interface CompletenessNote {

@@ -101,9 +101,17 @@ export function parsePsArgs(text: string): Map<number, string> {
   return out;
 }
 
-/** The short name: the basename of `comm` (macOS prints the whole path there). */
+/**
+ * The short name. macOS prints the executable's full path as `comm`, so an absolute path is cut
+ * to its file name; anywhere else `comm` is already the name and may contain a `/` of its own
+ * (Linux and BSD let a process name itself `node /opt/app`), so it is kept whole.
+ */
+export function psName(comm: string): string {
+  return comm.startsWith('/') ? posix.basename(comm) || comm : comm;
+}
+
 function nameOf(comm: string, command: string): string {
-  const base = posix.basename(comm) || comm;
+  const base = psName(comm);
   // Linux comm is cut at 15 bytes; the command line's first word then says more.
   const first = command.split(' ')[0] ?? '';
   if (base.length === 15 && posix.basename(first).startsWith(base)) return posix.basename(first);
@@ -190,7 +198,7 @@ export function createPsOwnerResolver(options: PsOwnerOptions = {}): OwnerResolv
         pid,
         startToken: row.lstart,
         exe: row.comm.startsWith('/') ? row.comm : null,
-        name: posix.basename(row.comm) || row.comm,
+        name: psName(row.comm),
       });
     },
   };

@@ -42,6 +42,7 @@ export function listProcNet(root = '/proc/net'): { sockets: ProcNetSocket[]; ski
       throw e;
     }
     const r = parseProcNet(text, protocol, family, little);
+    if (r.unrecognized) throw new Error(`${root}/${file}: ${r.unrecognized.reason}`);
     sockets.push(...r.sockets);
     skipped += r.skipped;
   }
@@ -76,7 +77,15 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
             lister.close();
             lister = null;
             fellBack = true;
-            sockets = listProcNet(options.procNetRoot).sockets;
+            const r = listProcNet(options.procNetRoot);
+            sockets = r.sockets;
+            if (r.skipped > 0) {
+              notes.push({
+                code: 'PARTIAL_OUTPUT',
+                message: `${r.skipped} unreadable lines in /proc/net were skipped.`,
+                count: r.skipped,
+              });
+            }
           }
         } else {
           const r = listProcNet(options.procNetRoot);

@@ -7,7 +7,10 @@ import {
   parsePidText,
   parsePortText,
   rawListener,
+  sampleOf,
   splitEndpoint,
+  unknownFamilyAddress,
+  unrecognized,
   type ParsedListeners,
 } from './parse-util.js';
 
@@ -30,6 +33,9 @@ interface LsofProcess {
 
 type Fields = Map<string, string[]>;
 
+/** Every field id lsof -F prints (lsof(8) "OUTPUT FOR OTHER PROGRAMS"). */
+const FIELD_IDS = 'acCdDfFgGiklLmMnNopPrRsStTuKZ';
+
 /** Field ids that belong to a process set (pid, command, uid, login, pgid, ppid, task). */
 const PROCESS_FIELDS = 'pcuLgRK';
 
@@ -46,12 +52,15 @@ function splitSets(text: string): { sets: Fields[]; truncatedTail: boolean } {
     for (const part of parts) {
       if (part === '') continue;
       const fields: Fields = new Map();
+      let corrupt = false;
       for (const field of part.split('\0')) {
         if (field === '') continue;
         const id = field[0] ?? '';
+        // A field id lsof never prints means a stray NUL split a field (`n*:38` + `219`).
+        if (!FIELD_IDS.includes(id)) corrupt = true;
         fields.set(id, [...(fields.get(id) ?? []), field.slice(1)]);
       }
-      sets.push(fields);
+      sets.push(corrupt ? new Map([['!', [part[0] ?? '']]]) : fields);
     }
     return { sets, truncatedTail: last !== '' };
   }
@@ -89,7 +98,15 @@ export function parseLsofF(text: string): ParsedListeners {
   const listeners: RawListener[] = [];
   let skipped = truncatedTail ? 1 : 0;
   let proc: LsofProcess | null = null;
+  let processes = 0;
   for (const set of sets) {
+    const corrupt = set.get('!');
+    if (corrupt) {
+      skipped += 1;
+      // A corrupt process record: its files must not be credited to the previous process.
+      if (corrupt[0] === 'p') proc = null;
+      continue;
+    }
     if (set.has('p')) {
       const pid = parsePidText(one(set, 'p') ?? '');
       if (pid === null) {
@@ -97,6 +114,7 @@ export function parseLsofF(text: string): ParsedListeners {
         proc = null;
         continue;
       }
+      processes += 1;
       const uidText = one(set, 'u');
       const command = one(set, 'c');
       proc = {
@@ -110,6 +128,11 @@ export function parseLsofF(text: string): ParsedListeners {
     const result = fileToListener(set, proc);
     if (result === 'skip') skipped += 1;
     else if (result !== null) listeners.push(result);
+  }
+  // lsof prints nothing at all when no socket is open; text without one process set is an error
+  // message or another tool's output, not "nothing listening".
+  if (processes === 0 && text.trim() !== '') {
+    return unrecognized('no-table', `lsof printed no process records ("${sampleOf(text)}").`, skipped);
   }
   return { listeners: dedupeListeners(listeners), skipped };
 }
@@ -136,14 +159,18 @@ function fileToListener(set: Fields, proc: LsofProcess | null): RawListener | nu
 
   const ep = splitEndpoint(connected ? (name.split('->')[0] ?? '') : name);
   if (!ep) return 'skip';
+  // `*:*`: a socket bound to no port (macOS prints it for every unbound UDP socket): not a listener.
+  if (ep.portText === '*') return null;
   const port = parsePortText(ep.portText);
   if (port === null) return 'skip';
-  let family: Family;
+  // The family comes from the `t` field. Without it only IPv6 text proves the family: `*` and
+  // IPv4 text are printed for IPv6 sockets too (dual-stack, v4-mapped), so they stay unknown.
+  let family: Family | null;
   if (type === 'IPv4') family = 4;
   else if (type === 'IPv6') family = 6;
-  else if (type === undefined) family = ep.bracketed || ep.host.includes(':') ? 6 : 4;
+  else if (type === undefined) family = ep.bracketed || ep.host.includes(':') ? 6 : null;
   else return 'skip';
-  const address = endpointAddress(ep.host, ep.zone, family);
+  const address = family === null ? unknownFamilyAddress(ep.host) : endpointAddress(ep.host, ep.zone, family);
   if (address === null) return 'skip';
   return rawListener({
     protocol,

@@ -37,12 +37,12 @@ describe('parseProcNet', () => {
     const { sockets, skipped } = parseProcNet(fixture('garbage.txt'), 'tcp', 4);
     expect(sockets.map((s) => s.port)).toEqual([3000]);
     expect(skipped).toBe(3);
-    expect(parseProcNet('', 'tcp', 4)).toEqual({ sockets: [], skipped: 0 });
+    expect(parseProcNet('', 'tcp', 4).unrecognized?.kind).toBe('no-table');
   });
 
   it('reads big-endian hosts', () => {
     const text =
-      'header\n   0: 7F000001:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 9 1\n';
+      '  sl  local_address rem_address   st tx_queue\n   0: 7F000001:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 9 1\n';
     expect(parseProcNet(text, 'tcp', 4, false).sockets[0]?.address).toBe('127.0.0.1');
   });
 });

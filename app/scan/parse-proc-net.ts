@@ -1,5 +1,6 @@
 import type { Family, Protocol } from '../model/listener.js';
 import { compressIpv6 } from './address.js';
+import { sampleOf, type ParseFailure } from './parse-util.js';
 
 /** One listening socket parsed from `/proc/net/{tcp,tcp6,udp,udp6}`. */
 export interface ProcNetSocket {
@@ -9,6 +10,13 @@ export interface ProcNetSocket {
   readonly port: number;
   readonly uid: number;
   readonly inode: string;
+}
+
+/** What {@link parseProcNet} read; `unrecognized` is set when the text is not a socket table. */
+export interface ProcNetParse {
+  readonly sockets: ProcNetSocket[];
+  readonly skipped: number;
+  readonly unrecognized?: ParseFailure;
 }
 
 /** TCP_LISTEN in the kernel's `st` column. */
@@ -27,10 +35,31 @@ export function parseProcNet(
   protocol: Protocol,
   family: Family,
   littleEndian = true,
-): { sockets: ProcNetSocket[]; skipped: number } {
+): ProcNetParse {
   const sockets: ProcNetSocket[] = [];
   let skipped = 0;
   const lines = text.split('\n');
+  // The kernel always prints the column header first: without it this is not the socket table
+  // (an error text, another file), and "no sockets" would be a lie.
+  if (!/^\s*sl\s+local_address\s/.test(lines[0] ?? '')) {
+    return {
+      sockets,
+      skipped,
+      unrecognized: { kind: 'no-table', reason: `Not a /proc/net socket table ("${sampleOf(text)}").` },
+    };
+  }
+  // Every row ends with a newline: a last row without one was cut off (its inode may read 2329
+  // instead of 2329890), so it is dropped and counted, never trusted.
+  const tail = lines.pop() ?? '';
+  if (lines.length === 0) {
+    // Cut off inside the header: the table itself never arrived.
+    return {
+      sockets,
+      skipped: 1,
+      unrecognized: { kind: 'no-table', reason: 'The /proc/net socket table was cut off in its header.' },
+    };
+  }
+  if (tail.trim() !== '') skipped += 1;
   for (let i = 1; i < lines.length; i += 1) {
     const line = lines[i];
     if (!line || line.trim() === '') continue;

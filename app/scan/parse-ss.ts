@@ -7,7 +7,10 @@ import {
   parsePidText,
   parsePortText,
   rawListener,
+  sampleOf,
   splitEndpoint,
+  unknownFamilyAddress,
+  unrecognized,
   type ParsedListeners,
 } from './parse-util.js';
 
@@ -22,11 +25,11 @@ export const SS_ARGS: readonly string[] = ['-Htulnpe'];
 const FIRST_SIX = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/;
 const FIRST_FIVE = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/;
 /**
- * One `("name",pid=N,fd=N)` entry. ss prints the name unescaped, but cuts it at the first `)`
+ * One `("name",pid=N,fd=N)` entry, or `("name",N,N)` from iproute2 before 3.15. ss prints the name unescaped, but cuts it at the first `)`
  * (it reads /proc/PID/stat with `%[^)]`), so the lazy name plus the required `)` after the fd is
  * unambiguous for every name ss can print.
  */
-const USER_ENTRY = /\("(.*?)",pid=(\d+),fd=(\d+)\)/y;
+const USER_ENTRY = /\("(.*?)",(?:pid=)?(\d+),(?:fd=)?(\d+)\)/y;
 
 interface SsUser {
   readonly name: string;
@@ -68,11 +71,24 @@ function parseDetails(text: string): Map<string, string> {
 }
 
 /**
- * Old ss (before iproute2 4.17) printed the IPv4 wildcard as `*` and IPv6 without brackets
- * (`:::22`); newer ss prints `0.0.0.0`, `[::]` (v6only) and `*` only for dual-stack IPv6.
+ * Which ss printed this, from the text itself. Old ss (before iproute2 4.17) printed the IPv4
+ * wildcard as `*` and IPv6 without brackets (`:::22`); newer ss prints `0.0.0.0`, brackets for
+ * IPv6, and `*` only for an IPv6 any-address that is not v6only (iproute2 misc/ss.c,
+ * inet_addr_print). `unknown`: only `*` forms, which both print (gVisor, some containers).
  */
-function looksLikeOldSs(text: string): boolean {
-  return !text.includes('[') && !/\s0\.0\.0\.0(%\S+)?:\d/.test(text) && /\s:::\d/.test(text);
+function ssGeneration(text: string): 'old' | 'new' | 'unknown' {
+  if (text.includes('[') || /\s0\.0\.0\.0(%\S+)?:\d/.test(text) || text.includes('v6only:')) return 'new';
+  if (/\s:::\d/.test(text)) return 'old';
+  return 'unknown';
+}
+
+/** Evidence from outside the ss output. */
+export interface SsEvidence {
+  /**
+   * Socket inode → family, from `/proc/net/{tcp,udp}` (4) and `{tcp6,udp6}` (6): settles `*`
+   * sockets that ss printed without `v6only` (kernels without tcp_diag/udp_diag).
+   */
+  readonly inodeFamily?: ReadonlyMap<string, Family>;
 }
 
 /**
@@ -81,10 +97,11 @@ function looksLikeOldSs(text: string): boolean {
  * a socket printed without `users:` (another user's, when not root) has pid null. Garbage and
  * truncated lines are counted in `skipped`, never thrown.
  */
-export function parseSs(text: string): ParsedListeners {
-  const oldSs = looksLikeOldSs(text);
+export function parseSs(text: string, evidence: SsEvidence = {}): ParsedListeners {
+  const ctx: LineContext = { generation: ssGeneration(text), inodeFamily: evidence.inodeFamily };
   const listeners: RawListener[] = [];
   let skipped = 0;
+  let rows = 0;
   const lines = text.split('\n');
   // ss ends every line with a newline: a last line without one was cut off (a pid or inode in it
   // may be cut short), so it is counted, not trusted.
@@ -92,16 +109,46 @@ export function parseSs(text: string): ParsedListeners {
   if (tail.trim() !== '') skipped += 1;
   for (const line of lines) {
     if (line.trim() === '') continue;
-    if (/^\s*(Netid|State)\s+/.test(line)) continue; // a header, when run without -H
-    const parsed = parseSsLine(line, oldSs);
+    if (/^\s*(Netid|State)\s+/.test(line)) {
+      rows += 1; // a header, when run without -H: a real (maybe empty) table
+      continue;
+    }
+    // ss never prints NUL (a process name cannot hold one): such a line is corrupt, not trusted.
+    const parsed = line.includes('\0') ? null : parseSsLine(line, ctx);
     if (parsed === null) skipped += 1;
-    else listeners.push(...parsed);
+    else {
+      rows += 1;
+      listeners.push(...parsed);
+    }
+  }
+  // `ss -H` prints nothing when nothing listens; text without a single ss row is something else.
+  if (rows === 0 && skipped > 0) {
+    return unrecognized('no-table', `ss printed no socket rows ("${sampleOf(text)}").`, skipped);
   }
   return { listeners: dedupeListeners(listeners), skipped };
 }
 
+interface LineContext {
+  readonly generation: 'old' | 'new' | 'unknown';
+  readonly inodeFamily: ReadonlyMap<string, Family> | undefined;
+}
+
+/**
+ * The family of a `*` socket: `v6only` printed → IPv6; the inode found in /proc/net → that
+ * file's family; otherwise what this ss generation means by `*`; null when nothing tells.
+ */
+function wildcardFamily(d: Map<string, string>, ctx: LineContext): Family | null {
+  if (d.has('v6only')) return 6;
+  const ino = d.get('ino');
+  const known = ino === undefined ? undefined : ctx.inodeFamily?.get(ino);
+  if (known !== undefined) return known;
+  if (ctx.generation === 'new') return 6;
+  if (ctx.generation === 'old') return 4;
+  return null;
+}
+
 /** One line → its listeners, `[]` for a socket we do not list (ESTAB, …), null for garbage. */
-function parseSsLine(line: string, oldSs: boolean): RawListener[] | null {
+function parseSsLine(line: string, ctx: LineContext): RawListener[] | null {
   let netid: string;
   let state: string;
   let local: string;
@@ -137,16 +184,10 @@ function parseSsLine(line: string, oldSs: boolean): RawListener[] | null {
   if (!ep) return null;
   const port = parsePortText(ep.portText);
   if (port === null) return null;
-  let family: Family;
-  if (ep.host === '*') {
-    if (d.has('v6only')) family = 6;
-    else if (d.has('ino'))
-      family = 4; // -e prints v6only for every IPv6 socket
-    else family = oldSs ? 4 : 6;
-  } else {
-    family = ep.bracketed || ep.host.includes(':') ? 6 : 4;
-  }
-  const address = endpointAddress(ep.host, ep.zone, family);
+  let family: Family | null;
+  if (ep.host === '*') family = wildcardFamily(d, ctx);
+  else family = ep.bracketed || ep.host.includes(':') ? 6 : 4;
+  const address = family === null ? unknownFamilyAddress('*') : endpointAddress(ep.host, ep.zone, family);
   if (address === null) return null;
 
   const ino = d.get('ino');

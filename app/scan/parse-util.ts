@@ -7,6 +7,32 @@ export interface ParsedListeners {
   readonly listeners: RawListener[];
   /** Lines or records that were garbage, truncated or of an unknown shape. */
   readonly skipped: number;
+  /**
+   * Set when the text held no table the parser recognises at all (an error message, text in an
+   * unknown encoding, a header without its rows): the scan failed, whatever `listeners` says. It
+   * is never set for a real, empty table, which is "nothing listening".
+   */
+  readonly unrecognized?: ParseFailure;
+}
+
+/** Why a tool's output could not be read as a table at all: a value, never an exception. */
+export interface ParseFailure {
+  readonly kind: 'no-table' | 'not-json';
+  /** One human sentence, shown in the scan error. */
+  readonly reason: string;
+}
+
+/** The result for output that held no recognisable table. */
+export function unrecognized(kind: ParseFailure['kind'], reason: string, skipped = 0): ParsedListeners {
+  return { listeners: [], skipped, unrecognized: { kind, reason } };
+}
+
+/** A short, printable sample of unreadable output for error messages (control characters shown as `?`). */
+export function sampleOf(text: string): string {
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point here
+  const printable = first.replace(/[\u0000-\u001f\u007f-\u009f\uFFFD]/g, '?').trim();
+  return printable.length > 60 ? `${printable.slice(0, 60)}…` : printable;
 }
 
 /** Longest process name we keep from tool output; anything longer is cut (names are display-only). */
@@ -93,10 +119,20 @@ export function endpointAddress(host: string, zone: string | null, family: Famil
   return base;
 }
 
+/**
+ * The address of a socket whose family the tool did not say: `*` (the any-address of some
+ * family), or IPv4 text. Null for anything else (IPv6 text always proves the family).
+ */
+export function unknownFamilyAddress(host: string): string | null {
+  if (host === '*') return '*';
+  return canonicalAddress(host, 4);
+}
+
 /** Builds a RawListener, filling the fields a backend does not report with null. */
 export function rawListener(fields: {
   protocol: Protocol;
-  family: Family;
+  /** Null: the family is unknown (the tool did not say, and guessing could show IPv6 as IPv4). */
+  family: Family | null;
   address: string;
   port: number;
   pid?: number | null;

@@ -6,6 +6,7 @@ import {
   parseNetstatAno,
   parseWindowsPowerShellScan,
 } from './parse-windows.js';
+import { decodeToolOutput } from './decode-output.js';
 import type { RawListener } from './types.js';
 
 /** Read the way the adapter reads tool output: bytes decoded as UTF-8, whatever the code page. */
@@ -65,8 +66,8 @@ describe('parseNetstatAno', () => {
     expect(skipped).toBe(6);
   });
 
-  it('returns nothing for empty output', () => {
-    expect(parseNetstatAno('')).toEqual({ listeners: [], skipped: 0 });
+  it('calls empty output unrecognised: Windows netstat always prints a table', () => {
+    expect(parseNetstatAno('').unrecognized?.kind).toBe('no-table');
   });
 });
 
@@ -128,5 +129,32 @@ describe('parseGetNetTcpConnection / parseGetNetUdpEndpoint', () => {
     const { listeners, skipped } = parseWindowsPowerShellScan(fixture('windows-powershell-scan-no-udp.txt'));
     expect(skipped).toBe(0);
     expect(show(listeners)).toEqual(['tcp6 :: 135 pid=1020']);
+  });
+});
+
+describe('parseNetstatAno across display languages', () => {
+  // Every state word the fixtures know, in one table (hand-typed from localized Windows builds).
+  const words = JSON.parse(
+    readFileSync(new URL('./fixtures/windows/netstat-state-words.json', import.meta.url), 'utf8'),
+  ) as { listen: [string, string][]; established: [string, string][] };
+  const raw = readFileSync(new URL('./fixtures/windows/netstat-state-words-utf8.txt', import.meta.url));
+
+  it.each([
+    ['UTF-8', raw],
+    [
+      'UTF-16LE with a BOM',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(raw.toString('utf8'), 'utf16le')]),
+    ],
+  ])('lists one listener per localized LISTENING word and none for the others (%s)', (_, bytes) => {
+    const { listeners, skipped } = parseNetstatAno(decodeToolOutput(bytes));
+    expect(skipped).toBe(0);
+    expect(listeners.map((l) => l.port).sort()).toEqual(words.listen.map((_w, i) => 20000 + i));
+    expect(listeners.every((l) => l.address === '0.0.0.0' && l.pid !== null)).toBe(true);
+  });
+
+  it('keeps multi-word states (IN ASCOLTO, A ESCUTAR) from shifting the pid', () => {
+    const { listeners } = parseNetstatAno(decodeToolOutput(raw));
+    const at = words.listen.findIndex(([lang]) => lang === 'it');
+    expect(listeners.find((l) => l.port === 20000 + at)?.pid).toBe(1000 + at);
   });
 });

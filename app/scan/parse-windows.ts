@@ -6,7 +6,9 @@ import {
   parsePidText,
   parsePortText,
   rawListener,
+  sampleOf,
   splitEndpoint,
+  unrecognized,
   type ParsedListeners,
 } from './parse-util.js';
 
@@ -41,18 +43,28 @@ const LISTEN_FOREIGN = /^(0\.0\.0\.0|\[::\]):0$/;
 export function parseNetstatAno(text: string): ParsedListeners {
   const listeners: RawListener[] = [];
   let skipped = 0;
+  let rows = 0;
   const lines = text.split(/\r?\n/);
   // netstat ends every line with a newline: a last line without one was cut off mid-way (its pid
   // may be cut short too), so it is counted, not trusted.
   const tail = lines.pop() ?? '';
-  if (/^\s*(TCP|UDP)\s/i.test(tail)) skipped += 1;
+  if (/^\s*(TCP|UDP)\s/i.test(tail)) {
+    skipped += 1;
+    rows += 1;
+  }
   for (const line of lines) {
     const tokens = line.trim().split(/\s+/);
     const proto = tokens[0]?.toUpperCase();
     if (proto !== 'TCP' && proto !== 'UDP') continue; // headers, titles, blank lines
+    rows += 1;
     const result = netstatLine(proto === 'TCP' ? 'tcp' : 'udp', tokens);
     if (result === 'skip') skipped += 1;
     else if (result !== null) listeners.push(result);
+  }
+  // Windows always has sockets (RPC on 135 at least): output without a single TCP/UDP row is an
+  // error text, a header whose rows were lost, or bytes in an encoding we did not decode.
+  if (rows === 0) {
+    return unrecognized('no-table', `netstat printed no socket table ("${sampleOf(text)}").`, skipped);
   }
   return { listeners: dedupeListeners(listeners), skipped };
 }
@@ -156,15 +168,46 @@ export function parseGetNetUdpEndpoint(json: string): ParsedListeners {
   return endpointRecords(json, 'udp', () => true);
 }
 
-/** Parses the combined output of {@link WINDOWS_POWERSHELL_SCRIPT}; a missing marker is one skip. */
-export function parseWindowsPowerShellScan(text: string): ParsedListeners {
-  const lines = text.split(/\r?\n/);
-  const at = lines.findIndex((l) => l.trim() === POWERSHELL_SECTION_MARKER);
-  if (at < 0) {
-    const tcp = parseGetNetTcpConnection(text);
-    return { listeners: tcp.listeners, skipped: tcp.skipped + 1 };
+/**
+ * The JSON inside one section of PowerShell output: from the first line that starts with `[` or
+ * `{` to the last that ends with `]` or `}`. Anything around it (`WARNING: …`, progress text, a
+ * module-load error) is counted as skipped, not allowed to spoil the JSON.
+ */
+function jsonSection(lines: readonly string[]): { json: string; skipped: number; found: boolean } {
+  const first = lines.findIndex((l) => /^\s*[[{]/.test(l));
+  let last = -1;
+  for (let i = lines.length - 1; i >= Math.max(first, 0); i -= 1) {
+    if (/[\]}]\s*$/.test(lines[i] ?? '')) {
+      last = i;
+      break;
+    }
   }
-  const tcp = parseGetNetTcpConnection(lines.slice(0, at).join('\n'));
-  const udp = parseGetNetUdpEndpoint(lines.slice(at + 1).join('\n'));
-  return { listeners: [...tcp.listeners, ...udp.listeners], skipped: tcp.skipped + udp.skipped };
+  const nonBlank = (ls: readonly string[]): number => ls.filter((l) => l.trim() !== '').length;
+  if (first < 0 || last < 0) return { json: '', skipped: nonBlank(lines), found: false };
+  const outside = nonBlank(lines.slice(0, first)) + nonBlank(lines.slice(last + 1));
+  return { json: lines.slice(first, last + 1).join('\n'), skipped: outside, found: true };
+}
+
+/**
+ * Parses the combined output of {@link WINDOWS_POWERSHELL_SCRIPT}. A missing marker is one skip;
+ * output with neither the marker nor any JSON (an error text) is unrecognised, not "no ports".
+ */
+export function parseWindowsPowerShellScan(text: string): ParsedListeners {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const at = lines.findIndex((l) => l.trim() === POWERSHELL_SECTION_MARKER);
+  const tcpPart = jsonSection(at < 0 ? lines : lines.slice(0, at));
+  if (at < 0) {
+    if (!tcpPart.found) {
+      return unrecognized('not-json', `PowerShell printed no JSON ("${sampleOf(text)}").`, tcpPart.skipped);
+    }
+    const tcp = parseGetNetTcpConnection(tcpPart.json);
+    return { listeners: tcp.listeners, skipped: tcp.skipped + tcpPart.skipped + 1 };
+  }
+  const udpPart = jsonSection(lines.slice(at + 1));
+  const tcp = parseGetNetTcpConnection(tcpPart.json);
+  const udp = parseGetNetUdpEndpoint(udpPart.json);
+  return {
+    listeners: [...tcp.listeners, ...udp.listeners],
+    skipped: tcp.skipped + udp.skipped + tcpPart.skipped + udpPart.skipped,
+  };
 }

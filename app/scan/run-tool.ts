@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { hmError, type HmError } from '../model/errors.js';
+import { decodeToolOutput } from './decode-output.js';
 
 /** What a tool run produced. */
 export type ToolResult =
@@ -39,10 +40,13 @@ export async function runTool(
         killSignal: 'SIGKILL',
         maxBuffer: maxBytes,
         windowsHide: true,
-        encoding: 'utf8',
+        // Bytes, decoded in one place: UTF-16LE, BOMs, OEM code pages and CRLF (decode-output.ts).
+        encoding: 'buffer',
         env: { ...(options.env ?? process.env), LC_ALL: 'C', LANG: 'C' },
       },
-      (error, stdout, stderr) => {
+      (error, stdoutBytes, stderrBytes) => {
+        const stdout = decodeToolOutput(stdoutBytes);
+        const stderr = decodeToolOutput(stderrBytes);
         if (!error) {
           resolve({ ok: true, stdout, stderr, exitCode: 0 });
           return;

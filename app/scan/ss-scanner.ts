@@ -1,4 +1,5 @@
-import { parseSs, SS_ARGS } from './parse-ss.js';
+import { SS_ARGS } from './parse-ss.js';
+import { parseSsWithProcEvidence } from './ss-family-evidence.js';
 import { createToolScanner, hiddenOwnersNote } from './tool-scanner.js';
 import type { Scanner } from './types.js';
 
@@ -9,6 +10,8 @@ export const SS_PATHS: readonly string[] = ['/usr/bin/ss', '/bin/ss', '/usr/sbin
 export interface SsScannerOptions {
   readonly candidates?: readonly string[];
   readonly timeoutMs?: number;
+  /** Where the inode cross-check reads /proc/net (tests point it at recorded files). */
+  readonly procNetRoot?: string;
 }
 
 /**
@@ -23,7 +26,7 @@ export function createSsScanner(options: SsScannerOptions = {}): Scanner {
     candidates: options.candidates ?? SS_PATHS,
     args: SS_ARGS,
     timeoutMs: options.timeoutMs ?? 5000,
-    parse: parseSs,
+    parse: (stdout) => parseSsWithProcEvidence(stdout, options.procNetRoot),
     notes: hiddenOwnersNote,
   });
 }

@@ -54,7 +54,9 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
     }
     const problem = spec.checkResult?.(result) ?? null;
     if (problem) return fail(problem);
-    const { listeners, skipped } = spec.parse(result.stdout);
+    const { listeners, skipped, unrecognized } = spec.parse(result.stdout);
+    // No table at all (an error text, an unknown encoding) is a failed scan, never "no ports".
+    if (unrecognized) return fail(hmError('SCAN_FAILED', unrecognized.reason));
     if (listeners.length === 0 && skipped > 0) {
       return fail(
         hmError('SCAN_FAILED', `Could not read ${spec.toolName} output (${skipped} unreadable lines).`),

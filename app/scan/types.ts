@@ -8,7 +8,8 @@ import type { BackendId, CompletenessNote } from '../model/snapshot.js';
  */
 export interface RawListener {
   readonly protocol: Protocol;
-  readonly family: Family;
+  /** Null when the backend could not tell the family (see Listener.family). */
+  readonly family: Family | null;
   /** Canonical textual bind address (`127.0.0.1`, `::1`, `0.0.0.0`, `::`). */
   readonly address: string;
   readonly port: number;

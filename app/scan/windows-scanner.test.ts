@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WINDOWS_POWERSHELL_SCRIPT } from './parse-windows.js';
+import { POWERSHELL_SECTION_MARKER, WINDOWS_POWERSHELL_SCRIPT } from './parse-windows.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';
 import { createWindowsScanner, windowsNetstatPath, windowsPowerShellPath } from './windows-scanner.js';
 
@@ -61,11 +61,19 @@ describe('Windows scanner (stand-in tools printing recorded output)', () => {
     expect(failed).toMatchObject({ ok: false, error: { code: 'SCAN_FAILED' } });
   });
 
-  it('reports an idle machine as ok with an empty list', async () => {
+  // Issue 17: Windows always has sockets (RPC on 135), so netstat rows going missing means the
+  // output was not read, not that nothing listens. PowerShell, next in the chain, settles it.
+  it('fails a netstat header without rows, and lets PowerShell report the empty machine', async () => {
     const tool = tools.printing('netstat-idle', '\r\nActive Connections\r\n\r\n  Proto  Local Address\r\n');
-    expect(await createWindowsScanner({ toolPath: tool }).scan()).toEqual({
-      ok: true,
+    expect(await createWindowsScanner({ toolPath: tool }).scan()).toMatchObject({
+      ok: false,
       backend: 'windows-netstat',
+      error: { code: 'SCAN_FAILED' },
+    });
+    const ps = tools.printing('ps-idle', `\r\n${POWERSHELL_SECTION_MARKER}\r\n`);
+    expect(await createWindowsScanner({ variant: 'powershell', toolPath: ps }).scan()).toEqual({
+      ok: true,
+      backend: 'windows-powershell',
       listeners: [],
       notes: [],
     });

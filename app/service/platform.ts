@@ -5,6 +5,7 @@ import { createWindowsOwnerResolver } from '../owners/windows-owners.js';
 import { createFallbackScanner } from '../scan/fallback-scanner.js';
 import { createLinuxScanner } from '../scan/linux-scanner.js';
 import { createLsofScanner } from '../scan/lsof-scanner.js';
+import { createMacosNetstatScanner } from '../scan/macos-netstat-scanner.js';
 import { createSystemInformationScanner } from '../scan/si-scanner.js';
 import { createSsScanner } from '../scan/ss-scanner.js';
 import type { Scanner } from '../scan/types.js';
@@ -14,21 +15,26 @@ import { createWindowsScanner } from '../scan/windows-scanner.js';
  * The scanner chain for this platform, fastest first, with the portable systeminformation
  * baseline last (scanning.md §8):
  * - Linux: netlink sock_diag or /proc/net in-process (no spawn) → `ss` → systeminformation;
- * - macOS: `lsof -F` (TCP and UDP) → systeminformation;
+ * - macOS: `lsof -F` (TCP and UDP) → `netstat -anvW` (pids without root, no fd walk) → systeminformation;
  * - Windows: `netstat -ano` (one spawn, locale-independent) → PowerShell → systeminformation.
  */
 export function defaultScanner(platform: NodeJS.Platform = process.platform): Scanner {
+  return createFallbackScanner(scannerChain(platform));
+}
+
+/** The backends {@link defaultScanner} tries on `platform`, in order. */
+export function scannerChain(platform: NodeJS.Platform = process.platform): Scanner[] {
   const si = createSystemInformationScanner();
-  if (platform === 'linux') return createFallbackScanner([createLinuxScanner(), createSsScanner(), si]);
-  if (platform === 'darwin') return createFallbackScanner([createLsofScanner(), si]);
+  if (platform === 'linux') return [createLinuxScanner(), createSsScanner(), si];
+  if (platform === 'darwin') return [createLsofScanner(), createMacosNetstatScanner(), si];
   if (platform === 'win32') {
-    return createFallbackScanner([
+    return [
       createWindowsScanner({ variant: 'netstat' }),
       createWindowsScanner({ variant: 'powershell' }),
       si,
-    ]);
+    ];
   }
-  return createFallbackScanner([createLsofScanner(), si]);
+  return [createLsofScanner(), si];
 }
 
 /** The owner resolver for this platform: /proc on Linux, Win32_Process on Windows, ps elsewhere. */

@@ -45,7 +45,13 @@ export function makeUnknownOwner(overrides: Partial<UnknownOwner> = {}): Unknown
  * like the snapshotter does, unless overridden.
  */
 export function makeListener(overrides: Partial<Listener> = {}): Listener {
-  const family = overrides.family ?? (overrides.address !== undefined ? familyOf(overrides.address) : 4);
+  // `family: null` (unknown) is kept as given, not replaced by a guess.
+  const family =
+    overrides.family !== undefined
+      ? overrides.family
+      : overrides.address !== undefined
+        ? familyOf(overrides.address)
+        : 4;
   const address = overrides.address ?? (family === 6 ? '::1' : '127.0.0.1');
   const port = overrides.port ?? 3000;
   const protocol = overrides.protocol ?? 'tcp';

@@ -36,7 +36,7 @@ export interface Snapshotter {
 
 /** The stable id of a listener: protocol, family, address, port and socket identity. */
 export function listenerId(raw: RawListener): string {
-  return `${raw.protocol}${raw.family}|${raw.address}|${raw.port}|${raw.socketId ?? (raw.pid === null ? '-' : `pid${raw.pid}`)}`;
+  return `${raw.protocol}${raw.family ?? '?'}|${raw.address}|${raw.port}|${raw.socketId ?? (raw.pid === null ? '-' : `pid${raw.pid}`)}`;
 }
 
 const UNKNOWN_MESSAGES: Record<UnknownOwner['reason'], string> = {
@@ -50,7 +50,7 @@ const UNKNOWN_MESSAGES: Record<UnknownOwner['reason'], string> = {
 function compareListeners(a: Listener, b: Listener): number {
   if (a.port !== b.port) return a.port - b.port;
   if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
-  if (a.family !== b.family) return a.family - b.family;
+  if (a.family !== b.family) return (a.family ?? 0) - (b.family ?? 0);
   if (a.address !== b.address) return a.address < b.address ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -159,9 +159,9 @@ export function describeOwner(owner: Owner): OwnerView {
   };
 }
 
-/** `tcp6`, `udp4`… */
+/** `tcp6`, `udp4`…, and `tcp?` when the backend could not tell the family. */
 export function protoLabel(listener: Pick<Listener, 'protocol' | 'family'>): string {
-  return `${listener.protocol}${listener.family}`;
+  return `${listener.protocol}${listener.family ?? '?'}`;
 }
 
 /** The bind address as one would type it with a port: `[::1]`, `127.0.0.1`. */

@@ -66,7 +66,7 @@ export function haystackOf(l: Listener): string {
   const parts: (string | number | null | undefined)[] = [
     l.port,
     l.address,
-    `${l.protocol}${l.family}`,
+    `${l.protocol}${l.family ?? ''}`,
     l.service?.name,
   ];
   if (o.kind === 'process') {
@@ -151,7 +151,7 @@ function compareListeners(a: Listener, b: Listener): number {
   return (
     a.port - b.port ||
     (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0) ||
-    a.family - b.family ||
+    (a.family ?? 0) - (b.family ?? 0) ||
     (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)
   );
 }

@@ -103,7 +103,7 @@ export const listCommand: CliCommand = {
         const o = l.owner;
         return [
           String(l.port),
-          `${l.protocol}${l.family === 6 ? '6' : ''}`,
+          `${l.protocol}${l.family === 6 ? '6' : l.family === null ? '?' : ''}`,
           formatEndpoint(l.address, l.port).replace(/:\d+$/, ''),
           l.exposure === 'loopback' ? 'local' : l.exposure === 'all-interfaces' ? 'ALL' : 'lan',
           o.kind === 'process' ? String(o.pid) : o.pid === null ? '-' : String(o.pid),

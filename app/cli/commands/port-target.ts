@@ -90,7 +90,9 @@ export function listenersFor(listeners: readonly Listener[], query: PortQuery): 
   const family = query.host.includes(':') ? 6 : 4;
   const wanted = canonicalAddress(query.host, family);
   return onPort.filter(
-    (l) => l.address === wanted || (l.family === family && l.exposure === 'all-interfaces'),
+    // `*` of an unknown family may be either wildcard, so it answers both families' queries.
+    (l) =>
+      l.address === wanted || ((l.family === family || l.family === null) && l.exposure === 'all-interfaces'),
   );
 }
 
@@ -115,5 +117,5 @@ export function groupByOwner(listeners: readonly Listener[]): OwnerGroup[] {
 
 /** `tcp 127.0.0.1:3000`, `tcp6 [::1]:3000`. */
 export function describeSocket(l: Listener): string {
-  return `${l.protocol}${l.family === 6 ? '6' : ''} ${formatEndpoint(l.address, l.port)}`;
+  return `${l.protocol}${l.family === 6 ? '6' : l.family === null ? '?' : ''} ${formatEndpoint(l.address, l.port)}`;
 }

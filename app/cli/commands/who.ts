@@ -53,7 +53,7 @@ export const whoCommand: CliCommand = {
     ctx.stdout(`Port ${r.port} is held by:\n`);
     for (const l of r.holders) {
       const o = l.owner;
-      const where = `${l.protocol}${l.family === 6 ? '6' : ''} ${formatEndpoint(l.address, l.port)} (${l.exposure})`;
+      const where = `${l.protocol}${l.family === 6 ? '6' : l.family === null ? '?' : ''} ${formatEndpoint(l.address, l.port)} (${l.exposure})`;
       if (o.kind === 'process') {
         ctx.stdout(
           `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)} · up ${formatUptime(o.startedAt)} · ${where}\n    ${clean(o.command, 300)}\n`,
