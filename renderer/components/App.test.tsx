@@ -42,6 +42,8 @@ const report = (over: Partial<KillReport>): KillReport => ({
   signals: ['SIGTERM'],
   elapsedMs: 400,
   heldBy: null,
+  restartedBy: null,
+  listeners: [],
   command: null,
   message: '',
   ...over,
@@ -333,7 +335,7 @@ describe('kill', () => {
     });
     await user.click(within(dialog).getByRole('button', { name: 'Kill node' }));
     expect(
-      await screen.findByText(/it was restarted: port 5173 is held again by node \(pid 100\)/),
+      await screen.findByText(/its supervisor restarted it: port 5173 is held again by node \(pid 100\)/),
     ).toBeInTheDocument();
   });
 

@@ -135,6 +135,8 @@ describe('connectApi', () => {
           signals: ['SIGTERM'],
           elapsedMs: 400,
           heldBy: null,
+          restartedBy: null,
+          listeners: [],
           command: null,
           message: 'freed',
         },

@@ -54,6 +54,7 @@ export function exitCodeForError(error: HmError): number {
       return EXIT_USAGE;
     case 'PROTECTED':
     case 'PROCESS_CHANGED':
+    case 'NO_LONGER_HOLDS':
     case 'NOT_IN_SNAPSHOT':
       return EXIT_REFUSED;
     case 'EPERM':
