@@ -15,13 +15,20 @@ export interface KillFace {
   kill(request: KillRequest, whileConfirming: () => Promise<void>): Promise<Result<KillReport>>;
 }
 
+/** The request the face sends once its list shows `pid` on `port` (a polling face may need a moment). */
 async function requestFrom(face: KillFace, pid: number, port: number): Promise<KillRequest> {
-  const snap = await face.snapshot();
-  const l = snap.listeners.find(
-    (x) => x.port === port && x.protocol === 'tcp' && x.owner.kind === 'process' && x.owner.pid === pid,
-  );
-  if (!l || l.owner.kind !== 'process') throw new Error(`pid ${pid} not seen on port ${port}`);
-  return { listenerId: l.id, pid, startToken: l.owner.startToken, mode: 'graceful' };
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const snap = await face.snapshot();
+    const l = snap.listeners.find(
+      (x) => x.port === port && x.protocol === 'tcp' && x.owner.kind === 'process' && x.owner.pid === pid,
+    );
+    if (l && l.owner.kind === 'process') {
+      return { listenerId: l.id, pid, startToken: l.owner.startToken, mode: 'graceful' };
+    }
+    if (Date.now() > end) throw new Error(`pid ${pid} not seen on port ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** (a) The holder closes its listener and stays alive, another process binds P, then the user says yes. */
