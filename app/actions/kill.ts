@@ -1,15 +1,14 @@
 import type { KillRequest } from '../contract/api.js';
 import { listenersHeldBy, type KillOutcome, type KillReport } from '../model/actions.js';
 import { err, ok, type HmError, type Result } from '../model/errors.js';
-import type { Listener, ProcessOwner } from '../model/listener.js';
-import type { Snapshot } from '../model/snapshot.js';
-import type { ProcessIdentity, ReadIdentity } from '../owners/types.js';
+import type { Listener } from '../model/listener.js';
+import type { ReadIdentity } from '../owners/types.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { guardPid, isProtectedName, validateRequest } from './kill-guard.js';
+import { freshScan, locate } from './kill-locate.js';
 import {
   describeEndpoint,
   endpointOf,
-  endpointOfId,
   listenerFates,
   noLongerHolds,
   ownerKey,
@@ -18,6 +17,7 @@ import {
   type Endpoint,
   type ParentFacts,
 } from './kill-port.js';
+import { createSignaller, type SendSignal } from './kill-signal.js';
 import {
   reportAlreadyGone,
   seconds,
@@ -25,13 +25,7 @@ import {
   type ReportExtra,
   type VerifyContext,
 } from './kill-verify.js';
-import {
-  buildTaskkillArgv,
-  defaultRunTaskkill,
-  elevatedKillCommand,
-  interpretTaskkill,
-  type RunTaskkill,
-} from './taskkill.js';
+import { defaultRunTaskkill, elevatedKillCommand, type RunTaskkill } from './taskkill.js';
 
 export { PROTECTED_NAMES, checkPid, isProtectedName } from './kill-guard.js';
 export {
@@ -43,11 +37,7 @@ export {
   type TaskkillVerdict,
 } from './taskkill.js';
 
-/** The POSIX signals the pipeline sends (0 only tests existence). */
-export type KillSignal = 'SIGTERM' | 'SIGKILL';
-
-/** Sends a signal; throws a Node errno error (`ESRCH`, `EPERM`) like `process.kill`. */
-export type SendSignal = (pid: number, signal: KillSignal) => void;
+export type { KillSignal, SendSignal } from './kill-signal.js';
 
 /** Everything the kill pipeline needs; all OS contact is injectable so the policy is testable. */
 export interface KillDeps {
@@ -80,83 +70,6 @@ export interface KillDeps {
 export const DEFAULT_GRACE_MS = 4000;
 const DEFAULT_FORCE_GRACE_MS = 2000;
 const DEFAULT_RESPAWN_WINDOW_MS = 1000;
-/** Poll cadence while waiting for an exit: 50, 100, 200, 400, 800, 1000, 1000… ms. */
-const FIRST_POLL_MS = 50;
-const MAX_POLL_MS = 1000;
-
-type SignalResult = 'sent' | 'gone' | 'denied' | 'needs-force' | { readonly failed: string };
-
-function sameIdentity(now: ProcessIdentity, owner: ProcessOwner): boolean {
-  return now.pid === owner.pid && now.startToken === owner.startToken && now.exe === owner.exe;
-}
-
-/**
- * A scan that started after this call: `refresh()` joins a scan already in flight, and that one
- * may have started before the user said yes (SECURITY.md "Killing" #3).
- */
-async function freshScan(source: SnapshotSource): Promise<Snapshot> {
-  const asked = Date.now();
-  const s = await source.refresh();
-  return s.takenAt <= asked ? source.refresh() : s;
-}
-
-/** The confirmed listener and its owner, from the current snapshot (or a fresh one). */
-async function locate(
-  request: KillRequest,
-  source: SnapshotSource,
-): Promise<Result<{ listener: Listener; owner: ProcessOwner; snapshot: Snapshot }>> {
-  const { listenerId, pid, startToken } = request;
-  let snapshot = source.latest();
-  if (snapshot === null || snapshot.stale) snapshot = await source.refresh();
-  let listener = snapshot.listeners.find((l) => l.id === listenerId);
-  if (!listener) {
-    // The socket the user saw is gone from the latest scan. If this incarnation holds the same
-    // address again, that is still what was confirmed; otherwise say who holds it now.
-    const endpoint = endpointOfId(listenerId);
-    if (!endpoint) {
-      return err('NOT_IN_SNAPSHOT', 'That listener is no longer listed; refresh and try again.', {
-        hint: 'The port may already be free.',
-      });
-    }
-    snapshot = await freshScan(source);
-    listener = snapshot.listeners.find(
-      (l) =>
-        sameEndpoint(l, endpoint) &&
-        l.owner.kind === 'process' &&
-        ownerKey(l.owner) === `${pid}:${startToken}`,
-    );
-    if (!listener) {
-      return err(
-        'NO_LONGER_HOLDS',
-        `${noLongerHolds(pid, endpoint, snapshot.listeners)} Nothing was signalled.`,
-        {
-          hint: 'Refresh and check who holds the port before trying again.',
-        },
-      );
-    }
-  }
-  const owner = listener.owner;
-  if (owner.kind !== 'process') {
-    return err(
-      'EPERM',
-      `The owner of ${listener.protocol} port ${listener.port} is not visible to Harbormaster (needs admin).`,
-      {
-        hint: 'Run it as an administrator to see and stop the owner.',
-        ...(owner.pid !== null
-          ? { command: elevatedKillCommand(owner.pid, request.mode, process.platform) }
-          : {}),
-      },
-    );
-  }
-  if (owner.pid !== pid || owner.startToken !== startToken) {
-    return err(
-      'PROCESS_CHANGED',
-      `${listener.protocol} port ${listener.port} is now owned by ${owner.name} (pid ${owner.pid}), not the process you chose; nothing was signalled.`,
-      { hint: 'Refresh and check who holds the port before trying again.' },
-    );
-  }
-  return ok({ listener, owner, snapshot });
-}
 
 /**
  * The safe kill pipeline (SECURITY.md "Killing"; research/security.md §3.4). Only the owner of
@@ -180,14 +93,13 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
   const now = deps.now ?? (() => performance.now());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const sendSignal: SendSignal = deps.signal ?? ((pid, sig) => void process.kill(pid, sig));
-  const runTaskkill = deps.runTaskkill ?? defaultRunTaskkill;
   const graceMs = deps.graceMs ?? DEFAULT_GRACE_MS;
   const forceGraceMs = deps.forceGraceMs ?? DEFAULT_FORCE_GRACE_MS;
 
   // 1. Validate before anything touches the OS (kill(2) takes 0 and -1 happily).
   const valid = validateRequest(request);
   if (!valid.ok) return valid;
-  const { pid, startToken, mode } = valid.value;
+  const { pid, mode } = valid.value;
   const guarded = await guardPid(pid, {
     platform,
     selfPid: deps.selfPid ?? process.pid,
@@ -197,7 +109,7 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
   if (!guarded.ok) return guarded;
 
   // 2. The listener must be in the current snapshot, owned by exactly this incarnation.
-  const located = await locate(valid.value, deps.source);
+  const located = await locate(valid.value, deps.source, platform);
   if (!located.ok) return located;
   const { listener, owner } = located.value;
   const { protocol, port } = listener;
@@ -217,9 +129,16 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
   let lastListeners: readonly Listener[] = located.value.snapshot.listeners;
   let before = new Set<string>();
   const who = `${owner.name} (pid ${pid})`;
-  const signals: KillReport['signals'][number][] = [];
-  let firstSignalAt: number | null = null;
-  const elapsed = (): number => (firstSignalAt === null ? 0 : Math.max(0, Math.round(now() - firstSignalAt)));
+  const { signals, elapsed, recheck, send, waitForExit } = createSignaller({
+    owner,
+    mode,
+    platform,
+    readIdentity: deps.readIdentity,
+    sendSignal,
+    runTaskkill: deps.runTaskkill ?? defaultRunTaskkill,
+    now,
+    sleep,
+  });
 
   const report = (outcome: KillOutcome, message: string, extra: ReportExtra = {}): Result<KillReport> => {
     const listeners = listenerFates([...held.values()], lastListeners, owner);
@@ -278,33 +197,6 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
       }),
   };
 
-  // Identity re-check right before a signal: 'match', 'gone', or an error to return.
-  const recheck = async (): Promise<'match' | 'gone' | HmError> => {
-    const id = await deps.readIdentity(pid);
-    if (!id.ok) {
-      if (id.error.code === 'ESRCH') return 'gone';
-      if (id.error.code === 'EPERM') {
-        return {
-          code: 'EPERM',
-          message: `Cannot read the identity of ${who} (needs admin); nothing was signalled.`,
-          command: elevatedKillCommand(pid, mode, platform),
-        };
-      }
-      return { code: id.error.code, message: `${id.error.message} Nothing was signalled.` };
-    }
-    if (!sameIdentity(id.value, owner)) {
-      return {
-        code: 'PROCESS_CHANGED',
-        message: `pid ${pid} is no longer the ${owner.name} you chose (its start time or executable changed); nothing was signalled.`,
-        hint: 'The pid was probably reused by a new process. Refresh and try again.',
-      };
-    }
-    if (isProtectedName(id.value.name, id.value.exe, platform)) {
-      return { code: 'PROTECTED', message: `${id.value.name} (pid ${pid}) is a session-critical process.` };
-    }
-    return 'match';
-  };
-
   // 3. Right before a signal: a fresh scan shows this incarnation holding the confirmed listener,
   // then its identity still matches. 'holds', 'gone', 'released' (scan in `lastListeners`) or an error.
   const confirmStillHolds = async (signal: string): Promise<'holds' | 'gone' | 'released' | HmError> => {
@@ -325,46 +217,6 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
     if (!holds) return 'released';
     addHeld(s.listeners);
     return 'holds';
-  };
-
-  const send = async (force: boolean): Promise<SignalResult> => {
-    if (platform === 'win32') {
-      signals.push(force ? 'taskkill /F' : 'taskkill');
-      firstSignalAt ??= now();
-      const verdict = interpretTaskkill(await runTaskkill(buildTaskkillArgv(pid, { force })), force);
-      return verdict === 'failed' ? { failed: 'taskkill failed' } : verdict;
-    }
-    const sig: KillSignal = force ? 'SIGKILL' : 'SIGTERM';
-    firstSignalAt ??= now();
-    try {
-      sendSignal(pid, sig);
-      signals.push(sig);
-      return 'sent';
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ESRCH') return 'gone';
-      if (code === 'EPERM') return 'denied';
-      return { failed: e instanceof Error ? e.message : String(e) };
-    }
-  };
-
-  // Polls identity with back-off until the process is gone (or its pid was reused) or time is up.
-  const waitForExit = async (budgetMs: number): Promise<'exited' | 'alive'> => {
-    const deadline = now() + budgetMs;
-    let delay = FIRST_POLL_MS;
-    for (;;) {
-      const id = await deps.readIdentity(pid);
-      if (!id.ok && id.error.code === 'ESRCH') return 'exited';
-      // Another start token: the pid was reused, so ours is gone. An exe that became unreadable
-      // means a zombie (exited, holding no sockets, waiting to be reaped): proc(5) /proc/<pid>/exe.
-      if (id.ok && (id.value.startToken !== startToken || (owner.exe !== null && id.value.exe === null))) {
-        return 'exited';
-      }
-      const left = deadline - now();
-      if (left <= 0) return 'alive';
-      await sleep(Math.min(delay, left));
-      delay = Math.min(delay * 2, MAX_POLL_MS);
-    }
   };
 
   const denied = (): Result<KillReport> => {
