@@ -1,4 +1,4 @@
-import type { Family, Listener, Protocol } from './listener.js';
+import type { Family, Listener, Protocol, ProcessOwner } from './listener.js';
 
 /** graceful: SIGTERM (Windows: taskkill without /F); force: SIGKILL (taskkill /F) if graceful fails. */
 export type KillMode = 'graceful' | 'force';
@@ -7,19 +7,61 @@ export type KillMode = 'graceful' | 'force';
  * What a kill really achieved, checked by re-scanning:
  * - `freed`: the process is gone and nothing listens on the port any more;
  * - `still-running`: it ignored the signal within the grace period (offer force);
- * - `restarted`: it exited but a new process (a supervisor's respawn?) holds the port again;
+ * - `restarted`: it exited and its supervisor started it again: `restartedBy` says which process
+ *   and the evidence (a known supervisor, or the same parent respawning the same command);
+ * - `replaced`: it exited and a new process, with no evidence of a restart, now holds the port;
  * - `still-held`: it exited but another, pre-existing process still holds the port;
  * - `already-gone`: the process had exited before we signalled;
  * - `permission-denied`: the OS refused; `command` is the elevated command to copy.
  */
 export type KillOutcome =
-  'freed' | 'still-running' | 'restarted' | 'still-held' | 'already-gone' | 'permission-denied';
+  'freed' | 'still-running' | 'restarted' | 'replaced' | 'still-held' | 'already-gone' | 'permission-denied';
 
 /** A short owner description for reports. */
 export interface OwnerSummary {
   readonly pid: number;
   readonly name: string;
   readonly command: string;
+}
+
+/**
+ * What became of one listener the process held: `freed` (nothing listens on that exact
+ * protocol/address/port), `still-held` (the killed process still holds it), or `rebound`
+ * (another process holds it now: `heldBy`).
+ */
+export type ListenerFateKind = 'freed' | 'still-held' | 'rebound';
+
+/** One listener the killed process (and its forked group) held, and what became of it. */
+export interface ListenerFate {
+  readonly protocol: Protocol;
+  readonly family: Family;
+  readonly address: string;
+  readonly port: number;
+  readonly fate: ListenerFateKind;
+  readonly heldBy: OwnerSummary | null;
+}
+
+/** Why a new holder is called a restart: the evidence, never a guess. */
+export interface RestartEvidence {
+  /** The parent that started the new holder. */
+  readonly pid: number;
+  readonly name: string;
+  /**
+   * `known-supervisor`: the parent is a service manager or supervisor by name (systemd, launchd,
+   * pm2, nodemon, supervisord, runsv, s6-supervise, containerd-shim, services.exe);
+   * `respawned`: the same parent started the same executable with the same arguments again.
+   */
+  readonly evidence: 'known-supervisor' | 'respawned';
+}
+
+/** The listeners a confirmation must name: every one this process incarnation holds. */
+export function listenersHeldBy(
+  listeners: readonly Listener[],
+  owner: Pick<ProcessOwner, 'pid' | 'startToken'>,
+): Listener[] {
+  return listeners.filter(
+    (l) => l.owner.kind === 'process' && l.owner.pid === owner.pid && l.owner.startToken === owner.startToken,
+  );
 }
 
 /** The truthful result of a kill. */
@@ -33,6 +75,13 @@ export interface KillReport {
   readonly elapsedMs: number;
   /** Who holds the port now, when someone does. */
   readonly heldBy: OwnerSummary | null;
+  /** Set only for `restarted`: who restarted it and why we say so. */
+  readonly restartedBy: RestartEvidence | null;
+  /**
+   * Every listener the process held when it was signalled (the confirmed one first), each with
+   * its fate after the kill: killing nginx on 80 also frees 8081 and 8443.
+   */
+  readonly listeners: readonly ListenerFate[];
   /** A copyable command (elevated kill) when we could not do it. */
   readonly command: string | null;
   /** One human sentence saying what happened. */

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'INVALID_REQUEST',
   'NOT_IN_SNAPSHOT',
   'PROCESS_CHANGED',
+  /** The process is the same, but no longer holds the listener the user confirmed. */
+  'NO_LONGER_HOLDS',
   'PROTECTED',
   'EPERM',
   'ESRCH',

@@ -43,6 +43,8 @@ export interface ServiceOptions {
   /** Pids the kill pipeline must never touch besides self and ancestors (e.g. serve's own helpers). */
   readonly protectedPids?: () => readonly number[];
   readonly killGraceMs?: number;
+  /** How long a kill keeps re-scanning a freed port for a supervisor's respawn, ms (default 1 s). */
+  readonly killRespawnWindowMs?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -156,8 +158,16 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return killListenerOwner(request, {
         source,
         readIdentity: owners.readIdentity,
+        // A new holder's parent, by name and command line: "restarted by a supervisor" needs evidence.
+        readParent: async (pid) => {
+          const r = (await owners.resolve([pid])).get(pid);
+          return r?.ok ? { pid, name: r.value.name, exe: r.value.exe, command: r.value.command } : null;
+        },
         ...(options.protectedPids ? { protectedPids: options.protectedPids } : {}),
         ...(options.killGraceMs !== undefined ? { graceMs: options.killGraceMs } : {}),
+        ...(options.killRespawnWindowMs !== undefined
+          ? { respawnWindowMs: options.killRespawnWindowMs }
+          : {}),
       });
     },
     async open(request) {

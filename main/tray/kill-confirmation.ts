@@ -18,12 +18,22 @@ export function needsKillConfirmation(
   return true;
 }
 
-/** The confirmation dialog text: name, path, user, port, pid and uptime, as SECURITY.md asks. */
+/** `tcp 0.0.0.0:80`, `udp [::1]:5353`. */
+function socketText(l: Listener): string {
+  return `${l.protocol} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`;
+}
+
+/**
+ * The confirmation dialog text: name, path, user, port, pid and uptime, as SECURITY.md asks,
+ * and every listener the process holds (`held`, from the snapshot): killing nginx on 80 also
+ * frees 8081 and 8443.
+ */
 export function killConfirmation(
   listener: Listener,
   mode: KillMode,
   now: number,
   platform: NodeJS.Platform,
+  held: readonly Listener[] = [listener],
 ): { message: string; detail: string; buttons: [string, string] } {
   const o = listener.owner;
   if (o.kind !== 'process') {
@@ -35,9 +45,14 @@ export function killConfirmation(
   }
   const verb = mode === 'force' ? 'Force kill' : 'Kill';
   const uptime = o.startedAt !== null ? formatUptime(now - o.startedAt) : 'unknown';
+  const all = [listener, ...held.filter((l) => l.id !== listener.id)];
+  const more = all.length - 1;
   return {
-    message: `${verb} ${menuText(o.name, platform)} (pid ${o.pid}) holding port ${listener.port}?`,
+    message: `${verb} ${menuText(o.name, platform)} (pid ${o.pid}) holding port ${listener.port}${
+      more > 0 ? ` and ${more} other listener${more === 1 ? '' : 's'}` : ''
+    }?`,
     detail: [
+      `Listens on: ${all.map(socketText).join(', ')}`,
       `Command: ${menuText(o.command, platform, 200)}`,
       `Executable: ${o.exe ?? 'unknown'}`,
       `User: ${o.user ?? 'unknown'}`,

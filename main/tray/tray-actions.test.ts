@@ -25,6 +25,8 @@ function harness(over: Partial<TrayActionDeps> = {}, confirmAnswer = true) {
     signals: ['SIGTERM'],
     elapsedMs: 40,
     heldBy: null,
+    restartedBy: null,
+    listeners: [],
     command: null,
     message: 'node (pid 321) exited; tcp port 3000 is free (40 ms).',
   };

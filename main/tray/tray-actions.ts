@@ -1,5 +1,6 @@
 import { verifyOpenUrl } from '../../app/actions/url.js';
 import type { HarbormasterApi } from '../../app/contract/api.js';
+import { listenersHeldBy } from '../../app/model/actions.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import type { WindowRoute } from '../window/route.js';
@@ -59,7 +60,8 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
       }
       const settings = deps.settings();
       if (needsKillConfirmation(l, settings, deps.currentUid)) {
-        const yes = await deps.confirm(killConfirmation(l, action.mode, deps.now(), deps.platform));
+        const held = listenersHeldBy(deps.latest()?.listeners ?? [l], l.owner);
+        const yes = await deps.confirm(killConfirmation(l, action.mode, deps.now(), deps.platform, held));
         if (!yes) return;
       }
       const r = await deps.api.kill({

@@ -43,6 +43,8 @@ const api = createFakeApi({
       protocol: 'tcp',
       signals: ['SIGTERM'],
       elapsedMs: 412,
+      restartedBy: null,
+      listeners: [],
       heldBy: null,
       command: null,
       message: 'The process exited and nothing listens on the port any more.',

@@ -42,6 +42,8 @@ const report = (over: Partial<KillReport>): KillReport => ({
   signals: ['SIGTERM'],
   elapsedMs: 400,
   heldBy: null,
+  restartedBy: null,
+  listeners: [],
   command: null,
   message: '',
   ...over,
@@ -326,6 +328,44 @@ describe('kill', () => {
     expect(await screen.findByText(/port 5173 is still held by nodemon \(pid 99\)/)).toBeInTheDocument();
   });
 
+  it('lists every other port the process holds, then what became of each', async () => {
+    const owner = vite.owner;
+    const udp = listener({ port: 5353, protocol: 'udp', address: '0.0.0.0', owner, url: null });
+    const hmr = listener({ port: 24678, address: '127.0.0.1', owner, url: null });
+    const { user, dialog } = await confirmKill({
+      snapshot: snapshot([vite, udp, hmr]),
+      kill: () =>
+        ok(
+          report({
+            listeners: [
+              { protocol: 'tcp', family: 6, address: '::1', port: 5173, fate: 'freed', heldBy: null },
+              { protocol: 'udp', family: 4, address: '0.0.0.0', port: 5353, fate: 'freed', heldBy: null },
+              {
+                protocol: 'tcp',
+                family: 4,
+                address: '127.0.0.1',
+                port: 24678,
+                fate: 'rebound',
+                heldBy: { pid: 77, name: 'nc', command: 'nc -l 24678' },
+              },
+            ],
+          }),
+        ),
+    });
+    const also = within(within(dialog).getByRole('list', { name: 'Other listeners it holds' }));
+    expect(also.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'udp4 0.0.0.0:5353',
+      'tcp4 127.0.0.1:24678',
+    ]);
+    await user.click(within(dialog).getByRole('button', { name: 'Kill node' }));
+    const fates = within(await screen.findByRole('list', { name: 'What became of each listener' }));
+    expect(fates.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'tcp6 [::1]:5173: freed',
+      'udp4 0.0.0.0:5353: freed',
+      'tcp4 127.0.0.1:24678: now held by nc (pid 77)',
+    ]);
+  });
+
   it('reports a restart by a supervisor', async () => {
     const { user, dialog } = await confirmKill({
       snapshot: snapshot([vite]),
@@ -333,7 +373,7 @@ describe('kill', () => {
     });
     await user.click(within(dialog).getByRole('button', { name: 'Kill node' }));
     expect(
-      await screen.findByText(/it was restarted: port 5173 is held again by node \(pid 100\)/),
+      await screen.findByText(/its supervisor restarted it: port 5173 is held again by node \(pid 100\)/),
     ).toBeInTheDocument();
   });
 

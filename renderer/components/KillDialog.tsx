@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { listenersHeldBy, type ListenerFate } from '../../app/model/actions.js';
 import {
   addressLabel,
   describeError,
@@ -19,6 +20,7 @@ import { useActions, useApp } from '../store/store-context.js';
 export function KillDialog() {
   const flow = useApp((s) => s.kill);
   const now = useApp((s) => s.now);
+  const listeners = useApp((s) => s.snapshot?.listeners);
   const actions = useActions();
   const dialog = useRef<HTMLDivElement>(null);
   const returnFocus = useRef<Element | null>(null);
@@ -79,6 +81,9 @@ export function KillDialog() {
         : null;
   }
   const path = o.kind === 'process' ? cleanText(o.exe ?? o.command) : '';
+  // Every other listener this process holds: a kill frees them too (nginx on 80, 8081, 8443).
+  const alsoHeld =
+    o.kind === 'process' ? listenersHeldBy(listeners ?? [], o).filter((x) => x.id !== l.id) : [];
   if (flow.phase === 'confirm') {
     body = (
       <>
@@ -97,6 +102,20 @@ export function KillDialog() {
           <dd>
             {protoLabel(l)} {addressLabel(l.address)}:{l.port}
           </dd>
+          {alsoHeld.length > 0 ? (
+            <>
+              <dt>Also holds</dt>
+              <dd>
+                <ul className="held-list" aria-label="Other listeners it holds">
+                  {alsoHeld.map((h) => (
+                    <li key={h.id}>
+                      {protoLabel(h)} {addressLabel(h.address)}:{h.port}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
           <dt>PID</dt>
           <dd>{owner.pid ?? 'unknown'}</dd>
           <dt>Uptime</dt>
@@ -130,6 +149,15 @@ export function KillDialog() {
           {result.headline}
         </p>
         {result.detail && result.detail !== result.headline ? <p className="muted">{result.detail}</p> : null}
+        {flow.report && flow.report.listeners.length > 1 ? (
+          <ul className="held-list" aria-label="What became of each listener">
+            {flow.report.listeners.map((f) => (
+              <li key={`${f.protocol}${f.family}|${f.address}|${f.port}`}>
+                {protoLabel(f)} {addressLabel(f.address)}:{f.port}: {fateText(f)}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {result.command ? (
           <div className="command-box">
             <code className="command">{result.command}</code>
@@ -174,4 +202,13 @@ export function KillDialog() {
       </div>
     </div>
   );
+}
+
+/** "freed", "still held", "now held by nc (pid 9)". */
+function fateText(f: ListenerFate): string {
+  if (f.fate === 'freed') return 'freed';
+  if (f.fate === 'still-held') return 'still held';
+  return f.heldBy
+    ? `now held by ${cleanText(f.heldBy.name)} (pid ${f.heldBy.pid})`
+    : 'held by another process';
 }

@@ -217,8 +217,16 @@ export function describeKillReport(report: KillReport, name: string): KillResult
       };
     case 'restarted':
       return {
-        headline: `${who} exited, but it was restarted: port ${port} is held again by ${held}.`,
-        detail: detail || 'A supervisor (nodemon, pm2, systemd…) probably respawned it.',
+        headline: `${who} exited, but its supervisor restarted it: port ${port} is held again by ${held}.`,
+        detail,
+        tone: 'warn',
+        offerForce: false,
+        command,
+      };
+    case 'replaced':
+      return {
+        headline: `${who} exited, but a new process, ${held}, now holds port ${port}.`,
+        detail,
         tone: 'warn',
         offerForce: false,
         command,
@@ -258,6 +266,11 @@ export function describeError(error: HmError): KillResultView {
         ...base,
         headline:
           'Refused: the process changed since the list was taken (its pid now belongs to another program). Nothing was signalled.',
+      };
+    case 'NO_LONGER_HOLDS':
+      return {
+        ...base,
+        headline: 'Refused: that process no longer holds this port. Nothing was signalled.',
       };
     case 'NOT_IN_SNAPSHOT':
       return {

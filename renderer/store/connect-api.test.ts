@@ -136,6 +136,8 @@ describe('connectApi', () => {
           signals: ['SIGTERM'],
           elapsedMs: 400,
           heldBy: null,
+          restartedBy: null,
+          listeners: [],
           command: null,
           message: 'freed',
         },

@@ -6,6 +6,7 @@ import { createLinuxScanner, type LinuxScanner } from '../../scan/linux-scanner.
 import { createPoller } from '../../watch/poller.js';
 import { createSnapshotter } from '../../watch/snapshotter.js';
 import type { SnapshotSource } from '../../watch/types.js';
+import type { KillDeps } from '../kill.js';
 import { urlForListener } from '../url.js';
 
 /** A {@link SnapshotSource} over the real core, plus what the actions tests need around it. */
@@ -14,6 +15,8 @@ export interface CoreSource extends SnapshotSource {
   rebuild(): Snapshot | null;
   /** The owner resolver's identity reader, as the real service hands it to kill. */
   readonly readIdentity: ReadIdentity;
+  /** A process's name, executable and command line, as the real service hands it to kill. */
+  readonly readParent: NonNullable<KillDeps['readParent']>;
 }
 
 // One scanner per test worker, like the one a running service keeps: its netlink socket is
@@ -43,5 +46,9 @@ export function createCoreSource(
     refresh: () => poller.refresh(),
     rebuild: () => snapshotter.rebuild(),
     readIdentity: owners.readIdentity,
+    readParent: async (pid) => {
+      const r = (await owners.resolve([pid])).get(pid);
+      return r?.ok ? { pid, name: r.value.name, exe: r.value.exe, command: r.value.command } : null;
+    },
   };
 }

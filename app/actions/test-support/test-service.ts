@@ -71,7 +71,12 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     kill(request) {
       killCalls += 1;
       const { opener: _opener, env: _env, ...killOptions } = options;
-      return killListenerOwner(request, { readIdentity: source.readIdentity, ...killOptions, source });
+      return killListenerOwner(request, {
+        readIdentity: source.readIdentity,
+        readParent: source.readParent,
+        ...killOptions,
+        source,
+      });
     },
     open(request) {
       return openListener(request.listenerId, {

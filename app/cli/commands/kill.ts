@@ -1,6 +1,7 @@
 import { checkPid } from '../../actions/kill.js';
-import type { KillOutcome, KillReport } from '../../model/actions.js';
+import { listenersHeldBy, type KillOutcome, type KillReport } from '../../model/actions.js';
 import type { HmError } from '../../model/errors.js';
+import type { Listener } from '../../model/listener.js';
 import { clean, formatUptime } from '../format.js';
 import type { CliCommand, CliContext } from '../types.js';
 import {
@@ -22,10 +23,11 @@ export const EXIT_CANCELLED = 5;
 const USAGE = `Usage: harbormaster kill <port> [--pid P] [--force] [--yes] [--json]
 
 Stops the process that listens on <port> — only the listener's owner, never clients connected
-to it — after showing its name, pid, user, command and uptime and asking you to confirm.
-It checks right before signalling that the pid is still the same process (start time and
-executable), sends SIGTERM (Windows: taskkill), waits up to a grace period, and re-scans the
-port to report what really happened.
+to it — after showing its name, pid, user, command, uptime and every port it holds, and
+asking you to confirm. Right before each signal it scans again: the pid must still be the same
+process (start time and executable) and still hold the listener you confirmed, or nothing is
+signalled. It sends SIGTERM (Windows: taskkill), waits up to a grace period, and re-scans to
+report what really happened to each port it held (freed, still held, or taken by another).
   <port>      1–65535 (also :3000, localhost:3000, 127.0.0.1:3000, [::1]:3000)
   --pid P     which owner, when several processes hold the port
   --force     send SIGKILL (taskkill /F) if it is still running after the grace period
@@ -33,10 +35,11 @@ port to report what really happened.
   --json      print the kill report (or {"error": …}) as JSON
 Refused: pid 1, Harbormaster itself and its parent processes, session-critical processes
 (systemd, Xorg, WindowServer, csrss…), and processes not in the current scan.
-Exit codes: 0 freed; 1 not freed (still running, restarted by a supervisor, still held by
-another process, or it had already exited); 2 bad input, or --yes/--pid needed; 3 nothing
-listens there, or a safety check refused; 4 permission denied (the elevated command is
-printed); 5 cancelled at the prompt.`;
+Exit codes: 0 freed; 1 not freed (still running, restarted by a supervisor, taken by a new
+process, still held by another, or it had already exited); 2 bad input, or --yes/--pid needed;
+3 nothing listens there, a safety check refused, or the process no longer holds the port you
+confirmed (nothing was signalled); 4 permission denied (the elevated command is printed);
+5 cancelled at the prompt.`;
 
 /** The exit code for a verified kill outcome. */
 export function exitCodeForOutcome(outcome: KillOutcome): number {
@@ -54,6 +57,7 @@ export function exitCodeForError(error: HmError): number {
       return EXIT_USAGE;
     case 'PROTECTED':
     case 'PROCESS_CHANGED':
+    case 'NO_LONGER_HOLDS':
     case 'NOT_IN_SNAPSHOT':
       return EXIT_REFUSED;
     case 'EPERM':
@@ -63,7 +67,13 @@ export function exitCodeForError(error: HmError): number {
   }
 }
 
-function describeGroup(g: OwnerGroup): string {
+/** Every listener the group's process holds (any port), this port's first: a kill frees them all. */
+function heldListeners(g: OwnerGroup, all: readonly Listener[]): Listener[] {
+  const others = listenersHeldBy(all, g.owner).filter((l) => !g.listeners.includes(l));
+  return [...g.listeners, ...others];
+}
+
+function describeGroup(g: OwnerGroup, all: readonly Listener[]): string {
   const o = g.owner;
   const lines = [
     `${clean(o.name, 60)}  pid ${o.pid}  user ${clean(o.user ?? (o.uid !== null ? String(o.uid) : '?'), 32)}${
@@ -72,7 +82,8 @@ function describeGroup(g: OwnerGroup): string {
     `    command: ${clean(o.command || o.name, 300)}`,
   ];
   if (o.exe) lines.push(`    path:    ${clean(o.exe, 300)}`);
-  lines.push(`    listens: ${g.listeners.map(describeSocket).join(', ')}`);
+  const held = heldListeners(g, all);
+  lines.push(`    listens: ${held.map(describeSocket).join(', ')}`);
   return lines.join('\n');
 }
 
@@ -86,10 +97,14 @@ function printReport(ctx: CliContext, report: KillReport, force: boolean): void 
   if (report.command) ctx.stdout(`To do it with admin rights, run:\n  ${report.command}\n`);
 }
 
-async function choose(ctx: CliContext, groups: readonly OwnerGroup[]): Promise<OwnerGroup | null> {
+async function choose(
+  ctx: CliContext,
+  groups: readonly OwnerGroup[],
+  all: readonly Listener[],
+): Promise<OwnerGroup | null> {
   if (!ctx.prompt) return null;
   ctx.stdout(`Several processes hold this port:\n`);
-  groups.forEach((g, i) => ctx.stdout(`  ${i + 1}) ${describeGroup(g)}\n`));
+  groups.forEach((g, i) => ctx.stdout(`  ${i + 1}) ${describeGroup(g, all)}\n`));
   const answer = (await ctx.prompt(`Which one? [1-${groups.length}, Enter to cancel] `)).trim();
   if (!/^[1-9][0-9]*$/.test(answer)) return null;
   return groups[Number.parseInt(answer, 10) - 1] ?? null;
@@ -175,7 +190,7 @@ export const killCommand: CliCommand = {
         );
         return EXIT_USAGE;
       }
-      target = await choose(ctx, groups);
+      target = await choose(ctx, groups, snapshot.listeners);
       if (!target) {
         ctx.stdout('Cancelled; nothing was signalled.\n');
         return EXIT_CANCELLED;
@@ -185,10 +200,13 @@ export const killCommand: CliCommand = {
 
     if (!yes && ctx.prompt) {
       if (groups.length === 1 || wantedPid !== null)
-        ctx.stdout(`Port ${query.port} is held by:\n  ${describeGroup(target)}\n`);
+        ctx.stdout(`Port ${query.port} is held by:\n  ${describeGroup(target, snapshot.listeners)}\n`);
       const how = force ? 'SIGTERM, then SIGKILL if it does not exit' : 'SIGTERM';
+      const extra = heldListeners(target, snapshot.listeners).length - 1;
+      const also =
+        extra > 0 ? ` It also frees the ${extra} other listener${extra === 1 ? '' : 's'} listed.` : '';
       const answer = await ctx.prompt(
-        `Stop ${clean(target.owner.name, 60)} (pid ${target.owner.pid}) with ${how}? [y/N] `,
+        `Stop ${clean(target.owner.name, 60)} (pid ${target.owner.pid}) with ${how}?${also} [y/N] `,
       );
       if (!/^y(es)?$/i.test(answer.trim())) {
         ctx.stdout('Cancelled; nothing was signalled.\n');

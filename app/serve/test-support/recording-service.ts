@@ -123,6 +123,8 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
         signals: ['SIGTERM'],
         elapsedMs: 0,
         heldBy: null,
+        restartedBy: null,
+        listeners: [],
         command: null,
         message: 'Freed.',
       });

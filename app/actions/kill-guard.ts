@@ -1,0 +1,139 @@
+import type { KillRequest } from '../contract/api.js';
+import { err, ok, type Result } from '../model/errors.js';
+import { parsePid } from '../model/port.js';
+import { readAncestors } from './ancestors.js';
+
+/**
+ * Session-critical process names per platform: killing one logs the user out, freezes the
+ * desktop or takes the machine down. research/security.md §3.4 step 2; compare
+ * cfengine/documentation#1873. Compared case-insensitively, without `.exe`.
+ */
+export const PROTECTED_NAMES: Readonly<Record<'linux' | 'darwin' | 'win32', readonly string[]>> = {
+  linux: [
+    'init',
+    'systemd',
+    'kthreadd',
+    'systemd-logind',
+    'dbus-daemon',
+    'dbus-broker',
+    'Xorg',
+    'X',
+    'Xwayland',
+    'gnome-shell',
+    'gnome-session-binary',
+    'kwin_x11',
+    'kwin_wayland',
+    'plasmashell',
+    'gdm',
+    'gdm3',
+    'sddm',
+    'lightdm',
+  ],
+  darwin: ['launchd', 'kernel_task', 'WindowServer', 'loginwindow', 'securityd', 'opendirectoryd'],
+  win32: [
+    'System',
+    'Idle',
+    'Registry',
+    'smss',
+    'csrss',
+    'wininit',
+    'winlogon',
+    'services',
+    'lsass',
+    'svchost',
+    'dwm',
+    'explorer',
+    'fontdrvhost',
+  ],
+};
+
+/** Windows pids that are never user processes: 0 (Idle) and 4 (System). */
+const WINDOWS_PROTECTED_PIDS = new Set([0, 4]);
+
+/** Is `name` (or the basename of `exe`) a session-critical process on `platform`? */
+export function isProtectedName(name: string, exe: string | null, platform: NodeJS.Platform): boolean {
+  const list =
+    platform === 'darwin' || platform === 'win32' ? PROTECTED_NAMES[platform] : PROTECTED_NAMES.linux;
+  const norm = (s: string): string => s.replace(/\.exe$/i, '').toLowerCase();
+  const wanted = new Set(list.map(norm));
+  const candidates = [name];
+  if (exe) candidates.push(exe.split(/[\\/]/).pop() ?? '');
+  return candidates.some((c) => c.length > 0 && wanted.has(norm(c)));
+}
+
+/**
+ * Validates a pid from any source with the specific reason for the dangerous values: kill(2)
+ * reads 0 as "my process group" and -1 as "every process I may signal". Numbers or decimal
+ * strings only (never `parseInt`-style leniency: `"12abc"` is an error).
+ */
+export function checkPid(input: unknown): Result<number> {
+  if (input === 0 || input === '0') {
+    return err('INVALID_PID', 'pid 0 is not a process: signalling it would hit the whole process group.');
+  }
+  if ((typeof input === 'number' && input < 0) || (typeof input === 'string' && /^-[0-9]+$/.test(input))) {
+    return err(
+      'INVALID_PID',
+      `pid ${String(input)} is not a process: negative pids signal process groups (-1 means every process).`,
+    );
+  }
+  return parsePid(input);
+}
+
+/** Checks the shape of a kill request from any face before anything touches the OS. */
+export function validateRequest(request: unknown): Result<KillRequest> {
+  if (typeof request !== 'object' || request === null)
+    return err('INVALID_REQUEST', 'A kill request is required.');
+  const r = request as Record<string, unknown>;
+  const rawPid = r['pid'];
+  // A request carries a number; a string here ("123; rm -rf ~") is a type error, not text to parse.
+  const pid: Result<number> =
+    typeof rawPid === 'number' ? checkPid(rawPid) : err('INVALID_PID', 'The process id must be a number.');
+  if (!pid.ok) return pid;
+  const listenerId = r['listenerId'];
+  const startToken = r['startToken'];
+  const mode = r['mode'];
+  if (typeof listenerId !== 'string' || listenerId.length === 0 || listenerId.length > 300) {
+    return err('INVALID_REQUEST', 'The kill request names no listener.');
+  }
+  if (typeof startToken !== 'string' || startToken.length === 0 || startToken.length > 64) {
+    return err('INVALID_REQUEST', 'The kill request has no process start token.');
+  }
+  if (mode !== 'graceful' && mode !== 'force') {
+    return err('INVALID_REQUEST', 'The kill mode must be "graceful" or "force".');
+  }
+  return ok({ listenerId, pid: pid.value, startToken, mode });
+}
+
+/** Who must never be signalled, besides session-critical names. */
+export interface GuardDeps {
+  readonly platform: NodeJS.Platform;
+  readonly selfPid: number;
+  /** Self and ancestor pids; default {@link readAncestors}. */
+  readonly ancestors?: () => Promise<readonly number[]>;
+  /** More pids never to touch (this app's helper processes, the serve port's owner…). */
+  readonly protectedPids?: () => readonly number[];
+}
+
+/**
+ * Refuses (`PROTECTED`) pid ≤ 1 and the Windows System/Idle pids, this process, its ancestors
+ * (terminal, shell, session) and this app's own helpers; SECURITY.md "Killing" #1.
+ */
+export async function guardPid(pid: number, deps: GuardDeps): Promise<Result<number>> {
+  if (pid <= 1 || (deps.platform === 'win32' && WINDOWS_PROTECTED_PIDS.has(pid))) {
+    return err('PROTECTED', `pid ${pid} is the system's init process; Harbormaster never signals it.`);
+  }
+  if (pid === deps.selfPid) {
+    return err('PROTECTED', `pid ${pid} is Harbormaster itself; it will not kill itself.`);
+  }
+  const ancestors = await (deps.ancestors ?? (() => readAncestors(deps.selfPid, deps.platform)))();
+  if (ancestors.includes(pid)) {
+    return err(
+      'PROTECTED',
+      `pid ${pid} is one of Harbormaster's parent processes (your terminal, shell or session); killing it would take Harbormaster with it.`,
+    );
+  }
+  if ((deps.protectedPids?.() ?? []).includes(pid)) {
+    return err('PROTECTED', `pid ${pid} is one of Harbormaster's own processes.`);
+  }
+  return ok(pid);
+}

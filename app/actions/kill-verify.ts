@@ -1,0 +1,153 @@
+import type { KillOutcome, KillReport, OwnerSummary, RestartEvidence } from '../model/actions.js';
+import type { Result } from '../model/errors.js';
+import type { Listener, ProcessOwner, Protocol } from '../model/listener.js';
+import {
+  describeOwner,
+  heldByOwner,
+  ownerKey,
+  restartEvidence,
+  summary,
+  type ParentFacts,
+} from './kill-port.js';
+
+/** Extra facts a report can carry. */
+export interface ReportExtra {
+  readonly heldBy?: OwnerSummary | null;
+  readonly command?: string | null;
+  readonly elapsedMs?: number;
+  readonly restartedBy?: RestartEvidence | null;
+}
+
+/** What the after-signal checks need from the running kill. */
+export interface VerifyContext {
+  readonly owner: ProcessOwner;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** `node (pid 42)`. */
+  readonly who: string;
+  readonly respawnWindowMs: number;
+  /** Owners of the port (other than ours) before the first signal: they are not respawns. */
+  readonly before: ReadonlySet<string>;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** ms since the first signal. */
+  elapsed(): number;
+  /** A fresh scan's holders of protocol/port (any address). */
+  rescan(): Promise<Result<Listener[]>>;
+  report(outcome: KillOutcome, message: string, extra?: ReportExtra): Result<KillReport>;
+  /** Name/exe/command of a parent process, for supervisor evidence. */
+  readParent(pid: number): Promise<ParentFacts | null>;
+}
+
+/** "120 ms", "1.5 s". */
+export function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Why we call it a restart, in words. */
+function evidenceText(e: RestartEvidence): string {
+  const parent = `pid ${e.pid}${e.name ? ` (${e.name})` : ''}`;
+  return e.evidence === 'known-supervisor'
+    ? `started by ${parent}, a service manager or supervisor`
+    : `started by ${parent}, which started the same command again: a supervisor`;
+}
+
+/** A new holder of the port after our owner exited: a restart with evidence, or just a new process. */
+async function newHolder(ctx: VerifyContext, fresh: Listener): Promise<Result<KillReport>> {
+  const heldBy = summary(fresh.owner);
+  const { who, protocol, port } = ctx;
+  const freshOwner = fresh.owner.kind === 'process' ? fresh.owner : null;
+  const parent =
+    freshOwner?.ppid != null && freshOwner.ppid > 0 ? await ctx.readParent(freshOwner.ppid) : null;
+  const evidence = freshOwner ? restartEvidence(ctx.owner, freshOwner, parent) : null;
+  if (evidence) {
+    return ctx.report(
+      'restarted',
+      `${who} exited, but ${protocol} port ${port} is held again: it was restarted by its supervisor as ${describeOwner(heldBy)} (${evidenceText(evidence)}; stop that instead).`,
+      { heldBy, restartedBy: evidence },
+    );
+  }
+  return ctx.report(
+    'replaced',
+    `${who} exited, but ${protocol} port ${port} is taken: a new process ${describeOwner(heldBy)} now holds it.`,
+    { heldBy },
+  );
+}
+
+/**
+ * After the owner exited, re-scans and reports the port's truth: freed (in how long), restarted
+ * by a supervisor (with evidence), taken by a new process, or still held by an earlier one.
+ */
+export async function verifyAfterExit(ctx: VerifyContext): Promise<Result<KillReport>> {
+  const { who, protocol, port, owner } = ctx;
+  const windowEnd = ctx.now() + ctx.respawnWindowMs;
+  let freedAt: number | null = null;
+  let delay = 100;
+  for (;;) {
+    const scanned = await ctx.rescan();
+    if (!scanned.ok) return scanned;
+    const holders = scanned.value;
+    // The owner itself can still be listed for a moment after it stopped being "alive": the
+    // kernel releases its memory (making /proc/<pid>/exe unreadable) before closing its files
+    // (do_exit: exit_mm before exit_files). Never mistake that for a respawn; wait it out. The
+    // owner resolver may already call it vanished (its stat reads as exited) while the socket
+    // is still listed under its pid: that is the same exiting owner, not a new process.
+    const stillOurs = holders.some((l) => heldByOwner(l, owner));
+    // A process caught mid-start can own a socket before the scan maps it to a pid; look again
+    // (within the window) so "held by" names a process rather than "unknown".
+    const unnamed = holders.length > 0 && holders.every((l) => l.owner.kind !== 'process');
+    if (stillOurs && ctx.now() >= windowEnd) {
+      return ctx.report(
+        'still-running',
+        `${who} is exiting but still holds ${protocol} port ${port}; it may be stuck closing (check again in a moment).`,
+        { heldBy: summary(owner) },
+      );
+    }
+    if ((stillOurs || unnamed) && ctx.now() < windowEnd) {
+      await ctx.sleep(Math.min(delay, Math.max(0, windowEnd - ctx.now())));
+      delay *= 2;
+      continue;
+    }
+    if (holders.length > 0) {
+      const fresh =
+        holders.find((l) => l.owner.kind === 'process' && !ctx.before.has(ownerKey(l.owner))) ??
+        holders.find((l) => !ctx.before.has(ownerKey(l.owner)));
+      if (fresh) return newHolder(ctx, fresh);
+      const heldBy = summary(holders[0]?.owner ?? owner);
+      return ctx.report(
+        'still-held',
+        `${who} exited, but ${protocol} port ${port} is still held by ${describeOwner(heldBy)}.`,
+        { heldBy },
+      );
+    }
+    freedAt ??= ctx.elapsed();
+    const left = windowEnd - ctx.now();
+    if (left <= 0) {
+      return ctx.report(
+        'freed',
+        `${who} stopped; ${protocol} port ${port} is free (after ${seconds(freedAt)}).`,
+        {
+          elapsedMs: freedAt,
+        },
+      );
+    }
+    // Keep looking a little: a supervisor (nodemon, pm2, systemd Restart=) respawns within ~1 s.
+    await ctx.sleep(Math.min(delay, left));
+    delay *= 2;
+  }
+}
+
+/** The owner had exited before we signalled: say who, if anyone, holds the port now. */
+export async function reportAlreadyGone(ctx: VerifyContext): Promise<Result<KillReport>> {
+  const scanned = await ctx.rescan();
+  if (!scanned.ok) return scanned;
+  const holder = scanned.value[0];
+  const heldBy = holder ? summary(holder.owner) : null;
+  return ctx.report(
+    'already-gone',
+    holder
+      ? `${ctx.who} had already exited; ${ctx.protocol} port ${ctx.port} is held by ${describeOwner(heldBy)}.`
+      : `${ctx.who} had already exited; ${ctx.protocol} port ${ctx.port} is free.`,
+    { heldBy },
+  );
+}
