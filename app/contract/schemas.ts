@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../model/errors.js';
 import { MAX_PORT, MIN_PORT } from '../model/port.js';
 import type { Settings } from '../model/settings.js';
-import type { InvokeMethod, KillRequest, ListenerRequest, PortRequest } from './api.js';
+import type { CheckHealthRequest, InvokeMethod, KillRequest, OpenRequest, PortRequest } from './api.js';
 
 /**
  * Runtime schemas for every request that crosses a process boundary (Electron IPC, WebSocket).
@@ -13,6 +13,8 @@ const port = z.number().int().min(MIN_PORT).max(MAX_PORT);
 const pid = z.number().int().min(1).max(4_294_967_295);
 
 export const ListenerRequestSchema = z.strictObject({ listenerId });
+export const CheckHealthRequestSchema = z.strictObject({ listenerId, bulk: z.boolean().optional() });
+export const OpenRequestSchema = z.strictObject({ listenerId, anyway: z.boolean().optional() });
 export const PortRequestSchema = z.strictObject({ port });
 export const KillRequestSchema = z.strictObject({
   listenerId,
@@ -42,9 +44,9 @@ const NoArgs = z.undefined();
 export const REQUEST_SCHEMAS = {
   getSnapshot: NoArgs,
   lookup: PortRequestSchema,
-  checkHealth: ListenerRequestSchema,
+  checkHealth: CheckHealthRequestSchema,
   kill: KillRequestSchema,
-  open: ListenerRequestSchema,
+  open: OpenRequestSchema,
   setPaused: SetPausedSchema,
   getSettings: NoArgs,
   updateSettings: SettingsPatchSchema,
@@ -54,9 +56,9 @@ export const REQUEST_SCHEMAS = {
 export interface RequestTypes {
   getSnapshot: undefined;
   lookup: PortRequest;
-  checkHealth: ListenerRequest;
+  checkHealth: CheckHealthRequest;
   kill: KillRequest;
-  open: ListenerRequest;
+  open: OpenRequest;
   setPaused: { readonly paused: boolean };
   getSettings: undefined;
   updateSettings: Partial<Settings>;

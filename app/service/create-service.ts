@@ -7,6 +7,7 @@ import type { KillRequest } from '../contract/api.js';
 import { parseRequest } from '../contract/schemas.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { Health } from '../model/health.js';
+import type { Listener } from '../model/listener.js';
 import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { OwnerResolver } from '../owners/types.js';
@@ -117,6 +118,14 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   });
 
   const source: SnapshotSource = { latest: () => snapshotter.latest(), refresh: () => poller.refresh() };
+  // One probe now of one listener; the result shows in the next snapshot (and its URL scheme).
+  const probeNow = async (listener: Listener, bulk: boolean): Promise<Health> => {
+    const result = await health.checkNow(listener, { bulk });
+    requested.set(listener.id, result);
+    const rebuilt = snapshotter.rebuild();
+    if (rebuilt && !disposed) publish(rebuilt);
+    return result;
+  };
   const getSnapshot = async () => stamp(snapshotter.latest() ?? (await poller.refresh()));
   const applyInterest = () => {
     if (interest === 'active') {
@@ -151,11 +160,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       const snap = await getSnapshot();
       const listener = snap.listeners.find((l) => l.id === parsed.value.listenerId);
       if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer in the current scan.');
-      const result = await health.checkNow(listener);
-      requested.set(listener.id, result);
-      const rebuilt = snapshotter.rebuild();
-      if (rebuilt && !disposed) publish(rebuilt);
-      return ok(result);
+      return ok(await probeNow(listener, parsed.value.bulk === true));
     },
     async kill(request: KillRequest) {
       const parsed = parseRequest('kill', request);
@@ -170,11 +175,17 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     async open(request) {
       const parsed = parseRequest('open', request);
       if (!parsed.ok) return parsed;
-      return openListener(parsed.value.listenerId, {
-        source,
-        ...(options.opener ? { opener: options.opener } : {}),
-        ...(options.env ? { env: options.env } : {}),
-      });
+      return openListener(
+        parsed.value.listenerId,
+        {
+          source,
+          // Asking to open one listener names it: an on-request probe, HTTP after a banner wait.
+          probe: (listener) => probeNow(listener, false),
+          ...(options.opener ? { opener: options.opener } : {}),
+          ...(options.env ? { env: options.env } : {}),
+        },
+        { anyway: parsed.value.anyway === true },
+      );
     },
     async setPaused(request) {
       const parsed = parseRequest('setPaused', request);
