@@ -7,7 +7,8 @@ import type { Family, Listener, Owner, ProcessOwner, Protocol } from '../model/l
  */
 export interface Endpoint {
   readonly protocol: Protocol;
-  readonly family: Family;
+  /** Null when the scanner could not tell (`tcp?|*|…`, see issue 17's "family unknown"). */
+  readonly family: Family | null;
   readonly address: string;
   readonly port: number;
 }
@@ -23,11 +24,12 @@ export function endpointOf(l: Endpoint): Endpoint {
  * answered with who holds that address now. Null for anything that is not such an id.
  */
 export function endpointOfId(id: string): Endpoint | null {
-  const m = /^(tcp|udp)(4|6)\|([^|]{1,100})\|([0-9]{1,5})\|[^|]*$/.exec(id);
+  const m = /^(tcp|udp)(4|6|\?)\|([^|]{1,100})\|([0-9]{1,5})\|[^|]*$/.exec(id);
   if (!m) return null;
   const port = Number(m[4]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
-  return { protocol: m[1] as Protocol, family: Number(m[2]) as Family, address: m[3] ?? '', port };
+  const family = m[2] === '?' ? null : (Number(m[2]) as Family);
+  return { protocol: m[1] as Protocol, family, address: m[3] ?? '', port };
 }
 
 /** Same protocol, family, address and port. */

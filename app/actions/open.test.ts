@@ -2,10 +2,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Health } from '../model/health.js';
+import type { Listener } from '../model/listener.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { ok } from '../model/errors.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { ipv6Available } from './lookup.js';
+import { probeListener } from '../health/probe.js';
 import { OPENER_ENV, openListener, resolveOpenerCommand, type Opener } from './open.js';
 import { makeListener, makeSnapshot } from '../test-support/listener-fixture.js';
 import { killTracked, spawnNode, startServer } from './test-support/processes.js';
@@ -14,6 +17,9 @@ import { createCoreSource } from './test-support/core-source.js';
 const linux = process.platform === 'linux';
 /** IPv6 may be disabled in some CI containers; the v6 case then has nothing to test. */
 const v6 = await ipv6Available();
+
+/** The real on-request probe, as the service hands it to `open`. */
+const probe = (l: Listener): Promise<Health> => probeListener(l, { onRequest: true });
 
 function fixtureSource(listeners: Snapshot['listeners']): SnapshotSource {
   const snapshot = makeSnapshot({ source: 'ss', listeners });
@@ -40,12 +46,12 @@ describe.runIf(linux)('openListener with a real server and a real opener executa
   });
 
   async function openPort(host: string): Promise<{ url: string; port: number; captured: string }> {
-    const server = await startServer({ host });
+    const server = await startServer({ host, http: true });
     const source = createCoreSource();
     const snap = await source.refresh();
     const l = snap.listeners.find((x) => x.port === server.port && x.protocol === 'tcp');
     if (!l) throw new Error('listener not scanned');
-    const r = await openListener(l.id, { source, env: { ...process.env, [OPENER_ENV]: opener } });
+    const r = await openListener(l.id, { source, probe, env: { ...process.env, [OPENER_ENV]: opener } });
     if (!r.ok) throw new Error(r.error.message);
     return { url: r.value.url, port: server.port, captured: readFileSync(out, 'utf8') };
   }
@@ -71,10 +77,10 @@ describe.runIf(linux)('openListener with a real server and a real opener executa
     const failing = join(dir, 'fail.sh');
     writeFileSync(failing, '#!/bin/sh\nexit 3\n');
     chmodSync(failing, 0o755);
-    const server = await startServer();
+    const server = await startServer({ http: true });
     const source = createCoreSource();
     const l = (await source.refresh()).listeners.find((x) => x.port === server.port);
-    const r = await openListener(l?.id ?? '', { source, env: { [OPENER_ENV]: failing } });
+    const r = await openListener(l?.id ?? '', { source, probe, env: { [OPENER_ENV]: failing } });
     expect(r).toMatchObject({ ok: false, error: { code: 'OPEN_FAILED' } });
   });
 
@@ -113,7 +119,15 @@ describe('openListener policy', () => {
   });
 
   it('rebuilds the URL from the listener fields, ignoring any url it carries', async () => {
-    const l = { ...makeListener({ port: 3000 }), url: 'file:///etc/passwd' };
+    const http: Health = {
+      state: 'up',
+      kind: 'http',
+      status: 200,
+      checkedAt: 0,
+      latencyMs: 1,
+      sent: ['http-get'],
+    };
+    const l = { ...makeListener({ port: 3000, health: http }), url: 'file:///etc/passwd' };
     const r = await openListener(l.id, { source: fixtureSource([l]), opener: spyOpener });
     expect(r).toEqual({ ok: true, value: { url: 'http://127.0.0.1:3000/' } });
   });

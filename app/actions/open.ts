@@ -3,8 +3,11 @@ import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { OpenResult } from '../model/actions.js';
 import { err, ok, type Result } from '../model/errors.js';
+import type { Health } from '../model/health.js';
+import type { Listener } from '../model/listener.js';
 import type { SnapshotSource } from '../watch/types.js';
-import { urlForListener, verifyOpenUrl } from './url.js';
+import { httpVerdict } from './http-verdict.js';
+import { buildUrl, schemeForListener, urlForListener, verifyOpenUrl } from './url.js';
 
 /** Hands a verified URL to something that shows it (the OS browser, or a test opener). */
 export type Opener = (url: string) => Promise<Result<void>>;
@@ -128,26 +131,79 @@ export function createPlatformOpener(
 /** What {@link openListener} needs. */
 export interface OpenDeps {
   readonly source: SnapshotSource;
+  /**
+   * Probes one listener on request (the user named it by asking to open it). Without it, a
+   * listener no probe has asked over HTTP is not opened.
+   */
+  readonly probe?: (listener: Listener) => Promise<Health>;
   /** Default: {@link createPlatformOpener} with `env`. */
   readonly opener?: Opener;
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** How {@link openListener} treats a listener that does not answer HTTP. */
+export interface OpenOptions {
+  /** The user knows it did not answer HTTP and opens it anyway. */
+  readonly anyway?: boolean;
+}
+
 /**
- * Opens a listener of the current snapshot in the browser. The URL is rebuilt here from the
- * listener's protocol, family, bind address, port and probe kind (never taken from a caller, a
- * title or a redirect), re-verified (http/https, literal loopback or bind IP) and only then
- * handed to the opener. SECURITY.md "Electron" (openExternal) and research/security.md §1 item 15.
+ * Decides whether `listener` speaks HTTP from its last probe, probing it now (on request) when no
+ * probe has asked it over HTTP yet. Returns the listener with the health the decision rests on, or
+ * a `NOT_HTTP` error saying what the service answered.
  */
-export async function openListener(listenerId: string, deps: OpenDeps): Promise<Result<OpenResult>> {
+async function requireHttp(listener: Listener, deps: OpenDeps): Promise<Result<Listener>> {
+  let health = listener.health;
+  let verdict = httpVerdict(health);
+  if (verdict.kind === 'unasked' && deps.probe) {
+    health = await deps.probe(listener);
+    verdict = httpVerdict(health);
+  }
+  if (verdict.kind === 'http') return ok({ ...listener, health });
+  const where = `${listener.family === 6 ? `[${listener.address}]` : listener.address}:${listener.port}`;
+  return err('NOT_HTTP', `Not opened: TCP ${where} does not speak HTTP. It ${verdict.answer}.`, {
+    hint: 'Open it anyway only if you know it serves web pages.',
+  });
+}
+
+/**
+ * Opens a listener of the current snapshot in the browser, only when it speaks HTTP: its last
+ * probe (made now, on request, when none asked it over HTTP) must have seen an HTTP or HTTPS
+ * answer, unless `options.anyway`. The URL is rebuilt here from the listener's protocol, family,
+ * bind address, port and probe kind (never taken from a caller, a title or a redirect),
+ * re-verified (http/https, literal loopback or bind IP) and only then handed to the opener.
+ * SECURITY.md "Electron" (openExternal) and research/security.md §1 item 15.
+ */
+export async function openListener(
+  listenerId: string,
+  deps: OpenDeps,
+  options: OpenOptions = {},
+): Promise<Result<OpenResult>> {
   if (typeof listenerId !== 'string' || listenerId.length === 0 || listenerId.length > 300) {
     return err('INVALID_REQUEST', 'Open needs a listener id.');
   }
   let snapshot = deps.source.latest();
   if (snapshot === null || snapshot.stale) snapshot = await deps.source.refresh();
-  const listener = snapshot.listeners.find((l) => l.id === listenerId);
-  if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer listed; refresh and try again.');
-  const url = urlForListener(listener);
+  const found = snapshot.listeners.find((l) => l.id === listenerId);
+  if (!found) return err('NOT_IN_SNAPSHOT', 'That listener is no longer listed; refresh and try again.');
+  let listener = found;
+  // Listeners with no URL and no answer (UDP, never-HTTP ports) get the plain "nothing to open" below.
+  const answered = urlForListener(listener) !== null || listener.health.state === 'up';
+  if (listener.protocol === 'tcp' && answered && options.anyway !== true) {
+    const checked = await requireHttp(listener, deps);
+    if (!checked.ok) return checked;
+    listener = checked.value;
+  }
+  const url =
+    listener.protocol === 'tcp' && options.anyway === true
+      ? (urlForListener(listener) ??
+        buildUrl({
+          scheme: schemeForListener(listener),
+          family: listener.family,
+          address: listener.address,
+          port: listener.port,
+        }))
+      : urlForListener(listener);
   if (url === null) {
     const what = `${listener.protocol.toUpperCase()} port ${listener.port}`;
     return err(

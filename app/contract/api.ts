@@ -17,6 +17,27 @@ export interface ListenerRequest {
   readonly listenerId: string;
 }
 
+/** Asks for a health check of one listener. */
+export interface CheckHealthRequest {
+  readonly listenerId: string;
+  /**
+   * One of many listeners checked at once (`list --health`): the background policy applies, HTTP
+   * only to web-looking owners. Absent or false: the user named this listener, so HTTP may follow a
+   * silent banner wait (SECURITY.md "Probing").
+   */
+  readonly bulk?: boolean;
+}
+
+/** Asks to open one listener in the browser. */
+export interface OpenRequest {
+  readonly listenerId: string;
+  /**
+   * The user was told the listener does not answer HTTP and chose to open it anyway (`open
+   * --anyway`, an "Open anyway" button). Without it, only what answered HTTP(S) is opened.
+   */
+  readonly anyway?: boolean;
+}
+
 /** Asks about a port number. */
 export interface PortRequest {
   readonly port: number;
@@ -39,12 +60,16 @@ export interface HarbormasterApi {
   onConnection(listener: (state: ConnectionState) => void): () => void;
   /** Who holds a port, whether it is free, and the next free port. */
   lookup(request: PortRequest): Promise<Result<LookupResult>>;
-  /** Probes one listener now (on request, so HTTP is allowed unless the port is never-HTTP). */
-  checkHealth(request: ListenerRequest): Promise<Result<Health>>;
+  /** Probes one listener now (on request unless `bulk`: HTTP is then allowed unless never-HTTP). */
+  checkHealth(request: CheckHealthRequest): Promise<Result<Health>>;
   /** Runs the safe kill pipeline and reports the verified outcome. */
   kill(request: KillRequest): Promise<Result<KillReport>>;
-  /** Opens the listener's URL (built by the core) in the default browser. */
-  open(request: ListenerRequest): Promise<Result<OpenResult>>;
+  /**
+   * Opens the listener's URL (built by the core) in the default browser, only when its last probe
+   * (made now if there is none) saw HTTP(S), unless `anyway`; otherwise `NOT_HTTP` says what it
+   * answered.
+   */
+  open(request: OpenRequest): Promise<Result<OpenResult>>;
   /** Pauses or resumes scanning. */
   setPaused(request: { readonly paused: boolean }): Promise<Result<{ readonly paused: boolean }>>;
   getSettings(): Promise<Settings>;

@@ -14,6 +14,8 @@ const port = z.number().int().min(MIN_PORT).max(MAX_PORT);
 const pid = z.number().int().min(1).max(4_294_967_295);
 
 export const ListenerRequestSchema = z.strictObject({ listenerId });
+export const CheckHealthRequestSchema = z.strictObject({ listenerId, bulk: z.boolean().optional() });
+export const OpenRequestSchema = z.strictObject({ listenerId, anyway: z.boolean().optional() });
 export const PortRequestSchema = z.strictObject({ port });
 export const KillRequestSchema = z.strictObject({
   listenerId,
@@ -43,9 +45,9 @@ const NoArgs = z.undefined();
 export const REQUEST_SCHEMAS = {
   getSnapshot: NoArgs,
   lookup: PortRequestSchema,
-  checkHealth: ListenerRequestSchema,
+  checkHealth: CheckHealthRequestSchema,
   kill: KillRequestSchema,
-  open: ListenerRequestSchema,
+  open: OpenRequestSchema,
   setPaused: SetPausedSchema,
   getSettings: NoArgs,
   updateSettings: SettingsPatchSchema,

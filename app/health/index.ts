@@ -3,6 +3,7 @@ export { recogniseBanner, type BannerInfo } from './banner.js';
 export {
   createHealthMonitor,
   sameHealth,
+  type CheckOptions,
   systemClock,
   type HealthMonitor,
   type HealthMonitorOptions,
@@ -28,6 +29,7 @@ export {
   type ProbeOptions,
   type RunPlanOptions,
 } from './probe.js';
+export { describeSent } from './sent.js';
 export { READ_CAP_BYTES } from './socket-reader.js';
 export { summarizeHealth } from './summary.js';
 export { extractTitle, sanitizeText } from './text.js';

@@ -19,6 +19,12 @@ export interface MonitorClock {
   clearTimeout(handle: unknown): void;
 }
 
+/** How {@link HealthMonitor.checkNow} probes. */
+export interface CheckOptions {
+  /** One of many listeners checked at once: the automatic (polite) policy, not "on request". */
+  readonly bulk?: boolean;
+}
+
 /** Options for {@link createHealthMonitor}; every field has a polite default. */
 export interface HealthMonitorOptions {
   /** Most probes in flight at once (default 4). */
@@ -53,8 +59,12 @@ export interface HealthMonitor {
   get(listenerId: string): Health;
   /** Sets the listeners to watch: new ones are probed per policy, missing ones are forgotten. */
   observe(listeners: readonly Listener[]): void;
-  /** Probes one listener now, on request (HTTP allowed unless never-HTTP); resolves with the result. */
-  checkNow(listener: Listener): Promise<Health>;
+  /**
+   * Probes one listener now and resolves with the result. By default the user named this listener
+   * (HTTP allowed after a silent banner wait, unless never-HTTP); `bulk: true` is one of many
+   * (`list --health`): the background policy then applies, HTTP only to web-looking owners.
+   */
+  checkNow(listener: Listener, options?: CheckOptions): Promise<Health>;
   /** Called when a listener's health changes in a way a user would see. Returns an unsubscribe. */
   onUpdate(cb: (listenerId: string, health: Health) => void): () => void;
   /** Stops starting automatic probes (on-request checks still run); in-flight ones finish. */
@@ -114,12 +124,15 @@ interface Entry {
   runningSince: number;
   /** The on-request check in flight or queued, shared by concurrent `checkNow` calls. */
   pending: Promise<Health> | null;
+  /** Whether `pending` is a bulk check (an on-request call must not be answered by one). */
+  pendingBulk: boolean;
   /** What the last onUpdate call (or the initial state) showed. */
   shown: Health;
 }
 
 interface RequestJob {
   readonly listener: Listener;
+  readonly bulk: boolean;
   readonly resolve: (h: Health) => void;
 }
 
@@ -222,7 +235,7 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
       lastStartAt = now;
       if (requestIndex >= 0) {
         const [job] = requests.splice(requestIndex, 1);
-        if (job) start(job.listener, 'request', job.resolve);
+        if (job) start(job.listener, job.bulk ? 'bulk' : 'request', job.resolve);
       } else if (auto !== null) {
         start(auto.listener, 'auto', null);
       }
@@ -235,11 +248,15 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
     if (earliest < Number.POSITIVE_INFINITY) arm(earliest);
   }
 
-  function start(listener: Listener, mode: 'auto' | 'request', resolve: ((h: Health) => void) | null): void {
+  function start(
+    listener: Listener,
+    mode: 'auto' | 'bulk' | 'request',
+    resolve: ((h: Health) => void) | null,
+  ): void {
     const entry = entries.get(listener.id);
     inFlight += 1;
     if (entry) {
-      entry.running = mode;
+      entry.running = mode === 'auto' ? 'auto' : 'request';
       entry.runningSince = clock.wallNow();
       publish(listener.id, entry);
     }
@@ -263,7 +280,7 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
         // Forgotten (or replaced) meanwhile: the result belongs to nobody.
         if (!disposed && entry && entries.get(listener.id) === entry) {
           entry.running = null;
-          if (entry.pending !== null && mode === 'request') entry.pending = null;
+          if (entry.pending !== null && mode !== 'auto') entry.pending = null;
           record(entry, health);
           publish(listener.id, entry);
         }
@@ -323,6 +340,7 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
             running: null,
             runningSince: 0,
             pending: null,
+            pendingBulk: false,
             shown: result,
           });
           continue;
@@ -345,16 +363,19 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
       pump();
     },
 
-    checkNow(listener) {
+    checkNow(listener, checkOptions = {}) {
       if (disposed) return Promise.resolve({ state: 'unknown', reason: 'The health monitor was stopped' });
+      const bulk = checkOptions.bulk === true;
       const entry = entries.get(listener.id);
-      if (entry?.pending) return entry.pending;
+      // A check in flight answers a second caller, unless it is a bulk check and this one is not.
+      if (entry?.pending && (bulk || !entry.pendingBulk)) return entry.pending;
       const pending = new Promise<Health>((resolve) => {
-        requests.push({ listener, resolve });
+        requests.push({ listener, bulk, resolve });
       });
       if (entry) {
         entry.listener = listener;
         entry.pending = pending;
+        entry.pendingBulk = bulk;
       }
       pump();
       return pending;

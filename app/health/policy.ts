@@ -15,8 +15,14 @@ export type ProbeStep =
   | { readonly kind: 'connect' }
   /** Wait `ms` for a server-first banner (SSH, SMTP, FTP, MySQL…) before sending anything. */
   | { readonly kind: 'listen'; readonly ms: number }
-  /** `GET /` over HTTP, or HTTPS when the server speaks TLS (`tlsFirst`: try TLS before plain text). */
-  | { readonly kind: 'http'; readonly tlsFirst: boolean }
+  /**
+   * `GET /` over HTTP, or HTTPS when the server speaks TLS (`tlsFirst`: try TLS before plain text).
+   * `tlsAfterClose`: when the plain request is met by a close without a byte, try TLS once on a new
+   * connection. Only for owners that are web servers by name or command line: an HTTPS server
+   * (Node, Vite --https…) hangs up on plain text exactly like that. Anything else that hangs up
+   * has said no, and gets nothing more (issue 9, item 4).
+   */
+  | { readonly kind: 'http'; readonly tlsFirst: boolean; readonly tlsAfterClose: boolean }
   /** Redis: the inline command `PING\r\n` only (RESP), never HTTP. */
   | { readonly kind: 'redis-ping' }
   /** PostgreSQL: the 8-byte SSLRequest only; the server answers one byte, `S` or `N`. */
@@ -35,7 +41,12 @@ export interface ProbePlan {
 
 /** Inputs to {@link choosePlan} besides the listener. */
 export interface PlanOptions {
-  /** The user asked for this check: HTTP is then allowed on any port that is not never-HTTP. */
+  /**
+   * The user named this one listener (`check PORT`, the window's check button, `open`): HTTP is
+   * then allowed, after a silent banner wait, on any port that is not never-HTTP. False for every
+   * bulk or background probe (`list --health`, the monitor, the tray): HTTP only to web-looking
+   * owners and web ports. One policy for every face (SECURITY.md "Probing").
+   */
   readonly onRequest: boolean;
   /** The listener's last result: a previous HTTPS answer makes the HTTP step try TLS first. */
   readonly previous?: Health;
@@ -55,7 +66,7 @@ const WEB_COMMAND =
 // Daemons that never speak HTTP wherever they listen: an HTTP request is noise at best, an "attack"
 // in their log at worst (Redis: research/security.md §5.1). Never HTTP, even on request.
 const NON_HTTP_NAME =
-  /^(redis-server|redis-sentinel|valkey-server|keydb-server|postgres|postmaster|mysqld|mysqld_safe|mariadbd|mongod|mongos|memcached|sshd|dropbear|exim4?|smtpd|sendmail|dovecot|imap-login|pop3-login|cupsd|mosquitto|named|dnsmasq|unbound|avahi-daemon|systemd-resolve.*|chronyd|ntpd|rpcbind|rpc\..*|smbd|nmbd|xorg|x|xwayland|adb|php-fpm.*|epmd|slapd|vsftpd|proftpd|pure-ftpd)$/;
+  /^(beanstalkd|redis-server|redis-sentinel|valkey-server|keydb-server|postgres|postmaster|mysqld|mysqld_safe|mariadbd|mongod|mongos|memcached|sshd|dropbear|exim4?|smtpd|sendmail|dovecot|imap-login|pop3-login|cupsd|mosquitto|named|dnsmasq|unbound|avahi-daemon|systemd-resolve.*|chronyd|ntpd|rpcbind|rpc\..*|smbd|nmbd|xorg|x|xwayland|adb|php-fpm.*|epmd|slapd|vsftpd|proftpd|pure-ftpd)$/;
 const NON_HTTP_COMMAND = /(\bkafka\.Kafka\b|\bzookeeper\b|\bcassandra\b|\bphp-fpm\b)/i;
 const REDIS_NAME = /^(redis-server|redis-sentinel|valkey-server|keydb-server)$/;
 const POSTGRES_NAME = /^(postgres|postmaster)$/;
@@ -161,6 +172,7 @@ export function choosePlan(listener: Listener, options: PlanOptions): ProbePlan 
   const http: ProbeStep = {
     kind: 'http',
     tlsFirst: previousHttps || TLS_PORTS.has(port) || (serviceName?.includes('HTTPS') ?? false),
+    tlsAfterClose: looksLikeWebServer(owner),
   };
   if (looksLikeWebServer(owner)) {
     return plan([{ kind: 'connect' }, listen, http], `${name} looks like a web server: HTTP`);
@@ -168,7 +180,9 @@ export function choosePlan(listener: Listener, options: PlanOptions): ProbePlan 
   if (listener.service?.category === 'web') {
     return plan([{ kind: 'connect' }, listen, http], `Web port (${serviceName ?? port}): HTTP`);
   }
-  if (options.onRequest) return plan([{ kind: 'connect' }, listen, http], 'Checked on request: HTTP allowed');
+  if (options.onRequest) {
+    return plan([{ kind: 'connect' }, listen, http], 'Checked on request: HTTP after a silent banner wait');
+  }
   return plan(
     [{ kind: 'connect' }, listen],
     'Connect and banner only: HTTP is sent on request, as the owner does not look like a web server',

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Health, HealthUp, TlsInfo } from '../model/health.js';
+import type { Health, HealthUp, ProbeSent, TlsInfo } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
 import { recogniseBanner } from './banner.js';
 import { bodyText, looksLikeTls, parseHttpHead, readHttpBody } from './http-response.js';
@@ -50,6 +50,7 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
     deadlineAt: performance.now() + deadlineMs,
     deadlineMs,
     streams: [],
+    sent: [],
   };
   let guard: NodeJS.Timeout | undefined;
   // Belt and braces: every step honours the deadline itself, but nothing may outlive it by much.
@@ -64,18 +65,29 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
     }, deadlineMs + 150);
   });
   try {
-    return await Promise.race([runSteps(plan.steps, ctx), overdue]);
+    return withSent(await Promise.race([runSteps(plan.steps, ctx), overdue]), ctx.sent);
   } catch (e) {
-    return {
-      state: 'error',
-      checkedAt: Date.now(),
-      code: 'PROBE_FAILED',
-      message: sanitizeText(e instanceof Error ? e.message : String(e)),
-    };
+    return withSent(
+      {
+        state: 'error',
+        checkedAt: Date.now(),
+        code: 'PROBE_FAILED',
+        message: sanitizeText(e instanceof Error ? e.message : String(e)),
+      },
+      ctx.sent,
+    );
   } finally {
     clearTimeout(guard);
     for (const s of ctx.streams) s.destroy();
   }
+}
+
+/** Stamps what the probe wrote onto its result (a copy: the probe may still be winding down). */
+function withSent(health: Health, sent: readonly ProbeSent[]): Health {
+  if (health.state === 'up' || health.state === 'timeout' || health.state === 'error') {
+    return { ...health, sent: [...sent] };
+  }
+  return health;
 }
 
 interface Ctx {
@@ -86,6 +98,8 @@ interface Ctx {
   readonly deadlineMs: number;
   /** Every stream opened, destroyed when the probe ends. */
   readonly streams: Duplex[];
+  /** What was written so far, in order (`check` says it; `open` reads it). */
+  readonly sent: ProbeSent[];
 }
 
 interface Conn {
@@ -168,7 +182,7 @@ async function runSteps(steps: readonly ProbeStep[], ctx: Ctx): Promise<Health> 
         break;
       }
       case 'http':
-        return httpStep(conn, step.tlsFirst, ctx);
+        return httpStep(conn, step, ctx);
       case 'redis-ping':
         return redisStep(conn, ctx);
       case 'postgres-ssl-request':
@@ -249,6 +263,7 @@ function httpRequest(ctx: Ctx): string {
 
 async function exchange(stream: Duplex, reader: SocketReader, ctx: Ctx): Promise<Exchange> {
   const sentAt = performance.now();
+  ctx.sent.push('http-get');
   stream.write(httpRequest(ctx));
   const headOrGarbage = (b: Buffer): boolean =>
     parseHttpHead(b) !== null || (b.length >= 5 && b.subarray(0, 5).toString('latin1') !== 'HTTP/');
@@ -282,8 +297,12 @@ async function exchange(stream: Duplex, reader: SocketReader, ctx: Ctx): Promise
   };
 }
 
+/**
+ * True when a plain-HTTP answer says "this is TLS": TLS bytes, or a TLS server's complaint about
+ * plain HTTP. A close without a single byte is not such a sign: retrying with a ClientHello would
+ * send a second unasked-for message to a service that has already said no (issue 9, item 4).
+ */
 function suggestsTls(result: Exchange): boolean {
-  if (result.kind === 'closed') return true;
   if (result.kind === 'not-http') return looksLikeTls(result.bytes);
   if (result.kind === 'response' && result.status === 400) {
     return PLAIN_TO_TLS.test(result.body.toString('latin1'));
@@ -295,6 +314,7 @@ async function tryTls(
   socket: Socket,
   ctx: Ctx,
 ): Promise<{ result: Exchange; tls: TlsInfo } | { failed: string; timedOut: boolean }> {
+  ctx.sent.push('tls-client-hello');
   const hs = await tlsHandshake(socket, ctx.host, ctx.deadlineAt);
   if (!hs.ok) return { failed: hs.message, timedOut: hs.reason === 'timeout' };
   ctx.streams.push(hs.socket);
@@ -302,8 +322,8 @@ async function tryTls(
   return { result: await exchange(hs.socket, reader, ctx), tls: hs.info };
 }
 
-async function httpStep(conn: Conn, tlsFirst: boolean, ctx: Ctx): Promise<Health> {
-  if (tlsFirst) {
+async function httpStep(conn: Conn, step: Extract<ProbeStep, { kind: 'http' }>, ctx: Ctx): Promise<Health> {
+  if (step.tlsFirst) {
     conn.reader.detach();
     const secure = await tryTls(conn.socket, ctx);
     if ('result' in secure) return describeExchange(secure.result, 'https', secure.tls, ctx);
@@ -315,7 +335,8 @@ async function httpStep(conn: Conn, tlsFirst: boolean, ctx: Ctx): Promise<Health
     return describeExchange(await exchange(again.socket, again.reader, ctx), 'http', undefined, ctx);
   }
   const plain = await exchange(conn.socket, conn.reader, ctx);
-  if (suggestsTls(plain) && performance.now() < ctx.deadlineAt) {
+  const retryTls = suggestsTls(plain) || (plain.kind === 'closed' && step.tlsAfterClose);
+  if (retryTls && performance.now() < ctx.deadlineAt) {
     const again = await open(ctx);
     if (isConn(again)) {
       again.reader.detach();
@@ -405,6 +426,7 @@ function describeExchange(
 async function redisStep(conn: Conn, ctx: Ctx): Promise<Health> {
   const sentAt = performance.now();
   // Inline command, RESP: https://redis.io/docs/latest/develop/reference/protocol-spec/#inline-commands
+  ctx.sent.push('redis-ping');
   conn.socket.write('PING\r\n');
   const outcome = await conn.reader.wait((b) => b.includes('\r\n'), ctx.deadlineAt);
   const latencyMs = Math.round(performance.now() - sentAt);
@@ -440,6 +462,7 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
 async function postgresStep(conn: Conn, ctx: Ctx): Promise<Health> {
   const sentAt = performance.now();
+  ctx.sent.push('postgres-ssl-request');
   conn.socket.write(SSL_REQUEST);
   const outcome = await conn.reader.wait((b) => b.length >= 1, ctx.deadlineAt);
   const latencyMs = Math.round(performance.now() - sentAt);
@@ -464,6 +487,7 @@ async function postgresStep(conn: Conn, ctx: Ctx): Promise<Health> {
     // Hanging up mid-handshake makes the server log "could not accept SSL connection"; finish the
     // handshake and close with close_notify, which it treats as a silent hang-up.
     conn.reader.detach();
+    ctx.sent.push('tls-client-hello');
     const hs = await tlsHandshake(conn.socket, ctx.host, ctx.deadlineAt);
     if (!hs.ok) return up({ ...pg, detail: `PostgreSQL (accepts SSL; handshake failed: ${hs.message})` });
     ctx.streams.push(hs.socket);

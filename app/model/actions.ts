@@ -34,7 +34,7 @@ export type ListenerFateKind = 'freed' | 'still-held' | 'rebound';
 /** One listener the killed process (and its forked group) held, and what became of it. */
 export interface ListenerFate {
   readonly protocol: Protocol;
-  readonly family: Family;
+  readonly family: Family | null;
   readonly address: string;
   readonly port: number;
   readonly fate: ListenerFateKind;

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'PROBE_FAILED',
   'OPEN_FAILED',
   'UNSUPPORTED',
+  'NOT_HTTP',
   'INTERNAL',
 ] as const;
 

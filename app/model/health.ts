@@ -32,7 +32,16 @@ export interface HealthUp {
   readonly protocol?: string;
   /** Extra detail worth a tooltip ("Redis requires a password", "PostgreSQL refuses SSL"). */
   readonly detail?: string;
+  /** What the probe wrote, in order ({@link ProbeSent}); absent on results not made by a probe. */
+  readonly sent?: readonly ProbeSent[];
 }
+
+/**
+ * What a probe wrote to a listener: nothing at all for connect + banner (an empty list), else an
+ * HTTP request, a TLS ClientHello, Redis `PING` or a PostgreSQL SSLRequest. `check` prints it, and
+ * `open` uses it to tell "never asked over HTTP" from "asked and it did not answer HTTP".
+ */
+export type ProbeSent = 'http-get' | 'tls-client-hello' | 'redis-ping' | 'postgres-ssl-request';
 
 /**
  * The health of one listener. `unknown` means never probed (or not probed by policy), `checking`
@@ -48,8 +57,15 @@ export type Health =
       readonly checkedAt: number;
       readonly latencyMs: number;
       readonly detail?: string;
+      readonly sent?: readonly ProbeSent[];
     }
-  | { readonly state: 'error'; readonly checkedAt: number; readonly code: string; readonly message: string };
+  | {
+      readonly state: 'error';
+      readonly checkedAt: number;
+      readonly code: string;
+      readonly message: string;
+      readonly sent?: readonly ProbeSent[];
+    };
 
 /** The state of a listener that has not been probed. */
 export const UNKNOWN_HEALTH: Health = { state: 'unknown' };

@@ -26,6 +26,29 @@ export function canonicalAddress(text: string, family: 4 | 6): string | null {
   return compressIpv6(a) + zone;
 }
 
+/** True for an IPv6 link-local unicast address (fe80::/10), which needs its interface to be reached. */
+export function isLinkLocalIpv6(address: string): boolean {
+  return /^fe[89ab][0-9a-f]:/i.test(address);
+}
+
+/**
+ * Adds the interface a socket is bound to (`idiag_if`) to a link-local IPv6 address:
+ * `fe80::1` + index 2 → `fe80::1%eth0` (or `fe80::1%2` when the index has no name). Every other
+ * address, and index 0 (no interface), is returned unchanged: global and loopback binds never
+ * carry a zone.
+ */
+export function withScope(
+  address: string,
+  ifIndex: number,
+  nameOf: (index: number) => string | null,
+): string {
+  if (ifIndex <= 0 || address.includes('%') || !isLinkLocalIpv6(address)) return address;
+  const name = nameOf(ifIndex);
+  // Interface names are at most 15 bytes without '/' or spaces; anything odd falls back to the index.
+  const zone = name !== null && /^[A-Za-z0-9_.~-]{1,15}$/.test(name) ? name : String(ifIndex);
+  return `${address}%${zone}`;
+}
+
 /** Compresses an IPv6 address to RFC 5952 form (lower case, longest zero run as `::`). */
 export function compressIpv6(address: string): string {
   const groups = expandIpv6(address);

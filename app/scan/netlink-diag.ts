@@ -1,6 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Family, Protocol } from '../model/listener.js';
-import { compressIpv6 } from './address.js';
+import { compressIpv6, withScope } from './address.js';
 import type { ProcNetSocket } from './parse-proc-net.js';
 
 // Linux uapi constants: linux/netlink.h, linux/sock_diag.h, linux/inet_diag.h.
@@ -54,12 +55,48 @@ export interface DecodedDiag {
   readonly error: number | null;
 }
 
+/** Interface name for an interface index (`2` → `eth0`), or null when there is none. */
+export type InterfaceNamer = (index: number) => string | null;
+
+/**
+ * The interface names of this network namespace by index, read from `/sys/class/net/<name>/ifindex`
+ * (Node has no if_indextoname). Read again when an index is missing, as interfaces come and go.
+ */
+export function createSysfsInterfaceNamer(root = '/sys/class/net'): InterfaceNamer {
+  let names = new Map<number, string>();
+  const load = (): void => {
+    const next = new Map<number, string>();
+    try {
+      for (const name of readdirSync(root)) {
+        try {
+          const index = Number.parseInt(readFileSync(`${root}/${name}/ifindex`, 'utf8'), 10);
+          if (Number.isInteger(index) && index > 0) next.set(index, name);
+        } catch {
+          // An interface that vanished mid-read: skip it.
+        }
+      }
+    } catch {
+      // No sysfs (a sandbox): no names; link-local addresses then show their index instead.
+    }
+    names = next;
+  };
+  return (index) => {
+    if (!names.has(index)) load();
+    return names.get(index) ?? null;
+  };
+}
+
 /**
  * Decodes the `inet_diag_msg` records of one netlink datagram (several messages may be packed
  * in one). Ports are big-endian; addresses are network order. UDP sockets bound to port 0 are
- * dropped (not listeners).
+ * dropped (not listeners). A link-local IPv6 bind keeps its interface (`fe80::1%eth0`) from the
+ * message's `idiag_if`, named by `interfaceName`: without it the address cannot be reached.
  */
-export function decodeDiagDatagram(buf: Buffer, protocol: Protocol): DecodedDiag {
+export function decodeDiagDatagram(
+  buf: Buffer,
+  protocol: Protocol,
+  interfaceName: InterfaceNamer = () => null,
+): DecodedDiag {
   const sockets: ProcNetSocket[] = [];
   let offset = 0;
   let done = false;
@@ -79,13 +116,15 @@ export function decodeDiagDatagram(buf: Buffer, protocol: Protocol): DecodedDiag
       const family: Family = af === AF_INET6 ? 6 : 4;
       const port = buf.readUInt16BE(m + 4);
       const src = buf.subarray(m + 8, m + 24);
+      // inet_diag_sockid.idiag_if: the device the socket is bound to (host byte order), 0 for none.
+      const ifIndex = buf.readUInt32LE(m + 40);
       const uid = buf.readUInt32LE(m + 64);
       const inode = buf.readUInt32LE(m + 68);
       if (!(protocol === 'udp' && port === 0) && inode !== 0) {
         sockets.push({
           protocol,
           family,
-          address: formatAddress(src, family),
+          address: withScope(formatAddress(src, family), ifIndex, interfaceName),
           port,
           uid,
           inode: String(inode),
@@ -170,6 +209,7 @@ export function openNetlinkLister(): NetlinkLister | null {
   }
   let seq = 1;
   let closed = false;
+  const interfaceName = createSysfsInterfaceNamer();
   const dumpOne = (spec: DumpSpec, timeoutMs: number): Promise<ProcNetSocket[]> =>
     new Promise((resolve, reject) => {
       const mySeq = (seq = (seq + 1) % 0x7fffffff);
@@ -177,7 +217,7 @@ export function openNetlinkLister(): NetlinkLister | null {
       const timer = setTimeout(() => finish(new Error('netlink dump timed out')), timeoutMs);
       const onMessage = (msg: Buffer) => {
         if (msg.length >= 12 && msg.readUInt32LE(8) !== mySeq) return;
-        const d = decodeDiagDatagram(msg, spec.protocol);
+        const d = decodeDiagDatagram(msg, spec.protocol, interfaceName);
         out.push(...d.sockets);
         if (d.error !== null && d.error !== 0) finish(new Error(`netlink error ${d.error}`));
         else if (d.done) finish(null);

@@ -6,6 +6,7 @@ import { urlForListener } from '../actions/url.js';
 import type { KillRequest } from '../contract/api.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { Health } from '../model/health.js';
+import type { Listener } from '../model/listener.js';
 import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { OwnerResolver } from '../owners/types.js';
@@ -118,6 +119,14 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   });
 
   const source: SnapshotSource = { latest: () => snapshotter.latest(), refresh: () => poller.refresh() };
+  // One probe now of one listener; the result shows in the next snapshot (and its URL scheme).
+  const probeNow = async (listener: Listener, bulk: boolean): Promise<Health> => {
+    const result = await health.checkNow(listener, { bulk });
+    requested.set(listener.id, result);
+    const rebuilt = snapshotter.rebuild();
+    if (rebuilt && !disposed) publish(rebuilt);
+    return result;
+  };
   const getSnapshot = async () => stamp(snapshotter.latest() ?? (await poller.refresh()));
   const applyInterest = () => {
     if (interest === 'active') {
@@ -148,11 +157,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       const snap = await getSnapshot();
       const listener = snap.listeners.find((l) => l.id === request.listenerId);
       if (!listener) return err('NOT_IN_SNAPSHOT', 'That listener is no longer in the current scan.');
-      const result = await health.checkNow(listener);
-      requested.set(listener.id, result);
-      const rebuilt = snapshotter.rebuild();
-      if (rebuilt && !disposed) publish(rebuilt);
-      return ok(result);
+      return ok(await probeNow(listener, request.bulk === true));
     },
     async kill(request: KillRequest) {
       return killListenerOwner(request, {
@@ -171,11 +176,17 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       });
     },
     async open(request) {
-      return openListener(request.listenerId, {
-        source,
-        ...(options.opener ? { opener: options.opener } : {}),
-        ...(options.env ? { env: options.env } : {}),
-      });
+      return openListener(
+        request.listenerId,
+        {
+          source,
+          // Asking to open one listener names it: an on-request probe, HTTP after a banner wait.
+          probe: (listener) => probeNow(listener, false),
+          ...(options.opener ? { opener: options.opener } : {}),
+          ...(options.env ? { env: options.env } : {}),
+        },
+        { anyway: request.anyway === true },
+      );
     },
     async setPaused(request) {
       if (request.paused) {

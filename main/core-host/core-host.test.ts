@@ -99,7 +99,12 @@ describe('core host over a real message channel with the real core', () => {
     const lookup = await client.lookup({ port });
     expect(lookup.ok && lookup.value.holders.map((h) => h.owner.pid)).toEqual([child.pid]);
 
-    const open = await client.open({ listenerId: seen.id });
+    // A raw TCP listener that never answers HTTP is not opened (issue 9, item 5) unless the user
+    // says "open anyway".
+    const refused = await client.open({ listenerId: seen.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_HTTP' } });
+    expect(opened).toEqual([]);
+    const open = await client.open({ listenerId: seen.id, anyway: true });
     expect(open).toEqual({ ok: true, value: { url: `http://127.0.0.1:${port}/` } });
     expect(opened).toEqual([`http://127.0.0.1:${port}/`]);
 

@@ -11,6 +11,19 @@ export function ToastView() {
           {toast.text}
         </button>
       ) : null}
+      {toast?.action ? (
+        <button
+          type="button"
+          className="toast-action"
+          onClick={() => {
+            const run = toast.action?.run;
+            actions.dismissToast();
+            run?.();
+          }}
+        >
+          {toast.action.label}
+        </button>
+      ) : null}
     </div>
   );
 }

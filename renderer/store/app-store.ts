@@ -37,6 +37,8 @@ export interface Toast {
   readonly id: number;
   readonly text: string;
   readonly tone: 'ok' | 'bad' | 'info';
+  /** One follow-up the user may choose, e.g. "Open anyway" after a refusal that said why. */
+  readonly action?: { readonly label: string; readonly run: () => void };
 }
 
 /** What the user can do; implemented by connect-api.ts (the one module that talks to the API). */
@@ -49,7 +51,8 @@ export interface AppActions {
   select(id: string | null): void;
   moveSelection(delta: number | 'first' | 'last'): void;
   setDetailsOpen(open: boolean): void;
-  open(id: string): void;
+  /** Opens a listener in the browser; `anyway` after the user read why it was refused. */
+  open(id: string, options?: { readonly anyway?: boolean }): void;
   copy(id: string, what: 'url' | 'curl' | 'pid'): void;
   copyText(text: string, label: string): void;
   requestKill(id: string): void;

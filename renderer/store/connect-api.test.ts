@@ -174,3 +174,38 @@ describe('connectApi', () => {
     ]);
   });
 });
+
+describe('open refused as not HTTP (issue 9, item 5)', () => {
+  it('says what the service answered and offers "Open anyway", which asks the core with anyway', async () => {
+    const api = createFakeApi({
+      snapshot: snapshot([listener({ port: 11300 })], { seq: 1 }),
+      open: (_id, anyway) =>
+        anyway
+          ? { ok: true, value: { url: 'http://127.0.0.1:11300/' } }
+          : {
+              ok: false,
+              error: {
+                code: 'NOT_HTTP',
+                message: 'Not opened: TCP 127.0.0.1:11300 does not speak HTTP. It said nothing.',
+              },
+            },
+    });
+    const store = createAppStore();
+    cleanups.push(connectApi(store, api, { lookupDelayMs: 0 }));
+    await flush();
+    const id = store.getState().listeners[0]!.id;
+    store.getState().actions.open(id);
+    await flush();
+    const refused = store.getState().toast;
+    expect(refused?.text).toContain('does not speak HTTP');
+    expect(refused?.action?.label).toBe('Open anyway');
+    refused?.action?.run();
+    await flush();
+    expect(api.calls.filter((c) => c.method === 'open').map((c) => c.params)).toEqual([
+      { listenerId: id },
+      { listenerId: id, anyway: true },
+    ]);
+    expect(store.getState().toast?.text).toBe('Opened http://127.0.0.1:11300/');
+    expect(store.getState().toast?.action).toBeUndefined();
+  });
+});

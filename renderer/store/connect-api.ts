@@ -96,10 +96,11 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     if (pending !== null) reveal(pending);
   };
 
-  const toast = (text: string, tone: Toast['tone']): void => {
+  const toast = (text: string, tone: Toast['tone'], action?: Toast['action']): void => {
     cancel(toastTimer);
-    store.setState({ toast: { id: ++toastSeq, text, tone } });
-    toastTimer = later(() => store.setState({ toast: null }), options.toastMs ?? 3000);
+    store.setState({ toast: { id: ++toastSeq, text, tone, ...(action ? { action } : {}) } });
+    // A toast that offers a choice stays long enough to read the reason and make it.
+    toastTimer = later(() => store.setState({ toast: null }), (options.toastMs ?? 3000) * (action ? 3 : 1));
   };
 
   const fetchSnapshot = (force: boolean): void => {
@@ -243,17 +244,24 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     setDetailsOpen(open) {
       store.setState({ detailsOpen: open });
     },
-    open(id) {
+    open(id, openOptions = {}) {
       const l = listenerById(id);
       if (!l) return;
       if (l.url === null) {
         toast(`Nothing to open: port ${l.port} does not look like a web server.`, 'info');
         return;
       }
-      api.open({ listenerId: id }).then(
+      const anyway = openOptions.anyway === true;
+      api.open(anyway ? { listenerId: id, anyway } : { listenerId: id }).then(
         (r) => {
           if (r.ok) toast(`Opened ${cleanText(r.value.url)}`, 'ok');
-          else toast(cleanText(r.error.message), 'bad');
+          else if (r.error.code === 'NOT_HTTP') {
+            // The core said what the service answered; the user may still know better.
+            toast(cleanText(r.error.message), 'bad', {
+              label: 'Open anyway',
+              run: () => actions.open(id, { anyway: true }),
+            });
+          } else toast(cleanText(r.error.message), 'bad');
         },
         () => toast('Could not open: connection lost.', 'bad'),
       );

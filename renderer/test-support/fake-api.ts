@@ -13,7 +13,7 @@ export interface FakeApiScript {
   kill?: (req: KillRequest) => Result<KillReport> | Promise<Result<KillReport>>;
   lookup?: (port: number) => Result<LookupResult>;
   checkHealth?: (listenerId: string) => Result<Health>;
-  open?: (listenerId: string) => Result<OpenResult>;
+  open?: (listenerId: string, anyway: boolean) => Result<OpenResult>;
   setPaused?: (paused: boolean) => Result<{ readonly paused: boolean }>;
 }
 
@@ -73,9 +73,9 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
       log('kill', req);
       return script.kill ? script.kill(req) : err('INTERNAL', 'Not scripted.');
     },
-    async open({ listenerId }) {
-      log('open', { listenerId });
-      return script.open ? script.open(listenerId) : ok({ url: 'http://127.0.0.1/' });
+    async open({ listenerId, anyway }) {
+      log('open', anyway === undefined ? { listenerId } : { listenerId, anyway });
+      return script.open ? script.open(listenerId, anyway === true) : ok({ url: 'http://127.0.0.1/' });
     },
     async setPaused({ paused }) {
       log('setPaused', { paused });

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { probeListener } from '../../health/probe.js';
 import type { Health } from '../../model/health.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../model/settings.js';
 import { err, ok } from '../../model/errors.js';
@@ -79,11 +80,22 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
       });
     },
     open(request) {
-      return openListener(request.listenerId, {
-        source,
-        ...(options.opener ? { opener: options.opener } : {}),
-        ...(options.env ? { env: options.env } : {}),
-      });
+      return openListener(
+        request.listenerId,
+        {
+          source,
+          // `open` probes an unprobed listener on request with the real probe, as the service does.
+          probe: async (listener) => {
+            const health = await probeListener(listener, { onRequest: true });
+            healthById.set(listener.id, health);
+            source.rebuild();
+            return health;
+          },
+          ...(options.opener ? { opener: options.opener } : {}),
+          ...(options.env ? { env: options.env } : {}),
+        },
+        { anyway: request.anyway === true },
+      );
     },
     setPaused: async (request) => ok({ paused: request.paused }),
     getSettings: async () => settings,

@@ -1,3 +1,4 @@
+import { describeSent } from '../../health/sent.js';
 import type { Health } from '../../model/health.js';
 import type { Listener } from '../../model/listener.js';
 import { formatHealth, formatOwner, listenerJson, table } from '../format.js';
@@ -55,8 +56,9 @@ export const checkCommand: CliCommand = {
         describeSocket(r.listener),
         `${formatOwner(r.listener.owner)}${r.listener.owner.pid !== null ? ` (pid ${r.listener.owner.pid})` : ''}`,
         r.health ? formatHealth(r.health) : `not checked: ${r.error ?? ''}`,
+        r.health ? describeSent(r.health) : '',
       ]);
-      ctx.stdout(`${table(['SOCKET', 'OWNER', 'HEALTH'], rows)}\n`);
+      ctx.stdout(`${table(['SOCKET', 'OWNER', 'HEALTH', 'SENT'], rows)}\n`);
     }
     return results.every((r) => r.health?.state === 'up') ? 0 : 1;
   },

@@ -17,7 +17,8 @@ const USAGE = `Usage: harbormaster list [--tcp|--udp] [--all] [--health] [--json
 Lists every listening socket (TCP LISTEN, bound UDP) with its owner.
   --tcp / --udp   only that protocol
   --all           also show other users' processes (hidden by default; unknown owners are always shown)
-  --health        probe each listener politely first (HTTP only for web-looking owners)
+  --health        probe each listener politely first: listen for a banner; HTTP only to web-looking
+                  owners and web ports; nothing at all is sent to other services
   --json          stable machine-readable output (see README, "CLI JSON")`;
 
 /** Whether a listener belongs to another user (and so is hidden without --all). */
@@ -51,10 +52,13 @@ export const listCommand: CliCommand = {
     let snapshot: Snapshot = await service.getSnapshot();
     if (flags.has('health')) {
       // At most 4 probes at a time (SECURITY.md "Probing"); a silent service costs its 2 s deadline
-      // once, not once per listener queued behind it.
+      // once, not once per listener queued behind it. `bulk`: the background policy, as the
+      // monitor and the tray use it; the user named no listener, so none gets HTTP unless web-like.
       const queue = snapshot.listeners.filter((l) => l.protocol === 'tcp');
       const worker = async () => {
-        for (let l = queue.shift(); l; l = queue.shift()) await service.checkHealth({ listenerId: l.id });
+        for (let l = queue.shift(); l; l = queue.shift()) {
+          await service.checkHealth({ listenerId: l.id, bulk: true });
+        }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
       snapshot = await service.getSnapshot();

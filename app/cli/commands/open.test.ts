@@ -26,7 +26,7 @@ describe.runIf(process.platform === 'linux')('harbormaster open', () => {
   });
 
   it('opens the server through HARBORMASTER_OPENER and prints the URL', async () => {
-    const server = await startServer({ host: '0.0.0.0' });
+    const server = await startServer({ host: '0.0.0.0', http: true });
     const service = createTestService({ env: { [OPENER_ENV]: opener } });
     const t = testContext({ service: () => service });
     expect(await openCommand.run([String(server.port)], t.ctx), t.stderr()).toBe(0);
@@ -36,7 +36,7 @@ describe.runIf(process.platform === 'linux')('harbormaster open', () => {
   });
 
   it('prints {"url"} with --json', async () => {
-    const server = await startServer({ host: '::1' });
+    const server = await startServer({ host: '::1', http: true });
     const service = createTestService({ env: { [OPENER_ENV]: opener } });
     const t = testContext({ service: () => service });
     expect(await openCommand.run([String(server.port), '--json'], t.ctx)).toBe(0);

@@ -3,14 +3,16 @@ import type { Listener } from '../../model/listener.js';
 import type { CliCommand } from '../types.js';
 import { EXIT_REFUSED, listenersFor, parsePortCommand, printError } from './port-target.js';
 
-const USAGE = `Usage: harbormaster open <port> [--json]
+const USAGE = `Usage: harbormaster open <port> [--anyway] [--json]
 
 Opens the service listening on <port> in your default browser, at the URL Harbormaster builds
 from the socket itself: http://127.0.0.1:3000/ for IPv4, http://[::1]:8080/ for IPv6-only,
-https://… when the probe finds TLS; wildcard binds open through loopback. It probes the port
-first to learn http vs https. UDP sockets and services that do not speak HTTP (databases, SSH,
-brokers…) are not opened.
+https://… when the probe finds TLS; wildcard binds open through loopback. Only what answers
+HTTP is opened: a port no probe has asked over HTTP is probed first (a banner wait, then GET /).
+UDP sockets and services that answer something else, hang up or stay silent (databases, SSH,
+brokers…) are not opened; the reason says what the service answered.
   <port>    1–65535 (also :3000, localhost:3000, 127.0.0.1:3000, [::1]:3000)
+  --anyway  open it even though it did not answer HTTP (you know better)
   --json    print {"url": …} (or {"error": …})
 Environment: HARBORMASTER_OPENER=/absolute/path/to/program runs that program instead of the
 platform opener (xdg-open, open, rundll32 url.dll), with the URL as its only argument.
@@ -30,9 +32,10 @@ export const openCommand: CliCommand = {
   summary: 'open the web service on port N in the browser (right scheme and address)',
   usage: USAGE,
   async run(args, ctx) {
-    const parsed = parsePortCommand('open', args, ctx, USAGE);
+    const parsed = parsePortCommand('open', args, ctx, USAGE, { flags: ['anyway'] });
     if (typeof parsed === 'number') return parsed;
-    const { query, json } = parsed;
+    const { query, json, flags } = parsed;
+    const anyway = flags.has('anyway');
     const service = await ctx.service();
     const holders = listenersFor((await service.getSnapshot()).listeners, query).filter(
       (l) => l.protocol === 'tcp',
@@ -47,21 +50,14 @@ export const openCommand: CliCommand = {
     const candidates = [...holders].sort((a, b) => preference(a) - preference(b));
     const target = candidates.find((l) => urlForListener(l) !== null) ?? candidates[0];
     if (!target) return EXIT_REFUSED;
-    // Probe on request so the URL gets the right scheme (https when the server speaks TLS).
-    if (target.health.state === 'unknown' && urlForListener(target) !== null) {
-      const checked = await service.checkHealth({ listenerId: target.id });
-      // The service folds probe results into its snapshot asynchronously; `open` builds the URL
-      // from the snapshot, so wait (briefly) until the result shows there.
-      const deadline = Date.now() + 1000;
-      while (checked.ok && checked.value.state !== 'unknown' && Date.now() < deadline) {
-        const now = (await service.getSnapshot()).listeners.find((l) => l.id === target.id);
-        if (!now || now.health.state !== 'unknown') break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
-    const result = await service.open({ listenerId: target.id });
+    // The service probes an unprobed listener first (on request) and refuses what is not HTTP.
+    const result = await service.open(anyway ? { listenerId: target.id, anyway } : { listenerId: target.id });
     if (!result.ok) {
-      printError(ctx, json, result.error);
+      const error =
+        result.error.code === 'NOT_HTTP'
+          ? { ...result.error, hint: `To open it regardless: harbormaster open ${target.port} --anyway` }
+          : result.error;
+      printError(ctx, json, error);
       return result.error.code === 'NOT_IN_SNAPSHOT' ? EXIT_REFUSED : 1;
     }
     ctx.stdout(json ? `${JSON.stringify(result.value, null, 2)}\n` : `Opened ${result.value.url}\n`);
