@@ -10,7 +10,7 @@ import {
   rawListener,
   type ParsedListeners,
 } from './parse-util.js';
-import { hiddenOwnersNote } from './tool-scanner.js';
+import { explainHiddenOwners, hiddenOwnersNote } from './hidden-owners.js';
 import type { RawListener, ScanOutcome, Scanner } from './types.js';
 
 /**
@@ -119,7 +119,9 @@ export function createSystemInformationScanner(options: SystemInformationScanner
         error: hmError('TIMEOUT', `systeminformation did not answer within ${timeoutMs} ms.`),
       };
     }
-    const { listeners, skipped } = parseSystemInformationConnections(rows);
+    const parsed = parseSystemInformationConnections(rows);
+    const skipped = parsed.skipped;
+    const listeners = explainHiddenOwners(parsed.listeners);
     if (listeners.length === 0 && skipped > 0) {
       return {
         ok: false,

@@ -1,6 +1,7 @@
 import { hmError, type HmError } from '../model/errors.js';
 import type { BackendId, CompletenessNote } from '../model/snapshot.js';
 import type { ParsedListeners } from './parse-util.js';
+import { explainHiddenOwners } from './hidden-owners.js';
 import { findTool, runTool, type ToolResult } from './run-tool.js';
 import type { RawListener, ScanOutcome, Scanner } from './types.js';
 
@@ -54,7 +55,9 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
     }
     const problem = spec.checkResult?.(result) ?? null;
     if (problem) return fail(problem);
-    const { listeners, skipped } = spec.parse(result.stdout);
+    const parsed = spec.parse(result.stdout);
+    const skipped = parsed.skipped;
+    const listeners = explainHiddenOwners(parsed.listeners);
     if (listeners.length === 0 && skipped > 0) {
       return fail(
         hmError('SCAN_FAILED', `Could not read ${spec.toolName} output (${skipped} unreadable lines).`),
@@ -87,20 +90,4 @@ export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-/**
- * The OWNERS_HIDDEN note for listeners a backend reported without a pid, or none. Other users'
- * (or other namespaces') sockets are listed, never dropped; their owner needs admin rights.
- */
-export function hiddenOwnersNote(listeners: readonly RawListener[]): CompletenessNote[] {
-  const hidden = listeners.filter((l) => l.pid === null).length;
-  if (hidden === 0) return [];
-  return [
-    {
-      code: 'OWNERS_HIDDEN',
-      message: isRoot()
-        ? `${hidden} ${hidden === 1 ? 'owner is' : 'owners are'} hidden (another namespace or container).`
-        : `${hidden} ${hidden === 1 ? 'owner is' : 'owners are'} hidden: they belong to other users (needs admin).`,
-      count: hidden,
-    },
-  ];
-}
+export { hiddenOwnersNote } from './hidden-owners.js';

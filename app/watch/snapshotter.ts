@@ -40,8 +40,9 @@ export function listenerId(raw: RawListener): string {
 }
 
 const UNKNOWN_MESSAGES: Record<UnknownOwner['reason'], string> = {
-  permission: 'Owner unknown (needs admin): the process belongs to another user.',
+  permission: 'Owner unknown: not permitted (needs admin) to read the process that holds it.',
   'other-namespace': 'Owner not visible from here: the process is in another container or namespace.',
+  'no-process': 'No process holds this socket (a kernel socket, or it closed during the scan).',
   vanished: 'The process exited while it was being looked up.',
   'not-reported': 'The scanner did not report an owner for this socket.',
 };
