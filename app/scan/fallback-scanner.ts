@@ -1,3 +1,4 @@
+import { hmError } from '../model/errors.js';
 import type { CompletenessNote } from '../model/snapshot.js';
 import type { ScanOutcome, Scanner } from './types.js';
 
@@ -5,7 +6,9 @@ import type { ScanOutcome, Scanner } from './types.js';
  * Tries backends in order and sticks with the first that works. A backend that fails with
  * TOOL_MISSING or EPERM is skipped for good (it will not start working by itself); TIMEOUT and
  * SCAN_FAILED fall through to the next backend for this scan only. The snapshot names the backend
- * that ran and carries a FALLBACK note saying why the preferred one did not.
+ * that ran and carries a FALLBACK note saying why the preferred one did not. An aborted scan (the
+ * deadline passed) stops where it is: the backend that was running is stopped, and no further
+ * backend is started, so a deadline never leaves one backend's child running while the next starts.
  */
 export function createFallbackScanner(chain: readonly Scanner[]): Scanner {
   if (chain.length === 0) throw new Error('createFallbackScanner needs at least one scanner');
@@ -15,14 +18,31 @@ export function createFallbackScanner(chain: readonly Scanner[]): Scanner {
     get id() {
       return current.id;
     },
-    async scan(): Promise<ScanOutcome> {
+    async scan(signal?: AbortSignal): Promise<ScanOutcome> {
       const notes: CompletenessNote[] = [];
       let last: ScanOutcome | null = null;
       for (const scanner of chain) {
         if (disabled.has(scanner)) {
           continue;
         }
-        const outcome = await scanner.scan();
+        if (signal?.aborted) {
+          return {
+            ok: false,
+            backend: scanner.id,
+            error: hmError('TIMEOUT', 'The scan was stopped: its deadline passed.'),
+          };
+        }
+        const outcome = await scanner.scan(signal);
+        // Stopped by the deadline: its result (even a late success) is not used, and nothing else starts.
+        if (signal?.aborted) {
+          return outcome.ok
+            ? {
+                ok: false,
+                backend: scanner.id,
+                error: hmError('TIMEOUT', 'The scan was stopped: its deadline passed.'),
+              }
+            : outcome;
+        }
         if (outcome.ok) {
           current = scanner;
           return notes.length > 0 ? { ...outcome, notes: [...notes, ...outcome.notes] } : outcome;
@@ -37,7 +57,7 @@ export function createFallbackScanner(chain: readonly Scanner[]): Scanner {
       if (last) return last;
       // Every backend was disabled earlier: retry the last one so the error stays current.
       const lastScanner = chain[chain.length - 1] as Scanner;
-      return lastScanner.scan();
+      return lastScanner.scan(signal);
     },
     dispose() {
       for (const s of chain) s.dispose?.();

@@ -65,7 +65,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
       return lister ? ('netlink' as const) : ('procfs' as const);
     },
     ownerMap,
-    async scan(): Promise<ScanOutcome> {
+    async scan(signal?: AbortSignal): Promise<ScanOutcome> {
       const notes: CompletenessNote[] = [];
       let sockets: ProcNetSocket[];
       const backend = lister ? ('netlink' as const) : ('procfs' as const);
@@ -106,6 +106,14 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
           code: 'FALLBACK',
           message: 'Netlink sock_diag is unavailable here; read /proc/net instead.',
         });
+      }
+      // The owner walk is synchronous and can be long: not started once the deadline has passed.
+      if (signal?.aborted) {
+        return {
+          ok: false,
+          backend,
+          error: hmError('TIMEOUT', 'The scan was stopped: its deadline passed.'),
+        };
       }
       const lookups = ownerMap.resolve(sockets.map((s) => s.inode));
       let hidden = 0;

@@ -20,6 +20,8 @@ export interface ToolScannerSpec {
   readonly notes?: (listeners: readonly RawListener[]) => CompletenessNote[];
   /** A tool-specific failure hidden in an accepted exit code (lsof exits 1 for "nothing" and errors). */
   readonly checkResult?: (result: Extract<ToolResult, { ok: true }>) => HmError | null;
+  /** Environment for the tool (default: ours; `LC_ALL=C` is always added). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const PERMISSION_TEXT = /permission denied|operation not permitted|access is denied/i;
@@ -33,7 +35,7 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
   let inFlight: Promise<ScanOutcome> | null = null;
   const fail = (error: HmError): ScanOutcome => ({ ok: false, backend: spec.backend, error });
 
-  async function scanOnce(): Promise<ScanOutcome> {
+  async function scanOnce(signal: AbortSignal | undefined): Promise<ScanOutcome> {
     const tool = await findTool(spec.candidates);
     if (tool === null) {
       return fail(
@@ -45,6 +47,8 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
     }
     const result = await runTool(tool, spec.args, {
       timeoutMs: spec.timeoutMs,
+      ...(signal ? { signal } : {}),
+      ...(spec.env ? { env: spec.env } : {}),
       ...(spec.okExitCodes ? { okExitCodes: spec.okExitCodes } : {}),
     });
     if (!result.ok) {
@@ -76,8 +80,9 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
 
   return {
     id: spec.backend,
-    scan(): Promise<ScanOutcome> {
-      inFlight ??= scanOnce().finally(() => {
+    scan(signal?: AbortSignal): Promise<ScanOutcome> {
+      // A caller joining a scan in flight shares it (and the first caller's deadline).
+      inFlight ??= scanOnce(signal).finally(() => {
         inFlight = null;
       });
       return inFlight;
