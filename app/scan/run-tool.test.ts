@@ -43,12 +43,18 @@ describe.runIf(posix && process.platform === 'linux')('runTool kills the whole p
       .trim()
       .split(' ')
       .map(Number);
+  /** Waits until the tool has written both pids (the file exists a moment before its content). */
+  const waitForPids = async (name: string): Promise<void> => {
+    const file = join(tools.dir, `${name}.pids`);
+    while (!existsSync(file) || !/^\d+ \d+\n$/.test(readFileSync(file, 'utf8')))
+      await new Promise((r) => setTimeout(r, 10));
+  };
 
   it('on abort: the tool and its grandchild are gone when the promise settles', async () => {
     const file = forking('aborted');
     const controller = new AbortController();
     const run = runTool(file, [], { timeoutMs: 20_000, signal: controller.signal });
-    while (!existsSync(join(tools.dir, 'aborted.pids'))) await new Promise((r) => setTimeout(r, 10));
+    await waitForPids('aborted');
     const [tool, grandchild] = pidsOf('aborted') as [number, number];
     expect(alive(grandchild)).toBe(true);
     controller.abort();
@@ -115,11 +121,33 @@ describe.runIf(posix && process.platform === 'linux')('runTool kills the whole p
     ]);
     const controller = new AbortController();
     const scan = chain.scan(controller.signal);
-    while (!existsSync(join(tools.dir, 'first.pids'))) await new Promise((r) => setTimeout(r, 10));
+    await waitForPids('first');
     controller.abort();
     expect(await scan).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
     expect(existsSync(marker)).toBe(false);
     const [tool, grandchild] = pidsOf('first') as [number, number];
     expect(alive(tool) || alive(grandchild)).toBe(false);
+  });
+
+  it('a second caller of the chain waits and then scans afresh: never two tools at once', async () => {
+    const log = join(tools.dir, 'runs.log');
+    // An empty `ss` listing is "no listeners": enough for the chain to succeed.
+    const tool = tools.script(
+      'quiet',
+      [
+        `echo "start $(date +%s%N)" >> '${log}'`,
+        'sleep 0.3',
+        `echo "end $(date +%s%N)" >> '${log}'`,
+        'exit 0',
+      ].join('\n'),
+    );
+    const chain = createFallbackScanner([createSsScanner({ candidates: [tool] })]);
+    const [a, b] = await Promise.all([chain.scan(), chain.scan()]);
+    expect(a.ok && b.ok).toBe(true);
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
+    expect(events).toEqual(['start', 'end', 'start', 'end']);
   });
 });

@@ -37,6 +37,24 @@ function killTree(child: ChildProcess): void {
   }
 }
 
+/**
+ * Resolves once no process of the group `pid` is left (SIGKILL is delivered at once, but dying
+ * takes a moment), or after `ms`. Windows has no process groups here: nothing to wait for.
+ */
+async function groupGone(pid: number | undefined, ms: number): Promise<void> {
+  if (!POSIX || pid === undefined) return;
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return; // ESRCH: the group is empty
+    }
+    if (Date.now() > end) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** An AbortSignal that never fires, for callers without one. */
 const NEVER = new AbortController().signal;
 
@@ -110,7 +128,8 @@ export async function runTool(
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      resolve(result);
+      // Settle only when the tool's whole group is gone: a settled run leaves nothing behind.
+      void groupGone(child.pid, 1000).then(() => resolve(result));
     };
     child.once('error', (e: NodeJS.ErrnoException) => {
       spawnError = e;

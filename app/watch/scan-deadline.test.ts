@@ -43,7 +43,8 @@ interface ProcInfo {
  * of its own). Zombies are dead and not counted.
  */
 function createSampler(dir: string) {
-  const unmarkedSince = new Map<number, number>();
+  // pid → when it was first seen unmarked, and whether it was seen unmarked again 50 ms later.
+  const unmarked = new Map<number, { since: number; settled: boolean }>();
   let maxTrees = 0;
   let samples = 0;
   let sawAny = false;
@@ -57,25 +58,30 @@ function createSampler(dir: string) {
     }
   };
   const kinds = new Set<string>();
-  const isMarked = (pid: number): boolean => {
+  const cmdline = (pid: number): string => {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-      const kind = cmd.includes(MARK)
-        ? 'grandchild'
-        : cmd.includes(`${dir}/ss`)
-          ? 'ss'
-          : cmd.includes(`${dir}/netstat`)
-            ? 'netstat'
-            : cmd.includes('networkConnections')
-              ? 'systeminformation'
-              : cmd.includes('netstat -tunap')
-                ? 'shell'
-                : null;
-      if (kind) kinds.add(kind);
-      return kind !== null;
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
     } catch {
-      return false;
+      return '';
     }
+  };
+  // Our systeminformation child: a direct child of this test process (other test runs on the
+  // machine may run their own).
+  const isOurSiChild = (pid: number, cmd: string): boolean =>
+    cmd.includes('networkConnections') && readInfo(pid)?.ppid === process.pid;
+  const isMarked = (pid: number): boolean => {
+    const cmd = cmdline(pid);
+    let kind: string | null = null;
+    if (cmd.includes(MARK)) kind = 'grandchild';
+    else if (cmd.includes(`${dir}/ss`)) kind = 'ss';
+    else if (cmd.includes(`${dir}/netstat`)) kind = 'netstat';
+    else if (isOurSiChild(pid, cmd)) kind = 'systeminformation';
+    else if (cmd.includes('netstat -tunap')) {
+      const parent = readInfo(pid)?.ppid ?? 0;
+      if (isOurSiChild(parent, cmdline(parent))) kind = 'shell';
+    }
+    if (kind) kinds.add(kind);
+    return kind !== null;
   };
   /** Alive scanner processes now, pid → parent. */
   const scannerProcesses = (): Map<number, number> => {
@@ -85,13 +91,16 @@ function createSampler(dir: string) {
       const c = name.charCodeAt(0);
       if (c < 48 || c > 57) continue;
       const pid = Number(name);
-      const since = unmarkedSince.get(pid);
-      // A process unmarked for 50 ms has exec'd long ago: it will not become a scanner.
-      if (since !== undefined && now - since > 50) continue;
+      // Right after fork a child still shows its parent's command line: a process counts as
+      // "not a scanner" only once it was seen unmarked again at least 50 ms after first sight.
+      const seen = unmarked.get(pid);
+      if (seen?.settled) continue;
       if (!isMarked(pid)) {
-        if (since === undefined) unmarkedSince.set(pid, now);
+        if (!seen) unmarked.set(pid, { since: now, settled: false });
+        else if (now - seen.since > 50) seen.settled = true;
         continue;
       }
+      unmarked.delete(pid);
       const info = readInfo(pid);
       if (info && info.state !== 'Z' && info.state !== 'X') found.set(pid, info.ppid);
     }
