@@ -62,6 +62,7 @@ export function formatOwner(owner: Owner): string {
   if (owner.kind === 'unknown') {
     if (owner.reason === 'permission') return 'owner unknown (needs admin)';
     if (owner.reason === 'other-namespace') return 'owner not visible (other namespace)';
+    if (owner.reason === 'no-process') return 'no process (kernel socket)';
     return `owner unknown (${owner.reason})`;
   }
   const container = owner.container

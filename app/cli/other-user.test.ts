@@ -50,7 +50,7 @@ describe.runIf(nobodyCanRun)('another user’s listeners, seen by an unprivilege
     const out = JSON.parse(r.stdout) as {
       status: string;
       viewer: { user: string };
-      notes: { code: string }[];
+      notes: { code: string; message: string }[];
       listeners: {
         port: number;
         protocol: string;
@@ -60,6 +60,10 @@ describe.runIf(nobodyCanRun)('another user’s listeners, seen by an unprivilege
     expect(out.viewer.user).toBe('nobody');
     expect(out.status).toBe('partial');
     expect(out.notes.map((n) => n.code)).toContain('OWNERS_HIDDEN');
+    // EACCES on root's processes: "not permitted", never "another container or namespace".
+    const hiddenNote = out.notes.find((n) => n.code === 'OWNERS_HIDDEN');
+    expect(hiddenNote?.message).toMatch(/not permitted \(needs admin\)/);
+    expect(hiddenNote?.message).not.toMatch(/namespace/);
     for (const [i, protocol] of [
       [0, 'tcp'],
       [1, 'udp'],

@@ -69,8 +69,13 @@ export interface ProcessOwner {
   readonly ppid: number | null;
 }
 
-/** Why an owner is unknown. */
-export type UnknownReason = 'permission' | 'vanished' | 'other-namespace' | 'not-reported';
+/**
+ * Why an owner is unknown: `permission` (not permitted to read it, needs admin: EACCES/EPERM),
+ * `other-namespace` (its process is outside our pid namespace: only said on evidence),
+ * `no-process` (every process was readable and none holds it: a kernel socket), `vanished`,
+ * `not-reported` (the backend gave no owner and no reason).
+ */
+export type UnknownReason = 'permission' | 'vanished' | 'other-namespace' | 'no-process' | 'not-reported';
 
 /** A socket whose owner we may not see: shown as "owner unknown (needs admin)", never hidden. */
 export interface UnknownOwner {

@@ -106,7 +106,9 @@ describe.runIf(linux)('Linux scanner with real sockets', () => {
       expect(hit?.owner).toMatchObject({ kind: 'unknown', reason: 'permission', user: 'root' });
       expect(hit?.owner.kind === 'unknown' && hit.owner.message).toMatch(/needs admin/);
       expect(snap.status).toBe('partial');
-      expect(snap.notes.find((n) => n.code === 'OWNERS_HIDDEN')?.message).toMatch(/need admin/);
+      expect(snap.notes.find((n) => n.code === 'OWNERS_HIDDEN')?.message).toMatch(
+        /not permitted \(needs admin\)/,
+      );
       scanner.dispose?.();
     } finally {
       await child.kill();

@@ -4,6 +4,7 @@ import { hmError } from '../model/errors.js';
 import type { CompletenessNote } from '../model/snapshot.js';
 import { openNetlinkLister, type NetlinkLister } from './netlink-diag.js';
 import { parseProcNet, type ProcNetSocket } from './parse-proc-net.js';
+import { hiddenOwnersNote } from './hidden-owners.js';
 import { createSocketOwnerMap, type SocketOwnerMap, type SocketOwnerMapOptions } from './socket-owners.js';
 import type { RawListener, ScanOutcome, Scanner } from './types.js';
 
@@ -65,7 +66,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
       return lister ? ('netlink' as const) : ('procfs' as const);
     },
     ownerMap,
-    async scan(): Promise<ScanOutcome> {
+    async scan(signal?: AbortSignal): Promise<ScanOutcome> {
       const notes: CompletenessNote[] = [];
       let sockets: ProcNetSocket[];
       const backend = lister ? ('netlink' as const) : ('procfs' as const);
@@ -115,6 +116,14 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
           message: 'Netlink sock_diag is unavailable here; read /proc/net instead.',
         });
       }
+      // The owner walk is synchronous and can be long: not started once the deadline has passed.
+      if (signal?.aborted) {
+        return {
+          ok: false,
+          backend,
+          error: hmError('TIMEOUT', 'The scan was stopped: its deadline passed.'),
+        };
+      }
       const lookups = ownerMap.resolve(sockets.map((s) => s.inode));
       let hidden = 0;
       const listeners: RawListener[] = sockets.map((s) => {
@@ -133,18 +142,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
           ...(who?.kind === 'unknown' ? { unknownReason: who.reason } : {}),
         };
       });
-      if (hidden > 0) {
-        const permission = [...lookups.values()].some(
-          (l) => l.kind === 'unknown' && l.reason === 'permission',
-        );
-        notes.push({
-          code: 'OWNERS_HIDDEN',
-          message: permission
-            ? `${hidden} owner${hidden === 1 ? '' : 's'} hidden: need admin to see other users' processes.`
-            : `${hidden} owner${hidden === 1 ? '' : 's'} not visible from here (another container or namespace).`,
-          count: hidden,
-        });
-      }
+      if (hidden > 0) notes.push(...hiddenOwnersNote(listeners));
       return { ok: true, backend: lister ? 'netlink' : backend, listeners, notes };
     },
     dispose() {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createSocketOwnerMap, type ProcFs } from './socket-owners.js';
 
 /** An in-memory /proc: pid → socket inodes; pids in `unreadable` throw EACCES. */
-function fakeProc(initial: Record<number, string[]>, unreadable = new Set<number>()) {
+function fakeProc(
+  initial: Record<number, string[]>,
+  unreadable = new Set<number>(),
+  namespace: 'initial' | 'child' = 'initial',
+  linksDenied = new Set<number>(),
+) {
   const procs = new Map<number, string[]>(Object.entries(initial).map(([k, v]) => [Number(k), v]));
   const parents = new Map<number, number>();
   const listed: number[] = [];
@@ -17,11 +22,13 @@ function fakeProc(initial: Record<number, string[]>, unreadable = new Set<number
     },
     readLink: (path) => {
       const [, , pid, , fd] = path.split('/');
+      if (linksDenied.has(Number(pid))) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
       const inode = procs.get(Number(pid))?.[Number(fd)];
       if (inode === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
       return inode.startsWith('file:') ? inode.slice(5) : `socket:[${inode}]`;
     },
     readStat: (pid) => `${pid} (x) S ${parents.get(pid) ?? 1} 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1000 0`,
+    pidNamespace: () => namespace,
   };
   return { fs, procs, parents, listed, unreadable };
 }
@@ -84,10 +91,29 @@ describe('createSocketOwnerMap', () => {
     expect(p.listed.sort()).toEqual([10, 20, 30, 40]); // the full retry every 5 minutes
   });
 
-  it('calls a socket in no visible process "other-namespace" when nothing was unreadable', () => {
-    const p = fakeProc({ 10: ['100'] });
+  it('calls a socket in no visible process "other-namespace" only from a child pid namespace', () => {
+    const inChild = createSocketOwnerMap({ fs: fakeProc({ 10: ['100'] }, new Set(), 'child').fs });
+    expect(inChild.resolve(['2024']).get('2024')).toEqual({ kind: 'unknown', reason: 'other-namespace' });
+    // In the initial pid namespace every process is visible: nobody holds it (a kernel socket).
+    const inInitial = createSocketOwnerMap({ fs: fakeProc({ 10: ['100'] }, new Set(), 'initial').fs });
+    expect(inInitial.resolve(['2024']).get('2024')).toEqual({ kind: 'unknown', reason: 'no-process' });
+  });
+
+  it('says "permission" when fd links are denied though the fd directory lists (pid 1 in a sandbox)', () => {
+    const p = fakeProc({ 1: ['2024'], 10: ['100'] }, new Set(), 'child', new Set([1]));
     const map = createSocketOwnerMap({ fs: p.fs });
-    expect(map.resolve(['2024']).get('2024')).toEqual({ kind: 'unknown', reason: 'other-namespace' });
+    expect(map.resolve(['2024']).get('2024')).toEqual({ kind: 'unknown', reason: 'permission' });
+  });
+
+  it('treats EPERM like EACCES', () => {
+    const p = fakeProc({ 10: ['100'], 30: ['2024'] }, new Set(), 'child');
+    const listFds = p.fs.listFds;
+    p.fs.listFds = (pid) => {
+      if (pid === 30) throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+      return listFds(pid);
+    };
+    const map = createSocketOwnerMap({ fs: p.fs });
+    expect(map.resolve(['2024']).get('2024')).toEqual({ kind: 'unknown', reason: 'permission' });
   });
 
   it('re-attributes a socket whose owner exited (the socket moved to a child)', () => {

@@ -1,9 +1,50 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
+/**
+ * Why no visible process holds a socket, decided on evidence:
+ * - `permission`: some process's fd links could not be read (EACCES/EPERM), so it may be the holder;
+ * - `other-namespace`: every visible process was read, and we run in a child pid namespace, so
+ *   processes exist that we cannot see (the holder is one of them);
+ * - `no-process`: every process of the initial pid namespace was read and none holds it (a kernel
+ *   socket such as nfsd's, or one closed during the scan).
+ */
+export type HiddenOwnerReason = 'permission' | 'other-namespace' | 'no-process';
+
 /** Where a socket inode was found, or why not. */
 export type SocketOwnerLookup =
   | { readonly kind: 'pid'; readonly pid: number }
-  | { readonly kind: 'unknown'; readonly reason: 'permission' | 'other-namespace' };
+  | { readonly kind: 'unknown'; readonly reason: HiddenOwnerReason };
+
+/**
+ * The inode of the initial pid namespace, fixed by the kernel (PROC_PID_INIT_INO, Linux ≥ 3.8).
+ * From any other pid namespace, processes of the parent namespaces are invisible in /proc.
+ */
+export const INITIAL_PID_NAMESPACE = 'pid:[4026531836]';
+
+/** Which pid namespace we run in: the initial one, a child one, or unknown (ns link unreadable). */
+export type PidNamespaceKind = 'initial' | 'child' | 'unknown';
+
+/** Reads `/proc/self/ns/pid` (a link such as `pid:[4026531836]`) through `readLink`. */
+export function pidNamespaceKind(readLink: (path: string) => string): PidNamespaceKind {
+  try {
+    return readLink('/proc/self/ns/pid') === INITIAL_PID_NAMESPACE ? 'initial' : 'child';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** EACCES and EPERM both mean "not permitted", whichever of them the kernel chose. */
+function notPermitted(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/** The reason for a socket nobody visible holds, given how many processes were unreadable. */
+export function hiddenReason(unreadable: number, namespace: PidNamespaceKind): HiddenOwnerReason {
+  if (unreadable > 0) return 'permission';
+  if (namespace === 'child') return 'other-namespace';
+  return 'no-process';
+}
 
 /** Counters for benchmarks and tests: how much work attribution did. */
 export interface SocketOwnerStats {
@@ -18,6 +59,8 @@ export interface ProcFs {
   listFds(pid: number): string[];
   readLink(path: string): string;
   readStat(pid: number): string;
+  /** Which pid namespace this process runs in (default: read `/proc/self/ns/pid`). */
+  pidNamespace?(): PidNamespaceKind;
 }
 
 /** The real `/proc`, read synchronously: one promise per readlink costs 2–4× more CPU (scanning.md §6.3). */
@@ -33,6 +76,7 @@ export const realProcFs: ProcFs = {
   listFds: (pid) => readdirSync(`/proc/${pid}/fd`),
   readLink: (path) => readlinkSync(path),
   readStat: (pid) => readFileSync(`/proc/${pid}/stat`, 'latin1'),
+  pidNamespace: () => pidNamespaceKind(readlinkSync),
 };
 
 /** Options for {@link createSocketOwnerMap}. */
@@ -61,7 +105,7 @@ interface HolderMemo {
 }
 
 interface UnknownEntry {
-  reason: 'permission' | 'other-namespace';
+  reason: HiddenOwnerReason;
   /** When the inode was last searched for. */
   lastTry: number;
   /** When it was last searched for in every process. */
@@ -75,12 +119,14 @@ interface UnknownEntry {
  * a new listener costs a walk of `/proc/<pid>/fd` in the order most likely to find it first
  * (processes born since the last scan, then processes that already own listeners, then the rest,
  * newest pid first), stopping as soon as every wanted inode is found. Inodes nobody readable holds
- * (other users' processes without privileges, other pid namespaces) are remembered as unknown and
+ * (processes we may not read, other pid namespaces, kernel sockets) are remembered as unknown and
  * retried rarely — new processes every `unknownRetryMs`, everything every `unknownFullRetryMs` —
  * so one of them never forces a full walk every poll.
  */
 export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): SocketOwnerMap {
   const fs = options.fs ?? realProcFs;
+  let namespace: PidNamespaceKind | null = null;
+  const ourNamespace = (): PidNamespaceKind => (namespace ??= fs.pidNamespace?.() ?? 'unknown');
   const now = options.now ?? Date.now;
   const retryMs = options.unknownRetryMs ?? 30_000;
   const fullRetryMs = options.unknownFullRetryMs ?? 300_000;
@@ -102,16 +148,20 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       try {
         fds = fs.listFds(pid);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EACCES') unreadable += 1;
+        if (notPermitted(e)) unreadable += 1;
         continue; // vanished (ENOENT) or unreadable
       }
       stats.pidsWalked += 1;
       const base = `/proc/${pid}/fd/`;
+      // The fd directory can be listable while its links are not: a non-dumpable process (sshd,
+      // setuid programs) seen from root in a user namespace, or pid 1 in some sandboxes.
+      let linksDenied = false;
       for (const fd of fds) {
         let target: string;
         try {
           target = fs.readLink(base + fd);
-        } catch {
+        } catch (e) {
+          if (notPermitted(e)) linksDenied = true;
           continue;
         }
         stats.fdsRead += 1;
@@ -120,6 +170,7 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
         const inode = target.slice(8, -1);
         if (wanted.has(inode) && !found.has(inode)) found.set(inode, pid);
       }
+      if (linksDenied) unreadable += 1;
     }
     return { found, unreadable };
   }
@@ -238,8 +289,12 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
           if (foundAll.has(inode)) continue;
           const prev = unknown.get(inode);
           const full = fullWanted.has(inode);
+          // A partial retry (new processes only) that read everything proves nothing new: keep the
+          // reason the last full walk found.
+          const reason =
+            unreadable === 0 && !full && prev ? prev.reason : hiddenReason(unreadable, ourNamespace());
           unknown.set(inode, {
-            reason: unreadable > 0 ? 'permission' : (prev?.reason ?? 'other-namespace'),
+            reason,
             lastTry: t,
             lastFull: full ? t : (prev?.lastFull ?? t),
             pidsAtLastTry: alive,
@@ -252,7 +307,7 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       for (const inode of wantedSet) {
         const pid = owners.get(inode);
         if (pid !== undefined) out.set(inode, { kind: 'pid', pid });
-        else out.set(inode, { kind: 'unknown', reason: unknown.get(inode)?.reason ?? 'other-namespace' });
+        else out.set(inode, { kind: 'unknown', reason: unknown.get(inode)?.reason ?? 'no-process' });
       }
       return out;
     },

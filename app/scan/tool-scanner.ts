@@ -1,6 +1,7 @@
 import { hmError, type HmError } from '../model/errors.js';
 import type { BackendId, CompletenessNote } from '../model/snapshot.js';
 import type { ParsedListeners } from './parse-util.js';
+import { explainHiddenOwners } from './hidden-owners.js';
 import { findTool, runTool, type ToolResult } from './run-tool.js';
 import type { RawListener, ScanOutcome, Scanner } from './types.js';
 
@@ -19,6 +20,8 @@ export interface ToolScannerSpec {
   readonly notes?: (listeners: readonly RawListener[]) => CompletenessNote[];
   /** A tool-specific failure hidden in an accepted exit code (lsof exits 1 for "nothing" and errors). */
   readonly checkResult?: (result: Extract<ToolResult, { ok: true }>) => HmError | null;
+  /** Environment for the tool (default: ours; `LC_ALL=C` is always added). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const PERMISSION_TEXT = /permission denied|operation not permitted|access is denied/i;
@@ -32,7 +35,7 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
   let inFlight: Promise<ScanOutcome> | null = null;
   const fail = (error: HmError): ScanOutcome => ({ ok: false, backend: spec.backend, error });
 
-  async function scanOnce(): Promise<ScanOutcome> {
+  async function scanOnce(signal: AbortSignal | undefined): Promise<ScanOutcome> {
     const tool = await findTool(spec.candidates);
     if (tool === null) {
       return fail(
@@ -44,6 +47,8 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
     }
     const result = await runTool(tool, spec.args, {
       timeoutMs: spec.timeoutMs,
+      ...(signal ? { signal } : {}),
+      ...(spec.env ? { env: spec.env } : {}),
       ...(spec.okExitCodes ? { okExitCodes: spec.okExitCodes } : {}),
     });
     if (!result.ok) {
@@ -54,9 +59,11 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
     }
     const problem = spec.checkResult?.(result) ?? null;
     if (problem) return fail(problem);
-    const { listeners, skipped, unrecognized } = spec.parse(result.stdout);
+    const parsed = spec.parse(result.stdout);
     // No table at all (an error text, an unknown encoding) is a failed scan, never "no ports".
-    if (unrecognized) return fail(hmError('SCAN_FAILED', unrecognized.reason));
+    if (parsed.unrecognized) return fail(hmError('SCAN_FAILED', parsed.unrecognized.reason));
+    const skipped = parsed.skipped;
+    const listeners = explainHiddenOwners(parsed.listeners);
     if (listeners.length === 0 && skipped > 0) {
       return fail(
         hmError('SCAN_FAILED', `Could not read ${spec.toolName} output (${skipped} unreadable lines).`),
@@ -75,8 +82,9 @@ export function createToolScanner(spec: ToolScannerSpec): Scanner {
 
   return {
     id: spec.backend,
-    scan(): Promise<ScanOutcome> {
-      inFlight ??= scanOnce().finally(() => {
+    scan(signal?: AbortSignal): Promise<ScanOutcome> {
+      // A caller joining a scan in flight shares it (and the first caller's deadline).
+      inFlight ??= scanOnce(signal).finally(() => {
         inFlight = null;
       });
       return inFlight;
@@ -89,20 +97,4 @@ export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-/**
- * The OWNERS_HIDDEN note for listeners a backend reported without a pid, or none. Other users'
- * (or other namespaces') sockets are listed, never dropped; their owner needs admin rights.
- */
-export function hiddenOwnersNote(listeners: readonly RawListener[]): CompletenessNote[] {
-  const hidden = listeners.filter((l) => l.pid === null).length;
-  if (hidden === 0) return [];
-  return [
-    {
-      code: 'OWNERS_HIDDEN',
-      message: isRoot()
-        ? `${hidden} ${hidden === 1 ? 'owner is' : 'owners are'} hidden (another namespace or container).`
-        : `${hidden} ${hidden === 1 ? 'owner is' : 'owners are'} hidden: they belong to other users (needs admin).`,
-      count: hidden,
-    },
-  ];
-}
+export { hiddenOwnersNote } from './hidden-owners.js';

@@ -40,10 +40,15 @@ export type ScanOutcome =
       readonly error: HmError;
     };
 
-/** One way of listing listeners. Implementations never run two scans at once themselves. */
+/**
+ * One way of listing listeners. Implementations never run two scans at once themselves. When
+ * `signal` aborts (the scan deadline passed), the scan stops: child processes are killed with
+ * their process group, and the promise settles (as a TIMEOUT failure) once they are gone, so a
+ * settled scan leaves no scanner process behind.
+ */
 export interface Scanner {
   readonly id: BackendId;
-  scan(): Promise<ScanOutcome>;
+  scan(signal?: AbortSignal): Promise<ScanOutcome>;
   /** Releases sockets, workers and caches. */
   dispose?(): void;
 }

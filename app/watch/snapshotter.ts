@@ -40,8 +40,9 @@ export function listenerId(raw: RawListener): string {
 }
 
 const UNKNOWN_MESSAGES: Record<UnknownOwner['reason'], string> = {
-  permission: 'Owner unknown (needs admin): the process belongs to another user.',
+  permission: 'Owner unknown: not permitted (needs admin) to read the process that holds it.',
   'other-namespace': 'Owner not visible from here: the process is in another container or namespace.',
+  'no-process': 'No process holds this socket (a kernel socket, or it closed during the scan).',
   vanished: 'The process exited while it was being looked up.',
   'not-reported': 'The scanner did not report an owner for this socket.',
 };
@@ -152,29 +153,52 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     return out;
   };
 
+  // The scan that ran last, until it has settled (its children gone). A scan stopped by its
+  // deadline settles as soon as its process group is dead; the next scan never starts beside it.
+  let unsettled: Promise<unknown> | null = null;
+
   const scanWithDeadline = async (): Promise<ScanOutcome> => {
     const timeoutMs = options.timeoutMs ?? 10_000;
+    const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<ScanOutcome>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve({
-            ok: false,
-            backend: options.scanner.id,
-            error: hmError('TIMEOUT', `The scan took longer than ${timeoutMs} ms.`),
-          }),
-        timeoutMs,
-      );
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => {
+        // Stop the scan: backends kill their child process groups and start nothing new.
+        controller.abort();
+        resolve('deadline');
+      }, timeoutMs);
+    });
+    const timedOut = (message: string): ScanOutcome => ({
+      ok: false,
+      backend: options.scanner.id,
+      error: hmError('TIMEOUT', message),
     });
     try {
-      return await Promise.race([
-        options.scanner.scan().catch((e: unknown): ScanOutcome => ({
-          ok: false,
-          backend: options.scanner.id,
-          error: hmError('SCAN_FAILED', `The scan failed: ${(e as Error).message}`),
-        })),
-        deadline,
-      ]);
+      if (unsettled) {
+        const waited = await Promise.race([unsettled.then(() => 'settled' as const), deadline]);
+        if (waited === 'deadline') {
+          return timedOut(
+            `The last scan, stopped at its deadline, has not finished yet; no new scan was started within ${timeoutMs} ms.`,
+          );
+        }
+      }
+      const scan = options.scanner.scan(controller.signal).catch((e: unknown): ScanOutcome => ({
+        ok: false,
+        backend: options.scanner.id,
+        error: hmError('SCAN_FAILED', `The scan failed: ${(e as Error).message}`),
+      }));
+      unsettled = scan;
+      void scan.finally(() => {
+        if (unsettled === scan) unsettled = null;
+      });
+      const outcome = await Promise.race([scan, deadline]);
+      if (outcome !== 'deadline') return outcome;
+      // Give the stopped backend a moment to reap its children, so a failed snapshot means the
+      // scan is over (it settles within milliseconds of the SIGKILL); never wait for it for long.
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([scan, new Promise((r) => (grace = setTimeout(r, 1000)))]);
+      clearTimeout(grace);
+      return timedOut(`The scan took longer than ${timeoutMs} ms and was stopped.`);
     } finally {
       clearTimeout(timer);
     }

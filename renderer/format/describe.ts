@@ -148,7 +148,9 @@ export function describeOwner(owner: Owner): OwnerView {
         ? 'owner vanished'
         : owner.reason === 'other-namespace'
           ? 'owner in another namespace'
-          : 'owner unknown';
+          : owner.reason === 'no-process'
+            ? 'no process (kernel socket)'
+            : 'owner unknown';
   return {
     name,
     known: false,
