@@ -1,6 +1,6 @@
 import type { Health } from '../../model/health.js';
 import type { Listener } from '../../model/listener.js';
-import { formatHealth, formatOwner, listenerJson, table } from '../format.js';
+import { formatHealth, formatOwner, jsonOut, listenerJson, table } from '../format.js';
 import type { CliCommand } from '../types.js';
 import { EXIT_REFUSED, describeSocket, listenersFor, parsePortCommand, printError } from './port-target.js';
 
@@ -54,11 +54,9 @@ export const checkCommand: CliCommand = {
     }
     if (json) {
       ctx.stdout(
-        `${JSON.stringify(
+        jsonOut(
           results.map((r) => ({ listener: listenerJson(r.listener), health: r.health, error: r.error })),
-          null,
-          2,
-        )}\n`,
+        ),
       );
     } else {
       const rows = results.map((r) => [
