@@ -47,7 +47,9 @@ export function createCliContext(
     stderr: (t) => void process.stderr.write(escapeForTerminal(t)),
     prompt: interactive
       ? async (question) => {
-          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          // terminal: false: the prompt is written as plain text (readline's terminal mode adds
+          // its own cursor escapes), and the tty's canonical mode still edits and echoes the answer.
+          const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
           try {
             return await rl.question(escapeForTerminal(question));
           } finally {
