@@ -102,7 +102,7 @@ describe.runIf(process.platform === 'linux')(
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it.each(['SIGINT', 'SIGTERM'] as const)(
+    it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
       'opener and browser see only a 0600 launch page, nobody cannot read it, and %s removes it',
       async (signal) => {
         const run = path.join(dir, `run-${signal}`);

@@ -24,7 +24,7 @@ launch page (mode 0600, in a 0700 folder of yours) that redirects to it and is d
   --opener PATH  absolute path of a program to open the link with (instead of the system browser)
   --verbose      log refused requests (wrong Host, Origin or token) to stderr
 
-Ctrl+C stops the server. Exit code: 0 after a clean stop, 1 when it cannot start, 2 for bad options.`;
+Ctrl+C (or SIGTERM, or closing the terminal) stops the server. Exit code: 0 after a clean stop, 1 when it cannot start, 2 for bad options.`;
 
 /** Finds `dist/renderer` of this package, whether running from `dist/` or from the sources. */
 export function findRendererDir(from: string = path.dirname(fileURLToPath(import.meta.url))): string | null {
@@ -53,7 +53,7 @@ export function findRendererDir(from: string = path.dirname(fileURLToPath(import
 export interface ServeCommandDeps {
   /** Creates the polling core (default: the real one, polling and probing). */
   readonly createService?: (ctx: CliContext) => Promise<HarbormasterService>;
-  /** Resolves when the server should stop (default: SIGINT or SIGTERM). */
+  /** Resolves when the server should stop (default: SIGINT, SIGTERM or SIGHUP). */
   readonly waitForStop?: () => Promise<string>;
   readonly rendererDir?: () => string | null;
   /** Writes the launch page the browser opens (default: {@link createLaunchFile}). */
@@ -67,16 +67,16 @@ async function defaultService(ctx: CliContext): Promise<HarbormasterService> {
 }
 
 function waitForSignal(): Promise<string> {
+  // SIGHUP too: closing the terminal must stop serve cleanly (and remove the launch file) as
+  // Ctrl+C does, not kill it where it stands.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   return new Promise((resolve) => {
     const stop = (signal: string): void => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      for (const [s, h] of handlers) process.off(s, h);
       resolve(signal);
     };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
+    const handlers = signals.map((s) => [s, (): void => stop(s)] as const);
+    for (const [s, h] of handlers) process.once(s, h);
   });
 }
 
