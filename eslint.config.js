@@ -9,6 +9,39 @@ const electronBan = {
   message: 'app/ and renderer/ never import electron (ARCHITECTURE.md).',
 };
 
+/** The renderer reaches app/ only through app/model and app/contract (plus `extra` exceptions). */
+function rendererImportRule(extra) {
+  return [
+    'error',
+    {
+      paths: [
+        electronBan,
+        { name: 'systeminformation', message: 'The renderer reaches the OS only through HarbormasterApi.' },
+      ],
+      patterns: [
+        { group: ['node:*'], message: 'The renderer has no Node.' },
+        {
+          group: [
+            '**/app/*',
+            '!**/app/model',
+            '!**/app/contract',
+            ...extra,
+            '**/app/scan/**',
+            '**/app/owners/**',
+            '**/app/health/**',
+            '**/app/actions/**',
+            '**/app/watch/**',
+            '**/app/cli/**',
+            '**/app/serve/**',
+            '**/main/**',
+          ],
+          message: 'renderer/ may import only app/model and app/contract.',
+        },
+      ],
+    },
+  ];
+}
+
 // ESLint reads the default export of its config file.
 // eslint-disable-next-line no-restricted-syntax
 export default tseslint.config(
@@ -86,38 +119,13 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            electronBan,
-            {
-              name: 'systeminformation',
-              message: 'The renderer reaches the OS only through HarbormasterApi.',
-            },
-          ],
-          patterns: [
-            { group: ['node:*'], message: 'The renderer has no Node.' },
-            {
-              group: [
-                '**/app/*',
-                '!**/app/model',
-                '!**/app/contract',
-                '**/app/scan/**',
-                '**/app/owners/**',
-                '**/app/health/**',
-                '**/app/actions/**',
-                '**/app/watch/**',
-                '**/app/cli/**',
-                '**/app/serve/**',
-                '**/main/**',
-              ],
-              message: 'renderer/ may import only app/model and app/contract.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': rendererImportRule([]),
     },
+  },
+  {
+    // Tests may use the shared bad-input catalogue (isomorphic), so every face is tried on it.
+    files: ['renderer/**/*.test.{ts,tsx}'],
+    rules: { 'no-restricted-imports': rendererImportRule(['!**/app/test-support']) },
   },
   {
     files: ['renderer/**/*.{ts,tsx}', 'app/**/*.ts', 'main/**/*.ts'],

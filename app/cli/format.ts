@@ -1,11 +1,15 @@
+import { cleanText, toSafeJson } from '../model/clean-text.js';
 import type { Health } from '../model/health.js';
 import type { Listener, Owner } from '../model/listener.js';
 
-/** Strips control characters (terminal escapes included) from untrusted text and caps its length. */
+/** Untrusted text for one line of a table or message: the shared {@link cleanText}, capped at `max`. */
 export function clean(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const s = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ');
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return cleanText(text, { max });
+}
+
+/** `--json` output: string values capped, controls and bidi escaped as \uXXXX (never dropped). */
+export function jsonOut(value: unknown): string {
+  return `${toSafeJson(value, 2)}\n`;
 }
 
 /** "3h 12m", "45s": how long ago `since` (epoch ms) was. */
@@ -66,7 +70,7 @@ export function formatOwner(owner: Owner): string {
     return `owner unknown (${owner.reason})`;
   }
   const container = owner.container
-    ? ` → ${owner.container.kind} ${owner.container.name ?? owner.container.target ?? ''}`.trimEnd()
+    ? ` → ${owner.container.kind} ${clean(owner.container.name ?? owner.container.target ?? '', 60)}`.trimEnd()
     : '';
   return `${clean(owner.name, 40)}${container}`;
 }

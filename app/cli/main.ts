@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { escapeForTerminal } from '../model/clean-text.js';
 import { checkCommand } from './commands/check.js';
 import { freeCommand } from './commands/free.js';
 import { killCommand } from './commands/kill.js';
@@ -40,13 +41,17 @@ export function createCliContext(
   let service: Promise<HarbormasterService> | null = null;
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const ctx: CliContext & { dispose(): Promise<void> } = {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    // Every byte the CLI writes passes here, TTY or pipe: whatever a command forgot to clean is
+    // escaped as visible \uXXXX text, never written raw (issue 9 item 3).
+    stdout: (t) => void process.stdout.write(escapeForTerminal(t)),
+    stderr: (t) => void process.stderr.write(escapeForTerminal(t)),
     prompt: interactive
       ? async (question) => {
-          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          // terminal: false: the prompt is written as plain text (readline's terminal mode adds
+          // its own cursor escapes), and the tty's canonical mode still edits and echoes the answer.
+          const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
           try {
-            return await rl.question(question);
+            return await rl.question(escapeForTerminal(question));
           } finally {
             rl.close();
           }

@@ -9,6 +9,7 @@ import { realpath } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { WS_PATH, WS_SUBPROTOCOL, type WsServerMessage } from '../contract/ws-protocol.js';
+import { cleanText } from '../model/clean-text.js';
 import { err, hmError, ok, type Result } from '../model/errors.js';
 import type { Listener } from '../model/listener.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -117,10 +118,11 @@ async function describeHolder(service: HarbormasterService, port: number): Promi
     const holders = found.value.holders.filter((l: Listener) => l.protocol === 'tcp');
     const first = holders[0];
     if (!first) return 'another process (not visible to this user)';
+    // The holder's name is untrusted (a process sets its own): cleaned before any terminal sees it.
     if (first.owner.kind === 'process') {
-      return `${first.owner.name} (pid ${first.owner.pid}, ${first.address}:${first.port})`;
+      return `${cleanText(first.owner.name, { max: 60 })} (pid ${first.owner.pid}, ${first.address}:${first.port})`;
     }
-    return `a process we cannot see (${first.owner.message})`;
+    return `a process we cannot see (${cleanText(first.owner.message, { max: 200 })})`;
   } catch {
     return 'another process';
   }

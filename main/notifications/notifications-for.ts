@@ -1,6 +1,7 @@
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot, SnapshotDiff } from '../../app/model/snapshot.js';
+import { cleanNotification } from '../clean-output.js';
 import { menuText } from '../tray/tray-menu.js';
 import { projectOf, watchedTargets } from './watched.js';
 
@@ -82,7 +83,7 @@ export function notificationsFor(input: {
       }
     }
   }
-  return { notifications, watched };
+  return { notifications: notifications.map(cleanNotification), watched };
 }
 
 function matches(l: Listener, key: string): boolean {

@@ -1,4 +1,5 @@
 import { Notification } from 'electron';
+import { cleanNotification } from '../clean-output.js';
 import type { PlannedNotification } from './notifications-for.js';
 
 // Keep shown notifications referenced until closed: a collected Notification loses its click handler
@@ -11,7 +12,7 @@ export function showNotifications(
   onClick: (listenerId: string | null) => void,
 ): void {
   if (!Notification.isSupported()) return;
-  for (const p of planned) {
+  for (const p of planned.map(cleanNotification)) {
     const n = new Notification({ title: p.title, body: p.body });
     live.add(n);
     n.on('click', () => {

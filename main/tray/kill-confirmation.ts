@@ -1,7 +1,9 @@
 import type { KillMode } from '../../app/model/actions.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
-import { groupOf, isOwn, menuText } from './tray-menu.js';
+import { cleanText } from '../../app/model/clean-text.js';
+import { cleanDialog } from '../clean-output.js';
+import { groupOf, isOwn } from './tray-menu.js';
 
 /**
  * Whether a kill from the tray needs a confirmation dialog: always when the setting asks for it,
@@ -32,37 +34,37 @@ export function killConfirmation(
   listener: Listener,
   mode: KillMode,
   now: number,
-  platform: NodeJS.Platform,
+  _platform: NodeJS.Platform,
   held: readonly Listener[] = [listener],
 ): { message: string; detail: string; buttons: [string, string] } {
   const o = listener.owner;
   if (o.kind !== 'process') {
-    return {
+    return cleanDialog({
       message: `Port ${listener.port} has no known owner`,
-      detail: o.message,
+      detail: cleanText(o.message, { max: 500 }),
       buttons: ['Cancel', 'Cancel'],
-    };
+    });
   }
   const verb = mode === 'force' ? 'Force kill' : 'Kill';
   const uptime = o.startedAt !== null ? formatUptime(now - o.startedAt) : 'unknown';
   const all = [listener, ...held.filter((l) => l.id !== listener.id)];
   const more = all.length - 1;
-  return {
-    message: `${verb} ${menuText(o.name, platform)} (pid ${o.pid}) holding port ${listener.port}${
+  return cleanDialog({
+    message: `${verb} ${cleanText(o.name, { max: 48 })} (pid ${o.pid}) holding port ${listener.port}${
       more > 0 ? ` and ${more} other listener${more === 1 ? '' : 's'}` : ''
     }?`,
     detail: [
       `Listens on: ${all.map(socketText).join(', ')}`,
-      `Command: ${menuText(o.command, platform, 200)}`,
-      `Executable: ${o.exe ?? 'unknown'}`,
-      `User: ${o.user ?? 'unknown'}`,
+      `Command: ${cleanText(o.command, { max: 200 })}`,
+      `Executable: ${cleanText(o.exe ?? 'unknown', { max: 300 })}`,
+      `User: ${cleanText(o.user ?? 'unknown', { max: 64 })}`,
       `Running for: ${uptime}`,
       mode === 'force'
         ? 'Force kill does not let the process clean up.'
         : 'The process is asked to stop; Harbormaster checks that the port is freed.',
     ].join('\n'),
     buttons: ['Cancel', verb],
-  };
+  });
 }
 
 /** "3 h 12 min", "45 s": a human uptime. */

@@ -1,5 +1,6 @@
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
+import { cleanTooltip } from '../clean-output.js';
 import { watchedTargets } from '../notifications/watched.js';
 import { foldDuplicates, groupOf, type TrayGroup } from './tray-menu.js';
 
@@ -44,6 +45,5 @@ export function trayTooltip(snapshot: Snapshot | null, settings: Settings, pause
     if (down.length > 0) lines.push(`Down: ${down.map((t) => t.label).join(', ')}`);
   }
   if (paused) lines.push('Paused');
-  const text = lines.join('\n');
-  return text.length > MAX_TOOLTIP ? `${text.slice(0, MAX_TOOLTIP - 1)}…` : text;
+  return cleanTooltip(lines.join('\n'), MAX_TOOLTIP);
 }

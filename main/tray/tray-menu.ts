@@ -2,6 +2,7 @@ import type { KillMode } from '../../app/model/actions.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
+import { cleanMenu, menuLabelText } from '../clean-output.js';
 import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
 
 /**
@@ -102,11 +103,7 @@ function rank(l: Listener): number {
 
 /** Cleans an untrusted string (process names, projects) for a menu label. */
 export function menuText(text: string, platform: NodeJS.Platform, max = MAX_LABEL): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  let clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
-  if (clean.length > max) clean = `${clean.slice(0, max - 1)}…`;
-  // Windows menus treat `&` as a mnemonic marker; `&&` shows a literal ampersand.
-  return platform === 'win32' ? clean.replace(/&/g, '&&') : clean;
+  return menuLabelText(text, platform, max);
 }
 
 /** The one-line label of a listener: health mark, watched star, port, process and project. */
@@ -218,7 +215,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   if (status !== null) menu.push({ label: status, enabled: false });
   if (state.snapshot) {
     for (const t of watchedTargets(state.snapshot, state.settings)) {
-      if (!t.up) menu.push({ label: `⚠ Watched ${t.label} is down`, enabled: false });
+      if (!t.up)
+        menu.push({ label: `⚠ Watched ${menuText(t.label, state.platform)} is down`, enabled: false });
     }
   }
   if (menu.length > 0) menu.push({ type: 'separator' });
@@ -265,5 +263,5 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     { type: 'separator' },
     { label: 'Quit Harbormaster', action: { type: 'quit' } },
   );
-  return menu;
+  return cleanMenu(menu);
 }

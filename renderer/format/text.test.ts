@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, shortText, truncate } from './text.js';
+import { HOSTILE_TEXTS, LONG_TEXT, unsafeCodePoints } from '../../app/test-support/bad-input.js';
+import { cleanText, MAX_FULL_TEXT, shortText, truncate } from './text.js';
 import { formatUptime } from './time.js';
 
 describe('cleanText', () => {
@@ -29,5 +30,20 @@ describe('formatUptime', () => {
     expect(formatUptime(0, 3 * 3600_000 + 12 * 60_000)).toBe('3h 12m');
     expect(formatUptime(0, 4 * 86400_000 + 2 * 3600_000)).toBe('4d 2h');
     expect(formatUptime(null, 1)).toBe('');
+  });
+});
+
+describe('the window’s text over the bad-input catalogue', () => {
+  it.each(HOSTILE_TEXTS.map((t) => [JSON.stringify(t.slice(0, 32)), t]))(
+    '%s shows no control, bidi or zero-width character, and is capped',
+    (_label, text) => {
+      expect(unsafeCodePoints(cleanText(text), false)).toEqual([]);
+      expect(cleanText(text).length).toBeLessThanOrEqual(MAX_FULL_TEXT);
+      expect(shortText(text, 40).length).toBeLessThanOrEqual(40);
+    },
+  );
+
+  it('caps a 10 kB name', () => {
+    expect(cleanText(LONG_TEXT)).toHaveLength(MAX_FULL_TEXT);
   });
 });

@@ -1,30 +1,23 @@
-/* eslint-disable no-control-regex -- matching control characters is this module's purpose. */
+import { capText, cleanText as cleanUntrusted } from '../../app/model/clean-text.js';
+
 /**
  * Untrusted strings (process names, command lines, HTTP titles, banners) reach the screen only
- * through these helpers and React text nodes, never as HTML. See SECURITY.md "Bad input".
+ * through these helpers and React text nodes, never as HTML. React escapes markup; these remove
+ * what React does not: terminal escapes, controls, bidi overrides ("Trojan Source") and zero-width
+ * characters, and cap the length. One cleaning function for every face: app/model/clean-text.ts.
  */
 
-// ANSI/VT escape sequences (CSI … final byte, OSC … BEL/ST) that a banner or argv may carry.
-const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
-// C0/C1 controls, zero-width characters and bidi overrides, which can disguise what a name says
-// ("Trojan Source", CVE-2021-42574).
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-const WHITESPACE_CONTROL = /[\t\n\r]+/g;
+/** Longest "full value" the window shows (a details pane, a tooltip); cells are shorter. */
+export const MAX_FULL_TEXT = 4096;
 
-// One scan for "anything to clean?": most names are plain, and this runs per row per render.
-const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
-
-/** Removes escape sequences and control characters; tabs and newlines become one space. */
+/** Cleans untrusted text for one line of the window; tabs and newlines become one space. */
 export function cleanText(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (!NEEDS_CLEANING.test(value)) return value;
-  return value.replace(ANSI_SEQUENCE, '').replace(WHITESPACE_CONTROL, ' ').replace(CONTROL, '');
+  return cleanUntrusted(value, { max: MAX_FULL_TEXT });
 }
 
 /** Shortens a cleaned string to `max` characters with an ellipsis. */
 export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  return `${value.slice(0, Math.max(1, max - 1))}…`;
+  return capText(value, Math.max(1, max));
 }
 
 /** `cleanText` then `truncate`: what a cell shows (the full cleaned value goes in a title). */

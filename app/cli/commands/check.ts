@@ -1,7 +1,7 @@
 import { describeSent } from '../../health/sent.js';
 import type { Health } from '../../model/health.js';
 import type { Listener } from '../../model/listener.js';
-import { formatHealth, formatOwner, listenerJson, table } from '../format.js';
+import { formatHealth, formatOwner, jsonOut, listenerJson, table } from '../format.js';
 import type { CliCommand } from '../types.js';
 import { EXIT_REFUSED, describeSocket, listenersFor, parsePortCommand, printError } from './port-target.js';
 
@@ -13,8 +13,18 @@ or timeout when it does not answer. Probes connect to the exact bound address (n
 localhost) and send no HTTP to databases and other never-HTTP services.
   <port>    1–65535 (also :3000, localhost:3000, 127.0.0.1:3000, [::1]:3000)
   --json    print [{"listener": …, "health": …}] (or {"error": …})
-Exit codes: 0 every listener answered; 1 at least one did not (or could not be probed);
-2 bad input; 3 nothing listens there.`;
+Exit codes:
+  0  every probed listener answered. Listeners that are not probed (UDP, or skipped by the
+     probe policy) are shown as "not probed" and never count as a failure; a port held only
+     by such listeners also exits 0.
+  1  at least one probed listener was refused, timed out or failed, or the check itself failed
+  2  bad input
+  3  nothing listens on <port>`;
+
+/** "Not probed" (UDP, or skipped by policy) is not a failure; every probed listener must answer. */
+function isPass(health: Health): boolean {
+  return health.state === 'up' || health.state === 'unknown';
+}
 
 /** `harbormaster check <port>`. */
 export const checkCommand: CliCommand = {
@@ -45,11 +55,9 @@ export const checkCommand: CliCommand = {
     }
     if (json) {
       ctx.stdout(
-        `${JSON.stringify(
+        jsonOut(
           results.map((r) => ({ listener: listenerJson(r.listener), health: r.health, error: r.error })),
-          null,
-          2,
-        )}\n`,
+        ),
       );
     } else {
       const rows = results.map((r) => [
@@ -60,6 +68,6 @@ export const checkCommand: CliCommand = {
       ]);
       ctx.stdout(`${table(['SOCKET', 'OWNER', 'HEALTH', 'SENT'], rows)}\n`);
     }
-    return results.every((r) => r.health?.state === 'up') ? 0 : 1;
+    return results.every((r) => r.health !== null && isPass(r.health)) ? 0 : 1;
   },
 };

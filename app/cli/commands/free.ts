@@ -1,5 +1,5 @@
 import type { LookupResult } from '../../model/actions.js';
-import { clean, formatOwner, listenerJson } from '../format.js';
+import { clean, formatOwner, jsonOut, listenerJson } from '../format.js';
 import type { CliCommand } from '../types.js';
 import { describeSocket, parsePortCommand, printError } from './port-target.js';
 
@@ -54,7 +54,7 @@ export const freeCommand: CliCommand = {
       return 1;
     }
     const r = result.value;
-    if (json) ctx.stdout(`${JSON.stringify({ ...r, holders: r.holders.map(listenerJson) }, null, 2)}\n`);
+    if (json) ctx.stdout(jsonOut({ ...r, holders: r.holders.map(listenerJson) }));
     else ctx.stdout(`${describeLookup(r).join('\n')}\n`);
     return r.free ? 0 : 1;
   },

@@ -2,7 +2,8 @@ import { checkPid } from '../../actions/kill.js';
 import { listenersHeldBy, type KillOutcome, type KillReport } from '../../model/actions.js';
 import type { HmError } from '../../model/errors.js';
 import type { Listener } from '../../model/listener.js';
-import { clean, formatUptime } from '../format.js';
+import { cleanText } from '../../model/clean-text.js';
+import { clean, formatUptime, jsonOut } from '../format.js';
 import type { CliCommand, CliContext } from '../types.js';
 import {
   EXIT_REFUSED,
@@ -88,13 +89,14 @@ function describeGroup(g: OwnerGroup, all: readonly Listener[]): string {
 }
 
 function printReport(ctx: CliContext, report: KillReport, force: boolean): void {
-  ctx.stdout(`${report.message}\n`);
+  // The core's message names the owner (untrusted): cleaned, line breaks kept.
+  ctx.stdout(`${cleanText(report.message, { newlines: true, max: 2000 })}\n`);
   if (report.outcome === 'still-running' && !force) {
     ctx.stdout(
       `Run it again with --force to send ${process.platform === 'win32' ? 'taskkill /F' : 'SIGKILL'}.\n`,
     );
   }
-  if (report.command) ctx.stdout(`To do it with admin rights, run:\n  ${report.command}\n`);
+  if (report.command) ctx.stdout(`To do it with admin rights, run:\n  ${clean(report.command, 500)}\n`);
 }
 
 async function choose(
@@ -226,7 +228,7 @@ export const killCommand: CliCommand = {
       printError(ctx, json, result.error);
       return exitCodeForError(result.error);
     }
-    if (json) ctx.stdout(`${JSON.stringify(result.value, null, 2)}\n`);
+    if (json) ctx.stdout(jsonOut(result.value));
     else printReport(ctx, result.value, force);
     return exitCodeForOutcome(result.value.outcome);
   },

@@ -6,6 +6,7 @@ import {
   formatHealth,
   formatOwner,
   formatUptime,
+  jsonOut,
   listenerJson,
   table,
 } from '../format.js';
@@ -73,23 +74,19 @@ export const listCommand: CliCommand = {
     const hiddenOthers = snapshot.listeners.filter((l) => otherUsers(l, uid) && !flags.has('all')).length;
     if (flags.has('json')) {
       ctx.stdout(
-        `${JSON.stringify(
-          {
-            version: 1,
-            seq: snapshot.seq,
-            takenAt: new Date(snapshot.takenAt).toISOString(),
-            source: snapshot.source,
-            viewer: snapshot.viewer ?? null,
-            status: snapshot.status,
-            stale: snapshot.stale,
-            error: snapshot.error,
-            notes: snapshot.notes,
-            hiddenOtherUsers: hiddenOthers,
-            listeners: shown.map(listenerJson),
-          },
-          null,
-          2,
-        )}\n`,
+        jsonOut({
+          version: 1,
+          seq: snapshot.seq,
+          takenAt: new Date(snapshot.takenAt).toISOString(),
+          source: snapshot.source,
+          viewer: snapshot.viewer ?? null,
+          status: snapshot.status,
+          stale: snapshot.stale,
+          error: snapshot.error,
+          notes: snapshot.notes,
+          hiddenOtherUsers: hiddenOthers,
+          listeners: shown.map(listenerJson),
+        }),
       );
       return snapshot.status === 'failed' ? 1 : 0;
     }

@@ -2,6 +2,7 @@ import { urlForListener } from '../../actions/url.js';
 import type { Listener } from '../../model/listener.js';
 import type { CliCommand } from '../types.js';
 import { EXIT_REFUSED, listenersFor, parsePortCommand, printError } from './port-target.js';
+import { jsonOut } from '../format.js';
 
 const USAGE = `Usage: harbormaster open <port> [--anyway] [--json]
 
@@ -60,7 +61,7 @@ export const openCommand: CliCommand = {
       printError(ctx, json, error);
       return result.error.code === 'NOT_IN_SNAPSHOT' ? EXIT_REFUSED : 1;
     }
-    ctx.stdout(json ? `${JSON.stringify(result.value, null, 2)}\n` : `Opened ${result.value.url}\n`);
+    ctx.stdout(json ? jsonOut(result.value) : `Opened ${result.value.url}\n`);
     return 0;
   },
 };

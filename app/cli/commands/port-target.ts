@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
+import { cleanText } from '../../model/clean-text.js';
 import type { HmError } from '../../model/errors.js';
 import type { Listener, ProcessOwner } from '../../model/listener.js';
 import { parsePortQuery, type PortQuery } from '../../model/port.js';
 import { canonicalAddress } from '../../scan/address.js';
-import { formatEndpoint } from '../format.js';
+import { formatEndpoint, jsonOut } from '../format.js';
 import { parseArgs } from '../parse-args.js';
 import type { CliContext } from '../types.js';
 
@@ -29,12 +30,13 @@ export interface PortCommandArgs {
 export function printError(ctx: CliContext, json: boolean, error: HmError | string, usage?: string): void {
   const e: HmError = typeof error === 'string' ? { code: 'INVALID_REQUEST', message: error } : error;
   if (json) {
-    ctx.stdout(`${JSON.stringify({ error: e }, null, 2)}\n`);
+    ctx.stdout(jsonOut({ error: e }));
     return;
   }
-  const lines = [e.message];
-  if (e.hint) lines.push(e.hint);
-  if (e.command) lines.push(`  ${e.command}`);
+  // Core messages may name an owner (untrusted): cleaned, their own line breaks kept.
+  const lines = [cleanText(e.message, { newlines: true, max: 2000 })];
+  if (e.hint) lines.push(cleanText(e.hint, { newlines: true, max: 2000 }));
+  if (e.command) lines.push(`  ${cleanText(e.command, { max: 500 })}`);
   if (usage) lines.push('', usage);
   ctx.stderr(`${lines.join('\n')}\n`);
 }

@@ -3,6 +3,7 @@ import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecordingService, fakeListener } from '../../serve/test-support/recording-service.js';
 import type { CliContext } from '../types.js';
@@ -77,11 +78,13 @@ describe('harbormaster serve', () => {
     await expect(fetchStatus(`http://127.0.0.1:${url?.[1]}/`)).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  it('opens exactly the printed URL with the --opener program', async () => {
+  it('hands the --opener program a private launch page that redirects to the printed URL, never the token', async () => {
     const log = path.join(dir, 'opened.txt');
     const opener = path.join(dir, 'opener.sh');
     writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${log}'\n`);
     chmodSync(opener, 0o755);
+    const runtime = path.join(dir, 'run');
+    mkdirSync(runtime, { mode: 0o700 });
     let stop: (signal: string) => void = () => undefined;
     const command = createServeCommand({
       createService: async () => createRecordingService(),
@@ -89,12 +92,20 @@ describe('harbormaster serve', () => {
       waitForStop: () => new Promise((resolve) => (stop = resolve)),
     });
     const h = harness();
-    const running = command.run(['--port=0', '--opener', opener], h.ctx);
-    await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('#token='));
-    const printed = /http:\/\/\S+/.exec(h.out())?.[0];
-    expect(readFileSync(log, 'utf8').trim()).toBe(printed);
+    const ctx = { ...h.ctx, env: { ...h.ctx.env, XDG_RUNTIME_DIR: runtime } };
+    const running = command.run(['--port=0', '--opener', opener], ctx);
+    await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('file://'));
+    const printed = /http:\/\/\S+/.exec(h.out())?.[0] ?? '';
+    const token = /#token=(\S+)/.exec(printed)?.[1] ?? '';
+    expect(token).toHaveLength(43);
+    const argv = readFileSync(log, 'utf8').trim();
+    expect(argv).not.toContain(token);
+    const page = fileURLToPath(argv);
+    expect(path.dirname(page)).toBe(path.join(runtime, 'harbormaster'));
+    expect(readFileSync(page, 'utf8')).toContain(`content="0;url=${printed}"`);
     stop('SIGTERM');
     expect(await running).toBe(0);
+    expect(existsSync(page)).toBe(false);
   });
 
   it('says who holds a taken port and exits 1, or moves to a free port with --any-port', async () => {

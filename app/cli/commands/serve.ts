@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchOpener, OPENER_ENV, resolveOpenerCommand } from '../../actions/open.js';
 import { parsePort } from '../../model/port.js';
+import { createLaunchFile, type LaunchFile } from '../../serve/launch-file.js';
 import { DEFAULT_SERVE_PORT, startServe } from '../../serve/server.js';
 import type { HarbormasterService } from '../../service/types.js';
 import { parseArgs } from '../parse-args.js';
@@ -12,7 +14,9 @@ const USAGE = `Usage: harbormaster serve [--port N] [--any-port] [--no-open] [--
 
 Shows Harbormaster in your browser: serves the window's UI on 127.0.0.1 (and [::1]) only,
 protected by a random token made for this launch. The printed link carries the token after '#'
-(browsers never send that part to a server); anyone without it is refused.
+(browsers never send that part to a server); anyone without it is refused. The browser is not
+given the link itself (other users can read any program's command line): it opens a private
+launch page (mode 0600, in a 0700 folder of yours) that redirects to it and is deleted on exit.
 
   --port N       port to listen on (default ${DEFAULT_SERVE_PORT}; 0 = any free port)
   --any-port     if the port is taken, say who holds it and use a free one instead
@@ -20,7 +24,7 @@ protected by a random token made for this launch. The printed link carries the t
   --opener PATH  absolute path of a program to open the link with (instead of the system browser)
   --verbose      log refused requests (wrong Host, Origin or token) to stderr
 
-Ctrl+C stops the server. Exit code: 0 after a clean stop, 1 when it cannot start, 2 for bad options.`;
+Ctrl+C (or SIGTERM, or closing the terminal) stops the server. Exit code: 0 after a clean stop, 1 when it cannot start, 2 for bad options.`;
 
 /** Finds `dist/renderer` of this package, whether running from `dist/` or from the sources. */
 export function findRendererDir(from: string = path.dirname(fileURLToPath(import.meta.url))): string | null {
@@ -49,9 +53,11 @@ export function findRendererDir(from: string = path.dirname(fileURLToPath(import
 export interface ServeCommandDeps {
   /** Creates the polling core (default: the real one, polling and probing). */
   readonly createService?: (ctx: CliContext) => Promise<HarbormasterService>;
-  /** Resolves when the server should stop (default: SIGINT or SIGTERM). */
+  /** Resolves when the server should stop (default: SIGINT, SIGTERM or SIGHUP). */
   readonly waitForStop?: () => Promise<string>;
   readonly rendererDir?: () => string | null;
+  /** Writes the launch page the browser opens (default: {@link createLaunchFile}). */
+  readonly createLaunchFile?: typeof createLaunchFile;
 }
 
 async function defaultService(ctx: CliContext): Promise<HarbormasterService> {
@@ -61,16 +67,16 @@ async function defaultService(ctx: CliContext): Promise<HarbormasterService> {
 }
 
 function waitForSignal(): Promise<string> {
+  // SIGHUP too: closing the terminal must stop serve cleanly (and remove the launch file) as
+  // Ctrl+C does, not kill it where it stands.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   return new Promise((resolve) => {
     const stop = (signal: string): void => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      for (const [s, h] of handlers) process.off(s, h);
       resolve(signal);
     };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
+    const handlers = signals.map((s) => [s, (): void => stop(s)] as const);
+    for (const [s, h] of handlers) process.once(s, h);
   });
 }
 
@@ -152,11 +158,27 @@ export function createServeCommand(deps: ServeCommandDeps = {}): CliCommand {
       }
       ctx.stdout('Only this machine can connect, and only with the link above. Press Ctrl+C to stop.\n');
 
+      let launch: LaunchFile | null = null;
+      const removeOnExit = (): void => launch?.removeSync();
       if (opener) {
         if (opener.ok) {
-          const launched = await launchOpener(opener.value, server.url);
-          if (!launched.ok)
-            ctx.stderr(`Could not open a browser (${launched.error.message}) — open the link yourself.\n`);
+          // The opener (and the browser it starts) gets the launch page's file:// URL, never the
+          // token: every local user can read their command lines and, as root, environments.
+          const file = await (deps.createLaunchFile ?? createLaunchFile)(server.url, {
+            platform: process.platform,
+            env: ctx.env,
+            home: homedir(),
+            tmp: tmpdir(),
+          });
+          if (file.ok) {
+            launch = file.value;
+            process.once('exit', removeOnExit);
+            const launched = await launchOpener(opener.value, launch.url);
+            if (!launched.ok)
+              ctx.stderr(`Could not open a browser (${launched.error.message}) — open the link yourself.\n`);
+          } else {
+            ctx.stderr(`Could not open a browser (${file.error.message}) — open the link yourself.\n`);
+          }
         } else {
           ctx.stderr(`Could not open a browser (${opener.error.message}) — open the link yourself.\n`);
         }
@@ -164,6 +186,8 @@ export function createServeCommand(deps: ServeCommandDeps = {}): CliCommand {
 
       const signal = await stopped;
       ctx.stdout(`\nStopping (${signal})…\n`);
+      await launch?.remove();
+      process.off('exit', removeOnExit);
       await server.close();
       await service.dispose();
       return 0;

@@ -1,5 +1,5 @@
 import { parsePortQuery } from '../../model/port.js';
-import { clean, formatEndpoint, formatOwner, formatUptime, listenerJson } from '../format.js';
+import { clean, formatEndpoint, formatOwner, formatUptime, jsonOut, listenerJson } from '../format.js';
 import { parseArgs } from '../parse-args.js';
 import type { CliCommand } from '../types.js';
 
@@ -37,7 +37,7 @@ export const whoCommand: CliCommand = {
     }
     const r = result.value;
     if (parsed.flags.has('json')) {
-      ctx.stdout(`${JSON.stringify({ ...r, holders: r.holders.map(listenerJson) }, null, 2)}\n`);
+      ctx.stdout(jsonOut({ ...r, holders: r.holders.map(listenerJson) }));
       return r.holders.length > 0 ? 0 : 3;
     }
     if (r.holders.length === 0) {
