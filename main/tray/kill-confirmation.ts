@@ -23,7 +23,8 @@ export function killConfirmation(
   listener: Listener,
   mode: KillMode,
   now: number,
-  platform: NodeJS.Platform,
+  // Kept for callers: dialogs show `&` as typed on every platform, so nothing depends on it now.
+  _platform: NodeJS.Platform,
 ): { message: string; detail: string; buttons: [string, string] } {
   const o = listener.owner;
   if (o.kind !== 'process') {
@@ -36,9 +37,9 @@ export function killConfirmation(
   const verb = mode === 'force' ? 'Force kill' : 'Kill';
   const uptime = o.startedAt !== null ? formatUptime(now - o.startedAt) : 'unknown';
   return {
-    message: `${verb} ${menuText(o.name, platform)} (pid ${o.pid}) holding port ${listener.port}?`,
+    message: `${verb} ${menuText(o.name)} (pid ${o.pid}) holding port ${listener.port}?`,
     detail: [
-      `Command: ${menuText(o.command, platform, 200)}`,
+      `Command: ${menuText(o.command, 200)}`,
       `Executable: ${o.exe ?? 'unknown'}`,
       `User: ${o.user ?? 'unknown'}`,
       `Running for: ${uptime}`,

@@ -100,17 +100,20 @@ function rank(l: Listener): number {
   return (l.url !== null ? 2 : 0) + (l.exposure === 'loopback' ? 1 : 0);
 }
 
-/** Cleans an untrusted string (process names, projects) for a menu label. */
-export function menuText(text: string, platform: NodeJS.Platform, max = MAX_LABEL): string {
+/**
+ * Cleans an untrusted string (process names, projects) for a menu label, a notification or a
+ * dialog. It does not escape `&`: only menu labels need that, and toMenuTemplate does it (a
+ * notification or dialog would show `&&` literally).
+ */
+export function menuText(text: string, max = MAX_LABEL): string {
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   let clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
   if (clean.length > max) clean = `${clean.slice(0, max - 1)}…`;
-  // Windows menus treat `&` as a mnemonic marker; `&&` shows a literal ampersand.
-  return platform === 'win32' ? clean.replace(/&/g, '&&') : clean;
+  return clean;
 }
 
 /** The one-line label of a listener: health mark, watched star, port, process and project. */
-export function listenerLabel(listener: Listener, settings: Settings, platform: NodeJS.Platform): string {
+export function listenerLabel(listener: Listener, settings: Settings): string {
   const mark = healthMark(listener);
   const star = isWatched(listener, settings) ? '★ ' : '';
   const proto = listener.protocol === 'udp' ? ' udp' : '';
@@ -123,7 +126,7 @@ export function listenerLabel(listener: Listener, settings: Settings, platform: 
         : 'owner unknown';
   const project = projectOf(listener);
   const tail = project !== null && project !== name ? `${name} · ${project}` : name;
-  return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail, platform)}`;
+  return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail)}`;
 }
 
 function healthMark(listener: Listener): string {
@@ -139,14 +142,14 @@ function healthMark(listener: Listener): string {
   }
 }
 
-function listenerSubmenu(listener: Listener, platform: NodeJS.Platform): TrayMenuItem[] {
+function listenerSubmenu(listener: Listener): TrayMenuItem[] {
   const owner = listener.owner;
   const killable = owner.kind === 'process' && owner.pid > 1;
   const where = listener.family === 6 ? `[${listener.address}]` : listener.address;
   const who =
     owner.kind === 'process'
-      ? `pid ${owner.pid}${owner.user ? ` · ${menuText(owner.user, platform, 24)}` : ''}`
-      : menuText(owner.message, platform);
+      ? `pid ${owner.pid}${owner.user ? ` · ${menuText(owner.user, 24)}` : ''}`
+      : menuText(owner.message);
   const items: TrayMenuItem[] = [
     { label: `${listener.protocol.toUpperCase()} ${where}:${listener.port} · ${who}`, enabled: false },
     { type: 'separator' },
@@ -201,9 +204,9 @@ export function statusLine(state: TrayState): string | null {
   if (state.paused) return 'Scanning paused (showing the last scan)';
   if (s === null) return 'Scanning…';
   if (s.status === 'failed')
-    return `Scan failed: ${menuText(s.error?.message ?? 'unknown error', state.platform, 60)} (showing the last results)`;
+    return `Scan failed: ${menuText(s.error?.message ?? 'unknown error', 60)} (showing the last results)`;
   const note = s.notes[0];
-  if (s.status === 'partial' && note) return menuText(note.message, state.platform, 60);
+  if (s.status === 'partial' && note) return menuText(note.message, 60);
   return null;
 }
 
@@ -240,8 +243,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     for (const l of items.slice(0, MAX_PER_GROUP)) {
       menu.push({
         type: 'submenu',
-        label: listenerLabel(l, state.settings, state.platform),
-        submenu: listenerSubmenu(l, state.platform),
+        label: listenerLabel(l, state.settings),
+        submenu: listenerSubmenu(l),
       });
     }
     if (items.length > MAX_PER_GROUP) {
