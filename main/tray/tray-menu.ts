@@ -1,7 +1,8 @@
 import type { KillMode } from '../../app/model/actions.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
-import type { Snapshot } from '../../app/model/snapshot.js';
+import { hiddenByScope, scopeOf } from '../../app/model/scope.js';
+import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
 import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
 
 /**
@@ -74,12 +75,17 @@ export function isOwn(listener: Listener, currentUid: number | null): boolean {
   return currentUid !== null && listener.owner.uid === currentUid;
 }
 
-/** Whether the settings let the tray show this listener (other users' and system processes). */
-export function isShown(listener: Listener, settings: Settings, currentUid: number | null): boolean {
-  const own = isOwn(listener, currentUid);
-  if (!settings.showOtherUsers && currentUid !== null && listener.owner.uid !== null && !own) return false;
-  if (!settings.showSystem && !own && listener.service?.category === 'system') return false;
-  return true;
+/**
+ * Whether the settings let the tray show this listener (other users' and system processes): the
+ * same rule as the window's list (app/model/scope.ts), so both hide the same rows.
+ */
+export function isShown(listener: Listener, settings: Settings, viewer: Viewer | null): boolean {
+  return !hiddenByScope(scopeOf(listener, viewer), settings);
+}
+
+/** Who the tray runs as: the core's word (snapshot.viewer), else this process's uid. */
+export function trayViewer(state: Pick<TrayState, 'snapshot' | 'currentUid'>): Viewer {
+  return state.snapshot?.viewer ?? { uid: state.currentUid, user: null };
 }
 
 /**
@@ -227,7 +233,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   if (menu.length > 0) menu.push({ type: 'separator' });
 
   const listeners = state.snapshot?.listeners ?? [];
-  const shown = foldDuplicates(listeners.filter((l) => isShown(l, state.settings, state.currentUid)));
+  const viewer = trayViewer(state);
+  const shown = foldDuplicates(listeners.filter((l) => isShown(l, state.settings, viewer)));
   const hidden = foldDuplicates(listeners).length - shown.length;
   const groups: Record<TrayGroup, Listener[]> = { dev: [], database: [], other: [] };
   for (const l of shown) groups[groupOf(l)].push(l);
