@@ -44,6 +44,14 @@ const paths = appPaths(dirname(fileURLToPath(import.meta.url)));
 const platform = process.platform;
 const log = (line: string) => console.warn(`[harbormaster] ${line}`);
 
+// End-to-end runs (unpackaged, HARBORMASTER_E2E=1) may point userData at a fresh folder to see a
+// first run; before the single-instance lock, which lives there.
+const e2eUserData =
+  process.env['HARBORMASTER_E2E'] === '1' && !app.isPackaged
+    ? process.env['HARBORMASTER_E2E_USER_DATA']
+    : undefined;
+if (e2eUserData) app.setPath('userData', e2eUserData);
+
 // Must run before `ready` (https://www.electronjs.org/docs/latest/api/protocol#protocolregisterschemesasprivilegedcustomschemes).
 registerAppSchemePrivileged();
 
