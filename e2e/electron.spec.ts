@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import type { HarbormasterApi } from '../app/contract/api.js';
@@ -37,6 +38,22 @@ function hasElectronRuntime(): boolean {
 interface E2EHook {
   trayMenu(): TrayMenuItem[];
   showWindow(): void;
+  start(): { firstRun: boolean; atLogin: boolean; trayVisible: boolean | null; openedAtStart: boolean };
+  appUserModelId(): string | null;
+  trayMenuObject(): { emit(event: string): boolean } | null;
+  trayDeferral(): { open: boolean; pending: unknown };
+  updateTray(): void;
+}
+
+/** Launches the unpackaged app with its own userData folder (a first run when the folder is new). */
+function launch(userData: string, extraArgs: readonly string[] = []): Promise<ElectronApplication> {
+  return electron.launch({
+    executablePath: electronBinary() ?? '',
+    // Chromium refuses to start as root without --no-sandbox (CI containers run as root).
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ROOT, ...extraArgs],
+    env: { ...process.env, HARBORMASTER_E2E: '1', HARBORMASTER_E2E_USER_DATA: userData },
+    timeout: 30_000,
+  });
 }
 
 test.describe('Electron tray app', () => {
@@ -47,21 +64,91 @@ test.describe('Electron tray app', () => {
   test.describe.configure({ mode: 'serial' });
 
   let app: ElectronApplication;
+  let userData = '';
 
   test.beforeAll(async () => {
-    const executablePath = electronBinary() ?? '';
-    app = await electron.launch({
-      executablePath,
-      // Chromium refuses to start as root without --no-sandbox (CI containers run as root).
-      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ROOT],
-      env: { ...process.env, HARBORMASTER_E2E: '1' },
-      timeout: 30_000,
-    });
+    userData = mkdtempSync(path.join(tmpdir(), 'first-launch-e2e-'));
+    app = await launch(userData);
   });
 
   test.afterAll(async () => {
     await app?.close();
     await killAllStarted();
+    rmSync(userData, { recursive: true, force: true });
+  });
+
+  test('opens the window on the first run (no settings file yet) and writes the settings file', async () => {
+    const start = await app.evaluate(() =>
+      (globalThis as unknown as { __harbormasterE2E: E2EHook }).__harbormasterE2E.start(),
+    );
+    expect(start).toMatchObject({ firstRun: true, openedAtStart: true });
+    const page = await app.firstWindow();
+    await expect(page).toHaveURL(/^app:\/\/bundle\//);
+    expect(existsSync(path.join(userData, 'settings.json'))).toBe(true);
+  });
+
+  test('a login start (--hidden) stays in the tray once it is not the first run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'first-launch-e2e-login-'));
+    try {
+      const first = await launch(dir, ['--hidden']);
+      const a = await first.evaluate(() =>
+        (globalThis as unknown as { __harbormasterE2E: E2EHook }).__harbormasterE2E.start(),
+      );
+      await first.close();
+      expect(a).toMatchObject({ firstRun: true, atLogin: true, openedAtStart: true });
+      const again = await launch(dir, ['--hidden']);
+      const b = await again.evaluate(() =>
+        (globalThis as unknown as { __harbormasterE2E: E2EHook }).__harbormasterE2E.start(),
+      );
+      const windows = again.windows().length;
+      await again.close();
+      expect(b.firstRun).toBe(false);
+      expect(b.atLogin).toBe(true);
+      // Only a tray that cannot show (GNOME without a StatusNotifierWatcher) opens the window here.
+      expect(b.openedAtStart).toBe(b.trayVisible === false);
+      if (!b.openedAtStart) expect(windows).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('never replaces the tray menu while it is open; the latest state applies when it closes', async () => {
+    const seen = await app.evaluate(async () => {
+      const h = (globalThis as unknown as { __harbormasterE2E: E2EHook }).__harbormasterE2E;
+      const before = h.trayMenuObject();
+      if (before === null) return null;
+      before.emit('menu-will-show');
+      h.updateTray();
+      h.updateTray();
+      const during = { same: h.trayMenuObject() === before, ...h.trayDeferral() };
+      before.emit('menu-will-close');
+      await new Promise((r) => setTimeout(r, 50));
+      const after = { replaced: h.trayMenuObject() !== before, ...h.trayDeferral() };
+      return {
+        during: { same: during.same, open: during.open, pending: during.pending !== null },
+        after: { replaced: after.replaced, open: after.open, pending: after.pending !== null },
+      };
+    });
+    expect(seen).toEqual({
+      during: { same: true, open: true, pending: true },
+      after: { replaced: true, open: false, pending: false },
+    });
+  });
+
+  test('sets the AppUserModelID on Windows before any notification', async () => {
+    test.skip(process.platform !== 'win32', 'AppUserModelIDs exist only on Windows');
+    const ids = await app.evaluate(({ app: electronApp }) => {
+      const h = (globalThis as unknown as { __harbormasterE2E: E2EHook }).__harbormasterE2E;
+      const reader = (electronApp as unknown as { getAppUserModelId?: () => string }).getAppUserModelId;
+      return {
+        set: h.appUserModelId(),
+        read: typeof reader === 'function' ? reader.call(electronApp) : null,
+        execPath: process.execPath,
+      };
+    });
+    // Unpackaged: the executable (Electron's notifications tutorial); packaged builds use the appId.
+    expect(ids.set).toBe(ids.execPath);
+    if (ids.read !== null) expect(ids.read).toBe(ids.set);
   });
 
   const showWindow = async (): Promise<Page> => {

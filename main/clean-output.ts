@@ -14,13 +14,6 @@ export const MAX_NOTIFICATION_BODY = 400;
 export const MAX_DIALOG_MESSAGE = 300;
 export const MAX_DIALOG_DETAIL = 2000;
 
-/** Cleans an untrusted string for a menu label: one line, capped; Windows `&` shown literally. */
-export function menuLabelText(text: string, platform: NodeJS.Platform, max: number): string {
-  const clean = cleanText(text, { max, collapse: true });
-  // Windows menus treat `&` as a mnemonic marker; `&&` shows a literal ampersand.
-  return platform === 'win32' ? clean.replace(/&/g, '&&') : clean;
-}
-
 /** A menu item shape: labels and tooltips, possibly nested. */
 interface LabelledItem {
   readonly label?: string;

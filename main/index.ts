@@ -4,6 +4,8 @@
  * loads (electron/fiddle's main.ts explains the same ordering). Every decision lives in the pure
  * modules next to this file; this file only wires Electron to them.
  */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, ipcMain, session, shell } from 'electron';
@@ -23,6 +25,16 @@ import { denyPermissions, hardenWebContents } from './security/harden-web-conten
 import { checkUrlToOpen } from './security/open-url.js';
 import { applySystemSettings } from './settings/apply-settings.js';
 import { loadSettingsFile, saveSettingsFile } from './settings/settings-store.js';
+import { hasStatusNotifierWatcher } from './startup/status-notifier.js';
+import {
+  appUserModelId,
+  openWindowAtStart,
+  shouldShowTrayHint,
+  startedAtLogin,
+  TRAY_HINT,
+  TRAY_HINT_MARKER,
+  trayShows,
+} from './startup/startup.js';
 import { runTrayAction, type TrayActionDeps } from './tray/tray-actions.js';
 import { createTrayController } from './tray/tray-controller.js';
 import { buildTrayMenu, type TrayState } from './tray/tray-menu.js';
@@ -32,6 +44,14 @@ import type { WindowRoute } from './window/route.js';
 const paths = appPaths(dirname(fileURLToPath(import.meta.url)));
 const platform = process.platform;
 const log = (line: string) => console.warn(`[harbormaster] ${line}`);
+
+// End-to-end runs (unpackaged, HARBORMASTER_E2E=1) may point userData at a fresh folder to see a
+// first run; before the single-instance lock, which lives there.
+const e2eUserData =
+  process.env['HARBORMASTER_E2E'] === '1' && !app.isPackaged
+    ? process.env['HARBORMASTER_E2E_USER_DATA']
+    : undefined;
+if (e2eUserData) app.setPath('userData', e2eUserData);
 
 // Must run before `ready` (https://www.electronjs.org/docs/latest/api/protocol#protocolregisterschemesasprivilegedcustomschemes).
 registerAppSchemePrivileged();
@@ -47,6 +67,12 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function main(): Promise<void> {
+  // Before any notification: Windows shows toasts only for the AUMID on the Start-menu shortcut
+  // (startup.ts appUserModelId; https://www.electronjs.org/docs/latest/api/app#appsetappusermodelidid-windows).
+  const aumid = appUserModelId({ platform, isPackaged: app.isPackaged, execPath: process.execPath });
+  if (aumid !== null) app.setAppUserModelId(aumid);
+  // Is there a tray host? Asked now, answered by the time the tray exists (GNOME needs an extension).
+  const watcher = platform === 'linux' ? hasStatusNotifierWatcher() : Promise.resolve(null);
   // Security checklist #11–#14 for every webContents, including ones we did not expect.
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
   // A tray app keeps running when its last window closes.
@@ -62,6 +88,12 @@ async function main(): Promise<void> {
   for (const problem of loaded.problems) log(`settings: ${problem}`);
   if (loaded.backupPath) log(`settings: the unreadable file was kept as ${loaded.backupPath}`);
   await applySystemSettings(loaded.settings, log);
+  // No settings file yet: the first run. Write the defaults so the next start is not a first run.
+  const firstRun = loaded.status === 'missing';
+  if (firstRun) {
+    const saved = await saveSettingsFile(userData, loaded.settings);
+    if (!saved.ok) log(saved.error.message);
+  }
 
   const openUrl = async (url: string): Promise<HmError | null> => {
     let checked = checkUrlToOpen(url, client.latest());
@@ -134,6 +166,7 @@ async function main(): Promise<void> {
     initial: trayState(),
     onAction: (action) => void runTrayAction(action, actionDeps).then(() => tray.update(trayState())),
     onClick: (bounds) => windows.togglePopover(bounds),
+    onActivate: () => showWindow({ kind: 'list' }),
     onMenuOpen: (open) => {
       menuOpen = open;
       refreshInterest();
@@ -183,6 +216,26 @@ async function main(): Promise<void> {
 
   app.on('second-instance', () => showWindow({ kind: 'list' }));
 
+  // Something visible at start: the window on the first run, when the user launched the app, and
+  // whenever the tray cannot show; the tray alone only for a login start (startup.ts).
+  const trayVisible = trayShows({
+    platform,
+    xdgCurrentDesktop: process.env['XDG_CURRENT_DESKTOP'],
+    watcher: await watcher,
+  });
+  const atLogin = startedAtLogin({
+    platform,
+    argv: process.argv,
+    wasOpenedAtLogin: platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
+  });
+  const openedAtStart = openWindowAtStart({ firstRun, atLogin, trayShows: trayVisible });
+  if (openedAtStart) showWindow({ kind: 'list' });
+  const hintMarker = join(userData, TRAY_HINT_MARKER);
+  if (shouldShowTrayHint({ trayShows: trayVisible, hintShown: existsSync(hintMarker) })) {
+    await writeFile(hintMarker, `${new Date().toISOString()}\n`).catch(() => undefined);
+    void dialog.showMessageBox({ type: 'info', noLink: true, ...TRAY_HINT });
+  }
+
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
@@ -202,6 +255,12 @@ async function main(): Promise<void> {
       trayMenu: () => buildTrayMenu(trayState()),
       showWindow: () => showWindow({ kind: 'list' }),
       latest: () => client.latest(),
+      // First launch (issue 11): what start decided, the AUMID set, and the tray menu's deferral.
+      start: () => ({ firstRun, atLogin, trayVisible, openedAtStart, userData }),
+      appUserModelId: () => aumid,
+      trayMenuObject: () => tray.currentMenu(),
+      trayDeferral: () => tray.deferral(),
+      updateTray: () => tray.update(trayState()),
     };
   }
 }

@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-// `npm test`: lint, format, type-check, build, unit/integration tests (Vitest) and end-to-end tests
+// `npm test`: on a fresh machine first the set-up (scripts/setup: the system packages the tests
+// need, then `npm ci` when node_modules is missing or stale; with everything present it installs
+// nothing), then lint, format, type-check, build, unit/integration tests (Vitest) and end-to-end tests
 // (Playwright in a system Chromium). Every step runs even when an earlier one fails, so one run shows
 // everything; the exit code is non-zero if anything failed. The last line is the plain
 // `N passed, N failed` summed over all runners (checks count one each), which CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureTestEnvironment } from './setup/setup-test-env.mjs';
+
+// Set-up failed (or needs a person: the exact command is printed above): run nothing, but still
+// end with the summary line CI reads.
+if (process.env['HARBORMASTER_SKIP_SETUP'] !== '1' && !ensureTestEnvironment()) {
+  console.log('0 passed, 1 failed, 0 skipped (set-up failed, no test was run)');
+  process.exit(1);
+}
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);

@@ -31,7 +31,7 @@ export function notificationsFor(input: {
   readonly previous: WatchedState | null;
   readonly platform: NodeJS.Platform;
 }): { notifications: PlannedNotification[]; watched: WatchedState } {
-  const { diff, snapshot, settings, previous, platform } = input;
+  const { diff, snapshot, settings, previous } = input;
   if (snapshot.stale || snapshot.status === 'failed') {
     return { notifications: [], watched: previous ?? new Map() };
   }
@@ -47,7 +47,7 @@ export function notificationsFor(input: {
       const gone = diff.removed.find((l) => matches(l, t.key));
       notifications.push({
         title: `${capitalise(t.label)} is down`,
-        body: gone ? `${describe(gone, platform)} stopped listening.` : 'Nothing listens there any more.',
+        body: gone ? `${describe(gone)} stopped listening.` : 'Nothing listens there any more.',
         listenerId: gone?.id ?? null,
       });
     } else if (before === false && t.up) {
@@ -55,7 +55,7 @@ export function notificationsFor(input: {
       if (back) comebacks.add(back.id);
       notifications.push({
         title: `${capitalise(t.label)} is back`,
-        body: back ? `${describe(back, platform)} is listening again.` : 'It is listening again.',
+        body: back ? `${describe(back)} is listening again.` : 'It is listening again.',
         listenerId: back?.id ?? t.listenerId,
       });
     }
@@ -77,7 +77,7 @@ export function notificationsFor(input: {
       for (const l of fresh) {
         notifications.push({
           title: `New listener on port ${l.port}`,
-          body: `${describe(l, platform)} on ${l.address}`,
+          body: `${describe(l)} on ${l.address}`,
           listenerId: l.id,
         });
       }
@@ -91,11 +91,11 @@ function matches(l: Listener, key: string): boolean {
   return `project:${projectOf(l) ?? ''}` === key;
 }
 
-function describe(l: Listener, platform: NodeJS.Platform): string {
+function describe(l: Listener): string {
   const o = l.owner;
-  const name = o.kind === 'process' ? `${menuText(o.name, platform, 40)} (pid ${o.pid})` : 'A process';
+  const name = o.kind === 'process' ? `${menuText(o.name, 40)} (pid ${o.pid})` : 'A process';
   const project = projectOf(l);
-  return project !== null ? `${name} · ${menuText(project, platform, 40)}` : name;
+  return project !== null ? `${name} · ${menuText(project, 40)}` : name;
 }
 
 function capitalise(text: string): string {

@@ -37,6 +37,32 @@ function run(scans: readonly (readonly Listener[])[], settings: Settings, opts: 
 }
 
 describe('notificationsFor', () => {
+  it('shows & in names as typed on every platform (only menu labels escape it)', () => {
+    const rnd = listener(3000, {
+      owner: processOwner({ pid: 100, name: 'R&D', project: { name: 'a&b', root: '/s', kind: 'node' } }),
+    });
+    for (const platform of ['win32', 'linux', 'darwin'] as const) {
+      const first = snapshot([rnd], { seq: 1 });
+      const second = snapshot([], { seq: 2 });
+      const settings = settingsWith({ watchedPorts: [3000] });
+      const a = notificationsFor({
+        diff: diffSnapshots(null, first),
+        snapshot: first,
+        settings,
+        previous: null,
+        platform,
+      });
+      const b = notificationsFor({
+        diff: diffSnapshots(first, second),
+        snapshot: second,
+        settings,
+        previous: a.watched,
+        platform,
+      });
+      expect(b.notifications[0]?.body, platform).toBe('R&D (pid 100) · a&b stopped listening.');
+    }
+  });
+
   it('notifies when a watched port goes down and when it comes back', () => {
     const n = run([[api, db], [db], [db], [api, db]], settingsWith({ watchedPorts: [3000] }));
     expect(n[0]).toEqual([]);

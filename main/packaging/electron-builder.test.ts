@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -8,9 +9,64 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const config = parse(readFileSync(join(repo, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
 const section = (key: string) => config[key] as Record<string, unknown>;
 
+/**
+ * The JSON schema electron-builder itself validates its configuration against
+ * (app-builder-lib/scheme.json, draft-07). Checking it here makes a typo fail `npm test`, not a release.
+ */
+let validate: ReturnType<Ajv['compile']> | null = null;
+function builderConfigErrors(candidate: unknown): string[] {
+  const schema = JSON.parse(
+    readFileSync(join(repo, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8'),
+  ) as object;
+  // strict: false — the schema carries keywords Ajv does not know; compiled once (it is large).
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (validate(candidate)) return [];
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
+}
+
 describe('electron-builder.yml', () => {
+  it('is valid against the JSON schema app-builder-lib ships, and a typo would not be', () => {
+    expect(builderConfigErrors(config)).toEqual([]);
+    // The check can fail: a misspelt key and a wrong type are both reported.
+    expect(builderConfigErrors({ ...config, prodcutName: 'Harbormaster' }).join('\n')).toMatch(
+      /additionalProperty.*prodcutName/,
+    );
+    expect(builderConfigErrors({ ...config, asar: 'yes' }).length).toBeGreaterThan(0);
+  });
+
+  it('re-signs ad hoc after flipping fuses, so unsigned Apple Silicon builds launch', () => {
+    // @electron/fuses README, "Apple Silicon": without a codesign right after flipping, arm64 apps
+    // "refuse to launch with code signature validation errors".
+    expect(section('electronFuses')['resetAdHocDarwinSignature']).toBe(true);
+  });
+
+  it('names a deb maintainer with an email (the fpm target throws without one)', () => {
+    // app-builder-lib FpmTarget: maintainer ?? `${author.name} <${author.email}>`, else
+    // "Please specify author 'email'". package.json's author has no email.
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+      author: unknown;
+      productName?: string;
+    };
+    const maintainer =
+      (section('deb')['maintainer'] as string | undefined) ??
+      (section('linux')['maintainer'] as string | undefined);
+    const authorEmail = typeof pkg.author === 'object' && pkg.author !== null && 'email' in pkg.author;
+    expect(authorEmail || /^[^<>]+ <[^\s<>@]+@[^\s<>@]+>$/.test(maintainer ?? '')).toBe(true);
+  });
+
+  it('gives Electron the same product name as the package, so dev and packaged builds share userData and the lock', () => {
+    // Electron's app.getName(): package.json `productName` is preferred over `name`; userData is
+    // <appData>/<name>, and the single-instance lock lives there.
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { productName?: string };
+    expect(pkg.productName).toBe('Harbormaster');
+    expect(config['productName']).toBe(pkg.productName);
+  });
+
   it('flips the security fuses for release builds', () => {
     expect(section('electronFuses')).toEqual({
+      resetAdHocDarwinSignature: true,
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,

@@ -1,17 +1,4 @@
-import type { Settings } from '../../app/model/settings.js';
-
-/**
- * `app.setLoginItemSettings` arguments, or null on Linux where Electron does not implement it
- * (https://www.electronjs.org/docs/latest/api/app#appsetloginitemsettingssettings-macos-windows);
- * Linux gets an XDG autostart entry instead (see {@link autostartDesktopEntry}).
- */
-export function loginItemSettings(
-  settings: Settings,
-  platform: NodeJS.Platform,
-): { openAtLogin: boolean } | null {
-  if (platform !== 'darwin' && platform !== 'win32') return null;
-  return { openAtLogin: settings.launchAtLogin };
-}
+import { HIDDEN_ARG } from '../startup/startup.js';
 
 /** Quotes an argument for a desktop entry `Exec=` line (Desktop Entry Specification, "The Exec key"). */
 export function quoteExecArg(arg: string): string {
@@ -22,7 +9,8 @@ export function quoteExecArg(arg: string): string {
 /**
  * The `~/.config/autostart/harbormaster.desktop` file that starts the app at login on Linux
  * (https://specifications.freedesktop.org/autostart-spec/latest/). `executable` is the AppImage
- * path when running from one (`$APPIMAGE`), else the Electron executable.
+ * path when running from one (`$APPIMAGE`), else the Electron executable. It passes `--hidden`, so
+ * a login start stays in the tray (see `startedAtLogin`).
  */
 export function autostartDesktopEntry(executable: string): string {
   return [
@@ -30,7 +18,7 @@ export function autostartDesktopEntry(executable: string): string {
     'Type=Application',
     'Name=Harbormaster',
     'Comment=See what is listening on your ports',
-    `Exec=${quoteExecArg(executable)}`,
+    `Exec=${quoteExecArg(executable)} ${HIDDEN_ARG}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',
     '',

@@ -34,6 +34,7 @@ export function killConfirmation(
   listener: Listener,
   mode: KillMode,
   now: number,
+  // Kept for callers: dialogs show `&` as typed on every platform, so nothing depends on it now.
   _platform: NodeJS.Platform,
   held: readonly Listener[] = [listener],
 ): { message: string; detail: string; buttons: [string, string] } {

@@ -2,20 +2,33 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { TrayAction, TrayMenuItem } from './tray-menu.js';
 
 /**
+ * A menu label as the platform's menu should get it. Windows menus read `&` as a mnemonic marker
+ * and `&&` as a literal `&`; Electron's Linux menus take the same Windows-style labels and convert
+ * them with `ui::ConvertAcceleratorsFromWindowsStyle` ("Windows uses & with && as an escape for &",
+ * e.g. electron shell/browser/ui/views/global_menu_bar_x11.cc), so an unescaped `R&D` shows as
+ * `RD` with an underlined D. macOS shows labels as typed. Only menu labels are escaped:
+ * notifications and dialogs show `&` as it is.
+ */
+export function menuLabel(label: string, platform: NodeJS.Platform): string {
+  return platform === 'win32' || platform === 'linux' ? label.replace(/&/g, '&&') : label;
+}
+
+/**
  * Turns the plain-data menu into Electron's template, binding each intent to `dispatch`.
  * Electron appears only as types, so the binding is tested without Electron.
  */
 export function toMenuTemplate(
   items: readonly TrayMenuItem[],
   dispatch: (action: TrayAction) => void,
+  platform: NodeJS.Platform,
 ): MenuItemConstructorOptions[] {
   return items.map((item) => {
     const out: MenuItemConstructorOptions = {};
     if (item.type !== undefined) out.type = item.type;
-    if (item.label !== undefined) out.label = item.label;
+    if (item.label !== undefined) out.label = menuLabel(item.label, platform);
     if (item.enabled !== undefined) out.enabled = item.enabled;
     if (item.toolTip !== undefined) out.toolTip = item.toolTip;
-    if (item.submenu) out.submenu = toMenuTemplate(item.submenu, dispatch);
+    if (item.submenu) out.submenu = toMenuTemplate(item.submenu, dispatch, platform);
     const action = item.action;
     if (action) out.click = () => dispatch(action);
     return out;

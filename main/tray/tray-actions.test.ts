@@ -5,6 +5,7 @@ import { ok, err } from '../../app/model/errors.js';
 import type { KillReport } from '../../app/model/actions.js';
 import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
 import type { WindowRoute } from '../window/route.js';
+import { killConfirmation } from './kill-confirmation.js';
 import { toMenuTemplate, trayMenuMode } from './to-menu-template.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
 import { buildTrayMenu, type TrayAction } from './tray-menu.js';
@@ -134,6 +135,7 @@ describe('toMenuTemplate', () => {
         platform: 'linux',
       }),
       (a) => dispatched.push(a),
+      'linux',
     );
     const entry = template.find((i) => i.label?.includes(':3000'));
     const sub = entry?.submenu as MenuItemConstructorOptions[];
@@ -148,6 +150,26 @@ describe('toMenuTemplate', () => {
     ]);
     expect(template.find((i) => i.label === 'Dev servers')).toEqual({ label: 'Dev servers', enabled: false });
     expect(template.some((i) => i.type === 'separator')).toBe(true);
+  });
+
+  it('escapes & in menu labels on Windows and Linux (a mnemonic there), never on macOS', () => {
+    const rnd = listener(3000, { owner: processOwner({ pid: 9, name: 'R&D', startToken: 's' }) });
+    const state = {
+      snapshot: snapshot([rnd]),
+      paused: false,
+      settings: settingsWith(),
+      currentUid: 1000,
+      platform: 'linux' as const,
+    };
+    const label = (platform: NodeJS.Platform) =>
+      toMenuTemplate(buildTrayMenu({ ...state, platform }), () => undefined, platform).find((i) =>
+        i.label?.includes(':3000'),
+      )?.label;
+    expect(label('win32')).toMatch(/:3000 {2}R&&D$/);
+    expect(label('linux')).toMatch(/:3000 {2}R&&D$/);
+    expect(label('darwin')).toMatch(/:3000 {2}R&D$/);
+    // The kill dialog (a message box, not a menu) shows the name as typed.
+    expect(killConfirmation(rnd, 'graceful', 0, 'win32').message).toContain('R&D (pid 9)');
   });
 
   it('uses the context menu on Linux and Windows and a right-click popup on macOS', () => {

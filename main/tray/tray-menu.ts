@@ -1,8 +1,10 @@
 import type { KillMode } from '../../app/model/actions.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
-import type { Snapshot } from '../../app/model/snapshot.js';
-import { cleanMenu, menuLabelText } from '../clean-output.js';
+import { hiddenByScope, scopeOf } from '../../app/model/scope.js';
+import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
+import { cleanText } from '../../app/model/clean-text.js';
+import { cleanMenu } from '../clean-output.js';
 import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
 
 /**
@@ -75,12 +77,17 @@ export function isOwn(listener: Listener, currentUid: number | null): boolean {
   return currentUid !== null && listener.owner.uid === currentUid;
 }
 
-/** Whether the settings let the tray show this listener (other users' and system processes). */
-export function isShown(listener: Listener, settings: Settings, currentUid: number | null): boolean {
-  const own = isOwn(listener, currentUid);
-  if (!settings.showOtherUsers && currentUid !== null && listener.owner.uid !== null && !own) return false;
-  if (!settings.showSystem && !own && listener.service?.category === 'system') return false;
-  return true;
+/**
+ * Whether the settings let the tray show this listener (other users' and system processes): the
+ * same rule as the window's list (app/model/scope.ts), so both hide the same rows.
+ */
+export function isShown(listener: Listener, settings: Settings, viewer: Viewer | null): boolean {
+  return !hiddenByScope(scopeOf(listener, viewer), settings);
+}
+
+/** Who the tray runs as: the core's word (snapshot.viewer), else this process's uid. */
+export function trayViewer(state: Pick<TrayState, 'snapshot' | 'currentUid'>): Viewer {
+  return state.snapshot?.viewer ?? { uid: state.currentUid, user: null };
 }
 
 /**
@@ -101,13 +108,17 @@ function rank(l: Listener): number {
   return (l.url !== null ? 2 : 0) + (l.exposure === 'loopback' ? 1 : 0);
 }
 
-/** Cleans an untrusted string (process names, projects) for a menu label. */
-export function menuText(text: string, platform: NodeJS.Platform, max = MAX_LABEL): string {
-  return menuLabelText(text, platform, max);
+/**
+ * Cleans an untrusted string (process names, projects) for a menu label, a notification or a
+ * dialog with the one shared `cleanText`: one line, capped. It does not escape `&`: only menu
+ * labels need that, and toMenuTemplate does it (a notification or dialog would show `&&`).
+ */
+export function menuText(text: string, max = MAX_LABEL): string {
+  return cleanText(text, { max, collapse: true });
 }
 
 /** The one-line label of a listener: health mark, watched star, port, process and project. */
-export function listenerLabel(listener: Listener, settings: Settings, platform: NodeJS.Platform): string {
+export function listenerLabel(listener: Listener, settings: Settings): string {
   const mark = healthMark(listener);
   const star = isWatched(listener, settings) ? '★ ' : '';
   const proto = listener.protocol === 'udp' ? ' udp' : '';
@@ -120,7 +131,7 @@ export function listenerLabel(listener: Listener, settings: Settings, platform: 
         : 'owner unknown';
   const project = projectOf(listener);
   const tail = project !== null && project !== name ? `${name} · ${project}` : name;
-  return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail, platform)}`;
+  return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail)}`;
 }
 
 function healthMark(listener: Listener): string {
@@ -136,14 +147,14 @@ function healthMark(listener: Listener): string {
   }
 }
 
-function listenerSubmenu(listener: Listener, platform: NodeJS.Platform): TrayMenuItem[] {
+function listenerSubmenu(listener: Listener): TrayMenuItem[] {
   const owner = listener.owner;
   const killable = owner.kind === 'process' && owner.pid > 1;
   const where = listener.family === 6 ? `[${listener.address}]` : listener.address;
   const who =
     owner.kind === 'process'
-      ? `pid ${owner.pid}${owner.user ? ` · ${menuText(owner.user, platform, 24)}` : ''}`
-      : menuText(owner.message, platform);
+      ? `pid ${owner.pid}${owner.user ? ` · ${menuText(owner.user, 24)}` : ''}`
+      : menuText(owner.message);
   const items: TrayMenuItem[] = [
     { label: `${listener.protocol.toUpperCase()} ${where}:${listener.port} · ${who}`, enabled: false },
     { type: 'separator' },
@@ -198,9 +209,9 @@ export function statusLine(state: TrayState): string | null {
   if (state.paused) return 'Scanning paused (showing the last scan)';
   if (s === null) return 'Scanning…';
   if (s.status === 'failed')
-    return `Scan failed: ${menuText(s.error?.message ?? 'unknown error', state.platform, 60)} (showing the last results)`;
+    return `Scan failed: ${menuText(s.error?.message ?? 'unknown error', 60)} (showing the last results)`;
   const note = s.notes[0];
-  if (s.status === 'partial' && note) return menuText(note.message, state.platform, 60);
+  if (s.status === 'partial' && note) return menuText(note.message, 60);
   return null;
 }
 
@@ -215,14 +226,14 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   if (status !== null) menu.push({ label: status, enabled: false });
   if (state.snapshot) {
     for (const t of watchedTargets(state.snapshot, state.settings)) {
-      if (!t.up)
-        menu.push({ label: `⚠ Watched ${menuText(t.label, state.platform)} is down`, enabled: false });
+      if (!t.up) menu.push({ label: `⚠ Watched ${menuText(t.label)} is down`, enabled: false });
     }
   }
   if (menu.length > 0) menu.push({ type: 'separator' });
 
   const listeners = state.snapshot?.listeners ?? [];
-  const shown = foldDuplicates(listeners.filter((l) => isShown(l, state.settings, state.currentUid)));
+  const viewer = trayViewer(state);
+  const shown = foldDuplicates(listeners.filter((l) => isShown(l, state.settings, viewer)));
   const hidden = foldDuplicates(listeners).length - shown.length;
   const groups: Record<TrayGroup, Listener[]> = { dev: [], database: [], other: [] };
   for (const l of shown) groups[groupOf(l)].push(l);
@@ -238,8 +249,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     for (const l of items.slice(0, MAX_PER_GROUP)) {
       menu.push({
         type: 'submenu',
-        label: listenerLabel(l, state.settings, state.platform),
-        submenu: listenerSubmenu(l, state.platform),
+        label: listenerLabel(l, state.settings),
+        submenu: listenerSubmenu(l),
       });
     }
     if (items.length > MAX_PER_GROUP) {

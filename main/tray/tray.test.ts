@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Listener } from '../../app/model/listener.js';
+import { SCOPE_CASES } from '../../app/model/test-support/scope-cases.js';
 import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
 import { formatUptime, killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
 import { hasWatchedDown, MAX_TOOLTIP, trayIconFor, trayTooltip } from './tray-icon.js';
@@ -177,12 +178,30 @@ describe('buildTrayMenu', () => {
     expect(find(menu, 'more')).toEqual({ label: '…and 3 more', action: { type: 'show-window' } });
   });
 
-  it('strips control characters, truncates, and escapes & on Windows in untrusted names', () => {
-    expect(menuText('evil\u0007\u202ename\n', 'linux')).toBe('evilname');
-    expect(menuText('a'.repeat(100), 'linux')).toHaveLength(48);
-    expect(menuText('R&D server', 'win32')).toBe('R&&D server');
-    expect(menuText('R&D server', 'darwin')).toBe('R&D server');
+  it('strips control characters and truncates untrusted names, and leaves & to the menu template', () => {
+    expect(menuText('evil\u0007\u202ename\n')).toBe('evilname');
+    expect(menuText('a'.repeat(100))).toHaveLength(48);
+    expect(menuText('R&D server')).toBe('R&D server');
   });
+});
+
+describe('the tray hides the rows of the shared scope table (app/model/test-support/scope-cases.ts)', () => {
+  for (const c of SCOPE_CASES) {
+    it(`${c.name}: ${c.scope}`, () => {
+      const viewer = c.viewer;
+      const at = (show: boolean) =>
+        buildTrayMenu({
+          snapshot: { ...snapshot([c.listener]), ...(viewer ? { viewer } : {}) },
+          paused: false,
+          settings: settingsWith({ showOtherUsers: show, showSystem: show }),
+          currentUid: viewer?.uid ?? null,
+          platform: 'linux',
+        }).some((i) => i.label?.includes(`:${c.listener.port}`));
+      const hidden = c.scope === 'other-user' || c.scope === 'system';
+      expect(at(false)).toBe(!hidden);
+      expect(at(true)).toBe(true);
+    });
+  }
 });
 
 describe('tray icon and tooltip', () => {

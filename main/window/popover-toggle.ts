@@ -21,9 +21,18 @@ export function popoverClickAction(state: {
   return 'show';
 }
 
-/** Whether a tray click opens the popover (macOS, Windows) or only the context menu (Linux). */
+/** Whether a tray click opens the popover (macOS, Windows) or not (Linux: see trayClickAction). */
 export function trayClickOpensPopover(platform: NodeJS.Platform): boolean {
-  // Linux StatusNotifier/AppIndicator trays do not deliver click events reliably; the menu is the UI
-  // there (https://www.electronjs.org/docs/latest/api/tray#platform-considerations).
   return platform === 'darwin' || platform === 'win32';
+}
+
+/**
+ * What a tray `click` does. macOS and Windows: toggle the popover at the icon. Linux: open the
+ * normal window. There `click` means "the icon was activated" (KDE's left click; Electron's Tray
+ * docs: "on Linux this event is emitted when the tray icon receives an activation, which might not
+ * necessarily be left mouse click"), it carries no usable bounds for a popover, and the context
+ * menu stays on the other button.
+ */
+export function trayClickAction(platform: NodeJS.Platform): 'toggle-popover' | 'show-window' {
+  return trayClickOpensPopover(platform) ? 'toggle-popover' : 'show-window';
 }

@@ -7,7 +7,12 @@ import {
   type DisplayArea,
   type Rect,
 } from './popover-position.js';
-import { BLUR_CLICK_GRACE_MS, popoverClickAction, trayClickOpensPopover } from './popover-toggle.js';
+import {
+  BLUR_CLICK_GRACE_MS,
+  popoverClickAction,
+  trayClickAction,
+  trayClickOpensPopover,
+} from './popover-toggle.js';
 import { POPOVER_SIZE, windowOptionsFor } from './window-options.js';
 
 const size = { width: 400, height: 500 };
@@ -181,10 +186,13 @@ describe('popover toggling', () => {
     ).toBe('show');
   });
 
-  it('opens the popover from the tray on macOS and Windows; Linux uses the menu', () => {
+  it('opens the popover from a tray click on macOS and Windows, and the window on Linux (KDE left click)', () => {
     expect(trayClickOpensPopover('darwin')).toBe(true);
     expect(trayClickOpensPopover('win32')).toBe(true);
     expect(trayClickOpensPopover('linux')).toBe(false);
+    expect(trayClickAction('darwin')).toBe('toggle-popover');
+    expect(trayClickAction('win32')).toBe('toggle-popover');
+    expect(trayClickAction('linux')).toBe('show-window');
   });
 });
 

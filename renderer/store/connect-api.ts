@@ -35,6 +35,7 @@ export function viewOf(s: AppState): ReturnType<typeof selectView> {
     showOtherUsers: s.settings.showOtherUsers,
     showSystem: s.settings.showSystem,
     currentUser: s.currentUser,
+    viewerUid: s.currentUserChosen ? null : (s.snapshot?.viewer?.uid ?? null),
     revealId: s.revealId,
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listener, processOwner, unknownOwner } from '../test-support/fixtures.js';
-import { deriveView, guessCurrentUser, portIntent, scopeOf, type ViewInputs } from './derive.js';
+import { SCOPE_CASES } from '../../app/model/test-support/scope-cases.js';
+import { deriveView, guessCurrentUser, portIntent, type ViewInputs } from './derive.js';
 
 const base = (over: Partial<ViewInputs>): ViewInputs => ({
   listeners: [],
@@ -43,15 +44,34 @@ describe('whose listener', () => {
     ];
     expect(guessCurrentUser(ls)).toBe('alice');
   });
-  it('classes root and service accounts as system, unknown owners as unknown', () => {
-    expect(
-      scopeOf(listener({ port: 5432, owner: processOwner({ user: 'postgres', uid: 113 }) }), 'alice'),
-    ).toBe('system');
-    expect(scopeOf(listener({ port: 22, owner: unknownOwner() }), 'alice')).toBe('unknown');
-    expect(scopeOf(listener({ port: 3000, owner: processOwner({ user: 'bob', uid: 1001 }) }), 'alice')).toBe(
-      'other',
-    );
+  it('classes root and service accounts as system, unknown owners as unknown (the shared rule)', () => {
+    const byAlice = (l: ReturnType<typeof listener>) =>
+      deriveView(base({ listeners: [l], showOtherUsers: true, showSystem: true })).items.find(
+        (i) => i.kind === 'group',
+      );
+    const postgres = listener({ port: 5432, owner: processOwner({ user: 'postgres', uid: 113 }) });
+    expect(byAlice(postgres)).toMatchObject({ scope: 'system' });
+    expect(byAlice(listener({ port: 22, owner: unknownOwner() }))).toMatchObject({ scope: 'unknown' });
+    const bob = listener({ port: 3000, owner: processOwner({ user: 'bob', uid: 1001 }) });
+    expect(byAlice(bob)).toMatchObject({ scope: 'other-user' });
   });
+});
+
+describe('the window hides the rows of the shared scope table (app/model/test-support/scope-cases.ts)', () => {
+  for (const c of SCOPE_CASES) {
+    it(`${c.name}: ${c.scope}`, () => {
+      const inputs = base({
+        listeners: [c.listener],
+        currentUser: c.viewer?.user ?? null,
+        viewerUid: c.viewer?.uid ?? null,
+        grouping: 'flat',
+      });
+      const hidden = c.scope === 'other-user' || c.scope === 'system';
+      expect(deriveView(inputs).rowIds.includes(c.listener.id)).toBe(!hidden);
+      const all = deriveView({ ...inputs, showOtherUsers: true, showSystem: true });
+      expect(all.rowIds).toEqual([c.listener.id]);
+    });
+  }
 });
 
 describe('deriveView', () => {

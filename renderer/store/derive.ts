@@ -1,12 +1,14 @@
 import type { Listener } from '../../app/model/listener.js';
 import { parsePortQuery } from '../../app/model/port.js';
+import { hiddenByScope, scopeOf, type Scope } from '../../app/model/scope.js';
+import type { Viewer } from '../../app/model/snapshot.js';
 import { cleanText } from '../format/text.js';
 
 /** How the list is laid out. */
 export type Grouping = 'grouped' | 'flat';
 
-/** Whose a listener is, for ordering and the scope filter. */
-export type Scope = 'mine' | 'unknown' | 'other' | 'system';
+/** Whose a listener is, for ordering and the scope filter: the one rule in app/model/scope.ts. */
+export type { Scope };
 
 /** One line of the virtualized list. */
 export type ListItem =
@@ -39,6 +41,8 @@ export interface ViewInputs {
   readonly showOtherUsers: boolean;
   readonly showSystem: boolean;
   readonly currentUser: string | null;
+  /** The core's uid for `currentUser` (snapshot.viewer), unless the user picked another "me". */
+  readonly viewerUid?: number | null;
   /** A row shown whatever the scope toggles say (the one a notification or "Details…" asked for). */
   readonly revealId?: string | null;
 }
@@ -119,21 +123,12 @@ export function guessCurrentUser(listeners: readonly Listener[]): string | null 
   return best;
 }
 
-/** Whose a listener is: mine, unknown owner, another user, or the system (root / service accounts). */
-export function scopeOf(l: Listener, currentUser: string | null): Scope {
-  const o = l.owner;
-  const user = o.user;
-  if (currentUser !== null && user === currentUser) return 'mine';
-  if (o.kind === 'unknown' && user === null && o.uid === null) return 'unknown';
-  if (user === 'root' || o.uid === 0) return 'system';
-  // Service accounts (Linux uid < 1000, macOS _underscore users) count as system.
-  if (o.uid !== null && o.uid < 1000 && o.uid !== 501) return 'system';
-  if (user !== null && user.startsWith('_')) return 'system';
-  if (currentUser === null && o.kind === 'process') return 'mine';
-  return o.kind === 'unknown' && user === null ? 'unknown' : 'other';
+/** Who the list treats as "me": the user the scope menu names, and the core's uid unless one was picked. */
+function viewerOf(inputs: Pick<ViewInputs, 'currentUser' | 'viewerUid'>): Viewer | null {
+  const uid = inputs.viewerUid ?? null;
+  return uid === null && inputs.currentUser === null ? null : { uid, user: inputs.currentUser };
 }
-
-const SCOPE_RANK: Record<Scope, number> = { mine: 0, unknown: 1, other: 2, system: 3 };
+const SCOPE_RANK: Record<Scope, number> = { mine: 0, unknown: 1, 'other-user': 2, system: 3 };
 
 /** A group being collected (a class, so every instance has one shape: this runs per keystroke). */
 class GroupAcc {
@@ -205,6 +200,8 @@ export function deriveView(inputs: ViewInputs): View {
   const wantedPort = intent.kind === 'exact' || intent.kind === 'digits' ? intent.port : null;
 
   const matches: { l: Listener; gone: boolean; scope: Scope }[] = [];
+  const viewer = viewerOf(inputs);
+  const filter = { showOtherUsers: inputs.showOtherUsers, showSystem: inputs.showSystem };
   const consider = (l: Listener, gone: boolean): void => {
     if (wantedPort !== null && l.port === wantedPort && !gone) portHeld = true;
     if (intent.kind === 'exact') {
@@ -213,17 +210,15 @@ export function deriveView(inputs: ViewInputs): View {
       const h = haystackOf(l);
       for (const t of terms) if (!h.includes(t)) return;
     }
-    const scope = scopeOf(l, inputs.currentUser);
+    const scope = scopeOf(l, viewer);
     if (l.id === inputs.revealId && !gone) {
       matches.push({ l, gone, scope });
       return;
     }
-    if (scope === 'other' && !inputs.showOtherUsers) {
-      hiddenOther += gone ? 0 : 1;
-      return;
-    }
-    if (scope === 'system' && !inputs.showSystem) {
-      hiddenSystem += gone ? 0 : 1;
+    // The tray hides exactly these rows too (main/tray/tray-menu.ts isShown).
+    if (hiddenByScope(scope, filter)) {
+      if (scope === 'system') hiddenSystem += gone ? 0 : 1;
+      else hiddenOther += gone ? 0 : 1;
       return;
     }
     matches.push({ l, gone, scope });
@@ -293,6 +288,7 @@ export function selectView(inputs: ViewInputs): View {
     lastInputs.showOtherUsers === inputs.showOtherUsers &&
     lastInputs.showSystem === inputs.showSystem &&
     lastInputs.currentUser === inputs.currentUser &&
+    (lastInputs.viewerUid ?? null) === (inputs.viewerUid ?? null) &&
     (lastInputs.revealId ?? null) === (inputs.revealId ?? null)
   ) {
     return lastView;

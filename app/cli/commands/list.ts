@@ -1,5 +1,6 @@
 import type { Listener } from '../../model/listener.js';
-import type { Snapshot } from '../../model/snapshot.js';
+import { scopeOf } from '../../model/scope.js';
+import type { Snapshot, Viewer } from '../../model/snapshot.js';
 import {
   clean,
   formatEndpoint,
@@ -22,11 +23,12 @@ Lists every listening socket (TCP LISTEN, bound UDP) with its owner.
                   owners and web ports; nothing at all is sent to other services
   --json          stable machine-readable output (see README, "CLI JSON")`;
 
-/** Whether a listener belongs to another user (and so is hidden without --all). */
-function otherUsers(l: Listener, uid: number | null): boolean {
-  return (
-    uid !== null && uid !== 0 && l.owner.kind === 'process' && l.owner.uid !== null && l.owner.uid !== uid
-  );
+/**
+ * Whether `list` hides a listener without --all: another user's, by the one scope rule the tray and
+ * the window use (app/model/scope.ts). System and unknown owners are always listed here.
+ */
+export function hiddenFromList(l: Listener, viewer: Viewer | null, all: boolean): boolean {
+  return !all && scopeOf(l, viewer) === 'other-user';
 }
 
 /** `harbormaster list`. */
@@ -64,14 +66,19 @@ export const listCommand: CliCommand = {
       await Promise.all([worker(), worker(), worker(), worker()]);
       snapshot = await service.getSnapshot();
     }
-    const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+    // The core says who it runs as; this process is the same user when it does not.
+    const viewer: Viewer = snapshot.viewer ?? {
+      uid: typeof process.getuid === 'function' ? process.getuid() : null,
+      user: null,
+    };
+    const all = flags.has('all');
     const shown = snapshot.listeners.filter(
       (l) =>
         (!flags.has('tcp') || l.protocol === 'tcp') &&
         (!flags.has('udp') || l.protocol === 'udp') &&
-        (flags.has('all') || !otherUsers(l, uid)),
+        !hiddenFromList(l, viewer, all),
     );
-    const hiddenOthers = snapshot.listeners.filter((l) => otherUsers(l, uid) && !flags.has('all')).length;
+    const hiddenOthers = snapshot.listeners.filter((l) => hiddenFromList(l, viewer, all)).length;
     if (flags.has('json')) {
       ctx.stdout(
         jsonOut({
