@@ -1,3 +1,4 @@
+import { dispatch } from '../contract/dispatch.js';
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,8 +122,9 @@ describe.runIf(root)('open only opens what speaks HTTP', () => {
     expect(readFileSync(out, 'utf8')).toBe(`http://127.0.0.1:${beanstalkd.port}/`);
   });
 
-  it('rejects an anyway flag that is not a boolean', async () => {
-    const r = await service.open({ listenerId: await listenerId(http), anyway: 'yes' } as never);
-    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  it('rejects an anyway flag that is not a boolean at the process edge', async () => {
+    // Every transport validates through the contract's dispatch; the service takes typed requests.
+    const r = await dispatch(service, 'open', { listenerId: await listenerId(http), anyway: 'yes' });
+    expect(r).toMatchObject({ kind: 'result', result: { ok: false, error: { code: 'INVALID_REQUEST' } } });
   });
 });
