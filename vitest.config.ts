@@ -23,6 +23,9 @@ export const config = defineConfig({
           environment: 'jsdom',
           include: ['renderer/**/*.test.{ts,tsx}'],
           setupFiles: ['renderer/test-support/setup.ts'],
+          // Full-app renders in jsdom take 0.3–1 s each on a 2-core machine, and over 5 s while
+          // other test files load it; the default 5 s made them fail on load, not on behaviour.
+          testTimeout: 20_000,
         },
       },
     ],

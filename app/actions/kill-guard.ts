@@ -1,3 +1,4 @@
+import { parseRequest } from '../contract/schemas.js';
 import type { KillRequest } from '../contract/api.js';
 import { err, ok, type Result } from '../model/errors.js';
 import { parsePid } from '../model/port.js';
@@ -79,29 +80,13 @@ export function checkPid(input: unknown): Result<number> {
   return parsePid(input);
 }
 
-/** Checks the shape of a kill request from any face before anything touches the OS. */
+/**
+ * Checks a kill request against the contract's one schema (`KillRequestSchema`): the transports
+ * validate at their edge already; this keeps direct callers of the pipeline to the same rule
+ * instead of a hand-written copy of it.
+ */
 export function validateRequest(request: unknown): Result<KillRequest> {
-  if (typeof request !== 'object' || request === null)
-    return err('INVALID_REQUEST', 'A kill request is required.');
-  const r = request as Record<string, unknown>;
-  const rawPid = r['pid'];
-  // A request carries a number; a string here ("123; rm -rf ~") is a type error, not text to parse.
-  const pid: Result<number> =
-    typeof rawPid === 'number' ? checkPid(rawPid) : err('INVALID_PID', 'The process id must be a number.');
-  if (!pid.ok) return pid;
-  const listenerId = r['listenerId'];
-  const startToken = r['startToken'];
-  const mode = r['mode'];
-  if (typeof listenerId !== 'string' || listenerId.length === 0 || listenerId.length > 300) {
-    return err('INVALID_REQUEST', 'The kill request names no listener.');
-  }
-  if (typeof startToken !== 'string' || startToken.length === 0 || startToken.length > 64) {
-    return err('INVALID_REQUEST', 'The kill request has no process start token.');
-  }
-  if (mode !== 'graceful' && mode !== 'force') {
-    return err('INVALID_REQUEST', 'The kill mode must be "graceful" or "force".');
-  }
-  return ok({ listenerId, pid: pid.value, startToken, mode });
+  return parseRequest('kill', request);
 }
 
 /** Who must never be signalled, besides session-critical names. */
