@@ -1,4 +1,4 @@
-// Flat ESLint config. Layer rules (STYLE.md #5) are encoded here so a breach fails `npm test`.
+// Flat ESLint config. Layer rules (docs/ARCHITECTURE.md#layers) are encoded here so a breach fails `npm test`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -6,7 +6,7 @@ import globals from 'globals';
 
 const electronBan = {
   name: 'electron',
-  message: 'app/ and renderer/ never import electron (ARCHITECTURE.md).',
+  message: 'app/ and renderer/ never import electron (docs/ARCHITECTURE.md#layers).',
 };
 
 /** The renderer reaches app/ only through app/model and app/contract (plus `extra` exceptions). */
@@ -64,7 +64,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (STYLE.md #11).' },
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (docs/ARCHITECTURE.md#style).' },
       ],
     },
   },

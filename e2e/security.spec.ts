@@ -10,7 +10,7 @@ import {
 } from './support/processes.js';
 import { connectWs, snapshotOver } from './support/ws-call.js';
 
-// Security of `harbormaster serve` (SECURITY.md "Browser mode"; research/security.md §4): a wrong
+// Security of `harbormaster serve` (docs/SECURITY.md#browser-mode): a wrong
 // Host (DNS rebinding), a foreign Origin, no token or a wrong token are refused on HTTP and on the
 // WebSocket, and a kill sent through any refused path leaves a live process alone. The last test
 // of each group sends the same kill through the authorized path and sees the process die, so the

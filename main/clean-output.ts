@@ -4,7 +4,7 @@ import { cleanText } from '../app/model/clean-text.js';
  * The last step of every pure builder whose text reaches a native surface (menu labels, the tray
  * tooltip, notifications, message boxes): untrusted parts are cleaned where they are put in, and the
  * whole result once more here, so a field someone forgets can still not carry a control, bidi or
- * zero-width character. SECURITY.md "Bad input"; issue 9 item 3.
+ * zero-width character. docs/SECURITY.md#untrusted-text.
  */
 
 /** Longest notification title and body (macOS and Windows cut them far earlier anyway). */

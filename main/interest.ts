@@ -8,7 +8,7 @@ export interface Attention {
 
 /**
  * Scans run at the settings interval while the tray menu or a window is open and slow down while
- * nobody is looking (ARCHITECTURE.md: "pause when nobody looks"). Linux trays do not report menu
+ * nobody is looking (docs/ARCHITECTURE.md#pause-and-interest). Linux trays do not report menu
  * opening, so there the idle rate keeps the menu reasonably fresh.
  */
 export function interestFor(attention: Attention): Interest {

@@ -2,7 +2,7 @@
 // `npm run bench:scan`: what one snapshot costs, for each of our backends and for the tools other
 // port apps use, on the same workloads in one run. Prints CPU ms (this process + reaped children)
 // and wall ms per snapshot (medians), ratios against named baselines, and correctness against the
-// ground truth (found / expected, right pid). Workloads (scanning.md §1):
+// ground truth (found / expected, right pid). Workloads (docs/ARCHITECTURE.md#scanner-design):
 //   N10 … N5000   N TCP listeners (v4/v6, loopback and wildcard) + N/10 UDP, across 10 children
 //   est2000       N100 plus 2000 idle established connections
 //   desktop       N100 plus ~300 extra processes holding ~35,000 fds

@@ -33,7 +33,7 @@ async function psParent(ps: string, pid: number): Promise<number | null> {
 
 /**
  * The pid and every ancestor pid of `pid` (default: this process), nearest first: killing any of
- * them would kill us or the terminal/session we run in (SECURITY.md "Killing" §1). Linux walks
+ * them would kill us or the terminal/session we run in (docs/SECURITY.md#kill-pipeline, step 2). Linux walks
  * the ppid chain in `/proc/<pid>/stat`; macOS/BSD asks `/bin/ps -o ppid=`; Windows has no cheap
  * ppid chain without PowerShell, so it returns the pid and `process.ppid` only.
  */

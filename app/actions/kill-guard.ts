@@ -6,7 +6,7 @@ import { readAncestors } from './ancestors.js';
 
 /**
  * Session-critical process names per platform: killing one logs the user out, freezes the
- * desktop or takes the machine down. research/security.md §3.4 step 2; compare
+ * desktop or takes the machine down. docs/SECURITY.md#kill-pipeline (step 2); compare
  * cfengine/documentation#1873. Compared case-insensitively, without `.exe`.
  */
 export const PROTECTED_NAMES: Readonly<Record<'linux' | 'darwin' | 'win32', readonly string[]>> = {
@@ -101,7 +101,7 @@ export interface GuardDeps {
 
 /**
  * Refuses (`PROTECTED`) pid ≤ 1 and the Windows System/Idle pids, this process, its ancestors
- * (terminal, shell, session) and this app's own helpers; SECURITY.md "Killing" #1.
+ * (terminal, shell, session) and this app's own helpers; docs/SECURITY.md#kill-pipeline (step 2).
  */
 export async function guardPid(pid: number, deps: GuardDeps): Promise<Result<number>> {
   if (pid <= 1 || (deps.platform === 'win32' && WINDOWS_PROTECTED_PIDS.has(pid))) {

@@ -8,7 +8,7 @@ import { elevatedKillCommand } from './taskkill.js';
 
 /**
  * A scan that started after this call: `refresh()` joins a scan already in flight, and that one
- * may have started before the user said yes (SECURITY.md "Killing" #3).
+ * may have started before the user said yes (docs/SECURITY.md#kill-pipeline, step 5).
  */
 export async function freshScan(source: SnapshotSource): Promise<Snapshot> {
   const asked = Date.now();

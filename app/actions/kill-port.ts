@@ -111,7 +111,7 @@ export function listenerFates(
 
 /**
  * Parents that restart what they run, by name: service managers and process supervisors
- * (SECURITY.md "Killing" #5). Compared case-insensitively against the name, the executable's
+ * (docs/SECURITY.md#kill-pipeline, step 7). Compared case-insensitively against the name, the executable's
  * basename and, for Node-based ones, the script in the command line.
  */
 export const KNOWN_SUPERVISORS: readonly string[] = [

@@ -72,7 +72,7 @@ const DEFAULT_FORCE_GRACE_MS = 2000;
 const DEFAULT_RESPAWN_WINDOW_MS = 1000;
 
 /**
- * The safe kill pipeline (SECURITY.md "Killing"; research/security.md §3.4). Only the owner of
+ * The safe kill pipeline (docs/SECURITY.md#kill-pipeline). Only the owner of
  * the listener is ever signalled, never clients of its port, and only on facts checked after the
  * user said yes:
  * 1. validate; refuse pid ≤ 1, this process and its ancestors, protected pids and

@@ -172,7 +172,7 @@ async function requireHttp(listener: Listener, deps: OpenDeps): Promise<Result<L
  * answer, unless `options.anyway`. The URL is rebuilt here from the listener's protocol, family,
  * bind address, port and probe kind (never taken from a caller, a title or a redirect),
  * re-verified (http/https, literal loopback or bind IP) and only then handed to the opener.
- * SECURITY.md "Electron" (openExternal) and research/security.md §1 item 15.
+ * docs/SECURITY.md#opening-a-url.
  */
 export async function openListener(
   listenerId: string,

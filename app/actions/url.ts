@@ -4,7 +4,7 @@ import { parsePort } from '../model/port.js';
 import { err, ok, type Result } from '../model/errors.js';
 import { compressIpv6 } from '../scan/address.js';
 
-/** The only schemes Harbormaster ever hands to a browser (SECURITY.md "Electron": openExternal). */
+/** The only schemes Harbormaster ever hands to a browser (docs/SECURITY.md#opening-a-url). */
 export type WebScheme = 'http' | 'https';
 
 /** Everything a URL is built from. Nothing else (titles, banners, redirects) may shape it. */
@@ -106,8 +106,8 @@ const URL_PATTERN =
 /**
  * Re-checks a URL right before it goes to the OS opener: scheme http/https, host a literal IP
  * (never a name to resolve), port 1–65535, path `/`, and nothing that a URL parser would read
- * differently (userinfo, backslashes, encoded tricks). SECURITY.md "Electron": openExternal and
- * research/security.md §6 (userinfo tricks).
+ * differently (userinfo, backslashes, encoded tricks). docs/SECURITY.md#opening-a-url
+ * (the userinfo tricks).
  */
 export function verifyOpenUrl(url: string): Result<string> {
   const bad = (why: string): Result<string> =>

@@ -23,7 +23,7 @@ export interface CheckHealthRequest {
   /**
    * One of many listeners checked at once (`list --health`): the background policy applies, HTTP
    * only to web-looking owners. Absent or false: the user named this listener, so HTTP may follow a
-   * silent banner wait (SECURITY.md "Probing").
+   * silent banner wait (docs/SECURITY.md#probe-policy).
    */
   readonly bulk?: boolean;
 }

@@ -139,7 +139,7 @@ interface RequestJob {
 /**
  * Creates a health monitor: ≤ `maxInFlight` probes at once, ≥ `minStartGapMs` between starts,
  * per-listener back-off after failures (5 s → 10 s → 20 s … ≤ 5 min, ±20 %), a slow re-probe of
- * healthy listeners (30 s), pause/resume and dispose. See SECURITY.md "Probing".
+ * healthy listeners (30 s), pause/resume and dispose. See docs/SECURITY.md#probe-policy.
  */
 export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthMonitor {
   const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULTS.maxInFlight);

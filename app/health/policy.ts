@@ -45,7 +45,7 @@ export interface PlanOptions {
    * The user named this one listener (`check PORT`, the window's check button, `open`): HTTP is
    * then allowed, after a silent banner wait, on any port that is not never-HTTP. False for every
    * bulk or background probe (`list --health`, the monitor, the tray): HTTP only to web-looking
-   * owners and web ports. One policy for every face (SECURITY.md "Probing").
+   * owners and web ports. One policy for every face (docs/SECURITY.md#probe-policy).
    */
   readonly onRequest: boolean;
   /** The listener's last result: a previous HTTPS answer makes the HTTP step try TLS first. */
@@ -64,7 +64,7 @@ const WEB_NAME =
 const WEB_COMMAND =
   /(-m\s+http\.server|SimpleHTTPServer|\buvicorn\b|\bgunicorn\b|\bhypercorn\b|\bdaphne\b|\bflask\b|manage\.py\s+runserver|\bfastapi\b|\bjupyter|\bstreamlit\b|\bmkdocs\b|\bhttp-server\b|\bwebpack\b|\bvite\b|\bnext\b|\bnuxt\b|\bastro\b|\bremix\b|\bsvelte-kit\b|\brails\s+s(erver)?\b|\bpuma\b|\brackup\b|\bjekyll\b|\bspring|\btomcat|\bcatalina\b|\bjetty\b|\bquarkus\b|\bmicronaut\b|\bundertow\b|\bjenkins\b|\bphx\.server\b|\bAspNetCore\b|\bkestrel\b)/i;
 // Daemons that never speak HTTP wherever they listen: an HTTP request is noise at best, an "attack"
-// in their log at worst (Redis: research/security.md §5.1). Never HTTP, even on request.
+// in their log at worst (Redis: docs/SECURITY.md#probe-policy). Never HTTP, even on request.
 const NON_HTTP_NAME =
   /^(beanstalkd|redis-server|redis-sentinel|valkey-server|keydb-server|postgres|postmaster|mysqld|mysqld_safe|mariadbd|mongod|mongos|memcached|sshd|dropbear|exim4?|smtpd|sendmail|dovecot|imap-login|pop3-login|cupsd|mosquitto|named|dnsmasq|unbound|avahi-daemon|systemd-resolve.*|chronyd|ntpd|rpcbind|rpc\..*|smbd|nmbd|xorg|x|xwayland|adb|php-fpm.*|epmd|slapd|vsftpd|proftpd|pure-ftpd)$/;
 const NON_HTTP_COMMAND = /(\bkafka\.Kafka\b|\bzookeeper\b|\bcassandra\b|\bphp-fpm\b)/i;
@@ -100,7 +100,7 @@ export function looksLikeNonHttpDaemon(owner: Owner): boolean {
 /**
  * The debugger port a process opened, if its command line asks for one: Node's `--inspect[=…]`
  * (default 9229) or `--inspect-port=N`, and Chromium's `--remote-debugging-port=N`. Fetching anything there is a data
- * leak, not a health check (research/security.md §5.1).
+ * leak, not a health check (docs/SECURITY.md#probe-policy).
  */
 export function debuggerPorts(owner: Owner): number[] {
   if (owner.kind !== 'process') return [];
@@ -115,7 +115,7 @@ export function debuggerPorts(owner: Owner): number[] {
 }
 
 /**
- * Decides how to probe one listener, politely (SECURITY.md "Probing", research/security.md §5.3):
+ * Decides how to probe one listener, politely (docs/SECURITY.md#probe-policy):
  * UDP and printer ports are never touched; MySQL on a non-loopback address is not touched (bare
  * connects get the host blocked); Redis gets `PING` and PostgreSQL an SSLRequest; other never-HTTP
  * ports (by port or by owner) get connect + banner at most, even on request; HTTP is sent

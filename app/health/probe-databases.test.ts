@@ -9,7 +9,7 @@ import { makeSelfSignedCert } from './test-support/servers.js';
 
 const ATTACK = 'Possible SECURITY ATTACK';
 // What PostgreSQL logs when it receives something that is not its protocol, or a half-done
-// handshake (research/security.md §5.1).
+// handshake (docs/SECURITY.md#probe-policy).
 const PG_COMPLAINTS = [
   'invalid length of startup packet',
   'incomplete startup packet',

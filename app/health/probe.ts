@@ -10,7 +10,7 @@ import { connectTcp, READ_CAP_BYTES, SocketReader } from './socket-reader.js';
 import { extractTitle, sanitizeText } from './text.js';
 import { tlsHandshake } from './tls-handshake.js';
 
-/** Hard deadline for one whole probe of one listener (SECURITY.md "Probing"). */
+/** Hard deadline for one whole probe of one listener (docs/SECURITY.md#probe-policy). */
 export const PROBE_DEADLINE_MS = 2000;
 
 /** The User-Agent every HTTP probe sends, so a server's log says who asked. */
@@ -400,7 +400,7 @@ function describeExchange(
     }
     redirect = sanitizeText(target ? target.href : location, 500);
     const sameOrigin = target !== null && target.origin === new URL(base).origin;
-    // Reported, never followed (SECURITY.md "Probing"; research/security.md §8 case 33).
+    // Reported, never followed (docs/SECURITY.md#probe-policy).
     notes.push(
       sameOrigin ? 'Redirects within this server (not followed)' : 'Redirects to another host (not followed)',
     );

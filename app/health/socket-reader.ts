@@ -1,7 +1,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-/** Most bytes a probe reads from one connection (SECURITY.md "Probing": 64 KB cap). */
+/** Most bytes a probe reads from one connection (docs/SECURITY.md#probe-policy: 64 KB cap). */
 export const READ_CAP_BYTES = 64 * 1024;
 
 /** How a TCP connect attempt ended. */

@@ -3,7 +3,7 @@ export const MAX_TEXT_LENGTH = 200;
 
 // C0/C1 controls and DEL, plus invisible formatting that can reorder or hide text: bidi embeddings
 // and overrides (U+202A–U+202E, the "Trojan Source" trick), isolates (U+2066–U+2069), marks,
-// zero-width characters and the BOM. See research/security.md §6 "Untrusted strings in the UI".
+// zero-width characters and the BOM. See docs/SECURITY.md#untrusted-text.
 const UNSAFE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;

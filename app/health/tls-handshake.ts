@@ -13,7 +13,7 @@ const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN
 /**
  * Runs a TLS client handshake over an already connected TCP socket, for classification only:
  * the certificate is not required to be trusted (`rejectUnauthorized: false`, as
- * research/security.md §5.3 allows) because nothing sensitive is sent, and its problems are
+ * docs/SECURITY.md#probe-policy allows) because nothing sensitive is sent, and its problems are
  * reported as information instead of making a working HTTPS server look down. No SNI is sent: the
  * peer is an IP literal, and RFC 6066 §3 forbids IP addresses in SNI.
  */

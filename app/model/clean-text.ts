@@ -2,7 +2,7 @@
 /**
  * The one cleaning function for untrusted text (process names, argv, cwd, user and host names,
  * titles, banners, container names) at every output: terminal, notification, tray label, dialog and
- * window. Isomorphic: no Node or DOM. SECURITY.md "Bad input"; research/security.md §6.
+ * window. Isomorphic: no Node or DOM. docs/SECURITY.md#untrusted-text.
  */
 
 /** Default cap, in UTF-16 code units, when the caller gives none. */

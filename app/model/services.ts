@@ -3,7 +3,7 @@ import type { KnownService, ServiceCategory } from './listener.js';
 /**
  * Known services by port, as data. `neverHttp` marks ports where an HTTP request is at best noise
  * and at worst harmful (Redis logs it as an attack, printers print it, debuggers expose control).
- * Sources: IANA registry, tool defaults, and SECURITY.md's never-HTTP list.
+ * Sources: IANA registry, tool defaults, and the never-HTTP rule of docs/SECURITY.md#probe-policy.
  */
 const TABLE: readonly (readonly [
   ports: readonly number[] | readonly [number, number, 'range'],

@@ -123,7 +123,7 @@ export interface WindowsOwnerOptions {
 
 /**
  * Windows owner resolver: ONE PowerShell run per `resolve` call, and only when some pids are not
- * cached yet (PowerShell start-up costs hundreds of ms: research/scanning.md §8). Cached owners are
+ * cached yet (PowerShell start-up costs hundreds of ms: docs/ARCHITECTURE.md#scanner-design). Cached owners are
  * kept until `prune` drops their pid. `readIdentity` asks afresh (it guards kills). User names are
  * not read: Win32_Process.GetOwner costs a WMI call per process.
  */

@@ -43,7 +43,7 @@ export function buildDumpRequest(spec: DumpSpec, seq: number): Buffer {
   buf.writeUInt32LE(0, 12);
   buf.writeUInt8(spec.family === 4 ? AF_INET : AF_INET6, 16);
   buf.writeUInt8(spec.protocol === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP, 17);
-  // Kernel-side filter: established and TIME_WAIT sockets never reach us (scanning.md §6.4).
+  // Kernel-side filter: established and TIME_WAIT sockets never reach us (docs/ARCHITECTURE.md#scanner-design).
   buf.writeUInt32LE(1 << (spec.protocol === 'tcp' ? TCP_LISTEN : TCP_CLOSE), 20);
   return buf;
 }

@@ -20,7 +20,7 @@ import {
  * (pid, command, uid, login, type, protocol, name, TCP info), NUL-terminated fields.
  *
  * There is deliberately no `-sTCP:LISTEN`: Linux lsof has no UDP state filter, and adding a TCP
- * state filter silently drops every UDP socket (measured: research/scanning.md §3 C_lsof_udp),
+ * state filter silently drops every UDP socket (docs/ARCHITECTURE.md#scanner-design),
  * so LISTEN and unconnected UDP are picked here in JS. https://man7.org/linux/man-pages/man8/lsof.8.html
  */
 export const LSOF_ARGS: readonly string[] = ['-nP', '-iTCP', '-iUDP', '-w', '-Ts', '-F', 'pcuLtPnT0'];

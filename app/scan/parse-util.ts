@@ -40,7 +40,7 @@ export const MAX_NAME_LENGTH = 256;
 
 /**
  * Makes a tool-printed process name safe to carry: control characters (C0, DEL, C1) become U+FFFD
- * so a hostile name cannot drive a terminal, and very long names are cut. SECURITY.md "Bad input".
+ * so a hostile name cannot drive a terminal, and very long names are cut. docs/SECURITY.md#untrusted-text.
  */
 export function cleanName(name: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point here

@@ -61,7 +61,7 @@ const NEVER = new AbortController().signal;
 
 /**
  * Runs an OS tool the safe way: absolute path, argv array, no shell, a timeout, an output cap and
- * `LC_ALL=C` so its output is not localized. See SECURITY.md "Running OS tools". The tool runs in
+ * `LC_ALL=C` so its output is not localized. See docs/SECURITY.md#running-os-tools. The tool runs in
  * its own process group; on timeout, abort or an output overflow the group is SIGKILLed, and the
  * promise settles only after the tool has exited, so a settled run leaves no process behind.
  */

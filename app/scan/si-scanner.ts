@@ -17,7 +17,7 @@ import type { RawListener, ScanOutcome, Scanner } from './types.js';
 /**
  * Said on every systeminformation snapshot: its `networkConnections()` greps UDP lines away on
  * Linux (netstat prints no state for UDP, ss prints UNCONN) and reads them unreliably elsewhere,
- * so this backend lists TCP only rather than guess (research/scanning.md §4, §6).
+ * so this backend lists TCP only rather than guess (docs/ARCHITECTURE.md#scanner-design).
  */
 export const SI_NO_UDP_NOTE: CompletenessNote = {
   code: 'PARTIAL_OUTPUT',

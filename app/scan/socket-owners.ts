@@ -63,7 +63,7 @@ export interface ProcFs {
   pidNamespace?(): PidNamespaceKind;
 }
 
-/** The real `/proc`, read synchronously: one promise per readlink costs 2–4× more CPU (scanning.md §6.3). */
+/** The real `/proc`, read synchronously: one promise per readlink costs 2–4× more CPU (docs/ARCHITECTURE.md#scanner-design). */
 export const realProcFs: ProcFs = {
   listPids() {
     const out: number[] = [];
@@ -115,7 +115,7 @@ interface UnknownEntry {
 }
 
 /**
- * The lazy inode→pid map from scanning.md §8: a steady-state scan costs one `readdir('/proc')`;
+ * The lazy inode→pid map (docs/ARCHITECTURE.md#scanner-design): a steady-state scan costs one `readdir('/proc')`;
  * a new listener costs a walk of `/proc/<pid>/fd` in the order most likely to find it first
  * (processes born since the last scan, then processes that already own listeners, then the rest,
  * newest pid first), stopping as soon as every wanted inode is found. Inodes nobody readable holds

@@ -46,7 +46,7 @@ export function createWindowsScanner(options: WindowsScannerOptions = {}): Scann
       toolName: 'PowerShell',
       candidates: [options.toolPath ?? windowsPowerShellPath()],
       args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', WINDOWS_POWERSHELL_SCRIPT],
-      // PowerShell start-up alone takes hundreds of ms (research/scanning.md §8).
+      // PowerShell start-up alone takes hundreds of ms (docs/ARCHITECTURE.md#scanner-design).
       timeoutMs: options.timeoutMs ?? 15_000,
       parse: parseWindowsPowerShellScan,
       notes: hiddenOwnersNote,

@@ -3,7 +3,7 @@ import { TOKEN_PATTERN, WS_SUBPROTOCOL, WS_TOKEN_PREFIX } from '../contract/ws-p
 
 /**
  * The request gatekeepers of `harbormaster serve`, as pure functions over header values.
- * Policy: SECURITY.md "Browser mode"; evidence: research/security.md §4 (Transmission and
+ * Policy: docs/SECURITY.md#browser-mode; the incidents behind it (Transmission and
  * webpack-dev-server DNS rebinding, Vite CVE-2025-24010, CVE-2025-30360 IP-literal origins,
  * GHSA-m28w-2pqf-7qgj malformed headers crashing a dev server).
  */
@@ -72,7 +72,7 @@ export function checkOrigin(rawHeaders: readonly string[], port: number): string
   return origin;
 }
 
-/** Constant-time token comparison (research/security.md §4.2 #5). */
+/** Constant-time token comparison (docs/SECURITY.md#browser-mode). */
 export function tokensEqual(candidate: string, token: string): boolean {
   const a = Buffer.from(candidate, 'utf8');
   const b = Buffer.from(token, 'utf8');
@@ -142,7 +142,7 @@ export function contentSecurityPolicy(host: string): string {
 }
 
 /**
- * Headers on every response (research/security.md §4.2 #9). Never any `Access-Control-Allow-*`:
+ * Headers on every response (docs/SECURITY.md#browser-mode). Never any `Access-Control-Allow-*`:
  * cross-origin callers get no CORS grant, so a preflighted request from another site fails.
  */
 export function securityHeaders(host: string | null): Record<string, string> {

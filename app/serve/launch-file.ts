@@ -11,7 +11,7 @@ import { err, ok, type Result } from '../model/errors.js';
  * `/proc/PID/cmdline` of the opener and, for its whole life, of the browser. So, as Jupyter does,
  * the browser is handed a `file://` URL of a short page that redirects to the tokenized link. The
  * page is created with O_EXCL, mode 0600, inside a 0700 directory of the user's own, and removed
- * when serve stops. SECURITY.md "Browser mode"; issue 9 item 1.
+ * when serve stops. docs/SECURITY.md#browser-mode.
  */
 
 /** Modes of the launch directory and file (POSIX; Windows relies on the per-user profile ACL). */

@@ -29,7 +29,7 @@ import { lookupStatic } from './static-files.js';
 
 /** The port `harbormaster serve` tries first. */
 export const DEFAULT_SERVE_PORT = 7770;
-/** Largest WebSocket message or HTTP body accepted (research/security.md §4.2 #10). */
+/** Largest WebSocket message or HTTP body accepted (docs/SECURITY.md#browser-mode). */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 /** Most browser tabs connected at once. */
 export const DEFAULT_MAX_CLIENTS = 8;
@@ -89,7 +89,7 @@ function listen(server: Server, port: number, host: string): Promise<ListenOutco
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    // Loopback literals only, never 0.0.0.0, :: or 'localhost' (research/security.md §4.2 #2).
+    // Loopback literals only, never 0.0.0.0, :: or 'localhost' (docs/SECURITY.md#browser-mode).
     server.listen({ port, host, exclusive: true });
   });
 }
@@ -355,7 +355,7 @@ export async function startServe(options: ServeOptions): Promise<Result<ServeHan
 
   function onConnection(ws: WebSocket): void {
     clients.add(ws);
-    // The poller runs at full rate only while somebody looks (ARCHITECTURE.md watch/).
+    // The poller runs at full rate only while somebody looks (docs/ARCHITECTURE.md#pause-and-interest).
     if (clients.size === 1) service.setInterest('active');
     let inFlight = 0;
     let alive = true;

@@ -13,7 +13,7 @@ import { createWindowsScanner } from '../scan/windows-scanner.js';
 
 /**
  * The scanner chain for this platform, fastest first, with the portable systeminformation
- * baseline last (scanning.md §8):
+ * baseline last (docs/ARCHITECTURE.md#scanner-design):
  * - Linux: netlink sock_diag or /proc/net in-process (no spawn) → `ss` → systeminformation;
  * - macOS: `lsof -F` (TCP and UDP) → `netstat -anvW` (pids without root, no fd walk) → systeminformation;
  * - Windows: `netstat -ano` (one spawn, locale-independent) → PowerShell → systeminformation.

@@ -1,5 +1,5 @@
 /**
- * The bad-input catalogue (research/security.md §8) shared by every face's tests, so each
+ * The bad-input catalogue (docs/SECURITY.md#bad-input) shared by every face's tests, so each
  * parser, command and API is tried on the same hostile values.
  */
 

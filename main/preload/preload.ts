@@ -1,6 +1,6 @@
 /**
  * The sandboxed preload: exposes exactly `HarbormasterApi` as `window.harbormaster` and nothing
- * else (no `send`/`invoke`/`on`, STYLE.md #2). Sandboxed preloads cannot require anything but a
+ * else (no `send`/`invoke`/`on`, docs/ARCHITECTURE.md#the-contract). Sandboxed preloads cannot require anything but a
  * few Electron modules (https://www.electronjs.org/docs/latest/tutorial/sandbox#preload-scripts),
  * so this file is bundled into one CommonJS file (`vite.preload.config.ts`, `npm run build`) whose
  * only `require` is 'electron': the methods come from the contract's table through the same

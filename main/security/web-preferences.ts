@@ -2,7 +2,7 @@ import type { WebPreferences } from 'electron';
 
 /**
  * The hardened `webPreferences` for every Harbormaster window, stated explicitly even where they
- * equal Electron's defaults (STYLE.md #9). Each line cites the Electron security checklist
+ * equal Electron's defaults (docs/SECURITY.md#electron-hardening). Each line cites the Electron security checklist
  * (https://www.electronjs.org/docs/latest/tutorial/security).
  */
 export function secureWebPreferences(

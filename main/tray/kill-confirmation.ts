@@ -7,7 +7,7 @@ import { groupOf, isOwn } from './tray-menu.js';
 
 /**
  * Whether a kill from the tray needs a confirmation dialog: always when the setting asks for it,
- * except for the user's own dev servers when they opted out of that (SECURITY.md, Killing #2).
+ * except for the user's own dev servers when they opted out of that (docs/SECURITY.md#kill-pipeline, step 4).
  */
 export function needsKillConfirmation(
   listener: Listener,
@@ -26,7 +26,7 @@ function socketText(l: Listener): string {
 }
 
 /**
- * The confirmation dialog text: name, path, user, port, pid and uptime, as SECURITY.md asks,
+ * The confirmation dialog text: name, path, user, port, pid and uptime, as docs/SECURITY.md#kill-pipeline asks,
  * and every listener the process holds (`held`, from the snapshot): killing nginx on 80 also
  * frees 8081 and 8443.
  */

@@ -13,7 +13,7 @@ import { formatUptime } from '../format/time.js';
 import { useActions, useApp } from '../store/store-context.js';
 
 /**
- * Confirms a kill with everything needed to recognise the process (SECURITY.md "Killing" #2),
+ * Confirms a kill with everything needed to recognise the process (docs/SECURITY.md#kill-pipeline, step 4),
  * then shows the verified outcome: freed, still running (offer force), restarted, still held,
  * needs admin (with a command to copy), or why it was refused.
  */

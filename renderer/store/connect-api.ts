@@ -42,7 +42,7 @@ export function viewOf(s: AppState): ReturnType<typeof selectView> {
 
 /**
  * The one doorway between the API and the store: fetches the snapshot once, applies pushes in
- * seq order, tracks the connection, and installs the actions that call the API (STYLE.md #8).
+ * seq order, tracks the connection, and installs the actions that call the API (docs/ARCHITECTURE.md#hop-7-the-faces).
  * Returns a disposer that unsubscribes and clears every timer.
  */
 export function connectApi(store: AppStore, api: HarbormasterApi, options: ConnectOptions = {}): () => void {

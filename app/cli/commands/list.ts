@@ -54,7 +54,7 @@ export const listCommand: CliCommand = {
     const service = await ctx.service();
     let snapshot: Snapshot = await service.getSnapshot();
     if (flags.has('health')) {
-      // At most 4 probes at a time (SECURITY.md "Probing"); a silent service costs its 2 s deadline
+      // At most 4 probes at a time (docs/SECURITY.md#probe-policy); a silent service costs its 2 s deadline
       // once, not once per listener queued behind it. `bulk`: the background policy, as the
       // monitor and the tray use it; the user named no listener, so none gets HTTP unless web-like.
       const queue = snapshot.listeners.filter((l) => l.protocol === 'tcp');
