@@ -54,7 +54,7 @@ export function createCliContext(
       : null,
     service: () => {
       service ??= import('../service/create-service.js').then((m) =>
-        m.createHarbormasterService({ autoProbe: false, startPolling: false }),
+        m.createHarbormasterService({ autoProbe: false, startPolling: false, face: 'cli' }),
       );
       return service;
     },
