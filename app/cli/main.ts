@@ -1,11 +1,13 @@
 import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check.js';
 import { freeCommand } from './commands/free.js';
+import { historyCommand } from './commands/history.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { openCommand } from './commands/open.js';
 import { serveCommand } from './commands/serve.js';
 import { whoCommand } from './commands/who.js';
+import { whyCommand } from './commands/why.js';
 import type { CliCommand, CliContext } from './types.js';
 import type { HarbormasterService } from '../service/types.js';
 
@@ -18,6 +20,8 @@ export const COMMANDS: readonly CliCommand[] = [
   openCommand,
   freeCommand,
   serveCommand,
+  whyCommand,
+  historyCommand,
 ];
 
 function help(): string {
