@@ -24,6 +24,9 @@ export const DEFAULT_WHY_TIMEOUT_MS = 2000;
  */
 const BANNER_MS = 60;
 
+/** An attempt still running after this long is waiting: start the slower checks meanwhile. */
+const SLOW_MS = 150;
+
 /** What {@link diagnose} needs; everything but the snapshot source has a real default. */
 export interface DiagnoseDeps {
   readonly source: SnapshotSource;
@@ -126,24 +129,37 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
   const listeners = snapshot.listeners.filter((l) => l.port === port);
   const pids = [...new Set(listeners.map((l) => l.owner.pid).filter((p): p is number => p !== null))];
   const states = pids.map((p) => readProcessState(p)).filter((s): s is ProcessState => s !== null);
-  const attempts = await Promise.all(
-    addresses.map((a) => attempt(target, a.address, a.family, listeners, timeoutMs)),
-  );
-  // The slower checks (a tool each) only when they can explain a failure: a full queue when a
-  // connection waited, a firewall rule when a listener exists and still was not reached.
-  const tcpHeld = listeners.some((l) => l.protocol === 'tcp');
-  const waited = attempts.some((a) => a.result === 'timed-out' || a.result === 'accepted-silent');
-  const failed = attempts.every((a) => a.result === 'refused' || a.result === 'timed-out');
   const first = addresses[0] ?? { address: '127.0.0.1', family: 4 as const };
-  const [queues, firewall] = await Promise.all([
-    tcpHeld && waited ? readAcceptQueues(port) : Promise.resolve(null),
-    (tcpHeld || attempts.some((a) => a.result === 'timed-out')) && failed && attempts.length > 0
-      ? process.platform === 'linux'
+  const tcpHeld = listeners.some((l) => l.protocol === 'tcp');
+  // The slower checks (a tool each) explain failures only. They start when an attempt has not
+  // finished within SLOW_MS (it is going to wait), so a quick answer spawns nothing and a timeout
+  // case has them ready when the timeout ends.
+  let queuesRead: Promise<WhyFacts['queues']> | null = null;
+  let firewallRead: Promise<FirewallFacts> | null = null;
+  const startQueues = () => (queuesRead ??= tcpHeld ? readAcceptQueues(port) : Promise.resolve(null));
+  const startFirewall = () =>
+    (firewallRead ??=
+      process.platform === 'linux'
         ? readFirewall({ protocol: 'tcp', port, address: first.address, family: first.family })
         : Promise.resolve<FirewallFacts>({
             status: 'unavailable',
             message: 'Firewall rules are checked on Linux only.',
-          })
+          }));
+  const slow = setTimeout(() => {
+    startQueues();
+    startFirewall();
+  }, SLOW_MS);
+  const attempts = await Promise.all(
+    addresses.map((a) => attempt(target, a.address, a.family, listeners, timeoutMs)),
+  );
+  clearTimeout(slow);
+  const waited = attempts.some((a) => a.result === 'timed-out' || a.result === 'accepted-silent');
+  const failed =
+    attempts.length > 0 && attempts.every((a) => a.result === 'refused' || a.result === 'timed-out');
+  const [queues, firewall] = await Promise.all([
+    waited ? startQueues() : Promise.resolve(null),
+    failed && (tcpHeld || attempts.some((a) => a.result === 'timed-out'))
+      ? startFirewall()
       : Promise.resolve(null),
   ]);
   let story: WhyFacts['story'] = null;

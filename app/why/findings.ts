@@ -229,10 +229,12 @@ const firewall: Producer = (f) => {
     id: 'firewall',
     likelihood: rules.some((r) => r.handle !== null) ? 92 : 60,
     title: `A firewall rule ${first?.verdict === 'reject' ? 'rejects' : 'drops'} it: table ${first?.family} ${t(first?.table)}, chain ${t(first?.chain)}`,
-    evidence: rules.map(
-      (r) =>
-        `nft: table ${r.family} ${t(r.table)} chain ${t(r.chain)}${r.handle !== null ? ` handle ${r.handle}` : ''}: ${t(r.text, 200)}`,
-    ),
+    evidence: rules
+      .map(
+        (r) =>
+          `nft: table ${r.family} ${t(r.table)} chain ${t(r.chain)}${r.handle !== null ? ` handle ${r.handle}` : ''}: ${t(r.text, 200)}`,
+      )
+      .concat(f.attempts.map((a) => describeAttempt(a, f.target.port))),
     meaning:
       first?.verdict === 'reject'
         ? 'The firewall answers for the server with a refusal.'
@@ -328,7 +330,7 @@ const history: Producer = (f, tcp) => {
     evidence.push(
       `the same program now listens on port ${m.port}: ${endpoint(m.listener.address, m.port)} ${who(m.listener)}`,
     );
-  if (evidence.length === 0) return null;
+  if (evidence.length === 0 || (tcp.length > 0 && !s.lastHolder)) return null;
   const moved = s.movedTo[0];
   return {
     id: 'history',
@@ -339,7 +341,9 @@ const history: Producer = (f, tcp) => {
     evidence,
     meaning: moved
       ? 'The server restarted on another port (a dynamic or auto-incremented port).'
-      : 'Something held this port before; it is gone now.',
+      : tcp.length > 0
+        ? 'What held this port before the current holder.'
+        : 'Something held this port before; it is gone now.',
     fix: moved
       ? [
           `Connect to ${f.target.isName ? f.target.host : endpoint(moved.listener.address, 0).replace(/:0$/, '')}:${moved.port}`,

@@ -20,11 +20,12 @@ export interface CliRun {
  */
 export function runCli(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; netns?: string; user?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; netns?: string; user?: string; prefix?: readonly string[] } = {},
 ): Promise<CliRun> {
   let argv = [process.execPath, BIN, ...args];
   if (options.user) argv = ['/usr/sbin/runuser', '-u', options.user, '--', ...argv];
   if (options.netns) argv = ['/usr/sbin/ip', 'netns', 'exec', options.netns, ...argv];
+  if (options.prefix) argv = [...options.prefix, ...argv];
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
