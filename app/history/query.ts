@@ -1,5 +1,5 @@
 import type { Listener } from '../model/listener.js';
-import type { LogRecord } from './log-format.js';
+import { socketKey, type LogRecord } from './log-format.js';
 import type { HistoryStore } from './store.js';
 import type { HistoryEvent, HistoryOwner, HistoryRead } from './types.js';
 
@@ -13,14 +13,21 @@ export function readHistory(
   const events: HistoryEvent[] = [];
   let openAtStart: readonly HistoryEvent[] = [];
   let coversFrom: number | null = null;
+  const holders = new Map<string, HistoryOwner | null>();
   for (const r of records as LogRecord[]) {
     if (r.at < cutoff) continue;
     coversFrom ??= r.at;
     if (r.event === 'state') {
       if (events.length === 0) openAtStart = r.open;
+      for (const e of r.open) holders.set(socketKey(e), e.owner);
       continue;
     }
-    events.push(r);
+    // A close is written without its owner (it is in the open before it): put it back for readers.
+    const key = socketKey(r);
+    const owner = r.event === 'close' ? (r.owner ?? holders.get(key) ?? null) : r.owner;
+    if (r.event === 'close') holders.delete(key);
+    else holders.set(key, r.owner);
+    events.push(owner === r.owner ? r : { ...r, owner });
   }
   return { events, openAtStart, coversFrom, skippedLines: skipped };
 }

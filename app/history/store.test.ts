@@ -39,7 +39,7 @@ describe('the port history store', () => {
     expect(h.events.map((e) => [e.at, e.event, e.owner?.pid])).toEqual([
       [1000, 'open', 4121],
       [3000, 'owner', 999],
-      [4000, 'close', undefined],
+      [4000, 'close', 999],
     ]);
     const story = portStory(h, 3000, [], { now: 5000 });
     expect(story.lastHolder).toMatchObject({ until: 4000, since: 3000, owner: { name: 'python3' } });
