@@ -19,7 +19,7 @@ import type { HistoryEvent } from './types.js';
 
 /**
  * The port history store: an append-only JSON-lines log in segments, chosen over an embedded SQL
- * database (see docs in app/history/README.md for the measurements). Crash-safe because each
+ * database (app/history/README.md has the comparison and the measurements). Crash-safe because each
  * write is whole lines with one `write(2)` on an O_APPEND descriptor (a `kill -9` cannot leave
  * half of it) and the reader skips a torn line; safe for concurrent writers because O_APPEND
  * writes do not interleave and records are idempotent state changes.
