@@ -86,7 +86,9 @@ const nothingListening: Producer = (f, tcp) => {
       ...f.attempts.map((a) => describeAttempt(a, f.target.port)),
     ],
     meaning: 'The server is not running, or it runs on another port.',
-    fix: ['Start the server, or use the port it really listens on (see the history below).'],
+    fix: [
+      'Start the server, or use the port it really listens on (see the port history: harbormaster history).',
+    ],
   };
 };
 
