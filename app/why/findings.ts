@@ -92,6 +92,34 @@ const nothingListening: Producer = (f, tcp) => {
   };
 };
 
+/**
+ * The Node ≥ 17 trap proper: the name resolves to both families, the first address fails and a
+ * later one works. Clients that try every address (curl, browsers, Node with autoSelectFamily)
+ * connect; clients that use only the first one do not.
+ */
+const firstAddressFails: Producer = (f, tcp) => {
+  const [head, ...rest] = f.attempts;
+  if (!f.resolved || !head || head.result === 'answered') return null;
+  const works = rest.find((a) => a.result === 'answered');
+  if (!works || works.family === head.family) return null;
+  const bound = tcp.map((l) => endpoint(l.address, l.port)).join(', ');
+  return {
+    id: 'family-mismatch',
+    likelihood: 75,
+    title: `Some clients fail: ${f.target.host} resolves to ${head.address} first, and the server listens on ${bound || works.address} only`,
+    evidence: [
+      `${f.target.host} resolves to ${f.resolved.map((r) => r.address).join(', ')} here, in that order`,
+      ...f.attempts.map((a) => describeAttempt(a, f.target.port)),
+    ],
+    meaning:
+      'Clients that use only the first address (Node ≥ 17 resolves in the OS order and, without autoSelectFamily, tries only it; many older tools) fail; clients that try every address (curl, browsers) connect.',
+    fix: [
+      `Connect to ${endpoint(works.address, f.target.port)} instead of ${f.target.host}`,
+      'or make the server listen on both families (bind `::` with dual-stack, or both 127.0.0.1 and ::1)',
+    ],
+  };
+};
+
 const familyMismatch: Producer = (f, tcp) => {
   const tried = new Set(f.attempts.map((a) => a.family));
   if (tcp.length === 0 || tried.size === 0) return null;
@@ -402,6 +430,7 @@ export const PRODUCERS: readonly Producer[] = [
   firewall,
   nothingListening,
   wrongProtocol,
+  firstAddressFails,
   familyMismatch,
   wrongAddress,
   otherOwner,

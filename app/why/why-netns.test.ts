@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,29 @@ describe.runIf(canNetns)('harbormaster why in a test-made network namespace', ()
       expect(r.out).not.toMatch(/A firewall rule (drops|rejects) it/);
     } finally {
       spawnSync(IP, ['netns', 'exec', ns, NFT, 'delete', 'table', 'inet', `why_nb_${tag}`]);
+    }
+  });
+
+  it('resolution order: localhost gives ::1 first, the server is on 127.0.0.1 only (the Node ≥ 17 trap)', async () => {
+    // `ip netns exec` bind-mounts /etc/netns/NAME/hosts over /etc/hosts inside the namespace.
+    mkdirSync(`/etc/netns/${ns}`, { recursive: true });
+    writeFileSync(`/etc/netns/${ns}/hosts`, '::1 localhost\n127.0.0.1 localhost\n');
+    try {
+      const s = await startNode(SERVERS.http, { HOST: '127.0.0.1' }, { netns: ns });
+      servers.push(s);
+      const r = await whyIn([`localhost:${s.port}`]);
+      expect(r.code).toBe(0); // reachable: clients that try every address get there
+      expect(r.out).toMatch(
+        new RegExp(
+          `Some clients fail: localhost resolves to ::1 first, and the server listens on 127\\.0\\.0\\.1:${s.port} only`,
+        ),
+      );
+      expect(r.out).toContain('measured: localhost resolves to ::1, 127.0.0.1 here, in that order');
+      expect(r.out).toMatch(new RegExp(`measured: \\[::1\\]:${s.port}: refused`));
+      expect(r.out).toMatch(new RegExp(`measured: 127\\.0\\.0\\.1:${s.port}: answered — HTTP 200 "Home"`));
+      expect(r.out).toContain(`fix:      Connect to 127.0.0.1:${s.port} instead of localhost`);
+    } finally {
+      rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
     }
   });
 
