@@ -27,6 +27,9 @@ const BANNER_MS = 60;
 /** An attempt still running after this long is waiting: start the slower checks meanwhile. */
 const SLOW_MS = 150;
 
+/** How long to show a stopped holder's silence (its state already says it cannot answer). */
+const STOPPED_WAIT_MS = 500;
+
 /** What {@link diagnose} needs; everything but the snapshot source has a real default. */
 export interface DiagnoseDeps {
   readonly source: SnapshotSource;
@@ -149,8 +152,12 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
     startQueues();
     startFirewall();
   }, SLOW_MS);
+  // A stopped or dying holder cannot answer: the kernel still accepts for it, so a short wait
+  // shows the silence without making the user wait the whole timeout for a known answer.
+  const dead = states.some((st) => st.meaning !== 'running' && st.meaning !== 'disk-wait');
+  const waitMs = dead ? Math.min(timeoutMs, STOPPED_WAIT_MS) : timeoutMs;
   const attempts = await Promise.all(
-    addresses.map((a) => attempt(target, a.address, a.family, listeners, timeoutMs)),
+    addresses.map((a) => attempt(target, a.address, a.family, listeners, waitMs)),
   );
   clearTimeout(slow);
   const waited = attempts.some((a) => a.result === 'timed-out' || a.result === 'accepted-silent');
