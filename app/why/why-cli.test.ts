@@ -204,7 +204,8 @@ describe('harbormaster why: findings', () => {
     const again = await serve('http', '127.0.0.1');
     const r = await why(`localhost:${first.port}`);
     expect(r.code).toBe(1);
-    expect(r.out.split('\n')[0]).toMatch(
+    // The whole diagnosis as the failure message: the verdict alone does not say why it differs.
+    expect(r.out.split('\n')[0], r.out).toMatch(
       new RegExp(`It moved: the program that held port ${first.port} now listens on port ${again.port}`),
     );
     expect(r.out).toMatch(new RegExp(`node .*pid ${first.pid}\\) held it until \\d\\d:\\d\\d, \\d+ s ago`));
