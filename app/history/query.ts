@@ -49,15 +49,17 @@ export interface PortStory {
   readonly coversFrom: number | null;
 }
 
-/** True when two owners look like runs of the same program: same project and name, or same cwd and name. */
+/** True when two owners look like runs of the same program: same name and command (ports aside), or, without a command, same project or folder. */
 export function sameProgram(
   a: HistoryOwner,
   b: { name: string | null; command: string | null; cwd: string | null; project: string | null },
 ): boolean {
   if (a.name === null || a.name !== b.name) return false;
+  // The command line (port numbers aside) decides when both are known: two different node
+  // programs in one folder are not "the same program".
+  if (a.command && b.command) return stripPorts(a.command) === stripPorts(b.command);
   if (a.project !== null && a.project === b.project) return true;
-  if (a.cwd !== null && a.cwd === b.cwd) return true;
-  return a.command !== null && stripPorts(a.command) === stripPorts(b.command ?? '');
+  return a.cwd !== null && a.cwd === b.cwd;
 }
 
 function stripPorts(command: string): string {

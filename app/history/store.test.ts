@@ -122,3 +122,23 @@ describe('the port history store', () => {
     );
   });
 });
+
+describe('the same program, restarted', () => {
+  it('is recognised by name and command (ports aside), not by sharing a folder', async () => {
+    const { sameProgram } = await import('./query.js');
+    const was = {
+      ...web,
+      kind: 'process' as const,
+      startToken: '1',
+      startedAt: null,
+      project: 'web',
+      container: null,
+      command: 'node server.js --port 41234',
+    };
+    const same = { name: 'node', command: 'node server.js --port 37313', cwd: '/elsewhere', project: null };
+    const other = { name: 'node', command: 'node other-tool.js', cwd: '/src/web', project: 'web' };
+    expect(sameProgram(was, same)).toBe(true);
+    expect(sameProgram(was, other)).toBe(false);
+    expect(sameProgram({ ...was, command: null }, { ...other, command: null })).toBe(true);
+  });
+});
