@@ -378,7 +378,9 @@ const history: Producer = (f, tcp) => {
       ? [
           `Connect to ${f.target.isName ? f.target.host : endpoint(moved.listener.address, 0).replace(/:0$/, '')}:${moved.port}`,
         ]
-      : ['Start that program again'],
+      : tcp.length > 0
+        ? []
+        : ['Start that program again'],
   };
 };
 
