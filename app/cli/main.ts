@@ -2,11 +2,13 @@ import { createInterface } from 'node:readline/promises';
 import { escapeForTerminal } from '../model/clean-text.js';
 import { checkCommand } from './commands/check.js';
 import { freeCommand } from './commands/free.js';
+import { historyCommand } from './commands/history.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { openCommand } from './commands/open.js';
 import { serveCommand } from './commands/serve.js';
 import { whoCommand } from './commands/who.js';
+import { whyCommand } from './commands/why.js';
 import type { CliCommand, CliContext } from './types.js';
 import type { HarbormasterService } from '../service/types.js';
 
@@ -19,6 +21,8 @@ export const COMMANDS: readonly CliCommand[] = [
   openCommand,
   freeCommand,
   serveCommand,
+  whyCommand,
+  historyCommand,
 ];
 
 function help(): string {
@@ -59,7 +63,7 @@ export function createCliContext(
       : null,
     service: () => {
       service ??= import('../service/create-service.js').then((m) =>
-        m.createHarbormasterService({ autoProbe: false, startPolling: false }),
+        m.createHarbormasterService({ autoProbe: false, startPolling: false, face: 'cli' }),
       );
       return service;
     },

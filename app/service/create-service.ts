@@ -17,6 +17,8 @@ import type { SnapshotSource } from '../watch/types.js';
 import { defaultOwnerResolver, defaultScanner } from './platform.js';
 import type { HarbormasterService, Interest } from './types.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
+import { defaultHistoryRecorder } from '../history/default-recorder.js';
+import type { HistoryRecorder } from '../history/recorder.js';
 
 function safeUserName(): string | null {
   try {
@@ -47,6 +49,10 @@ export interface ServiceOptions {
   /** How long a kill keeps re-scanning a freed port for a supervisor's respawn, ms (default 1 s). */
   readonly killRespawnWindowMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** Where scans are remembered (default: the shared port history in the user's data folder); null: nowhere. */
+  readonly history?: HistoryRecorder | null;
+  /** Which face this core serves, written with each history event (`tray`, `serve`, `cli`). */
+  readonly face?: string;
 }
 
 /**
@@ -76,6 +82,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     viewer: { uid, user: (uid === null ? null : owners.userName?.(uid)) ?? safeUserName() },
     urlFor: (draft) => urlForListener({ ...draft, url: null }),
   });
+  // Every face that scans records what it saw in the one shared history (issue 13).
+  const history =
+    options.history === undefined
+      ? defaultHistoryRecorder(options.face ?? 'core', options.env ?? process.env)
+      : options.history;
   const subscribers = new Set<(s: Snapshot) => void>();
   let interest: Interest = 'active';
   let disposed = false;
@@ -103,6 +114,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       for (const id of requested.keys()) if (!present.has(id)) requested.delete(id);
     }
     if (autoProbe() && interest === 'active') health.observe(s.listeners);
+    history?.observe(s);
     publish(s);
   });
 

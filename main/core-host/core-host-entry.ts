@@ -32,5 +32,7 @@ if (!parentPort) {
       return () => port.off('message', handler);
     },
   };
-  void serveCore(endpoint, createHarbormasterService).then(() => process.exit(0));
+  void serveCore(endpoint, (options) => createHarbormasterService({ face: 'tray', ...options })).then(() =>
+    process.exit(0),
+  );
 }

@@ -63,7 +63,7 @@ export interface ServeCommandDeps {
 async function defaultService(ctx: CliContext): Promise<HarbormasterService> {
   const { createHarbormasterService } = await import('../../service/create-service.js');
   // Unlike `list`/`who`, serve keeps a live view: poll, and probe health politely.
-  return createHarbormasterService({ env: ctx.env });
+  return createHarbormasterService({ env: ctx.env, face: 'serve' });
 }
 
 function waitForSignal(): Promise<string> {

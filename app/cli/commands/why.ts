@@ -1,0 +1,79 @@
+import { clean } from '../format.js';
+import { parseArgs } from '../parse-args.js';
+import type { CliCommand } from '../types.js';
+import { DEFAULT_WHY_TIMEOUT_MS } from '../../why/diagnose.js';
+import type { Diagnosis } from '../../why/types.js';
+import { EXIT_USAGE, printError } from './port-target.js';
+
+const USAGE = `Usage: harbormaster why TARGET [--json] [--timeout MS]
+
+Says why a connection to TARGET fails (or that it works): first a one-line verdict, then the
+findings, most likely first, each with what was measured, what it means and how to fix it.
+  TARGET        PORT, HOST:PORT, [v6]:PORT or http(s)://HOST:PORT/path; HOST must be this
+                machine (localhost, a loopback address or one of its own addresses)
+  --json        print the diagnosis as JSON
+  --timeout MS  how long to wait for a connection or an answer (default ${DEFAULT_WHY_TIMEOUT_MS})
+Exit codes: 0 reachable and answers as asked; 1 not; 2 bad input.`;
+
+/** Renders a diagnosis for a terminal; every untrusted string passes through clean(). */
+export function formatDiagnosis(d: Diagnosis): string {
+  const lines = [clean(d.verdict, 300), ''];
+  d.findings.forEach((f, i) => {
+    lines.push(`${i + 1}. ${clean(f.title, 240)}`);
+    for (const e of f.evidence) lines.push(`   measured: ${clean(e, 240)}`);
+    lines.push(`   meaning:  ${clean(f.meaning, 300)}`);
+    for (const fix of f.fix) lines.push(`   fix:      ${clean(fix, 240)}`);
+    lines.push('');
+  });
+  const covers =
+    d.historyFrom === null
+      ? 'no port history yet'
+      : `port history covers ${new Date(d.historyFrom).toLocaleString()} – now`;
+  lines.push(`(${covers}; answered in ${d.elapsedMs} ms)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function parseTimeout(text: string | undefined): number | null {
+  if (text === undefined) return DEFAULT_WHY_TIMEOUT_MS;
+  if (!/^[1-9][0-9]{0,5}$/.test(text)) return null;
+  const ms = Number(text);
+  return ms <= 600_000 ? ms : null;
+}
+
+/** `harbormaster why TARGET`. */
+export const whyCommand: CliCommand = {
+  name: 'why',
+  summary: 'why can’t I connect to PORT / HOST:PORT / URL? (verdict, then findings)',
+  usage: USAGE,
+  async run(args, ctx) {
+    const parsed = parseArgs(args, { flags: ['json'], options: ['timeout'] });
+    const json = args.includes('--json');
+    if (!parsed.ok) {
+      printError(ctx, json, parsed.error, USAGE);
+      return EXIT_USAGE;
+    }
+    if (parsed.positionals.length !== 1) {
+      printError(ctx, json, 'why needs exactly one target: PORT, HOST:PORT, [v6]:PORT or a URL.', USAGE);
+      return EXIT_USAGE;
+    }
+    const timeoutMs = parseTimeout(parsed.options.get('timeout'));
+    if (timeoutMs === null) {
+      printError(ctx, json, '--timeout must be a whole number of milliseconds, 1–600000.');
+      return EXIT_USAGE;
+    }
+    const { parseWhyTarget } = await import('../../why/target.js');
+    const target = parseWhyTarget(parsed.positionals[0] ?? '');
+    if (!target.ok) {
+      printError(ctx, json, target.error);
+      return EXIT_USAGE;
+    }
+    const service = await ctx.service();
+    const { diagnose } = await import('../../why/diagnose.js');
+    const { defaultHistoryDir } = await import('../../history/store.js');
+    const source = { latest: () => null, refresh: () => service.getSnapshot() };
+    const d = await diagnose(target.value, { source, timeoutMs, historyDir: defaultHistoryDir(ctx.env) });
+    if (json) ctx.stdout(`${JSON.stringify(d, null, 2)}\n`);
+    else ctx.stdout(formatDiagnosis(d));
+    return d.reachable ? 0 : 1;
+  },
+};
