@@ -8,6 +8,8 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { ProcessIdentity, ReadIdentity } from '../owners/types.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { readAncestors } from './ancestors.js';
+// ── CONTAINER HOOK (issue 10) ──
+import { routeContainerKill, type StopContainer } from '../containers/kill-route.js';
 
 /** The POSIX signals the pipeline sends (0 only tests existence). */
 export type KillSignal = 'SIGTERM' | 'SIGKILL';
@@ -48,6 +50,8 @@ export interface KillDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Windows only: runs taskkill (default: the real one by absolute path). */
   readonly runTaskkill?: RunTaskkill;
+  /** ── CONTAINER HOOK (issue 10) ── stops a container via the Engine API instead of a signal. */
+  readonly stopContainer?: StopContainer;
 }
 
 /** Default SIGTERM grace period: long enough for a dev server to close, short enough to wait for. */
@@ -306,6 +310,11 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
       { hint: 'Refresh and check who holds the port before trying again.' },
     );
   }
+  // ── CONTAINER HOOK (issue 10): docker-proxy, dockerd, containerd… are never signalled; a
+  // container's port is freed by stopping the container (or refused with what to do instead).
+  const routed = await routeContainerKill(listener, owner, deps.stopContainer);
+  if (routed) return routed;
+  // ── end CONTAINER HOOK ──
   if (isProtectedName(owner.name, owner.exe, platform)) {
     return err(
       'PROTECTED',

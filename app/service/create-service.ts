@@ -1,5 +1,8 @@
 import { userInfo } from 'node:os';
 import { killListenerOwner } from '../actions/kill.js';
+import { findContainer, runContainerAction } from '../containers/actions.js';
+import { createContainerCatalog, type ContainerCatalog } from '../containers/catalog.js';
+import { joinContainers } from '../containers/join.js';
 import { lookupPort } from '../actions/lookup.js';
 import { openListener, type Opener } from '../actions/open.js';
 import { urlForListener } from '../actions/url.js';
@@ -45,6 +48,10 @@ export interface ServiceOptions {
   readonly protectedPids?: () => readonly number[];
   readonly killGraceMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** The container engine view (default: the first engine socket found; null: none). */
+  readonly containers?: ContainerCatalog | null;
+  /** Seconds Docker waits before SIGKILL when stopping a container (default 10). */
+  readonly containerStopTimeoutS?: number;
 }
 
 /**
@@ -67,7 +74,16 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     return h.state === 'unknown' ? (requested.get(id) ?? h) : h;
   };
   const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  const catalog =
+    options.containers === undefined
+      ? createContainerCatalog({ env: options.env ?? process.env })
+      : options.containers;
   const snapshotter = createSnapshotter({
+    decorate: (s) => {
+      if (!catalog?.client) return s;
+      const joined = joinContainers(s.listeners, catalog.current());
+      return { ...s, listeners: joined.listeners, containers: joined.section };
+    },
     scanner,
     owners,
     healthOf,
@@ -92,7 +108,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
 
   const poller = createPoller<Snapshot>({
     intervalMs: settings.pollIntervalMs,
-    task: () => snapshotter.take(),
+    // The catalog re-reads the Engine API only after an /events message (or its TTL).
+    task: async () => {
+      await catalog?.refresh();
+      return snapshotter.take();
+    },
     isFailure: (s) => s.status === 'failed',
   });
   poller.subscribe((s) => {
@@ -129,8 +149,36 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   };
   if (options.startPolling ?? true) poller.start();
 
+  const containerAction = (c: Parameters<typeof runContainerAction>[0], action: 'stop' | 'restart') =>
+    catalog
+      ? runContainerAction(c, action, {
+          catalog,
+          source,
+          ...(options.containerStopTimeoutS !== undefined
+            ? { stopTimeoutS: options.containerStopTimeoutS }
+            : {}),
+        })
+      : Promise.resolve(err('UNSUPPORTED', 'No container engine is available.'));
+
   const service: HarbormasterService = {
     getSnapshot,
+    async containerAction(request) {
+      if (!catalog?.client) return err('UNSUPPORTED', 'No container engine socket was found.');
+      await catalog.refresh();
+      const state = catalog.current();
+      if (state.access !== 'ok')
+        return err(
+          state.access === 'denied' ? 'EPERM' : 'UNSUPPORTED',
+          state.message ?? 'The container engine is not available.',
+        );
+      const c = findContainer(state.containers, request.container);
+      if (!c)
+        return err(
+          'NOT_IN_SNAPSHOT',
+          `No running container is named ${JSON.stringify(request.container.slice(0, 80))}.`,
+        );
+      return containerAction(c, request.action);
+    },
     onSnapshot(listener) {
       subscribers.add(listener);
       return () => void subscribers.delete(listener);
@@ -162,6 +210,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       if (!parsed.ok) return parsed;
       return killListenerOwner(parsed.value, {
         source,
+        ...(catalog ? { stopContainer: (c) => containerAction(c, 'stop') } : {}),
         readIdentity: owners.readIdentity,
         ...(options.protectedPids ? { protectedPids: options.protectedPids } : {}),
         ...(options.killGraceMs !== undefined ? { graceMs: options.killGraceMs } : {}),
@@ -213,6 +262,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       health.dispose();
       subscribers.clear();
       scanner.dispose?.();
+      catalog?.dispose();
     },
   };
   return service;
