@@ -1,3 +1,4 @@
+import { deniedOwnerText } from '../model/container.js';
 import type { Health } from '../model/health.js';
 import type { Listener, Owner } from '../model/listener.js';
 
@@ -64,8 +65,13 @@ export function formatOwner(owner: Owner): string {
     if (owner.reason === 'other-namespace') return 'owner not visible (other namespace)';
     return `owner unknown (${owner.reason})`;
   }
-  const container = owner.container
-    ? ` → ${owner.container.kind} ${owner.container.name ?? owner.container.target ?? ''}`.trimEnd()
+  const c = owner.container;
+  // Issue 10: the container is the owner; without socket access say so instead of guessing.
+  if (c?.access === 'denied') return deniedOwnerText(clean(owner.name, 40));
+  const container = c
+    ? c.kind === 'docker' && c.name !== null
+      ? ` → container ${clean(c.name, 60)}${c.image ? ` (${clean(c.image, 80)})` : ''}`
+      : ` → ${c.kind} ${clean(c.name ?? c.target ?? '', 60)}`.trimEnd()
     : '';
   return `${clean(owner.name, 40)}${container}`;
 }

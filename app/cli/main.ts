@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check.js';
+import { restartContainerCommand, stopContainerCommand } from './commands/container.js';
 import { freeCommand } from './commands/free.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
@@ -17,6 +18,8 @@ export const COMMANDS: readonly CliCommand[] = [
   killCommand,
   openCommand,
   freeCommand,
+  stopContainerCommand,
+  restartContainerCommand,
   serveCommand,
 ];
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { ContainerInfo, ContainerSection, EngineAccess } from '../model/container.js';
 import {
   createEngineClient,
@@ -8,6 +8,7 @@ import {
 } from './engine-client.js';
 import { parseInspect } from './inspect.js';
 import { readInsideSockets, type InsideSocket } from './netns.js';
+import { findDockerProxies, type ProxyProcess } from './proxy-procs.js';
 
 /** Options for {@link createContainerCatalog}. */
 export interface CatalogOptions {
@@ -16,6 +17,8 @@ export interface CatalogOptions {
   readonly socketPath?: string;
   /** Reads the listening sockets in a container's namespace (default: `/proc/<pid>/net/*`). */
   readonly readInside?: (pid: number) => InsideSocket[] | null;
+  /** Lists docker-proxy processes from /proc (default {@link findDockerProxies}). */
+  readonly findProxies?: () => ProxyProcess[];
   /** Re-read interval when no `/events` stream is open, ms (default 5000). */
   readonly ttlMs?: number;
   readonly now?: () => number;
@@ -26,7 +29,11 @@ export interface ContainerCatalog {
   /** Re-reads the API if an event (or the TTL) says something changed; cheap otherwise. */
   refresh(): Promise<void>;
   /** The last state read; `inside` sockets are the last ones read too. */
-  current(): ContainerSection & { readonly inside: ReadonlyMap<string, InsideSocket[] | null> };
+  current(): ContainerSection & {
+    readonly inside: ReadonlyMap<string, InsideSocket[] | null>;
+    /** docker-proxy processes read from /proc, only while the Engine API is denied. */
+    readonly proxies: readonly ProxyProcess[];
+  };
   /** Forces the next refresh to re-read (after our own stop/restart). */
   invalidate(): void;
   readonly client: EngineClient | null;
@@ -62,15 +69,23 @@ const RELEVANT = new Set([
   'disconnect',
 ]);
 
+/** The path exists, or exists behind a folder this user may not read (EACCES: still worth naming). */
+function present(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EACCES';
+  }
+}
+
 /** Creates the catalog. Nothing is read until the first {@link ContainerCatalog.refresh}. */
 export function createContainerCatalog(options: CatalogOptions = {}): ContainerCatalog {
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 5000;
   const readInside = options.readInside ?? readInsideSockets;
   const socketPath =
-    options.socketPath ??
-    engineSocketCandidates(options.env ?? process.env).find((p) => existsSync(p)) ??
-    null;
+    options.socketPath ?? engineSocketCandidates(options.env ?? process.env).find(present) ?? null;
   const client = socketPath ? createEngineClient(socketPath) : null;
   let section: ContainerSection = {
     access: 'no-socket',
@@ -79,6 +94,9 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
     containers: [],
   };
   let inside = new Map<string, InsideSocket[] | null>();
+  let proxies: ProxyProcess[] = [];
+  let proxiesAt = -Infinity;
+  const findProxies = options.findProxies ?? (() => findDockerProxies());
   const byId = new Map<string, ContainerInfo>();
   let dirty = true;
   const dirtyIds = new Set<string>();
@@ -163,8 +181,14 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
         for (const c of section.containers) next.set(c.id, c.pid === null ? null : readInside(c.pid));
         inside = next;
       }
+      if (section.access === 'denied' && now() - proxiesAt > ttlMs) {
+        proxiesAt = now();
+        proxies = findProxies();
+      } else if (section.access !== 'denied') {
+        proxies = [];
+      }
     },
-    current: () => ({ ...section, inside }),
+    current: () => ({ ...section, inside, proxies }),
     invalidate() {
       dirty = true;
       insideAt = -Infinity;

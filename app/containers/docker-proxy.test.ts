@@ -1,4 +1,10 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testContext } from '../actions/test-support/cli-context.js';
+import { restartContainerCommand, stopContainerCommand } from '../cli/commands/container.js';
+import { killCommand } from '../cli/commands/kill.js';
 import { killListenerOwner } from '../actions/kill.js';
 import { NAT_ONLY_NOTE } from '../model/container.js';
 import type { ProcessOwner } from '../model/listener.js';
@@ -252,3 +258,181 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
     }
   });
 });
+
+const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url)));
+const nobodyCanRun =
+  existsSync('/usr/sbin/runuser') &&
+  spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', '/usr/bin/test', '-r', bin], { timeout: 5000 })
+    .status === 0;
+if (h && !(built && nobodyCanRun)) {
+  console.warn(
+    'SKIPPED the `nobody` CLI container test: needs dist/ (npm run build) and runuser with a readable checkout',
+  );
+}
+
+function runAsNobody(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      '/usr/sbin/runuser',
+      [
+        '-u',
+        'nobody',
+        '--',
+        '/usr/bin/env',
+        ...Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`),
+        process.execPath,
+        bin,
+        ...args,
+      ],
+      { timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.skipIf(!h)(
+  'harbormaster kill / stop-container on a container port (real dockerd, docker-proxy)',
+  () => {
+    it('kill <port> confirms with container, image and compose project, then stops the container', async () => {
+      if (!h) return;
+      const port = await freePort();
+      const id = await h.run({
+        name: 'hmtest-containers-cli',
+        cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
+        ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+        labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
+      });
+      const service = await serviceFor(h);
+      try {
+        const held = await until(
+          () => holdersOn(service, port),
+          (l) => l.length > 0,
+        );
+        const proxyPid = (held[0]?.owner as ProcessOwner).pid;
+        const t = testContext({ service: () => service, answers: ['y'] });
+        expect(await killCommand.run([String(port)], t.ctx)).toBe(0);
+        expect(t.stdout()).toContain(
+          `container hmtest-containers-cli  id ${id.slice(0, 12)}  image ${h.image}  running`,
+        );
+        expect(t.stdout()).toContain('compose: project shop, service web');
+        expect(t.stdout()).toContain(`held on the host by docker-proxy (pid ${proxyPid})`);
+        expect(t.prompts).toEqual(['Stop container hmtest-containers-cli? [y/N] ']);
+        expect(t.stdout()).toContain(
+          `container hmtest-containers-cli (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+        );
+        expect(await running(h, id)).toBe(false);
+        expect(alive(h.daemonPid)).toBe(true);
+      } finally {
+        await service.dispose();
+        await h.api('DELETE', `/containers/${id}?force=1`);
+      }
+    });
+
+    it('kill --pid aimed at docker-proxy is refused (exit 3), and nothing is stopped or signalled', async () => {
+      if (!h) return;
+      const port = await freePort();
+      const id = await h.run({
+        name: 'hmtest-containers-clipid',
+        cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
+        ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+      });
+      const service = await serviceFor(h);
+      try {
+        const held = await until(
+          () => holdersOn(service, port),
+          (l) => l.length > 0,
+        );
+        const proxyPid = (held[0]?.owner as ProcessOwner).pid;
+        const t = testContext({ service: () => service, answers: null });
+        expect(
+          await killCommand.run([String(port), '--pid', String(proxyPid), '--yes', '--force'], t.ctx),
+        ).toBe(3);
+        expect(t.stderr()).toContain(
+          'This port is forwarded by Docker to container hmtest-containers-clipid; stop the container instead.',
+        );
+        expect(t.stderr()).toContain(`harbormaster stop-container ${id.slice(0, 12)}`);
+        expect(alive(proxyPid)).toBe(true);
+        expect(await running(h, id)).toBe(true);
+      } finally {
+        await service.dispose();
+        await h.api('DELETE', `/containers/${id}?force=1`);
+      }
+    });
+
+    it('stop-container NAME and restart-container ID work for scripts and report the truth', async () => {
+      if (!h) return;
+      const port = await freePort();
+      const id = await h.run({
+        name: 'hmtest-containers-script',
+        cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
+        ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+      });
+      const service = await serviceFor(h);
+      try {
+        await until(
+          () => holdersOn(service, port),
+          (l) => l.length > 0,
+        );
+        const r1 = testContext({ service: () => service, answers: null });
+        expect(await restartContainerCommand.run([id.slice(0, 12)], r1.ctx)).toBe(0);
+        expect(r1.stdout()).toContain('restarted;');
+        const t = testContext({ service: () => service, answers: null });
+        expect(await stopContainerCommand.run(['hmtest-containers-script', '--json'], t.ctx)).toBe(0);
+        expect(JSON.parse(t.stdout())).toMatchObject({
+          action: 'stop',
+          outcome: 'freed',
+          container: { name: 'hmtest-containers-script' },
+        });
+        const none = testContext({ service: () => service, answers: null });
+        expect(await stopContainerCommand.run(['hmtest-containers-script'], none.ctx)).toBe(3);
+        expect(none.stderr()).toContain('No running container is named "hmtest-containers-script"');
+        const bad = testContext({ service: () => service, answers: null });
+        expect(await stopContainerCommand.run(['--', '-rf'], bad.ctx)).toBe(2);
+      } finally {
+        await service.dispose();
+        await h.api('DELETE', `/containers/${id}?force=1`);
+      }
+    });
+
+    it.skipIf(!(built && nobodyCanRun))(
+      'as `nobody` (no socket access): "docker-proxy → a container (needs access…)", what to do, nothing signalled',
+      async () => {
+        if (!h) return;
+        const port = await freePort();
+        const id = await h.run({
+          name: 'hmtest-containers-nobody',
+          cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
+          ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+        });
+        const service = await serviceFor(h);
+        try {
+          const held = await until(
+            () => holdersOn(service, port),
+            (l) => l.length > 0,
+          );
+          const proxyPid = (held[0]?.owner as ProcessOwner).pid;
+          const env = { DOCKER_HOST: `unix://${h.socketPath}`, PATH: process.env['PATH'] ?? '' };
+          const who = await runAsNobody(['who', String(port)], env);
+          expect(who.stdout).toContain('docker-proxy → a container (needs access to the Docker socket)');
+          const r = await runAsNobody(['kill', String(port), '--yes', '--force'], env);
+          expect(r.stderr).toContain(
+            'This port is forwarded by Docker to a container; stop the container instead.',
+          );
+          expect(r.stderr).toContain('docker group');
+          expect(r.code).toBe(4);
+          expect(alive(proxyPid)).toBe(true);
+          expect(await running(h, id)).toBe(true);
+          expect(alive(h.daemonPid)).toBe(true);
+        } finally {
+          await service.dispose();
+          await h.api('DELETE', `/containers/${id}?force=1`);
+        }
+      },
+    );
+  },
+);

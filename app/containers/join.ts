@@ -8,6 +8,7 @@ import {
 } from '../model/container.js';
 import type { ContainerRef, Listener, ProcessOwner } from '../model/listener.js';
 import type { InsideSocket } from './netns.js';
+import type { ProxyProcess } from './proxy-procs.js';
 
 /**
  * Joins host listeners to the containers they forward to (issue 10). Pure: the catalog's state
@@ -141,6 +142,48 @@ export function insideListeners(c: ContainerInfo, sockets: readonly InsideSocket
 /** The catalog state a join needs. */
 export interface JoinInput extends ContainerSection {
   readonly inside: ReadonlyMap<string, readonly InsideSocket[] | null>;
+  readonly proxies?: readonly ProxyProcess[];
+}
+
+/**
+ * Without socket access, docker-proxy's socket shows as "owner unknown"; its public command line
+ * still names the port, so the owner becomes docker-proxy (exe and cwd unread, as for any other
+ * user's process) marked as forwarding to a container the user cannot name.
+ */
+function proxyOwnerFor(
+  l: Listener,
+  proxies: readonly ProxyProcess[],
+  message: string | null,
+): Listener | null {
+  if (l.owner.kind !== 'unknown') return null;
+  const p = proxies.find(
+    (x) =>
+      x.proto === l.protocol &&
+      x.hostPort === l.port &&
+      (x.hostIp === l.address || (WILDCARDS.has(x.hostIp) && WILDCARDS.has(l.address))),
+  );
+  if (!p) return null;
+  const owner: ProcessOwner = {
+    kind: 'process',
+    pid: p.pid,
+    startToken: p.startToken,
+    startedAt: null,
+    name: 'docker-proxy',
+    command: p.argv.join(' '),
+    exe: null,
+    user: l.owner.user,
+    uid: l.owner.uid,
+    cwd: null,
+    project: null,
+    ppid: p.ppid,
+    container: {
+      kind: 'docker',
+      name: null,
+      access: 'denied',
+      note: `${deniedOwnerText('docker-proxy')}. ${message ?? ''}`.trim(),
+    },
+  };
+  return { ...l, owner };
 }
 
 /**
@@ -161,7 +204,12 @@ export function joinContainers(
   let changed = false;
   const out = listeners.map((l) => {
     const o = l.owner;
-    if (o.kind !== 'process') return l;
+    if (o.kind !== 'process') {
+      const upgraded =
+        input.access === 'denied' ? proxyOwnerFor(l, input.proxies ?? [], input.message) : null;
+      if (upgraded) changed = true;
+      return upgraded ?? l;
+    }
     if (input.access !== 'ok') {
       if (input.access !== 'denied' || !isHolder(o.name)) return l;
       const ref: ContainerRef = {

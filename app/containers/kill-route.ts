@@ -1,6 +1,6 @@
 import type { KillReport } from '../model/actions.js';
 import type { ContainerInfo } from '../model/container.js';
-import { err, ok, type Result } from '../model/errors.js';
+import { hmError, ok, type HmError, type Result } from '../model/errors.js';
 import type { Listener, ProcessOwner } from '../model/listener.js';
 import type { ContainerActionReport } from './actions.js';
 import { isContainerPlumbing } from './join.js';
@@ -9,16 +9,26 @@ import { isContainerPlumbing } from './join.js';
 export type StopContainer = (c: ContainerInfo) => Promise<Result<ContainerActionReport>>;
 
 /** The refusal for a signal aimed at container plumbing. */
-export function plumbingRefusal(owner: ProcessOwner): Result<never> {
+export function plumbingRefusal(owner: ProcessOwner): { ok: false; error: HmError } {
   const c = owner.container;
   const name = c?.name ? `container ${c.name}` : 'a container';
   const denied = c?.access === 'denied';
-  return err('PROTECTED', `This port is forwarded by Docker to ${name}; stop the container instead.`, {
-    hint: denied
-      ? `${owner.name} (pid ${owner.pid}) is Docker's plumbing: signalling it breaks the mapping while the container runs on. Harbormaster needs access to the Docker socket to stop the container: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or stop it yourself with:`
-      : `${owner.name} (pid ${owner.pid}) is Docker's plumbing: signalling it breaks the mapping (or stops every container) while the container runs on.`,
-    ...(c?.name ? { command: `docker stop ${c.name}` } : denied ? { command: 'docker ps' } : {}),
-  });
+  const error = hmError(
+    'PROTECTED',
+    `This port is forwarded by Docker to ${name}; stop the container instead.`,
+    {
+      hint: denied
+        ? `${owner.name} (pid ${owner.pid}) is Docker's plumbing: signalling it breaks the mapping while the container runs on. Harbormaster needs access to the Docker socket to stop the container: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or stop it yourself with:`
+        : `${owner.name} (pid ${owner.pid}) is Docker's plumbing: signalling it breaks the mapping (or stops every container) while the container runs on.`,
+      // Engine text goes into a copyable command only when it is a valid Docker name.
+      ...(c?.name && /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(c.name)
+        ? { command: `docker stop ${c.name}` }
+        : denied
+          ? { command: 'docker ps' }
+          : {}),
+    },
+  );
+  return { ok: false, error };
 }
 
 /**

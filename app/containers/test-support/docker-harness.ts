@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -156,6 +156,8 @@ export async function startDockerHarness(options: { userlandProxy: boolean }): P
 
   const tag = options.userlandProxy ? 'p' : 'n';
   const root = mkdtempSync(join(tmpdir(), `${PREFIX}-${tag}-`));
+  // Like /var/run: anyone may reach the socket file; the socket itself is root:docker 0660.
+  chmodSync(root, 0o755);
   const socketPath = join(root, 'docker.sock');
   const bridge = `hmtc${tag}${Math.random().toString(16).slice(2, 8)}`; // ≤ 15 chars (IFNAMSIZ)
   let subnet: string;
