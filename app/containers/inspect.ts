@@ -32,8 +32,11 @@ export function parseInspect(body: unknown): ContainerInfo | null {
     image: str(config['Image']) ?? str(c['Image']) ?? '',
     state: str(state['Status']) ?? 'unknown',
     health: str(obj(state['Health'])['Status']) ?? null,
-    composeProject: str(labels['com.docker.compose.project']) ?? null,
-    composeService: str(labels['com.docker.compose.service']) ?? null,
+    // podman-compose also writes io.podman.compose.* labels.
+    composeProject:
+      str(labels['com.docker.compose.project']) ?? str(labels['io.podman.compose.project']) ?? null,
+    composeService:
+      str(labels['com.docker.compose.service']) ?? str(labels['io.podman.compose.service']) ?? null,
     restartPolicy: str(obj(host['RestartPolicy'])['Name']) || 'no',
     pid: typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : null,
     ips: [...ips],

@@ -33,7 +33,8 @@ const PORT_HOLDERS = new Set([
 ]);
 
 /**
- * Container plumbing Harbormaster never signals: stopping one breaks the port mapping while the
+ * Container plumbing Harbormaster never signals (wslrelay holds ports for WSL too, so it is
+ * only joined, not protected): stopping one breaks the port mapping while the
  * container runs on (docker-proxy), or stops every container (dockerd, containerd). Pure.
  */
 export function isContainerPlumbing(name: string, exe: string | null = null): boolean {
@@ -42,7 +43,7 @@ export function isContainerPlumbing(name: string, exe: string | null = null): bo
     const n = raw.toLowerCase().replace(/\.exe$/, '');
     return (
       n.length > 0 &&
-      (PORT_HOLDERS.has(n) ||
+      ((PORT_HOLDERS.has(n) && n !== 'wslrelay') ||
         n === 'containerd' ||
         n.startsWith('containerd-shim') ||
         n.startsWith('com.docker.'))
