@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testContext } from '../actions/test-support/cli-context.js';
 import { restartContainerCommand, stopContainerCommand } from '../cli/commands/container.js';
 import { killCommand } from '../cli/commands/kill.js';
+import { listCommand } from '../cli/commands/list.js';
+import { whoCommand } from '../cli/commands/who.js';
 import { killListenerOwner } from '../actions/kill.js';
 import { NAT_ONLY_NOTE } from '../model/container.js';
 import type { ProcessOwner } from '../model/listener.js';
@@ -69,6 +71,12 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
           listenerIds: [held[0]?.id],
         }),
       ]);
+      const who = testContext({ service: () => service, answers: null });
+      expect(await whoCommand.run([String(port)], who.ctx)).toBe(0);
+      expect(who.stdout()).toContain(`docker-proxy → container hmtest-containers-web (${h.image})`);
+      expect(who.stdout()).toContain(
+        `container hmtest-containers-web · ${id.slice(0, 12)} · image ${h.image} · running · compose shop/web · restart no`,
+      );
     } finally {
       await service.dispose();
       await h.api('DELETE', `/containers/${id}?force=1`);
@@ -221,6 +229,9 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
       expect(c?.published).toEqual([
         expect.objectContaining({ hostPort: port, listenerIds: [], note: NAT_ONLY_NOTE }),
       ]);
+      const list = testContext({ service: () => service, answers: null });
+      expect(await listCommand.run([], list.ctx)).toBe(0);
+      expect(list.stdout()).toContain(`tcp 127.0.0.1:${port} → 80   ${NAT_ONLY_NOTE}`);
     } finally {
       await service.dispose();
       await h.api('DELETE', `/containers/${id}?force=1`);

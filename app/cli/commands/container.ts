@@ -1,7 +1,7 @@
 import type { ContainerActionReport } from '../../containers/actions.js';
 import { plumbingRefusal } from '../../containers/kill-route.js';
-import type { ContainerInfo } from '../../model/container.js';
-import type { ProcessOwner } from '../../model/listener.js';
+import type { ContainerInfo, ContainerSection } from '../../model/container.js';
+import type { Listener, ProcessOwner } from '../../model/listener.js';
 import type { HarbormasterService } from '../../service/types.js';
 import { clean } from '../format.js';
 import { parseArgs } from '../parse-args.js';
@@ -37,6 +37,53 @@ export function describeContainer(c: ContainerInfo): string {
   }
   for (const i of c.inside ?? []) if (i.note) lines.push(`    inside:  ${clean(i.note, 200)}`);
   return lines.join('\n');
+}
+
+/**
+ * The containers part of `list`: each running container with its published ports (who holds each
+ * on the host, or Docker's NAT) and the flagged sockets inside it. Engine text is cleaned.
+ */
+export function formatContainerSection(section: ContainerSection, listeners: readonly Listener[]): string {
+  if (section.access !== 'ok') {
+    return section.access === 'denied' ? `Containers: ${clean(section.message ?? '', 400)}` : '';
+  }
+  if (section.containers.length === 0) return '';
+  const byId = new Map(listeners.map((l) => [l.id, l]));
+  const lines = ['Containers:'];
+  for (const c of section.containers) {
+    const compose = c.composeProject
+      ? `  compose ${clean(c.composeProject, 60)}/${clean(c.composeService ?? '?', 60)}`
+      : '';
+    lines.push(
+      `  ${clean(c.name, 60)}  ${c.shortId}  ${clean(c.image, 80)}  ${clean(c.state, 20)}${c.health ? ` (${clean(c.health, 20)})` : ''}${compose}  restart ${clean(c.restartPolicy, 20)}`,
+    );
+    for (const p of c.published) {
+      const holders = [
+        ...new Set(
+          p.listenerIds.map((id) => {
+            const o = byId.get(id)?.owner;
+            return o?.kind === 'process' ? `${clean(o.name, 40)} (pid ${o.pid})` : 'an unseen process';
+          }),
+        ),
+      ];
+      const ip = p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp;
+      lines.push(
+        `    ${p.protocol} ${ip}:${p.hostPort} → ${p.containerPort}   ${holders.length > 0 ? `held by ${holders.join(', ')}` : (p.note ?? '')}`,
+      );
+    }
+    for (const i of c.inside ?? []) if (i.note) lines.push(`    inside: ${clean(i.note, 200)}`);
+  }
+  return lines.join('\n');
+}
+
+/** One line naming a container-owned port's real owner (for `who`). */
+export function containerLine(owner: ProcessOwner): string | null {
+  const c = owner.container?.info;
+  if (!c) return owner.container?.access === 'denied' ? clean(owner.container.note ?? '', 400) : null;
+  const compose = c.composeProject
+    ? ` · compose ${clean(c.composeProject, 60)}/${clean(c.composeService ?? '?', 60)}`
+    : '';
+  return `container ${clean(c.name, 60)} · ${c.shortId} · image ${clean(c.image, 80)} · ${clean(c.state, 20)}${c.health ? ` (${clean(c.health, 20)})` : ''}${compose} · restart ${clean(c.restartPolicy, 20)} — stop it with: harbormaster stop-container ${c.shortId}`;
 }
 
 function exitFor(r: ContainerActionReport): number {
