@@ -118,6 +118,29 @@ describe('container catalog over a unix socket', () => {
     }
   });
 
+  it("reads a container's namespace sockets on first sight, not on every scan", async () => {
+    const engine = await fakeEngine(dockerInspect);
+    let reads = 0;
+    const catalog = createContainerCatalog({
+      socketPath: engine.socketPath,
+      readInside: () => {
+        reads += 1;
+        return [{ protocol: 'tcp', family: 4, address: '127.0.0.1', port: 80 }];
+      },
+    });
+    try {
+      for (let i = 0; i < 10; i += 1) await catalog.refresh();
+      expect(reads).toBe(1);
+      expect(catalog.current().inside.get(ID)).toHaveLength(1);
+      // Our own stop/restart (or a start event) makes it due again.
+      catalog.invalidate();
+      await catalog.refresh();
+      expect(reads).toBe(2);
+    } finally {
+      catalog.dispose();
+    }
+  });
+
   it("reads Podman's compatible API (recorded answers): name without slash, empty restart policy", async () => {
     const engine = await fakeEngine(podmanInspect);
     const catalog = createContainerCatalog({ socketPath: engine.socketPath, readInside: () => null });

@@ -21,6 +21,14 @@ export interface CatalogOptions {
   readonly findProxies?: () => ProxyProcess[];
   /** Re-read interval when no `/events` stream is open, ms (default 5000). */
   readonly ttlMs?: number;
+  /**
+   * How old a container's namespace reading may get, ms (default 5 min; re-read 30 s after a
+   * start to catch apps that bind late). Reading `/proc/<pid>/net/tcp` walks the kernel's whole
+   * TCP hash table (~9 ms per file here), so it is never done per scan for every container.
+   */
+  readonly insideMaxAgeMs?: number;
+  /** Namespaces re-read per refresh after the first (default 2): spreads the cost. */
+  readonly insidePerRefresh?: number;
   readonly now?: () => number;
 }
 
@@ -94,6 +102,17 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
     containers: [],
   };
   let inside = new Map<string, InsideSocket[] | null>();
+  const insideMaxAgeMs = options.insideMaxAgeMs ?? 300_000;
+  const insidePerRefresh = options.insidePerRefresh ?? 2;
+  /** Per container: when its namespace was read, and how many times since it started. */
+  const insideRead = new Map<string, { at: number; count: number }>();
+  let firstInside = true;
+  let view: {
+    section: ContainerSection;
+    inside: Map<string, InsideSocket[] | null>;
+    proxies: ProxyProcess[];
+    value: ReturnType<ContainerCatalog['current']>;
+  } | null = null;
   let proxies: ProxyProcess[] = [];
   let proxiesAt = -Infinity;
   const findProxies = options.findProxies ?? (() => findDockerProxies());
@@ -101,7 +120,6 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
   let dirty = true;
   const dirtyIds = new Set<string>();
   let readAt = -Infinity;
-  let insideAt = -Infinity;
   let closeEvents: (() => void) | null = null;
   let disposed = false;
   let inFlight: Promise<void> | null = null;
@@ -114,7 +132,10 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
         const action = (e.Action ?? '').split(':')[0] ?? '';
         if (!RELEVANT.has(action) && !action.startsWith('health_status')) return;
         dirty = true;
-        if (e.Actor?.ID) dirtyIds.add(e.Actor.ID);
+        if (e.Actor?.ID) {
+          dirtyIds.add(e.Actor.ID);
+          if (action === 'start' || action === 'restart') insideRead.delete(e.Actor.ID);
+        }
       },
       () => {
         closeEvents = null;
@@ -159,7 +180,6 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
       message: null,
       containers: ids.flatMap((id) => byId.get(id) ?? []),
     };
-    insideAt = -Infinity;
   };
 
   return {
@@ -173,13 +193,36 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
         });
         await inFlight;
       }
-      // Namespace sockets change without Engine events (the app inside binds later): re-read on
-      // the TTL, not every scan, so 50 containers stay cheap.
-      if (section.access === 'ok' && now() - insideAt > ttlMs) {
-        insideAt = now();
+      // Namespace sockets change without Engine events (the app inside binds later). Read each
+      // container's on first sight, again 30 s later, then when it is older than insideMaxAgeMs —
+      // at most insidePerRefresh per refresh after the first (a one-shot CLI reads them all).
+      if (section.access === 'ok') {
         const next = new Map<string, InsideSocket[] | null>();
-        for (const c of section.containers) next.set(c.id, c.pid === null ? null : readInside(c.pid));
-        inside = next;
+        const limit = firstInside ? Infinity : insidePerRefresh;
+        firstInside = false;
+        const due = section.containers
+          .map((c) => {
+            const r = insideRead.get(c.id);
+            const age = r ? now() - r.at : Infinity;
+            const maxAge = r && r.count < 2 ? Math.min(30_000, insideMaxAgeMs) : insideMaxAgeMs;
+            return { c, age, overdue: !inside.has(c.id) || age >= maxAge };
+          })
+          .filter((d) => d.overdue)
+          .sort((a, b) => b.age - a.age);
+        const readNow = new Set(due.slice(0, Math.min(limit, due.length)).map((d) => d.c.id));
+        for (const c of section.containers) {
+          if (readNow.has(c.id)) {
+            next.set(c.id, c.pid === null ? null : readInside(c.pid));
+            insideRead.set(c.id, { at: now(), count: (insideRead.get(c.id)?.count ?? 0) + 1 });
+          } else {
+            next.set(c.id, inside.get(c.id) ?? null);
+          }
+        }
+        for (const id of insideRead.keys()) if (!next.has(id)) insideRead.delete(id);
+        // Keep the same Map when nothing was read and no container came or went (memoised join).
+        const same =
+          readNow.size === 0 && next.size === inside.size && [...next.keys()].every((id) => inside.has(id));
+        if (!same) inside = next;
       }
       if (section.access === 'denied' && now() - proxiesAt > ttlMs) {
         proxiesAt = now();
@@ -188,10 +231,16 @@ export function createContainerCatalog(options: CatalogOptions = {}): ContainerC
         proxies = [];
       }
     },
-    current: () => ({ ...section, inside, proxies }),
+    // The same object until something changes, so the join can be memoised per snapshot.
+    current: () => {
+      if (!view || view.section !== section || view.inside !== inside || view.proxies !== proxies) {
+        view = { section, inside, proxies, value: { ...section, inside, proxies } };
+      }
+      return view.value;
+    },
     invalidate() {
       dirty = true;
-      insideAt = -Infinity;
+      insideRead.clear();
     },
     dispose() {
       disposed = true;

@@ -269,3 +269,21 @@ export function joinContainers(
 function withContainer(l: Listener, o: ProcessOwner, container: ContainerRef): Listener {
   return { ...l, owner: { ...o, container } };
 }
+
+/**
+ * {@link joinContainers} memoised on its inputs' identity: a steady-state snapshot reuses its
+ * listener array and the catalog its state object, so an unchanged machine costs nothing here.
+ */
+export function createContainerJoiner(): typeof joinContainers {
+  let last: {
+    listeners: readonly Listener[];
+    input: JoinInput;
+    out: ReturnType<typeof joinContainers>;
+  } | null = null;
+  return (listeners, input) => {
+    if (last && last.listeners === listeners && last.input === input) return last.out;
+    const out = joinContainers(listeners, input);
+    last = { listeners, input, out };
+    return out;
+  };
+}

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { killListenerOwner } from '../actions/kill.js';
 import { findContainer, runContainerAction } from '../containers/actions.js';
 import { createContainerCatalog, type ContainerCatalog } from '../containers/catalog.js';
-import { joinContainers } from '../containers/join.js';
+import { createContainerJoiner } from '../containers/join.js';
 import { lookupPort } from '../actions/lookup.js';
 import { openListener, type Opener } from '../actions/open.js';
 import { urlForListener } from '../actions/url.js';
@@ -78,10 +78,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     options.containers === undefined
       ? createContainerCatalog({ env: options.env ?? process.env })
       : options.containers;
+  const join = createContainerJoiner();
   const snapshotter = createSnapshotter({
     decorate: (s) => {
       if (!catalog?.client) return s;
-      const joined = joinContainers(s.listeners, catalog.current());
+      const joined = join(s.listeners, catalog.current());
       return { ...s, listeners: joined.listeners, containers: joined.section };
     },
     scanner,

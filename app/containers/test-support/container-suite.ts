@@ -11,7 +11,7 @@ export async function serviceFor(h: DockerHarness): Promise<HarbormasterService>
   return createHarbormasterService({
     autoProbe: false,
     startPolling: false,
-    containers: createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 }),
+    containers: createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0, insideMaxAgeMs: 0 }),
     containerStopTimeoutS: 1,
   });
 }
