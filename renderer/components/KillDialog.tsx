@@ -7,6 +7,7 @@ import {
   protoLabel,
   type KillResultView,
 } from '../format/describe.js';
+import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
 import { formatUptime } from '../format/time.js';
 import { useActions, useApp } from '../store/store-context.js';
@@ -44,6 +45,9 @@ export function KillDialog() {
   const o = l.owner;
   const owner = describeOwner(o);
   const name = owner.name;
+  // Issue 10: a container's port is freed by stopping the container (the core routes the kill).
+  const ctr = containerOf(o);
+  const verb = ctr ? `Stop container ${ctr.name}` : `Kill ${name}`;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (e.key === 'Escape') {
@@ -97,6 +101,18 @@ export function KillDialog() {
           <dd>
             {protoLabel(l)} {addressLabel(l.address)}:{l.port}
           </dd>
+          {ctr ? (
+            <>
+              <dt>Container</dt>
+              <dd>
+                {ctr.name} <span className="badge">{ctr.image}</span>{' '}
+                <span className="muted">{ctr.facts}</span>
+                <div className="explain">
+                  Harbormaster stops the container through Docker; it never signals {name}.
+                </div>
+              </dd>
+            </>
+          ) : null}
           <dt>PID</dt>
           <dd>{owner.pid ?? 'unknown'}</dd>
           <dt>Uptime</dt>
@@ -112,7 +128,7 @@ export function KillDialog() {
             data-autofocus
             onClick={() => actions.confirmKill('graceful')}
           >
-            Kill {name}
+            {verb}
           </button>
         </div>
       </>
@@ -168,7 +184,7 @@ export function KillDialog() {
         onKeyDown={onKeyDown}
       >
         <h2 id="kill-title" className="dialog-title">
-          {flow.phase === 'result' ? `Kill ${name}: result` : `Kill ${name} on port ${l.port}?`}
+          {flow.phase === 'result' ? `${verb}: result` : `${verb} on port ${l.port}?`}
         </h2>
         {body}
       </div>
