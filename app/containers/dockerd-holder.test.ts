@@ -104,6 +104,39 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
     }
   });
 
+  it("the faces' kill (service.kill, as the window and tray call it) stops the container, not dockerd", async () => {
+    if (!h) return;
+    const port = await freePort();
+    const id = await h.run({
+      name: 'hmtest-containers-nface',
+      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
+      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+    });
+    const service = await serviceFor(h);
+    try {
+      const held = await until(
+        () => holdersOn(service, port),
+        (l) => l.length > 0,
+      );
+      const owner = held[0]?.owner as ProcessOwner;
+      const r = await service.kill({
+        listenerId: held[0]?.id ?? '',
+        pid: owner.pid,
+        startToken: owner.startToken,
+        mode: 'force',
+      });
+      expect(r).toMatchObject({
+        ok: true,
+        value: { outcome: 'freed', signals: [], container: { name: 'hmtest-containers-nface' } },
+      });
+      expect(await running(h, id)).toBe(false);
+      expect(alive(h.daemonPid)).toBe(true);
+    } finally {
+      await service.dispose();
+      await h.api('DELETE', `/containers/${id}?force=1`);
+    }
+  });
+
   it('refuses to signal dockerd when no container stop is wired in, naming what to do instead', async () => {
     if (!h) return;
     const port = await freePort();
