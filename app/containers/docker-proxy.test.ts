@@ -435,6 +435,7 @@ describe.skipIf(!h)(
             'This port is forwarded by Docker to a container; stop the container instead.',
           );
           expect(r.stderr).toContain('docker group');
+          expect(r.stderr).toContain(`docker ps --filter publish=${port}`);
           expect(r.code).toBe(4);
           expect(alive(proxyPid)).toBe(true);
           expect(await running(h, id)).toBe(true);

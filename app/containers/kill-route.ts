@@ -9,7 +9,7 @@ import { isContainerPlumbing } from './join.js';
 export type StopContainer = (c: ContainerInfo) => Promise<Result<ContainerActionReport>>;
 
 /** The refusal for a signal aimed at container plumbing. */
-export function plumbingRefusal(owner: ProcessOwner): { ok: false; error: HmError } {
+export function plumbingRefusal(owner: ProcessOwner, port?: number): { ok: false; error: HmError } {
   const c = owner.container;
   const name = c?.name ? `container ${c.name}` : 'a container';
   const denied = c?.access === 'denied';
@@ -18,13 +18,13 @@ export function plumbingRefusal(owner: ProcessOwner): { ok: false; error: HmErro
     `This port is forwarded by Docker to ${name}; stop the container instead.`,
     {
       hint: denied
-        ? `${owner.name} (pid ${owner.pid}) is Docker's plumbing: signalling it breaks the mapping while the container runs on. Harbormaster needs access to the Docker socket to stop the container: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or stop it yourself with:`
+        ? `${owner.name} (pid ${owner.pid}) is Docker's plumbing: signalling it breaks the mapping while the container runs on. Harbormaster needs access to the Docker socket to stop the container: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or find it with this command and run docker stop NAME yourself:`
         : `${owner.name} (pid ${owner.pid}) is Docker's plumbing: signalling it breaks the mapping (or stops every container) while the container runs on.`,
       // Engine text goes into a copyable command only when it is a valid Docker name.
       ...(c?.name && /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(c.name)
         ? { command: `docker stop ${c.name}` }
         : denied
-          ? { command: 'docker ps' }
+          ? { command: port !== undefined ? `docker ps --filter publish=${port}` : 'docker ps' }
           : {}),
     },
   );
@@ -44,7 +44,7 @@ export async function routeContainerKill(
 ): Promise<Result<KillReport> | null> {
   if (!isContainerPlumbing(owner.name, owner.exe)) return null;
   const info = owner.container?.info;
-  if (!info || !stopContainer) return plumbingRefusal(owner);
+  if (!info || !stopContainer) return plumbingRefusal(owner, listener.port);
   const r = await stopContainer(info);
   if (!r.ok) return r;
   return ok({

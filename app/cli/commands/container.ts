@@ -108,7 +108,7 @@ export async function killContainerPort(
 ): Promise<number> {
   const owner: ProcessOwner = target.owner;
   const info = owner.container?.info;
-  const refusal = plumbingRefusal(owner).error;
+  const refusal = plumbingRefusal(owner, options.port).error;
   if (!info || options.explicitPid || !service.containerAction) {
     const hint =
       options.explicitPid && info

@@ -57,7 +57,7 @@ export const whoCommand: CliCommand = {
       const where = `${l.protocol}${l.family === 6 ? '6' : ''} ${formatEndpoint(l.address, l.port)} (${l.exposure})`;
       if (o.kind === 'process') {
         ctx.stdout(
-          `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)} · up ${formatUptime(o.startedAt)} · ${where}\n    ${clean(o.command, 300)}\n`,
+          `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)}${o.startedAt !== null ? ` · up ${formatUptime(o.startedAt)}` : ''} · ${where}\n    ${clean(o.command, 300)}\n`,
         );
         const container = containerLine(o);
         if (container) ctx.stdout(`    ${container}\n`);
