@@ -26,6 +26,7 @@ import {
   type VerifyContext,
 } from './kill-verify.js';
 import { defaultRunTaskkill, elevatedKillCommand, type RunTaskkill } from './taskkill.js';
+import { routeContainerKill, type StopContainer } from '../containers/kill-route.js';
 
 export { PROTECTED_NAMES, checkPid, isProtectedName } from './kill-guard.js';
 export {
@@ -64,6 +65,8 @@ export interface KillDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Windows only: runs taskkill (default: the real one by absolute path). */
   readonly runTaskkill?: RunTaskkill;
+  /** ── CONTAINER HOOK (issue 10) ── stops a container via the Engine API instead of a signal. */
+  readonly stopContainer?: StopContainer;
 }
 
 /** Default SIGTERM grace period: long enough for a dev server to close, short enough to wait for. */
@@ -114,6 +117,10 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
   const { listener, owner } = located.value;
   const { protocol, port } = listener;
   const confirmed = endpointOf(listener);
+  // Container plumbing (docker-proxy, dockerd, containerd…) is never signalled: a container's port
+  // is freed by stopping the container, or refused with what to do instead (issue 10).
+  const routed = await routeContainerKill(listener, owner, deps.stopContainer);
+  if (routed) return routed;
   if (isProtectedName(owner.name, owner.exe, platform)) {
     return err(
       'PROTECTED',

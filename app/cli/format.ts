@@ -1,4 +1,5 @@
 import { cleanText, toSafeJson } from '../model/clean-text.js';
+import { deniedOwnerText } from '../model/container.js';
 import type { Health } from '../model/health.js';
 import type { Listener, Owner } from '../model/listener.js';
 
@@ -69,8 +70,13 @@ export function formatOwner(owner: Owner): string {
     if (owner.reason === 'no-process') return 'no process (kernel socket)';
     return `owner unknown (${owner.reason})`;
   }
-  const container = owner.container
-    ? ` → ${owner.container.kind} ${clean(owner.container.name ?? owner.container.target ?? '', 60)}`.trimEnd()
+  const c = owner.container;
+  // Issue 10: the container is the owner; without socket access say so instead of guessing.
+  if (c?.access === 'denied') return deniedOwnerText(clean(owner.name, 40));
+  const container = c
+    ? c.kind === 'docker' && c.name !== null
+      ? ` → container ${clean(c.name, 60)}${c.image ? ` (${clean(c.image, 80)})` : ''}`
+      : ` → ${c.kind} ${clean(c.name ?? c.target ?? '', 60)}`.trimEnd()
     : '';
   return `${clean(owner.name, 40)}${container}`;
 }

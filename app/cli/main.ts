@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { escapeForTerminal } from '../model/clean-text.js';
 import { checkCommand } from './commands/check.js';
+import { restartContainerCommand, stopContainerCommand } from './commands/container.js';
 import { freeCommand } from './commands/free.js';
 import { historyCommand } from './commands/history.js';
 import { killCommand } from './commands/kill.js';
@@ -20,6 +21,8 @@ export const COMMANDS: readonly CliCommand[] = [
   killCommand,
   openCommand,
   freeCommand,
+  stopContainerCommand,
+  restartContainerCommand,
   serveCommand,
   whyCommand,
   historyCommand,

@@ -86,6 +86,14 @@ export interface KillReport {
   readonly command: string | null;
   /** One human sentence saying what happened. */
   readonly message: string;
+  /** Set when the port belonged to a container and the container was stopped instead (issue 10). */
+  readonly container?: {
+    readonly id: string;
+    readonly name: string;
+    readonly image: string;
+    readonly composeProject: string | null;
+    readonly restartPolicy: string;
+  };
 }
 
 /** The answer to "who holds port N / is it free?". */

@@ -1,3 +1,4 @@
+import type { ContainerInfo, EngineAccess } from './container.js';
 import type { Health } from './health.js';
 
 /** Transport protocol of a listening socket. */
@@ -42,6 +43,10 @@ export interface ContainerRef {
   readonly target?: string;
   /** Why it was not resolved further, when name is null. */
   readonly note?: string;
+  /** Everything the Engine API says about the container (state, health, compose, restart policy). */
+  readonly info?: ContainerInfo;
+  /** Whether the Engine API could be asked; `denied` means the user lacks Docker socket access. */
+  readonly access?: EngineAccess;
 }
 
 /** The process that owns a socket. */

@@ -1,3 +1,4 @@
+import type { ContainerSection } from './container.js';
 import type { HmError } from './errors.js';
 import type { Listener } from './listener.js';
 
@@ -48,6 +49,8 @@ export interface Snapshot {
   readonly viewer?: Viewer;
   /** Scanning is paused (by any face: tray, window, CLI); the listeners are the last scan's. */
   readonly paused?: boolean;
+  /** Running containers and their published ports, when a container engine is present. */
+  readonly containers?: ContainerSection;
 }
 
 /** The user the core runs as. */

@@ -2,7 +2,7 @@ import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { err, ok, type Result } from '../model/errors.js';
 import type { ProcessOwner } from '../model/listener.js';
-import { createDockerResolver, recognizeProxy } from './container.js';
+import { recognizeProxy } from './container.js';
 import { parseBootTime, parseCmdline, parsePasswd, parseProcStat, type ProcStat } from './proc-stat.js';
 import { createProjectFinder } from './project.js';
 import type { OwnerResolver, ProcessIdentity } from './types.js';
@@ -14,7 +14,6 @@ const CLK_TCK = 100;
 export interface LinuxOwnerOptions {
   readonly procRoot?: string;
   readonly passwdPath?: string;
-  readonly dockerSocket?: string;
 }
 
 /**
@@ -26,7 +25,6 @@ export function createLinuxOwnerResolver(options: LinuxOwnerOptions = {}): Owner
   const proc = options.procRoot ?? '/proc';
   const cache = new Map<number, ProcessOwner>();
   const findProject = createProjectFinder();
-  const resolveContainer = createDockerResolver(options.dockerSocket);
   let users: Map<number, string> | null = null;
   let bootTime: number | null | undefined;
 
@@ -94,8 +92,8 @@ export function createLinuxOwnerResolver(options: LinuxOwnerOptions = {}): Owner
     const cwd = tryLink(`${proc}/${pid}/cwd`);
     const b = boot();
     const name = st.value.comm.length >= 15 && argv[0] ? basename(argv[0]).slice(0, 200) : st.value.comm;
-    let container = recognizeProxy(name, argv);
-    if (container) container = await resolveContainer(container);
+    // Which container it forwards to is joined per snapshot from the Engine API (app/containers).
+    const container = recognizeProxy(name, argv);
     const owner: ProcessOwner = {
       kind: 'process',
       pid,

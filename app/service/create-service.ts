@@ -1,5 +1,8 @@
 import { userInfo } from 'node:os';
 import { killListenerOwner } from '../actions/kill.js';
+import { findContainer, runContainerAction } from '../containers/actions.js';
+import { createContainerCatalog, type ContainerCatalog } from '../containers/catalog.js';
+import { createContainerJoiner } from '../containers/join.js';
 import { lookupPort } from '../actions/lookup.js';
 import { openListener, type Opener } from '../actions/open.js';
 import { urlForListener } from '../actions/url.js';
@@ -53,6 +56,10 @@ export interface ServiceOptions {
   readonly history?: HistoryRecorder | null;
   /** Which face this core serves, written with each history event (`tray`, `serve`, `cli`). */
   readonly face?: string;
+  /** The container engine view (default: the first engine socket found; null: none). */
+  readonly containers?: ContainerCatalog | null;
+  /** Seconds Docker waits before SIGKILL when stopping a container (default 10). */
+  readonly containerStopTimeoutS?: number;
 }
 
 /**
@@ -75,7 +82,17 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     return h.state === 'unknown' ? (requested.get(id) ?? h) : h;
   };
   const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  const catalog =
+    options.containers === undefined
+      ? createContainerCatalog({ env: options.env ?? process.env })
+      : options.containers;
+  const join = createContainerJoiner();
   const snapshotter = createSnapshotter({
+    decorate: (s) => {
+      if (!catalog?.client) return s;
+      const joined = join(s.listeners, catalog.current());
+      return { ...s, listeners: joined.listeners, containers: joined.section };
+    },
     scanner,
     owners,
     healthOf,
@@ -105,7 +122,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
 
   const poller = createPoller<Snapshot>({
     intervalMs: settings.pollIntervalMs,
-    task: () => snapshotter.take(),
+    // The catalog re-reads the Engine API only after an /events message (or its TTL).
+    task: async () => {
+      await catalog?.refresh();
+      return snapshotter.take();
+    },
     isFailure: (s) => s.status === 'failed',
   });
   poller.subscribe((s) => {
@@ -151,8 +172,36 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   };
   if (options.startPolling ?? true) poller.start();
 
+  const containerAction = (c: Parameters<typeof runContainerAction>[0], action: 'stop' | 'restart') =>
+    catalog
+      ? runContainerAction(c, action, {
+          catalog,
+          source,
+          ...(options.containerStopTimeoutS !== undefined
+            ? { stopTimeoutS: options.containerStopTimeoutS }
+            : {}),
+        })
+      : Promise.resolve(err('UNSUPPORTED', 'No container engine is available.'));
+
   const service: HarbormasterService = {
     getSnapshot,
+    async containerAction(request) {
+      if (!catalog?.client) return err('UNSUPPORTED', 'No container engine socket was found.');
+      await catalog.refresh();
+      const state = catalog.current();
+      if (state.access !== 'ok')
+        return err(
+          state.access === 'denied' ? 'EPERM' : 'UNSUPPORTED',
+          state.message ?? 'The container engine is not available.',
+        );
+      const c = findContainer(state.containers, request.container);
+      if (!c)
+        return err(
+          'NOT_IN_SNAPSHOT',
+          `No running container is named ${JSON.stringify(request.container.slice(0, 80))}.`,
+        );
+      return containerAction(c, request.action);
+    },
     onSnapshot(listener) {
       subscribers.add(listener);
       return () => void subscribers.delete(listener);
@@ -174,6 +223,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     async kill(request: KillRequest) {
       return killListenerOwner(request, {
         source,
+        ...(catalog ? { stopContainer: (c) => containerAction(c, 'stop') } : {}),
         readIdentity: owners.readIdentity,
         // A new holder's parent, by name and command line: "restarted by a supervisor" needs evidence.
         readParent: async (pid) => {
@@ -233,6 +283,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       health.dispose();
       subscribers.clear();
       scanner.dispose?.();
+      catalog?.dispose();
     },
   };
   return service;

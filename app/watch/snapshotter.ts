@@ -23,6 +23,8 @@ export interface SnapshotterOptions {
   readonly timeoutMs?: number;
   /** The user the core runs as, copied into every snapshot. */
   readonly viewer?: Viewer;
+  /** Adds what the scan cannot see (which container a docker-proxy forwards to), synchronously. */
+  readonly decorate?: (snapshot: Snapshot) => Snapshot;
 }
 
 /** Turns scans into numbered snapshots. */
@@ -93,6 +95,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   const now = options.now ?? Date.now;
   const healthOf = options.healthOf ?? (() => UNKNOWN_HEALTH);
   const viewer = options.viewer ? { viewer: options.viewer } : {};
+  const decorate = options.decorate ?? ((s: Snapshot) => s);
   let seq = 0;
   let last: Snapshot | null = null;
   let lastGood: { raws: readonly RawListener[]; owners: Map<number, Result<ProcessOwner>> } | null = null;
@@ -224,6 +227,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
           listeners,
           ...viewer,
         };
+        last = decorate(last);
         return last;
       }
       const pids = [...new Set(outcome.listeners.map((l) => l.pid).filter((p): p is number => p !== null))];
@@ -252,6 +256,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
         listeners,
         ...viewer,
       };
+      last = decorate(last);
       return last;
     },
     rebuild() {
@@ -262,9 +267,10 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
           seq: ++seq,
           listeners: lastGood ? build(lastGood.raws, lastGood.owners) : last.listeners,
         };
+        last = decorate(last);
         return last;
       }
-      last = { ...last, seq: ++seq, listeners: build(lastGood.raws, lastGood.owners) };
+      last = decorate({ ...last, seq: ++seq, listeners: build(lastGood.raws, lastGood.owners) });
       return last;
     },
   };

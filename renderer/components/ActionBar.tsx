@@ -1,4 +1,5 @@
 import type { Listener } from '../../app/model/listener.js';
+import { containerOf } from '../format/container.js';
 import { useActions, useApp } from '../store/store-context.js';
 
 /** The actions for the selected listener (a toolbar, so rows stay simple ARIA options). */
@@ -13,6 +14,7 @@ export function ActionBar({
   const watched = useApp((s) => s.settings.watchedPorts.includes(listener.port));
   const detailsOpen = useApp((s) => s.detailsOpen);
   const canKill = listener.owner.kind === 'process' || listener.owner.pid !== null;
+  const container = containerOf(listener.owner);
   return (
     <div className="action-bar" role="toolbar" aria-label={`Actions for port ${listener.port}`}>
       <button
@@ -66,10 +68,14 @@ export function ActionBar({
         type="button"
         className="btn danger"
         disabled={!canKill}
-        title="Stop the owning process (Ctrl+K or Delete)"
+        title={
+          container
+            ? `Stop container ${container.name} (Ctrl+K or Delete)`
+            : 'Stop the owning process (Ctrl+K or Delete)'
+        }
         onClick={() => actions.requestKill(listener.id)}
       >
-        Kill…
+        {container ? 'Stop container…' : 'Kill…'}
       </button>
     </div>
   );

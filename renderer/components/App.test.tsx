@@ -298,6 +298,42 @@ describe('kill', () => {
     });
   });
 
+  it('a container-owned port offers "Stop container" with the image badge, never "Kill docker-proxy"', async () => {
+    const info = {
+      id: 'f'.repeat(64),
+      shortId: 'ffffffffffff',
+      name: 'web',
+      image: 'img:1',
+      state: 'running',
+      health: 'healthy',
+      composeProject: 'shop',
+      composeService: 'web',
+      restartPolicy: 'always',
+      pid: 99,
+      ips: ['172.17.0.2'],
+      published: [],
+      inside: null,
+    };
+    const proxied = listener({
+      port: 18080,
+      owner: processOwner({
+        pid: 777,
+        name: 'docker-proxy',
+        container: { kind: 'docker', name: 'web', id: 'ffffffffffff', image: 'img:1', info, access: 'ok' },
+      }),
+    });
+    const r = app({ snapshot: snapshot([proxied]), kill: () => ok(report({ port: 18080 })) });
+    await r.user.click(await screen.findByRole('option', { name: /Port 18080/ }));
+    expect(screen.queryByRole('button', { name: 'Kill…' })).toBeNull();
+    await r.user.click(screen.getByRole('button', { name: 'Stop container…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Stop container web on port 18080?' });
+    const d = within(dialog);
+    expect(d.getByText('img:1')).toBeInTheDocument();
+    expect(d.getByText('running (healthy) · compose shop/web · restart always')).toBeInTheDocument();
+    await r.user.click(d.getByRole('button', { name: 'Stop container web' }));
+    expect(r.api.calls.find((c) => c.method === 'kill')?.params).toMatchObject({ pid: 777 });
+  });
+
   it('offers Force kill when the process ignored SIGTERM', async () => {
     let calls = 0;
     const { user, dialog, api } = await confirmKill({

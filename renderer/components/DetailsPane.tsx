@@ -6,6 +6,7 @@ import {
   describeOwner,
   protoLabel,
 } from '../format/describe.js';
+import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
 import { formatDateTime, formatUptime } from '../format/time.js';
 import { useActions, useApp } from '../store/store-context.js';
@@ -81,9 +82,8 @@ export function DetailsPane({
                 <dt>Container</dt>
                 <dd>
                   {o.container.kind} {o.container.name !== null ? cleanText(o.container.name) : 'unresolved'}
-                  {o.container.image ? (
-                    <span className="muted"> · {cleanText(o.container.image)}</span>
-                  ) : null}
+                  {o.container.image ? <span className="badge">{cleanText(o.container.image)}</span> : null}
+                  {containerOf(o) ? <span className="muted"> · {containerOf(o)?.facts}</span> : null}
                   {o.container.note ? <div className="explain">{cleanText(o.container.note)}</div> : null}
                 </dd>
               </>

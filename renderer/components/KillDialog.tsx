@@ -8,6 +8,7 @@ import {
   protoLabel,
   type KillResultView,
 } from '../format/describe.js';
+import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
 import { formatUptime } from '../format/time.js';
 import { useActions, useApp } from '../store/store-context.js';
@@ -46,6 +47,9 @@ export function KillDialog() {
   const o = l.owner;
   const owner = describeOwner(o);
   const name = owner.name;
+  // Issue 10: a container's port is freed by stopping the container (the core routes the kill).
+  const ctr = containerOf(o);
+  const verb = ctr ? `Stop container ${ctr.name}` : `Kill ${name}`;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (e.key === 'Escape') {
@@ -116,6 +120,18 @@ export function KillDialog() {
               </dd>
             </>
           ) : null}
+          {ctr ? (
+            <>
+              <dt>Container</dt>
+              <dd>
+                {ctr.name} <span className="badge">{ctr.image}</span>{' '}
+                <span className="muted">{ctr.facts}</span>
+                <div className="explain">
+                  Harbormaster stops the container through Docker; it never signals {name}.
+                </div>
+              </dd>
+            </>
+          ) : null}
           <dt>PID</dt>
           <dd>{owner.pid ?? 'unknown'}</dd>
           <dt>Uptime</dt>
@@ -131,7 +147,7 @@ export function KillDialog() {
             data-autofocus
             onClick={() => actions.confirmKill('graceful')}
           >
-            Kill {name}
+            {verb}
           </button>
         </div>
       </>
@@ -196,7 +212,7 @@ export function KillDialog() {
         onKeyDown={onKeyDown}
       >
         <h2 id="kill-title" className="dialog-title">
-          {flow.phase === 'result' ? `Kill ${name}: result` : `Kill ${name} on port ${l.port}?`}
+          {flow.phase === 'result' ? `${verb}: result` : `${verb} on port ${l.port}?`}
         </h2>
         {body}
       </div>

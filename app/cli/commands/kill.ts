@@ -1,4 +1,5 @@
 import { checkPid } from '../../actions/kill.js';
+import { isContainerPlumbing } from '../../containers/join.js';
 import { listenersHeldBy, type KillOutcome, type KillReport } from '../../model/actions.js';
 import type { HmError } from '../../model/errors.js';
 import type { Listener } from '../../model/listener.js';
@@ -15,6 +16,8 @@ import {
   printError,
   type OwnerGroup,
 } from './port-target.js';
+// ── CONTAINER HOOK (issue 10) ──
+import { killContainerPort } from './container.js';
 
 /** Exit code when the OS refused (another user's or an elevated process): copy the printed command. */
 export const EXIT_PERMISSION = 4;
@@ -34,8 +37,11 @@ report what really happened to each port it held (freed, still held, or taken by
   --force     send SIGKILL (taskkill /F) if it is still running after the grace period
   --yes, -y   do not ask (required when stdin is not a terminal, and with --json)
   --json      print the kill report (or {"error": …}) as JSON
+A port published by a container (held by docker-proxy, dockerd or a rootless helper) is freed
+by stopping the container through the Engine API, never by signalling Docker's plumbing.
 Refused: pid 1, Harbormaster itself and its parent processes, session-critical processes
-(systemd, Xorg, WindowServer, csrss…), and processes not in the current scan.
+(systemd, Xorg, WindowServer, csrss…), Docker's plumbing (also with --pid), and processes not
+in the current scan.
 Exit codes: 0 freed; 1 not freed (still running, restarted by a supervisor, taken by a new
 process, still held by another, or it had already exited); 2 bad input, or --yes/--pid needed;
 3 nothing listens there, a safety check refused, or the process no longer holds the port you
@@ -199,6 +205,16 @@ export const killCommand: CliCommand = {
       }
     }
     if (!target) return EXIT_REFUSED;
+    // ── CONTAINER HOOK (issue 10): docker-proxy/dockerd are never signalled; the container is
+    // stopped instead (after confirming with its name, image and compose project).
+    if (isContainerPlumbing(target.owner.name, target.owner.exe)) {
+      return killContainerPort(ctx, service, target, {
+        json,
+        yes,
+        explicitPid: wantedPid !== null,
+        port: query.port,
+      });
+    }
 
     if (!yes && ctx.prompt) {
       if (groups.length === 1 || wantedPid !== null)

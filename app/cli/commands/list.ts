@@ -12,6 +12,7 @@ import {
   table,
 } from '../format.js';
 import { parseArgs } from '../parse-args.js';
+import { formatContainerSection } from './container.js';
 import type { CliCommand } from '../types.js';
 
 const USAGE = `Usage: harbormaster list [--tcp|--udp] [--all] [--health] [--json]
@@ -93,6 +94,7 @@ export const listCommand: CliCommand = {
           notes: snapshot.notes,
           hiddenOtherUsers: hiddenOthers,
           listeners: shown.map(listenerJson),
+          containers: snapshot.containers ?? null,
         }),
       );
       return snapshot.status === 'failed' ? 1 : 0;
@@ -128,6 +130,11 @@ export const listCommand: CliCommand = {
         `${table(['PORT', 'PROTO', 'ADDRESS', 'EXPOSED', 'PID', 'PROCESS', 'USER', 'UP', 'SERVICE/HEALTH', 'COMMAND'], rows)}\n`,
       );
     }
+    // Issue 10: containers own ports, including NAT-only ones no host process holds.
+    const containers = snapshot.containers
+      ? formatContainerSection(snapshot.containers, snapshot.listeners)
+      : '';
+    if (containers) ctx.stdout(`${containers}\n`);
     const footer: string[] = [
       `${shown.length} listener${shown.length === 1 ? '' : 's'} · ${snapshot.source} · ${Math.round(snapshot.durationMs)} ms`,
     ];

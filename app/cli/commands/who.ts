@@ -1,6 +1,7 @@
 import { parsePortQuery } from '../../model/port.js';
 import { clean, formatEndpoint, formatOwner, formatUptime, jsonOut, listenerJson } from '../format.js';
 import { parseArgs } from '../parse-args.js';
+import { containerLine } from './container.js';
 import type { CliCommand } from '../types.js';
 
 const USAGE = `Usage: harbormaster who <port> [--json]
@@ -56,8 +57,10 @@ export const whoCommand: CliCommand = {
       const where = `${l.protocol}${l.family === 6 ? '6' : l.family === null ? '?' : ''} ${formatEndpoint(l.address, l.port)} (${l.exposure})`;
       if (o.kind === 'process') {
         ctx.stdout(
-          `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)} · up ${formatUptime(o.startedAt)} · ${where}\n    ${clean(o.command, 300)}\n`,
+          `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)}${o.startedAt !== null ? ` · up ${formatUptime(o.startedAt)}` : ''} · ${where}\n    ${clean(o.command, 300)}\n`,
         );
+        const container = containerLine(o);
+        if (container) ctx.stdout(`    ${container}\n`);
       } else {
         ctx.stdout(
           `  ${formatOwner(o)}${o.pid !== null ? ` · pid ${o.pid}` : ''} · ${where}\n    ${o.message}\n`,

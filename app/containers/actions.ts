@@ -1,0 +1,173 @@
+import type { KillOutcome } from '../model/actions.js';
+import type { ContainerInfo } from '../model/container.js';
+import { err, ok, type Result } from '../model/errors.js';
+import type { Listener } from '../model/listener.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { SnapshotSource } from '../watch/types.js';
+import type { ContainerCatalog } from './catalog.js';
+import type { EngineFailure } from './engine-client.js';
+import { parseInspect } from './inspect.js';
+
+/** What a container stop or restart achieved, verified by re-scanning the host. */
+export interface ContainerActionReport {
+  readonly action: 'stop' | 'restart';
+  /** `freed`: stopped and its ports are free; `restarted`: it (or a new holder) is back. */
+  readonly outcome: KillOutcome;
+  readonly container: {
+    readonly id: string;
+    readonly name: string;
+    readonly image: string;
+    readonly composeProject: string | null;
+    readonly restartPolicy: string;
+  };
+  /** `tcp 127.0.0.1:18080` for each published port. */
+  readonly ports: readonly string[];
+  readonly elapsedMs: number;
+  readonly message: string;
+}
+
+/** Everything the action needs; the Engine API and the scan are real, the clock injectable. */
+export interface ContainerActionDeps {
+  readonly catalog: ContainerCatalog;
+  readonly source: SnapshotSource;
+  /** Seconds Docker waits after SIGTERM before SIGKILL (the `t` of /stop; default 10). */
+  readonly stopTimeoutS?: number;
+  /** How long to watch for a restart policy or supervisor bringing it back, ms (default 1500). */
+  readonly respawnWindowMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The error for an Engine API failure, with what the user can do. */
+export function engineError<T>(f: EngineFailure, what: string): Result<T> {
+  if (f.kind === 'denied') {
+    return err(
+      'EPERM',
+      `Cannot ${what}: no access to the Docker socket ${f.socketPath}; nothing was stopped.`,
+      {
+        hint: 'Add your user to the docker group (then log in again), or run it yourself:',
+        command: `docker ${what.split(' ')[0] ?? 'stop'} ${what.split(' ').slice(-1)[0] ?? ''}`.trim(),
+      },
+    );
+  }
+  if (f.kind === 'http' && f.status === 404)
+    return err('NOT_IN_SNAPSHOT', `Cannot ${what}: no such container.`);
+  const detail =
+    f.kind === 'http' ? `${f.status} ${f.message}` : f.kind === 'no-socket' ? 'no engine socket' : f.detail;
+  return err('INTERNAL', `Cannot ${what}: the container engine said ${detail}.`);
+}
+
+/** Finds a running container by name, full id or id prefix (≥ 4 hex digits). Pure. */
+export function findContainer(containers: readonly ContainerInfo[], ref: string): ContainerInfo | null {
+  const want = ref.replace(/^\//, '');
+  const byName = containers.find((c) => c.name === want);
+  if (byName) return byName;
+  if (!/^[0-9a-f]{4,64}$/i.test(want)) return null;
+  const hits = containers.filter((c) => c.id.startsWith(want.toLowerCase()));
+  return hits.length === 1 ? (hits[0] ?? null) : null;
+}
+
+function portText(p: { protocol: string; hostIp: string; hostPort: number }): string {
+  const ip = p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp;
+  return `${p.protocol} ${ip}:${p.hostPort}`;
+}
+
+/** Host listeners that hold one of the container's published ports. */
+function holdersOf(s: Snapshot, c: ContainerInfo): Listener[] {
+  return s.listeners.filter((l) =>
+    c.published.some((p) => p.protocol === l.protocol && p.hostPort === l.port),
+  );
+}
+
+/**
+ * Stops (or restarts) a container through the Engine API (`POST /containers/{id}/stop?t=N`),
+ * never by signalling its plumbing; then inspects it and re-scans the host to report the truth:
+ * stopped and its ports free, or brought back by its restart policy or a supervisor.
+ */
+export async function runContainerAction(
+  c: ContainerInfo,
+  action: 'stop' | 'restart',
+  deps: ContainerActionDeps,
+): Promise<Result<ContainerActionReport>> {
+  const client = deps.catalog.client;
+  if (!client) return err('UNSUPPORTED', 'No container engine socket was found.');
+  const now = deps.now ?? (() => performance.now());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const t = deps.stopTimeoutS ?? 10;
+  const started = now();
+  const before = await client.getJson<unknown>(`/containers/${c.id}/json`);
+  const startedAt = before.ok
+    ? (before.value as { State?: { StartedAt?: string } }).State?.StartedAt
+    : undefined;
+  const posted = await client.post(`/containers/${c.id}/${action}?t=${t}`, (t + 10) * 1000);
+  deps.catalog.invalidate();
+  const what = `${action} ${c.name}`;
+  if (!posted.ok) return engineError(posted.failure, what);
+  const ports = c.published.map(portText);
+  const info = {
+    id: c.shortId,
+    name: c.name,
+    image: c.image,
+    composeProject: c.composeProject,
+    restartPolicy: c.restartPolicy,
+  };
+  const who = `container ${c.name} (image ${c.image})`;
+  const portList = ports.length === 0 ? 'it publishes no ports' : ports.join(', ');
+  const report = (outcome: KillOutcome, message: string): Result<ContainerActionReport> =>
+    ok({ action, outcome, container: info, ports, elapsedMs: Math.round(now() - started), message });
+
+  const windowEnd = now() + (deps.respawnWindowMs ?? 1500);
+  let delay = 100;
+  for (;;) {
+    const inspected = await client.getJson<unknown>(`/containers/${c.id}/json`);
+    const state = inspected.ok
+      ? (inspected.value as { State?: { Running?: boolean; StartedAt?: string } }).State
+      : undefined;
+    const running = state?.Running === true;
+    const snap = await deps.source.refresh();
+    const held = holdersOf(snap, c);
+    if (action === 'restart') {
+      if (running && (held.length > 0 || ports.length === 0 || now() >= windowEnd)) {
+        const fresh = inspected.ok ? parseInspect(inspected.value) : null;
+        const natOnly =
+          held.length === 0 && ports.length > 0 ? " (no host process holds them: Docker's NAT forwards)" : '';
+        return report(
+          'restarted',
+          `${who} restarted; ${ports.length ? `${portList} ${ports.length > 1 ? 'are' : 'is'} served again${natOnly}` : portList}.${fresh?.restartPolicy && fresh.restartPolicy !== 'no' ? ` Restart policy: ${fresh.restartPolicy}.` : ''}`,
+        );
+      }
+    } else if (running && state?.StartedAt !== startedAt) {
+      const by =
+        c.restartPolicy !== 'no'
+          ? `its restart policy (${c.restartPolicy})`
+          : c.composeProject
+            ? `compose project ${c.composeProject}`
+            : 'a supervisor';
+      return report(
+        'restarted',
+        `${who} stopped, but was started again by ${by}; ${portList} ${ports.length > 1 ? 'are' : 'is'} held again.`,
+      );
+    } else if (!running && held.length > 0 && now() >= windowEnd) {
+      const h = held[0]?.owner;
+      const name = h?.kind === 'process' ? `${h.name} (pid ${h.pid})` : 'a process Harbormaster cannot see';
+      return report('still-held', `${who} stopped, but ${portList} is still held by ${name}.`);
+    } else if (!running && held.length === 0 && now() >= windowEnd) {
+      const policy =
+        c.restartPolicy === 'always' || c.restartPolicy === 'unless-stopped'
+          ? ` Its restart policy (${c.restartPolicy}) will not start it again until the Docker daemon restarts${c.restartPolicy === 'unless-stopped' ? ' — and not even then' : ''}.`
+          : '';
+      return report(
+        'freed',
+        `${who} stopped; ${ports.length ? `${portList} ${ports.length > 1 ? 'are' : 'is'} free` : portList}.${policy}`,
+      );
+    }
+    if (now() >= windowEnd + 5000) {
+      return report(
+        'still-running',
+        `${who} did not ${action} in time; ${portList}: check again in a moment.`,
+      );
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 500);
+  }
+}
