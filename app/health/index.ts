@@ -14,6 +14,7 @@ export {
   choosePlan,
   debuggerPorts,
   DEFAULT_BANNER_MS,
+  WEB_BANNER_MS,
   looksLikeNonHttpDaemon,
   looksLikeWebServer,
   type PlanOptions,
