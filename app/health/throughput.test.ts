@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
-import { createHealthMonitor, type ProbeFn } from './monitor.js';
+import { DEFAULT_SETTINGS } from '../model/settings.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { createHarbormasterService } from '../service/create-service.js';
+import { createHealthMonitor, type HealthMonitor, type ProbeFn } from './monitor.js';
 import { PROBE_DEADLINE_MS, probeListener, type ProbeTurn } from './probe.js';
 import { startFleet, type Fleet, type FleetStats } from './test-support/fleet.js';
 import { processOwner, tcpListener } from './test-support/listener.js';
@@ -163,3 +166,47 @@ describe('health throughput against real listeners (issue 14)', () => {
     expect(counting.maxInFlight()).toBeLessThanOrEqual(4);
   }, 60_000);
 });
+
+describe.runIf(process.platform === 'linux')(
+  'the window’s path: scanner, service and monitor (issue 14)',
+  () => {
+    it('shows health for all 100 listeners within 2 s of the first snapshot that lists them', async () => {
+      const fleet = await startFleet(100);
+      const monitor = createHealthMonitor({ selfPid: process.pid });
+      // Probe only this test's fleet: other sessions' listeners are not ours to probe.
+      const health: HealthMonitor = {
+        ...monitor,
+        observe: (ls) =>
+          monitor.observe(ls.filter((l) => l.owner.kind === 'process' && l.owner.pid === fleet.pid)),
+      };
+      const service = await createHarbormasterService({
+        health,
+        settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 1000 },
+      });
+      try {
+        const budget = await budgetMs(listenersOf(fleet.http, fleet.pid));
+        const ours = (s: Snapshot): Listener[] =>
+          s.listeners.filter((l) => l.owner.kind === 'process' && l.owner.pid === fleet.pid);
+        let firstAt: number | null = null;
+        const allUpAt = await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('not all up within 20 s')), 20_000);
+          service.onSnapshot((s) => {
+            const mine = ours(s);
+            if (mine.length < 100) return;
+            firstAt ??= performance.now();
+            if (mine.every((l) => l.health.state === 'up' && l.health.kind === 'http')) {
+              clearTimeout(timer);
+              resolve(performance.now());
+            }
+          });
+        });
+        const ms = allUpAt - (firstAt ?? allUpAt);
+        console.log(`window path: all 100 up ${ms.toFixed(0)} ms after the first snapshot listing them`);
+        expect(ms).toBeLessThanOrEqual(budget);
+      } finally {
+        await service.dispose();
+        fleet.stop();
+      }
+    }, 60_000);
+  },
+);
