@@ -1,12 +1,21 @@
 import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
 import { choosePlan } from './policy.js';
-import { probeListener } from './probe.js';
+import { hostPort } from './probe-address.js';
+import { probeListener, type ProbeTurn } from './probe.js';
 
-/** Runs one probe. The default is {@link probeListener}; tests inject a fake. */
+/**
+ * Runs one probe. The default is {@link probeListener}; tests inject a fake. `turn` is its share of
+ * the concurrency limit: a probe that only waits on a silent peer parks it (see {@link ProbeTurn}).
+ */
 export type ProbeFn = (
   listener: Listener,
-  options: { readonly onRequest: boolean; readonly previous: Health; readonly selfPid?: number },
+  options: {
+    readonly onRequest: boolean;
+    readonly previous: Health;
+    readonly selfPid?: number;
+    readonly turn: ProbeTurn;
+  },
 ) => Promise<Health>;
 
 /** Time source for scheduling: a monotonic `now()` plus timers. Tests inject a fake one. */
@@ -27,8 +36,13 @@ export interface CheckOptions {
 
 /** Options for {@link createHealthMonitor}; every field has a polite default. */
 export interface HealthMonitorOptions {
-  /** Most probes in flight at once (default 4). */
+  /**
+   * Most probes in flight at once (default 4): connecting, sending, or waiting on a peer that has
+   * not yet used up the probe's patience. A probe whose peer stays silent parks (see ProbeTurn).
+   */
   readonly maxInFlight?: number;
+  /** Most parked probes (each holds one idle connection until its deadline; default 128). */
+  readonly maxParked?: number;
   /** Re-probe a listener that answered after this long (default 30 s). */
   readonly upIntervalMs?: number;
   /** First retry delay after a failed probe (refused, timeout, error); doubles per failure (default 5 s). */
@@ -37,7 +51,11 @@ export interface HealthMonitorOptions {
   readonly retryMaxMs?: number;
   /** Random spread of every delay, as a fraction (default 0.2 = ±20 %), so probes do not bunch up. */
   readonly jitter?: number;
-  /** Least time between two probe starts (default 100 ms: at most 10 new connections a second). */
+  /**
+   * Least time between two probe starts (default 0). Politeness is per target instead: one probe
+   * at a time per host:port, back-off per listener (issue 14: a global gap made 100 listeners take
+   * 10 s).
+   */
   readonly minStartGapMs?: number;
   /** Harbormaster's own pid: its ports are not probed automatically. */
   readonly selfPid?: number;
@@ -80,7 +98,8 @@ const DEFAULTS = {
   retryBaseMs: 5_000,
   retryMaxMs: 300_000,
   jitter: 0.2,
-  minStartGapMs: 100,
+  minStartGapMs: 0,
+  maxParked: 128,
 };
 
 /** The real clock: `performance.now()` for scheduling, unref'd timers (never keep a CLI alive). */
@@ -128,17 +147,20 @@ interface Entry {
   pendingBulk: boolean;
   /** What the last onUpdate call (or the initial state) showed. */
   shown: Health;
+  /** host:port its probe connects to (null: never probed). */
+  target: string | null;
 }
 
 interface RequestJob {
   readonly listener: Listener;
+  readonly target: string | null;
   readonly bulk: boolean;
   readonly resolve: (h: Health) => void;
 }
 
 /**
- * Creates a health monitor: ≤ `maxInFlight` probes at once, ≥ `minStartGapMs` between starts,
- * per-listener back-off after failures (5 s → 10 s → 20 s … ≤ 5 min, ±20 %), a slow re-probe of
+ * Creates a health monitor: ≤ `maxInFlight` probes in flight (silent peers park, ≤ `maxParked`),
+ * one probe at a time per host:port, ≥ `minStartGapMs` between starts, per-listener back-off after failures (5 s → 10 s → 20 s … ≤ 5 min, ±20 %), a slow re-probe of
  * healthy listeners (30 s), pause/resume and dispose. See docs/SECURITY.md#probe-policy.
  */
 export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthMonitor {
@@ -148,17 +170,23 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
   const retryMaxMs = options.retryMaxMs ?? DEFAULTS.retryMaxMs;
   const jitter = options.jitter ?? DEFAULTS.jitter;
   const minStartGapMs = options.minStartGapMs ?? DEFAULTS.minStartGapMs;
+  const maxParked = Math.max(0, options.maxParked ?? DEFAULTS.maxParked);
   const probe: ProbeFn = options.probe ?? ((l, o) => probeListener(l, o));
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const selfPid = options.selfPid;
-  const planOptions = (onRequest: boolean, previous: Health): Parameters<ProbeFn>[1] =>
+  const planOptions = (onRequest: boolean, previous: Health) =>
     selfPid === undefined ? { onRequest, previous } : { onRequest, previous, selfPid };
 
   const entries = new Map<string, Entry>();
   const requests: RequestJob[] = [];
   const subscribers = new Set<(id: string, h: Health) => void>();
   let inFlight = 0;
+  let parked = 0;
+  /** Parked probes that want their turn back (before they connect or send again), oldest first. */
+  const resumers: (() => void)[] = [];
+  /** host:port of every probe running now: one at a time per target. */
+  const busyTargets = new Set<string>();
   let paused = options.paused ?? false;
   let disposed = false;
   let lastStartAt = Number.NEGATIVE_INFINITY;
@@ -211,11 +239,20 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
     );
   }
 
+  /** Where a listener's probe connects; null when the policy never probes it. */
+  function targetOf(listener: Listener): string | null {
+    const plan = choosePlan(listener, planOptions(true, { state: 'unknown' }));
+    return plan.host === null ? null : hostPort(plan.host, plan.port);
+  }
+
+  const targetFree = (target: string | null): boolean => target === null || !busyTargets.has(target);
+
   function nextAutomatic(now: number): Entry | null {
     let best: Entry | null = null;
     for (const e of entries.values()) {
       if (e.running !== null || e.dueAt === null || e.dueAt > now) continue;
-      if (best === null || (best.dueAt ?? 0) > e.dueAt) best = e;
+      if (best !== null && (best.dueAt ?? 0) <= e.dueAt) continue;
+      if (targetFree(e.target)) best = e;
     }
     return best;
   }
@@ -223,9 +260,19 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
   function pump(): void {
     if (disposed) return;
     for (;;) {
-      if (inFlight >= maxInFlight) return; // a finishing probe pumps again
+      if (inFlight >= maxInFlight) return; // a finishing or parking probe pumps again
+      // A parked probe that wants to send again goes before any new probe: it already started.
+      const resume = resumers.shift();
+      if (resume) {
+        parked -= 1;
+        inFlight += 1;
+        resume();
+        continue;
+      }
       const now = clock.now();
-      const requestIndex = requests.findIndex((r) => entries.get(r.listener.id)?.running !== 'auto');
+      const requestIndex = requests.findIndex(
+        (r) => entries.get(r.listener.id)?.running !== 'auto' && targetFree(r.target),
+      );
       const auto = paused ? null : nextAutomatic(now);
       if (requestIndex < 0 && auto === null) break;
       if (now < lastStartAt + minStartGapMs) {
@@ -235,9 +282,9 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
       lastStartAt = now;
       if (requestIndex >= 0) {
         const [job] = requests.splice(requestIndex, 1);
-        if (job) start(job.listener, job.bulk ? 'bulk' : 'request', job.resolve);
+        if (job) start(job.listener, job.target, job.bulk ? 'bulk' : 'request', job.resolve);
       } else if (auto !== null) {
-        start(auto.listener, 'auto', null);
+        start(auto.listener, auto.target, 'auto', null);
       }
     }
     if (paused) return;
@@ -248,13 +295,62 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
     if (earliest < Number.POSITIVE_INFINITY) arm(earliest);
   }
 
+  /** One probe's share of the limit: in flight, parked, waiting to resume, or ended. */
+  function makeTurn(): { turn: ProbeTurn; end: () => void } {
+    let state: 'active' | 'parked' | 'resuming' | 'ended' = 'active';
+    let wake: (() => void) | null = null;
+    let taking: Promise<void> | null = null;
+    const turn: ProbeTurn = {
+      park() {
+        if (state !== 'active' || parked >= maxParked) return; // keeps its turn when too many are parked
+        state = 'parked';
+        inFlight -= 1;
+        parked += 1;
+        pump();
+      },
+      take() {
+        if (taking) return taking;
+        if (state !== 'parked') return Promise.resolve();
+        state = 'resuming';
+        taking = new Promise<void>((resolve) => {
+          wake = () => {
+            wake = null;
+            taking = null;
+            if (state === 'resuming') state = 'active';
+            resolve();
+          };
+          resumers.push(wake);
+          pump();
+        });
+        return taking;
+      },
+    };
+    const end = (): void => {
+      if (state === 'active') inFlight -= 1;
+      else if (state === 'parked') parked -= 1;
+      const waking = state === 'resuming' ? wake : null;
+      if (waking) {
+        // Ended (deadline) while waiting for a turn back: it gets none, and sends nothing.
+        parked -= 1;
+        const i = resumers.indexOf(waking);
+        if (i >= 0) resumers.splice(i, 1);
+      }
+      state = 'ended';
+      waking?.();
+    };
+    return { turn, end };
+  }
+
   function start(
     listener: Listener,
+    target: string | null,
     mode: 'auto' | 'bulk' | 'request',
     resolve: ((h: Health) => void) | null,
   ): void {
     const entry = entries.get(listener.id);
     inFlight += 1;
+    if (target !== null) busyTargets.add(target);
+    const { turn, end } = makeTurn();
     if (entry) {
       entry.running = mode === 'auto' ? 'auto' : 'request';
       entry.runningSince = clock.wallNow();
@@ -263,7 +359,7 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
     const previous = entry?.result ?? { state: 'unknown' };
     let done: Promise<Health>;
     try {
-      done = probe(listener, planOptions(mode === 'request', previous));
+      done = probe(listener, { ...planOptions(mode === 'request', previous), turn });
     } catch (e) {
       done = Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
@@ -275,7 +371,8 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
         message: e instanceof Error ? e.message : String(e),
       }))
       .then((health) => {
-        inFlight -= 1;
+        end();
+        if (target !== null) busyTargets.delete(target);
         resolve?.(health);
         // Forgotten (or replaced) meanwhile: the result belongs to nobody.
         if (!disposed && entry && entries.get(listener.id) === entry) {
@@ -342,10 +439,12 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
             pending: null,
             pendingBulk: false,
             shown: result,
+            target: targetOf(listener),
           });
           continue;
         }
         const restarted = !sameOwner(entry.listener, listener);
+        if (entry.listener !== listener) entry.target = targetOf(listener);
         entry.listener = listener;
         if (reason !== null) {
           entry.dueAt = null;
@@ -370,9 +469,10 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
       // A check in flight answers a second caller, unless it is a bulk check and this one is not.
       if (entry?.pending && (bulk || !entry.pendingBulk)) return entry.pending;
       const pending = new Promise<Health>((resolve) => {
-        requests.push({ listener, bulk, resolve });
+        requests.push({ listener, target: targetOf(listener), bulk, resolve });
       });
       if (entry) {
+        if (entry.listener !== listener) entry.target = targetOf(listener);
         entry.listener = listener;
         entry.pending = pending;
         entry.pendingBulk = bulk;

@@ -6,6 +6,14 @@ import { probeHost } from './probe-address.js';
 export const DEFAULT_BANNER_MS = 300;
 
 /**
+ * The banner wait before HTTP to an owner that looks like a web server (or a web port). A
+ * server-first daemon speaks the moment it accepts: on this machine that is well under a
+ * millisecond, tens under heavy load. The full {@link DEFAULT_BANNER_MS} stays where HTTP goes to
+ * an owner nothing vouches for (`check PORT`) and where the banner is all a probe learns.
+ */
+export const WEB_BANNER_MS = 20;
+
+/**
  * One stage of a probe. Stages run in order on one connection and stop at the first conclusive
  * answer: anything a server says first ends the probe (a server that speaks first is not HTTP,
  * Redis or PostgreSQL, so nothing is sent to it).
@@ -52,7 +60,10 @@ export interface PlanOptions {
   readonly previous?: Health;
   /** Harbormaster's own pid: its ports are never probed automatically. */
   readonly selfPid?: number;
-  /** Banner window in ms (default {@link DEFAULT_BANNER_MS}). */
+  /**
+   * Banner window in ms (default {@link DEFAULT_BANNER_MS}); before HTTP to a web-looking owner or
+   * a web port, at most {@link WEB_BANNER_MS}.
+   */
   readonly bannerMs?: number;
 }
 
@@ -174,11 +185,14 @@ export function choosePlan(listener: Listener, options: PlanOptions): ProbePlan 
     tlsFirst: previousHttps || TLS_PORTS.has(port) || (serviceName?.includes('HTTPS') ?? false),
     tlsAfterClose: looksLikeWebServer(owner),
   };
+  // The owner or port vouches for HTTP: a short banner wait (still long enough for a server-first
+  // daemon on this machine to speak) keeps bulk probing fast (issue 14).
+  const glance: ProbeStep = { kind: 'listen', ms: Math.min(listen.ms, WEB_BANNER_MS) };
   if (looksLikeWebServer(owner)) {
-    return plan([{ kind: 'connect' }, listen, http], `${name} looks like a web server: HTTP`);
+    return plan([{ kind: 'connect' }, glance, http], `${name} looks like a web server: HTTP`);
   }
   if (listener.service?.category === 'web') {
-    return plan([{ kind: 'connect' }, listen, http], `Web port (${serviceName ?? port}): HTTP`);
+    return plan([{ kind: 'connect' }, glance, http], `Web port (${serviceName ?? port}): HTTP`);
   }
   if (options.onRequest) {
     return plan([{ kind: 'connect' }, listen, http], 'Checked on request: HTTP after a silent banner wait');

@@ -16,15 +16,42 @@ export const PROBE_DEADLINE_MS = 2000;
 /** The User-Agent every HTTP probe sends, so a server's log says who asked. */
 export const PROBE_USER_AGENT = 'Harbormaster-probe/0.1';
 
+/**
+ * How long a probe may wait on a silent peer while holding one of the monitor's turns, in total
+ * over the whole probe. A healthy local service answers well within it; a silent one then waits
+ * out its deadline parked, so it does not keep four healthy probes waiting (issue 14).
+ */
+export const PROBE_PATIENCE_MS = 40;
+
+/**
+ * A probe's turn under a concurrency limit (the monitor's ≤ 4 probes in flight). A probe holds a
+ * turn whenever it connects or sends; while it only waits on a silent peer it may park, giving the
+ * turn to another probe, and takes one again before it connects or sends anything more.
+ */
+export interface ProbeTurn {
+  /** Nothing to do but wait for the peer: let another probe have the turn. */
+  park(): void;
+  /** Resolves once this probe holds a turn (at once when it never parked). */
+  take(): Promise<void>;
+}
+
+/** The turn of a probe run on its own: always held. */
+const ALWAYS_TURN: ProbeTurn = { park: () => undefined, take: () => Promise.resolve() };
+
 /** Options for {@link probeListener}. */
 export interface ProbeOptions extends PlanOptions {
   /** Whole-probe deadline in ms (default {@link PROBE_DEADLINE_MS}). */
   readonly deadlineMs?: number;
+  /** The turn under the caller's concurrency limit (default: always held). */
+  readonly turn?: ProbeTurn;
 }
 
 /** Options for {@link runPlan}. */
 export interface RunPlanOptions {
   readonly deadlineMs?: number;
+  readonly turn?: ProbeTurn;
+  /** Waiting on the peer longer than this, in total, parks the probe (default {@link PROBE_PATIENCE_MS}). */
+  readonly patienceMs?: number;
 }
 
 /**
@@ -32,8 +59,11 @@ export interface RunPlanOptions {
  * throws; every outcome is a `Health` value stamped with `checkedAt`.
  */
 export function probeListener(listener: Listener, options: ProbeOptions): Promise<Health> {
-  const { deadlineMs, ...planOptions } = options;
-  return runPlan(choosePlan(listener, planOptions), deadlineMs === undefined ? {} : { deadlineMs });
+  const { deadlineMs, turn, ...planOptions } = options;
+  return runPlan(choosePlan(listener, planOptions), {
+    ...(deadlineMs === undefined ? {} : { deadlineMs }),
+    ...(turn === undefined ? {} : { turn }),
+  });
 }
 
 /**
@@ -51,6 +81,10 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
     deadlineMs,
     streams: [],
     sent: [],
+    turn: options.turn ?? ALWAYS_TURN,
+    patienceLeftMs: options.patienceMs ?? PROBE_PATIENCE_MS,
+    parked: false,
+    over: false,
   };
   let guard: NodeJS.Timeout | undefined;
   // Belt and braces: every step honours the deadline itself, but nothing may outlive it by much.
@@ -67,6 +101,17 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
   try {
     return withSent(await Promise.race([runSteps(plan.steps, ctx), overdue]), ctx.sent);
   } catch (e) {
+    if (e instanceof Overdue) {
+      return withSent(
+        {
+          state: 'timeout',
+          checkedAt: Date.now(),
+          latencyMs: elapsed(ctx),
+          detail: `No answer within ${seconds(deadlineMs)}`,
+        },
+        ctx.sent,
+      );
+    }
     return withSent(
       {
         state: 'error',
@@ -77,6 +122,7 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
       ctx.sent,
     );
   } finally {
+    ctx.over = true;
     clearTimeout(guard);
     for (const s of ctx.streams) s.destroy();
   }
@@ -100,6 +146,47 @@ interface Ctx {
   readonly streams: Duplex[];
   /** What was written so far, in order (`check` says it; `open` reads it). */
   readonly sent: ProbeSent[];
+  readonly turn: ProbeTurn;
+  /** Waiting on the peer this much longer parks the probe. */
+  patienceLeftMs: number;
+  parked: boolean;
+  /** The probe has returned (its deadline passed): nothing more may be connected or sent. */
+  over: boolean;
+}
+
+/** Before connecting or sending: hold a turn (take one back if the probe parked). */
+async function myTurn(ctx: Ctx): Promise<void> {
+  if (ctx.parked) {
+    await ctx.turn.take();
+    ctx.parked = false;
+  }
+  if (ctx.over || performance.now() >= ctx.deadlineAt) throw new Overdue();
+}
+
+/** The deadline passed while a parked probe waited for its turn back. */
+class Overdue extends Error {}
+
+/**
+ * Waits on the peer; once the probe's patience is used up it parks (gives its turn away) and
+ * waits on, holding only its idle connection and sending nothing.
+ */
+async function onPeer<T>(ctx: Ctx, waiting: Promise<T>): Promise<T> {
+  if (ctx.parked) return waiting;
+  const started = performance.now();
+  const timer = setTimeout(
+    () => {
+      if (ctx.over) return;
+      ctx.parked = true;
+      ctx.turn.park();
+    },
+    Math.max(0, ctx.patienceLeftMs),
+  );
+  try {
+    return await waiting;
+  } finally {
+    clearTimeout(timer);
+    ctx.patienceLeftMs -= performance.now() - started;
+  }
 }
 
 interface Conn {
@@ -129,9 +216,15 @@ async function open(ctx: Ctx): Promise<Conn | Health> {
       detail: `No answer within ${seconds(ctx.deadlineMs)}`,
     };
   }
-  const outcome = await connectTcp(ctx.host, ctx.port, ctx.deadlineAt);
+  await myTurn(ctx);
+  const outcome = await onPeer(ctx, connectTcp(ctx.host, ctx.port, ctx.deadlineAt));
   switch (outcome.kind) {
     case 'connected':
+      if (ctx.over) {
+        // The probe already returned: this connection belongs to nobody.
+        outcome.socket.destroy();
+        throw new Overdue();
+      }
       ctx.streams.push(outcome.socket);
       return {
         socket: outcome.socket,
@@ -199,10 +292,13 @@ async function runSteps(steps: readonly ProbeStep[], ctx: Ctx): Promise<Health> 
  */
 async function listenForBanner(conn: Conn, ms: number, ctx: Ctx): Promise<Health | null> {
   const until = Math.min(performance.now() + ms, ctx.deadlineAt);
-  const outcome = await conn.reader.wait(() => false, until);
+  const outcome = await onPeer(
+    ctx,
+    conn.reader.wait(() => false, until),
+  );
   if (conn.reader.received > 0) {
     // It spoke: give the rest of its first line (or MySQL packet) a moment to arrive.
-    await conn.reader.wait(bannerComplete, Math.min(performance.now() + 150, ctx.deadlineAt));
+    await onPeer(ctx, conn.reader.wait(bannerComplete, Math.min(performance.now() + 150, ctx.deadlineAt)));
     const info = recogniseBanner(conn.reader.bytes(), ctx.port);
     return up({
       kind: 'banner',
@@ -262,12 +358,13 @@ function httpRequest(ctx: Ctx): string {
 }
 
 async function exchange(stream: Duplex, reader: SocketReader, ctx: Ctx): Promise<Exchange> {
+  await myTurn(ctx);
   const sentAt = performance.now();
   ctx.sent.push('http-get');
   stream.write(httpRequest(ctx));
   const headOrGarbage = (b: Buffer): boolean =>
     parseHttpHead(b) !== null || (b.length >= 5 && b.subarray(0, 5).toString('latin1') !== 'HTTP/');
-  const first = await reader.wait(headOrGarbage, ctx.deadlineAt);
+  const first = await onPeer(ctx, reader.wait(headOrGarbage, ctx.deadlineAt));
   const latencyMs = Math.round(performance.now() - sentAt);
   const bytes = reader.bytes();
   if (bytes.length === 0) {
@@ -282,7 +379,7 @@ async function exchange(stream: Duplex, reader: SocketReader, ctx: Ctx): Promise
     const h = parseHttpHead(b);
     return h !== null && h.bodyStart >= 0 && readHttpBody(b, h, false).complete;
   };
-  await reader.wait(done, ctx.deadlineAt);
+  await onPeer(ctx, reader.wait(done, ctx.deadlineAt));
   const all = reader.bytes();
   const finalHead = parseHttpHead(all) ?? head;
   const body = readHttpBody(all, finalHead, reader.closed);
@@ -314,8 +411,9 @@ async function tryTls(
   socket: Socket,
   ctx: Ctx,
 ): Promise<{ result: Exchange; tls: TlsInfo } | { failed: string; timedOut: boolean }> {
+  await myTurn(ctx);
   ctx.sent.push('tls-client-hello');
-  const hs = await tlsHandshake(socket, ctx.host, ctx.deadlineAt);
+  const hs = await onPeer(ctx, tlsHandshake(socket, ctx.host, ctx.deadlineAt));
   if (!hs.ok) return { failed: hs.message, timedOut: hs.reason === 'timeout' };
   ctx.streams.push(hs.socket);
   const reader = new SocketReader(hs.socket, READ_CAP_BYTES);
@@ -424,11 +522,15 @@ function describeExchange(
 // ---------------------------------------------------------------- Redis
 
 async function redisStep(conn: Conn, ctx: Ctx): Promise<Health> {
+  await myTurn(ctx);
   const sentAt = performance.now();
   // Inline command, RESP: https://redis.io/docs/latest/develop/reference/protocol-spec/#inline-commands
   ctx.sent.push('redis-ping');
   conn.socket.write('PING\r\n');
-  const outcome = await conn.reader.wait((b) => b.includes('\r\n'), ctx.deadlineAt);
+  const outcome = await onPeer(
+    ctx,
+    conn.reader.wait((b) => b.includes('\r\n'), ctx.deadlineAt),
+  );
   const latencyMs = Math.round(performance.now() - sentAt);
   const bytes = conn.reader.bytes();
   if (bytes.length === 0) {
@@ -461,10 +563,14 @@ async function redisStep(conn: Conn, ctx: Ctx): Promise<Health> {
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
 async function postgresStep(conn: Conn, ctx: Ctx): Promise<Health> {
+  await myTurn(ctx);
   const sentAt = performance.now();
   ctx.sent.push('postgres-ssl-request');
   conn.socket.write(SSL_REQUEST);
-  const outcome = await conn.reader.wait((b) => b.length >= 1, ctx.deadlineAt);
+  const outcome = await onPeer(
+    ctx,
+    conn.reader.wait((b) => b.length >= 1, ctx.deadlineAt),
+  );
   const latencyMs = Math.round(performance.now() - sentAt);
   const bytes = conn.reader.bytes();
   const pg = { kind: 'postgres' as const, latencyMs, protocol: 'PostgreSQL' };
@@ -487,8 +593,9 @@ async function postgresStep(conn: Conn, ctx: Ctx): Promise<Health> {
     // Hanging up mid-handshake makes the server log "could not accept SSL connection"; finish the
     // handshake and close with close_notify, which it treats as a silent hang-up.
     conn.reader.detach();
+    await myTurn(ctx);
     ctx.sent.push('tls-client-hello');
-    const hs = await tlsHandshake(conn.socket, ctx.host, ctx.deadlineAt);
+    const hs = await onPeer(ctx, tlsHandshake(conn.socket, ctx.host, ctx.deadlineAt));
     if (!hs.ok) return up({ ...pg, detail: `PostgreSQL (accepts SSL; handshake failed: ${hs.message})` });
     ctx.streams.push(hs.socket);
     await closeGracefully(hs.socket, ctx.deadlineAt);

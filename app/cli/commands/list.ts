@@ -55,16 +55,12 @@ export const listCommand: CliCommand = {
     const service = await ctx.service();
     let snapshot: Snapshot = await service.getSnapshot();
     if (flags.has('health')) {
-      // At most 4 probes at a time (docs/SECURITY.md#probe-policy); a silent service costs its 2 s deadline
-      // once, not once per listener queued behind it. `bulk`: the background policy, as the
-      // monitor and the tray use it; the user named no listener, so none gets HTTP unless web-like.
-      const queue = snapshot.listeners.filter((l) => l.protocol === 'tcp');
-      const worker = async () => {
-        for (let l = queue.shift(); l; l = queue.shift()) {
-          await service.checkHealth({ listenerId: l.id, bulk: true });
-        }
-      };
-      await Promise.all([worker(), worker(), worker(), worker()]);
+      // All at once: the monitor keeps ≤ 4 probes in flight, one per host:port, and parks a probe
+      // whose peer stays silent, so 100 listeners take well under 2 s and silent ones cost one
+      // deadline in all (docs/SECURITY.md#probe-policy). `bulk`: the background policy, as the monitor and the tray use
+      // it; the user named no listener, so none gets HTTP unless web-like.
+      const tcp = snapshot.listeners.filter((l) => l.protocol === 'tcp');
+      await Promise.all(tcp.map((l) => service.checkHealth({ listenerId: l.id, bulk: true })));
       snapshot = await service.getSnapshot();
     }
     // The core says who it runs as; this process is the same user when it does not.
