@@ -58,6 +58,12 @@ describe('states', () => {
     expect(screen.queryByText(/Scanning listening ports/)).not.toBeInTheDocument();
   });
 
+  it('names the core version and contract on the brand line', async () => {
+    app({ snapshot: snapshot([]) });
+    const brand = screen.getByRole('heading', { name: 'Harbormaster' });
+    await waitFor(() => expect(brand).toHaveAttribute('title', 'Harbormaster 0.1.0 · contract v1'));
+  });
+
   it('says "Nothing is listening" for an empty but complete scan', async () => {
     app({ snapshot: snapshot([]) });
     expect(await screen.findByText(/Nothing is listening/)).toBeInTheDocument();

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ConnectionState } from '../../app/contract/api.js';
+import type { ConnectionState, VersionInfo } from '../../app/contract/api.js';
 import type { LookupResult } from '../../app/model/actions.js';
 import type { HmError } from '../../app/model/errors.js';
 import type { Health } from '../../app/model/health.js';
@@ -84,6 +84,8 @@ export interface AppState {
   /** Why the transport cannot work at all (e.g. no token in the address). */
   readonly transportProblem: string | null;
   readonly settings: Settings;
+  /** The core's version, once it answered `getVersion` (shown on the brand line). */
+  readonly version: VersionInfo | null;
   readonly query: string;
   readonly grouping: Grouping;
   /** The user treated as "me" (guessed from the snapshot unless chosen). */
@@ -149,6 +151,7 @@ export function createAppStore(now: number = Date.now()): AppStore {
     connection: 'connecting',
     transportProblem: null,
     settings: DEFAULT_SETTINGS,
+    version: null,
     query: '',
     grouping: 'grouped',
     currentUser: null,

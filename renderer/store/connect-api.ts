@@ -442,6 +442,12 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     },
     () => undefined,
   );
+  api.getVersion().then(
+    (version) => {
+      if (!disposed) store.setState({ version });
+    },
+    () => undefined,
+  );
   fetchSnapshot(false);
 
   const clock = setInterval(() => store.setState({ now: now() }), options.clockTickMs ?? 10_000);
