@@ -64,6 +64,16 @@ describe('states', () => {
     await waitFor(() => expect(brand).toHaveAttribute('title', 'Harbormaster 0.1.0 · contract v1'));
   });
 
+  it('counts in the header only listeners that are listening, not rows of ones that just went away', async () => {
+    const { api } = app({ snapshot: snapshot([vite, apiServer]) });
+    const summary = await screen.findByLabelText('Scan summary');
+    await waitFor(() => expect(summary).toHaveTextContent(/^2 listening/));
+    act(() => api.push(snapshot([apiServer], { seq: 2 })));
+    // The vite row stays, greyed out as gone; the header must not say "2 of 1".
+    expect(await screen.findByRole('option', { name: /Port 5173/ })).toBeInTheDocument();
+    expect(summary).toHaveTextContent(/^1 listening/);
+  });
+
   it('says "Nothing is listening" for an empty but complete scan', async () => {
     app({ snapshot: snapshot([]) });
     expect(await screen.findByText(/Nothing is listening/)).toBeInTheDocument();

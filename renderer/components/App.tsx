@@ -45,7 +45,7 @@ function EmptyState() {
       </div>
     );
   }
-  if (view.matched > 0) return null;
+  if (view.rowIds.length > 0) return null;
   if (total === 0) {
     if (snapshot && (snapshot.status === 'failed' || snapshot.stale)) {
       return (
