@@ -25,12 +25,13 @@ import {
   type ReportExtra,
   type VerifyContext,
 } from './kill-verify.js';
-import { defaultRunTaskkill, elevatedKillCommand, type RunTaskkill } from './taskkill.js';
+import { elevatedKillCommand } from '../model/commands.js';
+import { defaultRunTaskkill, type RunTaskkill } from './taskkill.js';
 
 export { PROTECTED_NAMES, checkPid, isProtectedName } from './kill-guard.js';
+export { elevatedKillCommand } from '../model/commands.js';
 export {
   buildTaskkillArgv,
-  elevatedKillCommand,
   interpretTaskkill,
   type RunTaskkill,
   type TaskkillRun,

@@ -460,6 +460,16 @@ describe('details and actions', () => {
     await user.click(screen.getByRole('button', { name: 'Copy URL' }));
     expect(await navigator.clipboard.readText()).toBe('http://[::1]:5173/');
   });
+
+  it('copies a curl command that works for an IPv6 address (-g, quoted)', async () => {
+    const { user } = app({ snapshot: snapshot([vite]) });
+    await user.click(await screen.findByRole('option', { name: /Port 5173/ }));
+    await user.click(screen.getByRole('button', { name: 'Details' }));
+    await user.click(screen.getByRole('button', { name: 'Copy curl' }));
+    await waitFor(async () =>
+      expect(await navigator.clipboard.readText()).toBe("curl -g -i 'http://[::1]:5173/'"),
+    );
+  });
 });
 
 describe('theme', () => {

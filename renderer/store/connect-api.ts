@@ -1,4 +1,5 @@
 import type { HarbormasterApi } from '../../app/contract/api.js';
+import { curlCommand, elevatedKillCommand, platformOfSource } from '../../app/model/commands.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import { cleanText } from '../format/text.js';
@@ -281,7 +282,8 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
         return;
       }
       const url = cleanText(l.url);
-      actions.copyText(what === 'url' ? url : `curl -i ${url}`, what === 'url' ? url : 'the curl command');
+      if (what === 'url') actions.copyText(url, url);
+      else actions.copyText(curlCommand(url, l.health) ?? url, 'the curl command');
     },
     copyText(text, label) {
       copyToClipboard(text).then(
@@ -313,7 +315,15 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
               code: 'EPERM',
               message:
                 'The owner of this socket is not visible to Harbormaster, so it cannot be signalled from here.',
-              ...(o.pid !== null ? { command: `sudo kill ${o.pid}` } : {}),
+              ...(o.pid !== null
+                ? {
+                    command: elevatedKillCommand(
+                      o.pid,
+                      mode,
+                      platformOfSource(store.getState().snapshot?.source ?? 'procfs'),
+                    ),
+                  }
+                : {}),
             },
           },
         });
