@@ -87,7 +87,11 @@ export interface DispatchGuard {
  * one rule of this transport on top: a kill aimed at the serve process itself is refused before
  * it reaches the core — never kill the occupant of our own port, the server the user is looking at.
  */
-export function dispatchCall(api: InvokeApi, call: DecodedCall, guard: DispatchGuard): Promise<DispatchOutcome> {
+export function dispatchCall(
+  api: InvokeApi,
+  call: DecodedCall,
+  guard: DispatchGuard,
+): Promise<DispatchOutcome> {
   const guarded: InvokeApi = {
     ...api,
     kill: async (request) =>
