@@ -1,4 +1,6 @@
 import { elevatedKillCommand, platformOfSource } from '../../../app/model/commands.js';
+import type { HmError } from '../../../app/model/errors.js';
+import type { Listener } from '../../../app/model/listener.js';
 import type { AppActions } from '../app-store.js';
 import type { FlowContext } from './context.js';
 
@@ -9,6 +11,8 @@ import type { FlowContext } from './context.js';
 export function createKillFlow(
   ctx: FlowContext,
 ): Pick<AppActions, 'requestKill' | 'confirmKill' | 'closeKill'> {
+  const failed = (listener: Listener, error: HmError): void =>
+    ctx.store.setState({ kill: { phase: 'result', listener, report: null, error } });
   return {
     requestKill(id) {
       const l = ctx.listenerById(id);
@@ -21,26 +25,12 @@ export function createKillFlow(
       const l = flow.listener;
       const o = l.owner;
       if (o.kind !== 'process') {
-        ctx.store.setState({
-          kill: {
-            phase: 'result',
-            listener: l,
-            report: null,
-            error: {
-              code: 'EPERM',
-              message:
-                'The owner of this socket is not visible to Harbormaster, so it cannot be signalled from here.',
-              ...(o.pid !== null
-                ? {
-                    command: elevatedKillCommand(
-                      o.pid,
-                      mode,
-                      platformOfSource(ctx.store.getState().snapshot?.source ?? 'procfs'),
-                    ),
-                  }
-                : {}),
-            },
-          },
+        const platform = platformOfSource(ctx.store.getState().snapshot?.source ?? 'procfs');
+        failed(l, {
+          code: 'EPERM',
+          message:
+            'The owner of this socket is not visible to Harbormaster, so it cannot be signalled from here.',
+          ...(o.pid !== null ? { command: elevatedKillCommand(o.pid, mode, platform) } : {}),
         });
         return;
       }
@@ -56,17 +46,10 @@ export function createKillFlow(
         },
         () => {
           if (ctx.disposed()) return;
-          ctx.store.setState({
-            kill: {
-              phase: 'result',
-              listener: l,
-              report: null,
-              error: {
-                code: 'INTERNAL',
-                message:
-                  'The connection was lost before the result arrived; check the list to see if it is gone.',
-              },
-            },
+          failed(l, {
+            code: 'INTERNAL',
+            message:
+              'The connection was lost before the result arrived; check the list to see if it is gone.',
           });
         },
       );
