@@ -52,10 +52,7 @@ export interface View {
   readonly items: readonly ListItem[];
   /** Row ids in display order (for keyboard movement). */
   readonly rowIds: readonly string[];
-  /**
-   * Listening sockets among the rows: rows of listeners that just went away are shown (greyed) but
-   * not counted, so "N of total" never exceeds the total (it once read "31 of 26").
-   */
+  /** Live listeners among the rows: gone rows are shown, not counted (never "31 of 26"). */
   readonly matched: number;
   readonly hiddenOther: number;
   readonly hiddenSystem: number;
