@@ -39,7 +39,7 @@ import { runTrayAction, type TrayActionDeps } from './tray/tray-actions.js';
 import { createTrayController } from './tray/tray-controller.js';
 import { buildTrayMenu, type TrayState } from './tray/tray-menu.js';
 import { createWindowManager } from './window/window-manager.js';
-import type { WindowRoute } from './window/route.js';
+import type { WindowRoute } from '../app/model/window-route.js';
 
 const paths = appPaths(dirname(fileURLToPath(import.meta.url)));
 const platform = process.platform;

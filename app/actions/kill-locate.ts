@@ -4,7 +4,7 @@ import type { Listener, ProcessOwner } from '../model/listener.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { endpointOfId, noLongerHolds, ownerKey, sameEndpoint } from './kill-port.js';
-import { elevatedKillCommand } from './taskkill.js';
+import { elevatedKillCommand } from '../model/commands.js';
 
 /**
  * A scan that started after this call: `refresh()` joins a scan already in flight, and that one

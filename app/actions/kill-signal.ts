@@ -3,7 +3,8 @@ import type { HmError } from '../model/errors.js';
 import type { ProcessOwner } from '../model/listener.js';
 import type { ProcessIdentity, ReadIdentity } from '../owners/types.js';
 import { isProtectedName } from './kill-guard.js';
-import { buildTaskkillArgv, elevatedKillCommand, interpretTaskkill, type RunTaskkill } from './taskkill.js';
+import { elevatedKillCommand } from '../model/commands.js';
+import { buildTaskkillArgv, interpretTaskkill, type RunTaskkill } from './taskkill.js';
 
 /** The POSIX signals the pipeline sends (0 only tests existence). */
 export type KillSignal = 'SIGTERM' | 'SIGKILL';

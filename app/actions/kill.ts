@@ -25,13 +25,14 @@ import {
   type ReportExtra,
   type VerifyContext,
 } from './kill-verify.js';
-import { defaultRunTaskkill, elevatedKillCommand, type RunTaskkill } from './taskkill.js';
+import { elevatedKillCommand } from '../model/commands.js';
+import { defaultRunTaskkill, type RunTaskkill } from './taskkill.js';
 import { routeContainerKill, type StopContainer } from '../containers/kill-route.js';
 
 export { PROTECTED_NAMES, checkPid, isProtectedName } from './kill-guard.js';
+export { elevatedKillCommand } from '../model/commands.js';
 export {
   buildTaskkillArgv,
-  elevatedKillCommand,
   interpretTaskkill,
   type RunTaskkill,
   type TaskkillRun,

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import type { KillMode } from '../model/actions.js';
 
 /** What one `taskkill.exe` run printed. */
 export interface TaskkillRun {
@@ -38,12 +37,6 @@ export function interpretTaskkill(run: TaskkillRun, force: boolean): TaskkillVer
   if (/\/F\b|forcefully/i.test(text)) return force ? 'failed' : 'needs-force';
   if (run.exitCode === 1 || run.exitCode === 255) return force ? 'denied' : 'needs-force';
   return 'failed';
-}
-
-/** The command a user can copy to do it with admin rights (we never elevate ourselves). */
-export function elevatedKillCommand(pid: number, mode: KillMode, platform: NodeJS.Platform): string {
-  if (platform === 'win32') return `taskkill /PID ${pid}${mode === 'force' ? ' /F' : ''}`;
-  return `sudo kill -${mode === 'force' ? 'KILL' : 'TERM'} ${pid}`;
 }
 
 /** The real taskkill, by absolute path: PATH may lack System32 (pkrumins/node-tree-kill#34). */

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { curlCommand } from '../model/commands.js';
 import type { Family, Listener } from '../model/listener.js';
 import { parsePort } from '../model/port.js';
 import { err, ok, type Result } from '../model/errors.js';
@@ -86,18 +87,9 @@ export function urlForListener(listener: Listener): string | null {
   });
 }
 
-/**
- * A copyable `curl` command for a listener: `curl -i http://127.0.0.1:3000/`; `-k` when the
- * probe reported a self-signed certificate; `-g` and quotes for bracketed IPv6 hosts (curl would
- * otherwise read `[…]` as a glob range, and shells like zsh as a pattern). Null when not web-like.
- */
+/** A copyable `curl` command for a listener (app/model/commands.ts builds it), or null when not web-like. */
 export function curlFor(listener: Listener): string | null {
-  const url = urlForListener(listener);
-  if (url === null) return null;
-  const h = listener.health;
-  const insecure = h.state === 'up' && h.kind === 'https' && h.tls?.selfSigned === true;
-  const flags = insecure ? '-ik' : '-i';
-  return url.includes('[') ? `curl -g ${flags} '${url}'` : `curl ${flags} ${url}`;
+  return curlCommand(urlForListener(listener), listener.health);
 }
 
 const URL_PATTERN =

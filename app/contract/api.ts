@@ -43,6 +43,14 @@ export interface PortRequest {
   readonly port: number;
 }
 
+/** What `getVersion` answers: the running package and the contract it speaks. */
+export interface VersionInfo {
+  /** The package version (`package.json` "version"). */
+  readonly app: string;
+  /** The contract version: bumped when a method, request or push changes incompatibly. */
+  readonly contract: number;
+}
+
 /** Transport state as the renderer sees it. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -74,6 +82,8 @@ export interface HarbormasterApi {
   setPaused(request: { readonly paused: boolean }): Promise<Result<{ readonly paused: boolean }>>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  /** Which Harbormaster the face is talking to (the core's version, not the window's). */
+  getVersion(): Promise<VersionInfo>;
 }
 
 // The method table (channels, result kinds, retry), the generic client and the event channels

@@ -12,6 +12,15 @@ export type ArgOf<M extends InvokeMethod> = Parameters<HarbormasterApi[M]>[0];
 /** What a method resolves to. */
 export type ReturnOf<M extends InvokeMethod> = Awaited<ReturnType<HarbormasterApi[M]>>;
 
+/** The package version; `methods.test.ts` checks it against package.json so the two cannot drift. */
+export const APP_VERSION = '0.1.0';
+
+/**
+ * The contract version, answered by `getVersion` and sent in the WebSocket `hello`: bump it when a
+ * method, request shape or push changes incompatibly.
+ */
+export const CONTRACT_VERSION = 1;
+
 /** How one method travels. */
 export interface MethodSpec {
   /** Channel name, `domain:verb`, used by Electron IPC and the WebSocket protocol. */
@@ -43,6 +52,7 @@ export const METHODS = {
   setPaused: { channel: 'poller:set-paused', returns: 'result', retryable: false, takesRequest: true },
   getSettings: { channel: 'settings:get', returns: 'bare', retryable: true, takesRequest: false },
   updateSettings: { channel: 'settings:update', returns: 'result', retryable: false, takesRequest: true },
+  getVersion: { channel: 'app:version', returns: 'bare', retryable: true, takesRequest: false },
 } as const satisfies Record<InvokeMethod, MethodSpec>;
 
 // Compile-time checks that the table agrees with the interface: a method answers with a `Result`

@@ -51,6 +51,7 @@ export const REQUEST_SCHEMAS = {
   setPaused: SetPausedSchema,
   getSettings: NoArgs,
   updateSettings: SettingsPatchSchema,
+  getVersion: NoArgs,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

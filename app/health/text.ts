@@ -1,27 +1,14 @@
+import { cleanText } from '../model/clean-text.js';
+
 /** Longest untrusted string (banner, title, server header) a probe reports. */
 export const MAX_TEXT_LENGTH = 200;
 
-// C0/C1 controls and DEL, plus invisible formatting that can reorder or hide text: bidi embeddings
-// and overrides (U+202A–U+202E, the "Trojan Source" trick), isolates (U+2066–U+2069), marks,
-// zero-width characters and the BOM. See docs/SECURITY.md#untrusted-text.
-const UNSAFE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-const WHITESPACE = /[\s\u00A0]+/g;
-
 /**
- * Makes an untrusted string safe to show as one line of text: control and bidi characters removed,
- * whitespace (including newlines) collapsed to single spaces, trimmed, and capped at `max`
- * characters with an ellipsis.
+ * Makes an untrusted string safe to show as one line of text: the one cleaner (cleanText) with
+ * whitespace, newlines included, collapsed to single spaces, trimmed, and capped at `max`.
  */
 export function sanitizeText(text: string, max = MAX_TEXT_LENGTH): string {
-  const clean = text.replace(UNSAFE, '').replace(WHITESPACE, ' ').trim();
-  if (clean.length <= max) return clean;
-  // Do not cut a surrogate pair in half.
-  let cut = max - 1;
-  const code = clean.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return `${clean.slice(0, cut)}…`;
+  return cleanText(text, { max, collapse: true });
 }
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {

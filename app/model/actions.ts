@@ -1,4 +1,5 @@
 import type { Family, Listener, Protocol, ProcessOwner } from './listener.js';
+import { sameProcess } from './same-listener.js';
 
 /** graceful: SIGTERM (Windows: taskkill without /F); force: SIGKILL (taskkill /F) if graceful fails. */
 export type KillMode = 'graceful' | 'force';
@@ -59,9 +60,7 @@ export function listenersHeldBy(
   listeners: readonly Listener[],
   owner: Pick<ProcessOwner, 'pid' | 'startToken'>,
 ): Listener[] {
-  return listeners.filter(
-    (l) => l.owner.kind === 'process' && l.owner.pid === owner.pid && l.owner.startToken === owner.startToken,
-  );
+  return listeners.filter((l) => sameProcess(l.owner, owner));
 }
 
 /** The truthful result of a kill. */

@@ -1,4 +1,5 @@
 import type { Listener } from './listener.js';
+import { sameListener } from './same-listener.js';
 import type { Snapshot, SnapshotDiff } from './snapshot.js';
 
 /**
@@ -19,24 +20,4 @@ export function diffSnapshots(prev: Snapshot | null, next: Snapshot): SnapshotDi
   }
   const removed = (prev?.listeners ?? []).filter((l) => !seen.has(l.id));
   return { fromSeq: prev?.seq ?? 0, toSeq: next.seq, added, removed, changed };
-}
-
-/** True when two listeners with the same id show the same thing to a user. */
-export function sameListener(a: Listener, b: Listener): boolean {
-  return (
-    a === b ||
-    (a.url === b.url &&
-      stableJson(a.owner) === stableJson(b.owner) &&
-      stableJson(a.health) === stableJson(b.health))
-  );
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-        )
-      : v,
-  );
 }

@@ -1,4 +1,5 @@
 import { canonicalAddress } from './address.js';
+import { cleanText } from '../model/clean-text.js';
 import type { Family, Protocol } from '../model/listener.js';
 import type { RawListener } from './types.js';
 
@@ -39,13 +40,12 @@ export function sampleOf(text: string): string {
 export const MAX_NAME_LENGTH = 256;
 
 /**
- * Makes a tool-printed process name safe to carry: control characters (C0, DEL, C1) become U+FFFD
- * so a hostile name cannot drive a terminal, and very long names are cut. docs/SECURITY.md#untrusted-text.
+ * Makes a tool-printed process name safe to carry, with the one cleaner (cleanText): escape
+ * sequences, controls and bidi characters removed so a hostile name cannot drive a terminal, and
+ * very long names cut with an ellipsis. docs/SECURITY.md#untrusted-text.
  */
 export function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
-  const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
-  return cleaned.length > MAX_NAME_LENGTH ? cleaned.slice(0, MAX_NAME_LENGTH) : cleaned;
+  return cleanText(name, { max: MAX_NAME_LENGTH });
 }
 
 /** Parses a decimal TCP/UDP port 1–65535 written with digits only; null otherwise. */

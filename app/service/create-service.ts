@@ -7,6 +7,7 @@ import { lookupPort } from '../actions/lookup.js';
 import { openListener, type Opener } from '../actions/open.js';
 import { urlForListener } from '../actions/url.js';
 import type { KillRequest } from '../contract/api.js';
+import { APP_VERSION, CONTRACT_VERSION } from '../contract/methods.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
@@ -270,6 +271,9 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       applyInterest();
       await options.persistSettings?.(settings);
       return ok(settings);
+    },
+    async getVersion() {
+      return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
     setInterest(next) {
       interest = next;

@@ -1,3 +1,5 @@
+import { backoffDelay } from '../model/backoff.js';
+
 /** Timer functions, injectable so tests control time. */
 export interface PollerClock {
   now(): number;
@@ -83,7 +85,7 @@ export function createPoller<T>(options: PollerOptions<T>): Poller<T> {
   const computeDelay = (durationMs: number): number => {
     const stretched = Math.max(interval, Math.ceil(durationMs * (1 / duty - 1)));
     if (errors === 0) return stretched;
-    return Math.min(maxBackoff, stretched * 2 ** Math.min(errors, 16));
+    return backoffDelay(stretched, errors, maxBackoff);
   };
 
   const run = (): Promise<T> => {

@@ -3,6 +3,7 @@ import { hmError, type Result } from '../model/errors.js';
 import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
 import type { Listener, Owner, ProcessOwner, UnknownOwner } from '../model/listener.js';
 import { knownService } from '../model/services.js';
+import { sameOwner } from '../model/same-listener.js';
 import type { CompletenessNote, Snapshot, SnapshotStatus, Viewer } from '../model/snapshot.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
@@ -56,13 +57,6 @@ function compareListeners(a: Listener, b: Listener): number {
   if (a.family !== b.family) return (a.family ?? 0) - (b.family ?? 0);
   if (a.address !== b.address) return a.address < b.address ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** Owners equal for display: the same resolved process object, or unknown for the same reason. */
-function sameOwner(a: Owner, b: Owner): boolean {
-  if (a === b) return true;
-  if (a.kind !== 'unknown' || b.kind !== 'unknown') return false;
-  return a.reason === b.reason && a.pid === b.pid && a.uid === b.uid && a.user === b.user;
 }
 
 /** Builds the owner of one raw listener from the resolver's answers. */

@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HarbormasterApi } from '../../app/contract/api.js';
+import { APP_VERSION, CONTRACT_VERSION } from '../../app/contract/methods.js';
 import { ok } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
@@ -156,6 +157,7 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     setPaused: async (r) => (calls.push(`setPaused ${r.paused}`), ok({ paused: r.paused })),
     getSettings: async () => settings,
     updateSettings: async (p) => ok((settings = { ...settings, ...p })),
+    getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
     setInterest: (i) => void calls.push(`interest ${i}`),
     dispose: async () => undefined,
   };
@@ -234,6 +236,14 @@ describe('core client across core restarts', () => {
     const mine = { ...DEFAULT_SETTINGS, theme: 'dark' as const };
     const client = createCoreClient({ settings: mine, openUrl: async () => null });
     expect(await client.getSettings()).toEqual(mine);
+  });
+
+  it('carries a method added only to the contract table and the service (getVersion)', async () => {
+    const client = createCoreClient({ settings: DEFAULT_SETTINGS, openUrl: async () => null });
+    clients.push(client);
+    const core = stubCore();
+    startCore(client, core.factory);
+    expect(await client.getVersion()).toEqual({ app: APP_VERSION, contract: CONTRACT_VERSION });
   });
 
   it('times out a call the core never answers', async () => {

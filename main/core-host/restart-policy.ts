@@ -1,3 +1,5 @@
+import { backoffDelay } from '../../app/model/backoff.js';
+
 /** A child that ran at least this long counts as healthy: its next crash starts the back-off over. */
 export const HEALTHY_RUN_MS = 60_000;
 /** First restart delay. */
@@ -21,6 +23,6 @@ export function nextRestart(
 ): { readonly delayMs: number; readonly state: RestartState } {
   const healthy = run.exitedAt - run.startedAt >= HEALTHY_RUN_MS;
   const crashes = healthy ? 1 : state.consecutiveCrashes + 1;
-  const delayMs = Math.min(MAX_RESTART_DELAY_MS, BASE_RESTART_DELAY_MS * 2 ** (crashes - 1));
+  const delayMs = backoffDelay(BASE_RESTART_DELAY_MS, crashes - 1, MAX_RESTART_DELAY_MS);
   return { delayMs, state: { consecutiveCrashes: crashes } };
 }

@@ -141,6 +141,7 @@ describe('registerIpcHandlers', () => {
       setPaused: record('setPaused', { ok: true, value: { paused: true } }),
       getSettings: record('getSettings', DEFAULT_SETTINGS),
       updateSettings: record('updateSettings', { ok: true, value: DEFAULT_SETTINGS }),
+      getVersion: record('getVersion', { app: '0.1.0', contract: 1 }),
     };
     const log: string[] = [];
     const dispose = registerIpcHandlers(ipcMain, {

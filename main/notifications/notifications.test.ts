@@ -3,7 +3,7 @@ import { diffSnapshots } from '../../app/model/diff.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
 import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
-import { parseRouteHash, routeHash } from '../window/route.js';
+import { parseRouteHash, routeHash } from '../../app/model/window-route.js';
 import { MAX_NEW_LISTENER_NOTIFICATIONS, notificationsFor, type WatchedState } from './notifications-for.js';
 
 const api = listener(3000, {

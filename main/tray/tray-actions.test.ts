@@ -4,7 +4,7 @@ import type { KillRequest } from '../../app/contract/api.js';
 import { ok, err } from '../../app/model/errors.js';
 import type { KillReport } from '../../app/model/actions.js';
 import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
-import type { WindowRoute } from '../window/route.js';
+import type { WindowRoute } from '../../app/model/window-route.js';
 import { killConfirmation } from './kill-confirmation.js';
 import { toMenuTemplate, trayMenuMode } from './to-menu-template.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';

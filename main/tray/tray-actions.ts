@@ -3,7 +3,7 @@ import type { HarbormasterApi } from '../../app/contract/api.js';
 import { listenersHeldBy } from '../../app/model/actions.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
-import type { WindowRoute } from '../window/route.js';
+import type { WindowRoute } from '../../app/model/window-route.js';
 import { killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
 import type { TrayAction } from './tray-menu.js';
 

@@ -2,7 +2,7 @@ import { BrowserWindow, screen, type Rectangle, type WebContents } from 'electro
 import { APP_INDEX_URL } from '../protocol/bundle-path.js';
 import { positionPopover } from './popover-position.js';
 import { popoverClickAction } from './popover-toggle.js';
-import { routeHash, type WindowRoute } from './route.js';
+import { routeHash, type WindowRoute } from '../../app/model/window-route.js';
 import { POPOVER_SIZE, windowOptionsFor, type WindowMode } from './window-options.js';
 
 /** Glue: owns the popover and the main window; every decision comes from the pure window modules. */

@@ -11,6 +11,7 @@ import {
   type WsCall,
   type WsServerMessage,
 } from '../../app/contract/ws-protocol.js';
+import { backoffDelay } from '../../app/model/backoff.js';
 import type { HmError, Result } from '../../app/model/errors.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 
@@ -74,7 +75,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
   let socket: WebSocketLike | null = null;
   let state: ConnectionState = 'connecting';
   let closed = false;
-  let delay = initialDelay;
+  // Reconnect attempts since the last open: the delay before the next one is backoffDelay's.
+  let attempts = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   const setState = (next: ConnectionState): void => {
@@ -140,7 +142,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
     socket = ws;
     ws.onopen = () => {
       if (socket !== ws) return;
-      delay = initialDelay;
+      attempts = 0;
       setState('open');
       while (queue.length > 0 && ws.readyState === OPEN) ws.send(JSON.stringify(queue.shift()));
     };
@@ -162,11 +164,14 @@ export function createWsClient(options: WsClientOptions): WsClient {
 
   const scheduleRetry = (): void => {
     if (closed || retryTimer !== null) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      connect();
-    }, delay);
-    delay = Math.min(maxDelay, delay * 2);
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = null;
+        connect();
+      },
+      backoffDelay(initialDelay, attempts, maxDelay),
+    );
+    attempts += 1;
   };
 
   const call = <M extends InvokeMethod>(method: M, params?: unknown): Promise<ReturnOf<M>> =>

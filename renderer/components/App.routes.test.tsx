@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest';
 import { err } from '../../app/model/errors.js';
 import { tokenFromHash } from '../api/get-api.js';
-import { routeHash } from '../route/window-route.js';
+import { routeHash } from '../../app/model/window-route.js';
 import { listener, processOwner, snapshot, syntheticListeners } from '../test-support/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 

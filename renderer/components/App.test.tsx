@@ -58,6 +58,22 @@ describe('states', () => {
     expect(screen.queryByText(/Scanning listening ports/)).not.toBeInTheDocument();
   });
 
+  it('names the core version and contract on the brand line', async () => {
+    app({ snapshot: snapshot([]) });
+    const brand = screen.getByRole('heading', { name: 'Harbormaster' });
+    await waitFor(() => expect(brand).toHaveAttribute('title', 'Harbormaster 0.1.0 · contract v1'));
+  });
+
+  it('counts in the header only listeners that are listening, not rows of ones that just went away', async () => {
+    const { api } = app({ snapshot: snapshot([vite, apiServer]) });
+    const summary = await screen.findByLabelText('Scan summary');
+    await waitFor(() => expect(summary).toHaveTextContent(/^2 listening/));
+    act(() => api.push(snapshot([apiServer], { seq: 2 })));
+    // The vite row stays, greyed out as gone; the header must not say "2 of 1".
+    expect(await screen.findByRole('option', { name: /Port 5173/ })).toBeInTheDocument();
+    expect(summary).toHaveTextContent(/^1 listening/);
+  });
+
   it('says "Nothing is listening" for an empty but complete scan', async () => {
     app({ snapshot: snapshot([]) });
     expect(await screen.findByText(/Nothing is listening/)).toBeInTheDocument();
@@ -479,6 +495,16 @@ describe('details and actions', () => {
     await user.click(await screen.findByRole('option', { name: /Port 5173/ }));
     await user.click(screen.getByRole('button', { name: 'Copy URL' }));
     expect(await navigator.clipboard.readText()).toBe('http://[::1]:5173/');
+  });
+
+  it('copies a curl command that works for an IPv6 address (-g, quoted)', async () => {
+    const { user } = app({ snapshot: snapshot([vite]) });
+    await user.click(await screen.findByRole('option', { name: /Port 5173/ }));
+    await user.click(screen.getByRole('button', { name: 'Details' }));
+    await user.click(screen.getByRole('button', { name: 'Copy curl' }));
+    await waitFor(async () =>
+      expect(await navigator.clipboard.readText()).toBe("curl -g -i 'http://[::1]:5173/'"),
+    );
   });
 });
 

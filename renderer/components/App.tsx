@@ -45,7 +45,7 @@ function EmptyState() {
       </div>
     );
   }
-  if (view.matched > 0) return null;
+  if (view.rowIds.length > 0) return null;
   if (total === 0) {
     if (snapshot && (snapshot.status === 'failed' || snapshot.stale)) {
       return (
@@ -145,6 +145,8 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
   );
   const detailsOpen = useApp((s) => s.detailsOpen);
   const theme = useApp((s) => s.settings.theme);
+  const version = useApp((s) => s.version);
+  const versionLine = version ? `Harbormaster ${version.app} · contract v${version.contract}` : null;
   useWindowRoute(filter);
 
   useLayoutEffect(() => {
@@ -230,7 +232,9 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
   return (
     <div ref={root} className="app" data-density={density}>
       <header className="topbar">
-        <h1 className="brand">Harbormaster</h1>
+        <h1 className="brand" title={versionLine ?? undefined}>
+          Harbormaster
+        </h1>
         <Summary />
         <PauseControl />
       </header>

@@ -1,4 +1,5 @@
 import type { Listener } from '../../app/model/listener.js';
+import { listenersHeldBy } from '../../app/model/actions.js';
 import {
   addressLabel,
   describeExposure,
@@ -28,12 +29,7 @@ export function DetailsPane({
   const all = useApp((s) => s.listeners);
   const o = listener.owner;
   const owner = describeOwner(o);
-  const siblings =
-    o.kind === 'process'
-      ? all.filter(
-          (l) => l.owner.kind === 'process' && l.owner.pid === o.pid && l.owner.startToken === o.startToken,
-        )
-      : [listener];
+  const siblings = o.kind === 'process' ? listenersHeldBy(all, o) : [listener];
   const health = describeHealth(listener.health);
   const exposure = describeExposure(listener.exposure);
   return (

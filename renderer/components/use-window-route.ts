@@ -1,5 +1,5 @@
 import { useEffect, type RefObject } from 'react';
-import { hashWithoutRoute, parseRouteHash } from '../route/window-route.js';
+import { hashWithoutRoute, parseRouteHash } from '../../app/model/window-route.js';
 import { useActions } from '../store/store-context.js';
 
 /**

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { tokenFromHash } from '../api/get-api.js';
-import { hashWithoutRoute, parseRouteHash, routeHash, type WindowRoute } from './window-route.js';
+import {
+  hashWithoutRoute,
+  parseRouteHash,
+  routeHash,
+  type WindowRoute,
+} from '../../app/model/window-route.js';
 
-// main/window/route.ts writes these fragments; both directions must agree with it.
+// Main writes these fragments with routeHash; the window reads them with parseRouteHash.
 const EXAMPLES: readonly { readonly route: WindowRoute; readonly hash: string }[] = [
   { route: { kind: 'list' }, hash: '' },
   { route: { kind: 'lookup' }, hash: '#lookup' },

@@ -1,9 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ConnectionState } from '../../app/contract/api.js';
+import type { ConnectionState, VersionInfo } from '../../app/contract/api.js';
 import type { LookupResult } from '../../app/model/actions.js';
 import type { HmError } from '../../app/model/errors.js';
 import type { Health } from '../../app/model/health.js';
 import type { Listener } from '../../app/model/listener.js';
+import { sameData, sameListener } from '../../app/model/same-listener.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import type { KillReport } from '../../app/model/actions.js';
@@ -84,6 +85,8 @@ export interface AppState {
   /** Why the transport cannot work at all (e.g. no token in the address). */
   readonly transportProblem: string | null;
   readonly settings: Settings;
+  /** The core's version, once it answered `getVersion` (shown on the brand line). */
+  readonly version: VersionInfo | null;
   readonly query: string;
   readonly grouping: Grouping;
   /** The user treated as "me" (guessed from the snapshot unless chosen). */
@@ -149,6 +152,7 @@ export function createAppStore(now: number = Date.now()): AppStore {
     connection: 'connecting',
     transportProblem: null,
     settings: DEFAULT_SETTINGS,
+    version: null,
     query: '',
     grouping: 'grouped',
     currentUser: null,
@@ -168,64 +172,6 @@ export function createAppStore(now: number = Date.now()): AppStore {
     pendingFocusId: null,
     actions: NO_ACTIONS,
   }));
-}
-
-/**
- * True when two listeners with the same id show the same thing. Like the model's `sameListener`
- * but without JSON serialisation, and over every field: cheap enough for 5,000 rows per push.
- */
-export function sameListenerData(a: Listener, b: Listener): boolean {
-  if (a === b) return true;
-  if (
-    a.id !== b.id ||
-    a.port !== b.port ||
-    a.address !== b.address ||
-    a.url !== b.url ||
-    a.exposure !== b.exposure ||
-    a.socketId !== b.socketId ||
-    a.protocol !== b.protocol ||
-    a.family !== b.family ||
-    a.portRange !== b.portRange
-  ) {
-    return false;
-  }
-  const oa = a.owner;
-  const ob = b.owner;
-  if (oa.kind !== ob.kind || oa.pid !== ob.pid || oa.user !== ob.user || oa.uid !== ob.uid) return false;
-  if (oa.kind === 'process' && ob.kind === 'process') {
-    if (
-      oa.startToken !== ob.startToken ||
-      oa.name !== ob.name ||
-      oa.command !== ob.command ||
-      oa.startedAt !== ob.startedAt ||
-      oa.exe !== ob.exe ||
-      oa.cwd !== ob.cwd ||
-      oa.ppid !== ob.ppid
-    ) {
-      return false;
-    }
-  }
-  return sameData(oa, ob) && sameData(a.health, b.health) && sameData(a.service, b.service);
-}
-
-/** Deep equality for plain JSON data (what crosses IPC / WebSocket). */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) {
-    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
-    if (!sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
 }
 
 function healthKey(h: Health): string {
@@ -253,7 +199,7 @@ export function applySnapshot(
   for (const next of snapshot.listeners) {
     const old = state.byId.get(next.id);
     let kept = next;
-    if (old !== undefined && sameListenerData(old, next)) kept = old;
+    if (old !== undefined && sameListener(old, next)) kept = old;
     else {
       if (old === undefined && !first) (fresh ??= new Map(state.fresh)).set(next.id, now + TRANSIENT_MS);
       if (old === undefined || !sameData(old.health, next.health)) {

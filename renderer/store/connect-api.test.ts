@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeApi } from '../test-support/fake-api.js';
-import { httpUp, listener, processOwner, snapshot, syntheticListeners } from '../test-support/fixtures.js';
+import {
+  httpUp,
+  listener,
+  processOwner,
+  snapshot,
+  syntheticListeners,
+  unknownOwner,
+} from '../test-support/fixtures.js';
 import { rowPropsEqual, type ListRowProps } from '../components/ListRow.js';
 import { createAppStore, TRANSIENT_MS } from './app-store.js';
 import { connectApi } from './connect-api.js';
@@ -207,5 +214,22 @@ describe('open refused as not HTTP (issue 9, item 5)', () => {
     ]);
     expect(store.getState().toast?.text).toBe('Opened http://127.0.0.1:11300/');
     expect(store.getState().toast?.action).toBeUndefined();
+  });
+
+  it('offers the core\u2019s admin kill command for an owner it cannot see, per platform and mode', async () => {
+    const hidden = listener({ port: 22, owner: unknownOwner({ pid: 812 }), url: null });
+    const { store } = setup(snapshot([hidden], { seq: 1 }));
+    await flush();
+    store.getState().actions.requestKill(hidden.id);
+    store.getState().actions.confirmKill('force');
+    const flow = store.getState().kill;
+    expect(flow?.phase === 'result' && flow.error?.command).toBe('sudo kill -KILL 812');
+
+    const { store: win } = setup(snapshot([hidden], { seq: 1, source: 'windows-netstat' }));
+    await flush();
+    win.getState().actions.requestKill(hidden.id);
+    win.getState().actions.confirmKill('graceful');
+    const winFlow = win.getState().kill;
+    expect(winFlow?.phase === 'result' && winFlow.error?.command).toBe('taskkill /PID 812');
   });
 });

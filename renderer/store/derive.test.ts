@@ -129,5 +129,8 @@ describe('deriveView', () => {
       [3000, true],
       [5173, false],
     ]);
+    // Shown, but not counted as matching listeners: the header says "1 listening", never "2 of 1".
+    expect(v.rowIds).toHaveLength(2);
+    expect(v.matched).toBe(1);
   });
 });

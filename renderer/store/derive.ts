@@ -52,6 +52,7 @@ export interface View {
   readonly items: readonly ListItem[];
   /** Row ids in display order (for keyboard movement). */
   readonly rowIds: readonly string[];
+  /** Live listeners among the rows: gone rows are shown, not counted (never "31 of 26"). */
   readonly matched: number;
   readonly hiddenOther: number;
   readonly hiddenSystem: number;
@@ -270,7 +271,8 @@ export function deriveView(inputs: ViewInputs): View {
       for (const m of g.members) row(m);
     }
   }
-  return { items, rowIds, matched: rowIds.length, hiddenOther, hiddenSystem, intent, portHeld };
+  const matched = matches.reduce((n, m) => (m.gone ? n : n + 1), 0);
+  return { items, rowIds, matched, hiddenOther, hiddenSystem, intent, portHeld };
 }
 
 let lastInputs: ViewInputs | null = null;

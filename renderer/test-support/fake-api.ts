@@ -4,6 +4,7 @@ import { err, ok, type Result } from '../../app/model/errors.js';
 import type { Health } from '../../app/model/health.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
+import { APP_VERSION, CONTRACT_VERSION } from '../../app/contract/methods.js';
 
 /** What a test can make the fake answer. */
 export interface FakeApiScript {
@@ -89,6 +90,10 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
       log('updateSettings', patch);
       settings = { ...settings, ...patch };
       return ok(settings);
+    },
+    async getVersion() {
+      log('getVersion');
+      return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
     push(s) {
       current = s;

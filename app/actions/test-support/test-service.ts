@@ -9,6 +9,7 @@ import { lookupPort } from '../lookup.js';
 import { openListener, type Opener } from '../open.js';
 import { urlHost } from '../url.js';
 import { createCoreSource } from './core-source.js';
+import { APP_VERSION, CONTRACT_VERSION } from '../../contract/methods.js';
 
 /** Options for {@link createTestService}: any kill dependency can be replaced (e.g. a spy signal). */
 export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & {
@@ -36,6 +37,7 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     getSnapshot,
     onSnapshot: () => () => {},
     onConnection: () => () => {},
+    getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
     lookup: (request) => lookupPort(request.port, { source }),
     async checkHealth(request) {
       const snapshot = await getSnapshot();

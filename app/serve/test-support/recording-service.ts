@@ -5,6 +5,7 @@ import type { Listener } from '../../model/listener.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../model/settings.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { HarbormasterService, Interest } from '../../service/types.js';
+import { APP_VERSION, CONTRACT_VERSION } from '../../contract/methods.js';
 
 /**
  * A small in-memory HarbormasterService for the transport tests of `app/serve`: it records every
@@ -95,6 +96,10 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
     onConnection(listener) {
       listener('open');
       return () => undefined;
+    },
+    async getVersion() {
+      record('getVersion', undefined);
+      return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
     async lookup(request) {
       record('lookup', request);

@@ -1,12 +1,14 @@
 /**
- * Window routes, the renderer's half of main/window/route.ts (the renderer may not import main/).
- * Main opens the window at `#focus=<encodeURIComponent(listenerId)>` (a clicked notification, tray
- * "Details…") or `#lookup` (tray "Who holds port…"). In browser mode the fragment also carries
- * `token=…` (api/get-api.ts), so a route is one `&`-separated part among others: `#token=…&focus=…`.
- * The examples in window-route.test.ts are main's format, checked in both directions.
+ * The window-route codec, one for both ends: main writes the fragment the window opens at,
+ * `#focus=<encodeURIComponent(listenerId)>` (a clicked notification, tray "Details…") or
+ * `#lookup` (tray "Who holds port…"); the renderer reads it at start and on `hashchange`. A
+ * fragment change is a same-document navigation, so the page is not reloaded and no
+ * `will-navigate` fires. In browser mode the fragment also carries `token=…`
+ * (renderer/api/get-api.ts), so a route is one `&`-separated part among others: `#token=…&focus=…`.
+ * renderer/route/window-route.test.ts checks both directions.
  */
 
-/** Where the window should land when it opens (same shape as main's `WindowRoute`). */
+/** Where the window should land when it opens. */
 export type WindowRoute =
   | { readonly kind: 'list' }
   | { readonly kind: 'focus'; readonly listenerId: string }
@@ -43,7 +45,7 @@ export function parseRouteHash(hash: string): WindowRoute {
   return route;
 }
 
-/** The fragment main writes for a route (used by tests to pin the shared format). */
+/** The fragment main writes for a route. */
 export function routeHash(route: WindowRoute): string {
   switch (route.kind) {
     case 'list':

@@ -1,0 +1,152 @@
+import type { Settings } from '../../../app/model/settings.js';
+import { curlCommand } from '../../../app/model/commands.js';
+import { cleanText } from '../../format/text.js';
+import { applySnapshot, type AppActions } from '../app-store.js';
+import { copyToClipboard } from '../clipboard.js';
+import type { FlowContext } from './context.js';
+
+type ListenerActions = Pick<
+  AppActions,
+  | 'setShowOtherUsers'
+  | 'setShowSystem'
+  | 'open'
+  | 'copy'
+  | 'copyText'
+  | 'checkHealth'
+  | 'toggleWatch'
+  | 'setPaused'
+>;
+
+/** What the user does to a listener or the scan (open, copy, check, watch, pause) and settings. */
+export function createListenerActions(ctx: FlowContext): ListenerActions {
+  function updateSettings(patch: Partial<Settings>): void {
+    // Optimistic: the toggle moves at once; the core's answer (or an error) settles it.
+    const before = ctx.store.getState().settings;
+    ctx.store.setState({ settings: { ...before, ...patch } });
+    ctx.api.updateSettings(patch).then(
+      (r) => {
+        if (r.ok) ctx.store.setState({ settings: r.value });
+        else {
+          ctx.store.setState({ settings: before });
+          ctx.toast(cleanText(r.error.message), 'bad');
+        }
+      },
+      () => {
+        ctx.store.setState({ settings: before });
+        ctx.toast('Settings were not saved: connection lost.', 'bad');
+      },
+    );
+  }
+
+  return {
+    setShowOtherUsers(show) {
+      updateSettings({ showOtherUsers: show });
+    },
+    setShowSystem(show) {
+      updateSettings({ showSystem: show });
+    },
+    open(id, openOptions = {}) {
+      const l = ctx.listenerById(id);
+      if (!l) return;
+      if (l.url === null) {
+        ctx.toast(`Nothing to open: port ${l.port} does not look like a web server.`, 'info');
+        return;
+      }
+      const anyway = openOptions.anyway === true;
+      ctx.api.open(anyway ? { listenerId: id, anyway } : { listenerId: id }).then(
+        (r) => {
+          if (r.ok) ctx.toast(`Opened ${cleanText(r.value.url)}`, 'ok');
+          else if (r.error.code === 'NOT_HTTP') {
+            // The core said what the service answered; the user may still know better.
+            ctx.toast(cleanText(r.error.message), 'bad', {
+              label: 'Open anyway',
+              run: () => ctx.actions().open(id, { anyway: true }),
+            });
+          } else ctx.toast(cleanText(r.error.message), 'bad');
+        },
+        () => ctx.toast('Could not open: connection lost.', 'bad'),
+      );
+    },
+    copy(id, what) {
+      const l = ctx.listenerById(id);
+      if (!l) return;
+      if (what === 'pid') {
+        const pid = l.owner.pid;
+        if (pid === null) ctx.toast('The pid is unknown (needs admin).', 'info');
+        else ctx.actions().copyText(String(pid), `pid ${pid}`);
+        return;
+      }
+      if (l.url === null) {
+        ctx.toast(`No URL: port ${l.port} does not look like a web server.`, 'info');
+        return;
+      }
+      const url = cleanText(l.url);
+      if (what === 'url') ctx.actions().copyText(url, url);
+      else ctx.actions().copyText(curlCommand(url, l.health) ?? url, 'the curl command');
+    },
+    copyText(text, label) {
+      copyToClipboard(text).then(
+        (okCopy) =>
+          ctx.toast(
+            okCopy ? `Copied ${label}` : 'Copy failed: the clipboard is not available.',
+            okCopy ? 'ok' : 'bad',
+          ),
+        () => ctx.toast('Copy failed: the clipboard is not available.', 'bad'),
+      );
+    },
+    checkHealth(id) {
+      const l = ctx.listenerById(id);
+      if (!l) return;
+      ctx.api.checkHealth({ listenerId: id }).then(
+        (r) => {
+          if (!r.ok) {
+            ctx.toast(cleanText(r.error.message), 'bad');
+            return;
+          }
+          // Show the answer at once; the next push carries the same value.
+          const s = ctx.store.getState();
+          const current = s.byId.get(id);
+          if (!current) return;
+          const updated = { ...current, health: r.value };
+          const snapshot = s.snapshot;
+          if (!snapshot) return;
+          const patch = applySnapshot(
+            s,
+            { ...snapshot, listeners: s.listeners.map((x) => (x.id === id ? updated : x)) },
+            ctx.now(),
+            true,
+          );
+          if (patch) ctx.store.setState({ ...patch, snapshot });
+        },
+        () => ctx.toast('Health check failed: connection lost.', 'bad'),
+      );
+    },
+    toggleWatch(port) {
+      const watched = ctx.store.getState().settings.watchedPorts;
+      const next = watched.includes(port)
+        ? watched.filter((p) => p !== port)
+        : [...watched, port].sort((a, b) => a - b);
+      updateSettings({ watchedPorts: next });
+      ctx.toast(watched.includes(port) ? `Stopped watching port ${port}` : `Watching port ${port}`, 'info');
+    },
+    setPaused(paused) {
+      if (ctx.store.getState().pausePending) return;
+      ctx.store.setState({ pausePending: true });
+      ctx.api.setPaused({ paused }).then(
+        (r) => {
+          if (ctx.disposed()) return;
+          if (r.ok) ctx.store.setState({ paused: r.value.paused, pausePending: false });
+          else {
+            ctx.store.setState({ pausePending: false });
+            ctx.toast(cleanText(r.error.message), 'bad');
+          }
+        },
+        () => {
+          if (ctx.disposed()) return;
+          ctx.store.setState({ pausePending: false });
+          ctx.toast(`Could not ${paused ? 'pause' : 'resume'} scanning: connection lost.`, 'bad');
+        },
+      );
+    },
+  };
+}
