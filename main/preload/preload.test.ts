@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, EVENTS, type InvokeMethod } from '../../app/contract/methods.js';
+import { CHANNELS, EVENTS, METHODS, type InvokeMethod } from '../../app/contract/methods.js';
 
 /**
  * Runs the preload exactly as a sandboxed renderer would: bundled by the same Vite config the build
@@ -79,7 +79,7 @@ describe('preload', () => {
     }
     expect(invoked).toEqual(
       (Object.keys(CHANNELS) as InvokeMethod[]).map((m) =>
-        m === 'getSnapshot' || m === 'getSettings' ? [CHANNELS[m]] : [CHANNELS[m], { probe: m }],
+        METHODS[m].takesRequest ? [CHANNELS[m], { probe: m }] : [CHANNELS[m]],
       ),
     );
   });
