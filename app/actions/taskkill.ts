@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import type { KillMode } from '../model/actions.js';
 
 /** What one `taskkill.exe` run printed. */
@@ -49,6 +48,7 @@ export function elevatedKillCommand(pid: number, mode: KillMode, platform: NodeJ
 /** The real taskkill, by absolute path: PATH may lack System32 (pkrumins/node-tree-kill#34). */
 export function defaultRunTaskkill(argv: readonly string[]): Promise<TaskkillRun> {
   const file = `${process.env['SystemRoot'] ?? 'C:\\Windows'}\\System32\\taskkill.exe`;
+  const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve) => {
     execFile(
       file,

@@ -26,9 +26,9 @@ import {
   type Rejection,
 } from './guards.js';
 import { lookupStatic } from './static-files.js';
+import { DEFAULT_SERVE_PORT } from './default-port.js';
 
-/** The port `harbormaster serve` tries first. */
-export const DEFAULT_SERVE_PORT = 7770;
+export { DEFAULT_SERVE_PORT };
 /** Largest WebSocket message or HTTP body accepted (research/security.md §4.2 #10). */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 /** Most browser tabs connected at once. */

@@ -47,6 +47,11 @@ export interface ServiceOptions {
   /** How long a kill keeps re-scanning a freed port for a supervisor's respawn, ms (default 1 s). */
   readonly killRespawnWindowMs?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Only listeners on these ports (and their holders' other listeners) are needed: the CLI's
+   * `who`/`free`/`check`/`kill`/`open` skip attributing every other socket on the machine.
+   */
+  readonly focusPorts?: readonly number[];
 }
 
 /**
@@ -57,7 +62,9 @@ export interface ServiceOptions {
 export async function createHarbormasterService(options: ServiceOptions = {}): Promise<HarbormasterService> {
   let settings: Settings = options.settings ?? DEFAULT_SETTINGS;
   const autoProbe = () => options.autoProbe ?? settings.autoProbe;
-  const scanner = options.scanner ?? defaultScanner();
+  const scanner =
+    options.scanner ??
+    defaultScanner(process.platform, options.focusPorts ? { ports: options.focusPorts } : {});
   const owners = options.owners ?? defaultOwnerResolver();
   // selfPid: never probe our own ports (the serve dashboard) automatically.
   const health = options.health ?? createHealthMonitor({ selfPid: process.pid });
