@@ -125,7 +125,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     rebuildTimer.unref?.();
   });
 
-  const source: SnapshotSource = { latest: () => snapshotter.latest(), refresh: () => poller.refresh() };
+  const source: SnapshotSource = {
+    latest: () => snapshotter.latest(),
+    refresh: () => poller.refresh(),
+    scanning: () => poller.scanning,
+  };
   // One probe now of one listener; the result shows in the next snapshot (and its URL scheme).
   const probeNow = async (listener: Listener, bulk: boolean): Promise<Health> => {
     const result = await health.checkNow(listener, { bulk });
