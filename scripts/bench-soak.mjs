@@ -83,14 +83,21 @@ service.onSnapshot((s) => {
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage();
-const received = [];
-page.on('websocket', (ws) => {
-  ws.on('framereceived', (f) => {
-    const text = typeof f.payload === 'string' ? f.payload : '';
-    if (!text.startsWith('{"type":"event","event":"snapshot"')) return;
-    const m = /"seq":(\d+)/.exec(text);
-    if (m) received.push(Number(m[1]));
-  });
+// Counted inside the page, on the WebSocket the app itself opened: what the window received.
+await page.addInitScript(() => {
+  const seqs = [];
+  globalThis.__soakSeqs = seqs;
+  const Native = globalThis.WebSocket;
+  globalThis.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string' || !e.data.startsWith('{"type":"event","event":"snapshot"')) return;
+        const m = /"seq":(\d+)/.exec(e.data);
+        if (m) seqs.push(Number(m[1]));
+      });
+    }
+  };
 });
 await page.goto(server.url);
 
@@ -118,6 +125,7 @@ while (performance.now() < endAt) {
 loop.disable();
 const end = { t: performance.now(), cpu: cpuMs(), rss: rssMb(), pushed: pushed.length };
 await new Promise((r) => setTimeout(r, 3000)); // the last push reaches the browser
+const received = await page.evaluate(() => globalThis.__soakSeqs);
 await browser.close();
 await server.close();
 await service.dispose();
