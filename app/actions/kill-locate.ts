@@ -11,14 +11,9 @@ import { elevatedKillCommand } from './taskkill.js';
  * may have started before the user said yes (SECURITY.md "Killing" #3).
  */
 export async function freshScan(source: SnapshotSource): Promise<Snapshot> {
-  // No scan in flight: refresh() starts one now, after the user's yes. Only a joined scan needs
-  // the timestamp test, whose millisecond clock cannot order a scan started in this same
-  // millisecond, so it scans once more (a second full scan before every signal cost a kill
-  // ~10 % of its time, issue 14 item 3).
-  const joined = source.scanning?.() ?? true;
   const asked = Date.now();
   const s = await source.refresh();
-  return joined && s.takenAt <= asked ? source.refresh() : s;
+  return s.takenAt <= asked ? source.refresh() : s;
 }
 
 /** The confirmed listener and its owner, from the current snapshot (or a fresh one). */
