@@ -4,6 +4,7 @@ import type { Listener, ProcessOwner, Protocol } from '../model/listener.js';
 import {
   describeOwner,
   heldByOwner,
+  isKnownSupervisor,
   ownerKey,
   restartEvidence,
   summary,
@@ -37,6 +38,58 @@ export interface VerifyContext {
   report(outcome: KillOutcome, message: string, extra?: ReportExtra): Result<KillReport>;
   /** Name/exe/command of a parent process, for supervisor evidence. */
   readParent(pid: number): Promise<ParentFacts | null>;
+}
+
+/**
+ * Shells and terminals. An interactive one (no script, no `-c`: the user's prompt) does not
+ * restart a server started from it when it exits; a `while true` loop typed at the prompt is the
+ * exception, and is then reported as freed (the next scan shows the new process). A shell running
+ * a script or `-c` may start something next, so it is watched like any other parent.
+ */
+const SHELLS = new Set([
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'fish',
+  'ksh',
+  'mksh',
+  'tcsh',
+  'csh',
+  'nu',
+  'pwsh',
+  'powershell.exe',
+  'cmd.exe',
+  'tmux: server',
+  'screen',
+  'sshd',
+  'login',
+]);
+
+/**
+ * Can anything restart the owner within the respawn window? Only its parent can (a supervisor,
+ * a script that spawns it again, systemd for a service): not when the parent is gone, and not
+ * when it is a shell or terminal. Without this, every kill waited the whole window (1 s) before
+ * saying "freed" even when nothing could respawn it (issue 14 item 3).
+ */
+export async function respawnPossible(
+  owner: ProcessOwner,
+  readParent: (pid: number) => Promise<ParentFacts | null>,
+): Promise<boolean> {
+  const ppid = owner.ppid;
+  if (ppid === null || ppid <= 0) return true; // unknown parent: keep watching
+  const parent = await readParent(ppid);
+  if (parent === null) return false;
+  if (isKnownSupervisor(parent)) return true;
+  const name = parent.name.replace(/^-/, '').toLowerCase(); // "-bash": a login shell
+  return !(SHELLS.has(name) && isInteractive(parent.command));
+}
+
+/** `bash`, `-zsh`, `bash -i --login`: a prompt. `sh -c …`, `bash run.sh`: a script. Unknown: no. */
+function isInteractive(command: string | null): boolean {
+  if (command === null) return false;
+  const args = command.trim().split(/\s+/).slice(1);
+  return args.every((a) => a.startsWith('-') && a !== '-c' && !/^-[a-z]*c[a-z]*$/i.test(a));
 }
 
 /** "120 ms", "1.5 s". */
@@ -82,7 +135,8 @@ export async function verifyAfterExit(ctx: VerifyContext): Promise<Result<KillRe
   const { who, protocol, port, owner } = ctx;
   const windowEnd = ctx.now() + ctx.respawnWindowMs;
   let freedAt: number | null = null;
-  let delay = 100;
+  let watch = true;
+  let delay = 25;
   for (;;) {
     const scanned = await ctx.rescan();
     if (!scanned.ok) return scanned;
@@ -120,9 +174,12 @@ export async function verifyAfterExit(ctx: VerifyContext): Promise<Result<KillRe
         { heldBy },
       );
     }
-    freedAt ??= ctx.elapsed();
+    if (freedAt === null) {
+      freedAt = ctx.elapsed();
+      watch = await respawnPossible(owner, (p) => ctx.readParent(p));
+    }
     const left = windowEnd - ctx.now();
-    if (left <= 0) {
+    if (left <= 0 || !watch) {
       return ctx.report(
         'freed',
         `${who} stopped; ${protocol} port ${port} is free (after ${seconds(freedAt)}).`,

@@ -14,7 +14,7 @@ import { killTracked, startServer } from './test-support/processes.js';
 // Issue 9, item 5: `open` opens only what answered HTTP, in every face: the built CLI, and the
 // service's open that the window, serve and the tray call. A recording opener shows whether it ran.
 const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/cli/harbormaster.js', import.meta.url));
 const root = process.platform === 'linux' && process.getuid?.() === 0;
 if (!root) console.warn('open-http-only tests skipped: they start a real beanstalkd as root on Linux');
 

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { OpenResult } from '../model/actions.js';
 import { err, ok, type Result } from '../model/errors.js';
@@ -27,6 +25,8 @@ export interface OpenerCommand {
 
 async function isExecutableFile(file: string): Promise<boolean> {
   try {
+    // child_process and fs/promises load on use: every CLI command imports this module.
+    const { access, constants, stat } = process.getBuiltinModule('node:fs/promises');
     await access(file, constants.X_OK);
     return (await stat(file)).isFile();
   } catch {
@@ -83,6 +83,7 @@ export function launchOpener(command: OpenerCommand, url: string, waitMs = 2000)
         resolve(r);
       }
     };
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(command.file, [...command.argsBeforeUrl, url], {
       shell: false,
       detached: true,

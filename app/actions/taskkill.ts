@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 
 /** What one `taskkill.exe` run printed. */
 export interface TaskkillRun {
@@ -42,6 +41,7 @@ export function interpretTaskkill(run: TaskkillRun, force: boolean): TaskkillVer
 /** The real taskkill, by absolute path: PATH may lack System32 (pkrumins/node-tree-kill#34). */
 export function defaultRunTaskkill(argv: readonly string[]): Promise<TaskkillRun> {
   const file = `${process.env['SystemRoot'] ?? 'C:\\Windows'}\\System32\\taskkill.exe`;
+  const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve) => {
     execFile(
       file,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The installed command end to end (`npm test` builds dist/ before the unit tests): in-process
 // tests cannot see the process exiting early while it waits on the core's unref'd timers.
 const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/cli/harbormaster.js', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

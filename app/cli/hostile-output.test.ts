@@ -11,7 +11,7 @@ import { LONG_TEXT, unsafeCodePoints } from '../test-support/bad-input.js';
 // a pipe. No byte 0x00–0x1F other than \n/\t, no C1 (U+0080–U+009F), no bidi or zero-width
 // character may come out, on stdout or stderr.
 const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/cli/harbormaster.js', import.meta.url));
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 const COMM = '\u001b[31mevil\u0007';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // a network namespace this test makes (veth pair, fe80::1 on one end), so the host's interfaces
 // are never touched; the built CLI runs inside it with `ip netns exec`.
 const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/cli/harbormaster.js', import.meta.url));
 const NS = `trustprobe-ll-${process.pid}`;
 const DEV = 'tpll0';
 

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { escapeForTerminal } from '../model/clean-text.js';
 import { checkCommand } from './commands/check.js';
 import { restartContainerCommand, stopContainerCommand } from './commands/container.js';
@@ -56,6 +55,8 @@ export function createCliContext(
       ? async (question) => {
           // terminal: false: the prompt is written as plain text (readline's terminal mode adds
           // its own cursor escapes), and the tty's canonical mode still edits and echoes the answer.
+          // readline loads only when a command asks something (cold start, issue 14 item 2).
+          const { createInterface } = process.getBuiltinModule('node:readline/promises');
           const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
           try {
             return await rl.question(escapeForTerminal(question));
@@ -64,9 +65,16 @@ export function createCliContext(
           }
         }
       : null,
-    service: () => {
+    service: (focus) => {
       service ??= import('../service/create-service.js').then((m) =>
-        m.createHarbormasterService({ autoProbe: false, startPolling: false, face: 'cli' }),
+        m.createHarbormasterService({
+          autoProbe: false,
+          startPolling: false,
+          face: 'cli',
+          // A scan focused on one port sees only that port: it must not be recorded as if every
+          // other listener had closed, so focused runs leave the port history alone.
+          ...(focus ? { focusPorts: focus.ports, history: null } : {}),
+        }),
       );
       return service;
     },

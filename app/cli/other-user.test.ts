@@ -7,7 +7,7 @@ import { spawnListeners, type ListenerChild } from '../test-support/listeners.js
 // A real second user: the built CLI runs as `nobody` while root holds the listeners, exactly as a
 // desktop user meets a root-owned service. `npm test` builds before the unit tests run.
 const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/cli/harbormaster.js', import.meta.url));
 const asRoot = process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/sbin/runuser');
 // The checkout must be reachable by `nobody` (it is unless a parent folder is private, e.g. under
 // /root); otherwise the faked-unreadable-owner test in app/scan/linux-scanner.test.ts stands alone.

@@ -20,7 +20,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // real program that records its argv and environment and starts a stand-in "browser" with the URL
 // it was given, as xdg-open would.
 const bin = fileURLToPath(new URL('../../bin/harbormaster.js', import.meta.url));
-const built = fileURLToPath(new URL('../../dist/app/cli/main.js', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/cli/harbormaster.js', import.meta.url));
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasRunuser = existsSync('/usr/sbin/runuser') || existsSync('/sbin/runuser');
 

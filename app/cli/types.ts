@@ -6,8 +6,11 @@ export interface CliContext {
   readonly stderr: (text: string) => void;
   /** Asks a yes/no or free-text question on the terminal; null when stdin is not interactive. */
   readonly prompt: ((question: string) => Promise<string>) | null;
-  /** Creates the core lazily (commands that only validate input never scan). */
-  readonly service: () => Promise<HarbormasterService>;
+  /**
+   * Creates the core lazily (commands that only validate input never scan). `focus.ports`: the
+   * command only needs listeners on these ports (and their holders' other listeners).
+   */
+  readonly service: (focus?: { readonly ports: readonly number[] }) => Promise<HarbormasterService>;
   readonly env: NodeJS.ProcessEnv;
 }
 

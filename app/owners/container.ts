@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import type { ContainerRef } from '../model/listener.js';
 
 /**
@@ -81,6 +80,8 @@ export function createDockerResolver(socketPath = '/var/run/docker.sock', now: (
   let cache: { at: number; containers: DockerContainer[] | null } | null = null;
   const list = (): Promise<DockerContainer[] | null> =>
     new Promise((resolve) => {
+      // node:http is loaded only when a docker-proxy listener is seen (CLI cold start, issue 14).
+      const { request } = process.getBuiltinModule('node:http');
       const req = request({ socketPath, path: '/containers/json', method: 'GET', timeout: 500 }, (res) => {
         let body = '';
         res.setEncoding('utf8');

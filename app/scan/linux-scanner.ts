@@ -15,6 +15,12 @@ export interface LinuxScannerOptions {
   readonly owners?: SocketOwnerMapOptions;
   /** Root of procfs (tests). */
   readonly procNetRoot?: string;
+  /**
+   * Only these ports, plus every other socket their holders hold (the CLI's port commands):
+   * owners are looked up for these sockets alone, so the `/proc/*\/fd` walk stops as soon as
+   * they are found instead of attributing every socket on the machine (issue 14 item 2).
+   */
+  readonly focusPorts?: readonly number[];
 }
 
 /** A Linux scanner plus its attribution map (exposed for benchmarks). */
@@ -48,6 +54,26 @@ export function listProcNet(root = '/proc/net'): { sockets: ProcNetSocket[]; ski
     skipped += r.skipped;
   }
   return { sockets, skipped };
+}
+
+/**
+ * The sockets on `ports`, plus every other listening socket held by a process that holds one of
+ * them (a kill frees those too, and says so). Owners of the focused sockets are resolved first:
+ * the fd walk stops once they are found; their holders' fd tables name the rest.
+ */
+function focusedSockets(
+  sockets: readonly ProcNetSocket[],
+  ports: ReadonlySet<number>,
+  ownerMap: SocketOwnerMap,
+): ProcNetSocket[] {
+  const onPorts = sockets.filter((s) => ports.has(s.port));
+  const holders = new Set<number>();
+  for (const who of ownerMap.resolve(onPorts.map((s) => s.inode)).values()) {
+    if (who.kind === 'pid') holders.add(who.pid);
+  }
+  const alsoHeld = new Set<string>();
+  for (const pid of holders) for (const inode of ownerMap.socketsOfPid(pid)) alsoHeld.add(inode);
+  return sockets.filter((s) => ports.has(s.port) || alsoHeld.has(s.inode));
 }
 
 /**
@@ -124,6 +150,8 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
           error: hmError('TIMEOUT', 'The scan was stopped: its deadline passed.'),
         };
       }
+      const focus = options.focusPorts ? new Set(options.focusPorts) : null;
+      if (focus) sockets = focusedSockets(sockets, focus, ownerMap);
       const lookups = ownerMap.resolve(sockets.map((s) => s.inode));
       let hidden = 0;
       const listeners: RawListener[] = sockets.map((s) => {

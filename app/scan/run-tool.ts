@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
 import { hmError, type HmError } from '../model/errors.js';
 import { decodeToolOutput } from './decode-output.js';
 
@@ -84,6 +83,8 @@ export async function runTool(
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
+      // Loaded here, not at import: the in-process scanners never spawn (CLI cold start, issue 14).
+      const { spawn } = process.getBuiltinModule('node:child_process');
       child = spawn(file, [...args], {
         shell: false,
         detached: POSIX,
@@ -195,6 +196,7 @@ function errorResult(
 export async function findTool(candidates: readonly string[]): Promise<string | null> {
   for (const c of candidates) {
     try {
+      const { access, constants } = process.getBuiltinModule('node:fs/promises');
       await access(c, constants.X_OK);
       return c;
     } catch {

@@ -96,6 +96,8 @@ export interface SocketOwnerMap {
   readonly stats: SocketOwnerStats;
   /** Drops every cache (tests, or after a wake from sleep). */
   clear(): void;
+  /** Inodes of every socket `pid` holds now (empty when unreadable or gone): one fd walk. */
+  socketsOfPid(pid: number): ReadonlySet<string>;
 }
 
 /** Per-resolve cache for {@link outermostHolder}. */
@@ -228,6 +230,9 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
 
   return {
     stats,
+    socketsOfPid(pid) {
+      return socketsOf(pid, { parents: new Map(), sockets: new Map() });
+    },
     clear() {
       owners.clear();
       unknown.clear();

@@ -15,8 +15,9 @@ import { createWsSessions } from './ws-session.js';
 
 export { MAX_MESSAGE_BYTES } from './context.js';
 
-/** The port `harbormaster serve` tries first. */
-export const DEFAULT_SERVE_PORT = 7770;
+// The default port lives apart so the CLI can name it without loading the server (lazy import).
+import { DEFAULT_SERVE_PORT } from './default-port.js';
+export { DEFAULT_SERVE_PORT };
 /** Most browser tabs connected at once. */
 export const DEFAULT_MAX_CLIENTS = 8;
 

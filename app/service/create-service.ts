@@ -61,6 +61,11 @@ export interface ServiceOptions {
   readonly containers?: ContainerCatalog | null;
   /** Seconds Docker waits before SIGKILL when stopping a container (default 10). */
   readonly containerStopTimeoutS?: number;
+  /**
+   * Only listeners on these ports (and their holders' other listeners) are needed: the CLI's
+   * `who`/`free`/`check`/`kill`/`open` skip attributing every other socket on the machine.
+   */
+  readonly focusPorts?: readonly number[];
 }
 
 /**
@@ -71,7 +76,9 @@ export interface ServiceOptions {
 export async function createHarbormasterService(options: ServiceOptions = {}): Promise<HarbormasterService> {
   let settings: Settings = options.settings ?? DEFAULT_SETTINGS;
   const autoProbe = () => options.autoProbe ?? settings.autoProbe;
-  const scanner = options.scanner ?? defaultScanner();
+  const scanner =
+    options.scanner ??
+    defaultScanner(process.platform, options.focusPorts ? { ports: options.focusPorts } : {});
   const owners = options.owners ?? defaultOwnerResolver();
   // selfPid: never probe our own ports (the serve dashboard) automatically.
   const health = options.health ?? createHealthMonitor({ selfPid: process.pid });
@@ -152,7 +159,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     rebuildTimer.unref?.();
   });
 
-  const source: SnapshotSource = { latest: () => snapshotter.latest(), refresh: () => poller.refresh() };
+  const source: SnapshotSource = {
+    latest: () => snapshotter.latest(),
+    refresh: () => poller.refresh(),
+    scanning: () => poller.scanning,
+  };
   // One probe now of one listener; the result shows in the next snapshot (and its URL scheme).
   const probeNow = async (listener: Listener, bulk: boolean): Promise<Health> => {
     const result = await health.checkNow(listener, { bulk });

@@ -18,14 +18,25 @@ import { createWindowsScanner } from '../scan/windows-scanner.js';
  * - macOS: `lsof -F` (TCP and UDP) → `netstat -anvW` (pids without root, no fd walk) → systeminformation;
  * - Windows: `netstat -ano` (one spawn, locale-independent) → PowerShell → systeminformation.
  */
-export function defaultScanner(platform: NodeJS.Platform = process.platform): Scanner {
-  return createFallbackScanner(scannerChain(platform));
+export function defaultScanner(platform: NodeJS.Platform = process.platform, focus: ScanFocus = {}): Scanner {
+  return createFallbackScanner(scannerChain(platform, focus));
+}
+
+/**
+ * What a scan may leave out. `ports`: only listeners on these ports and their holders' other
+ * listeners are needed (the CLI's port commands); backends that cannot narrow their work list
+ * everything, and the command filters.
+ */
+export interface ScanFocus {
+  readonly ports?: readonly number[];
 }
 
 /** The backends {@link defaultScanner} tries on `platform`, in order. */
-export function scannerChain(platform: NodeJS.Platform = process.platform): Scanner[] {
+export function scannerChain(platform: NodeJS.Platform = process.platform, focus: ScanFocus = {}): Scanner[] {
   const si = createSystemInformationScanner();
-  if (platform === 'linux') return [createLinuxScanner(), createSsScanner(), si];
+  if (platform === 'linux') {
+    return [createLinuxScanner(focus.ports ? { focusPorts: focus.ports } : {}), createSsScanner(), si];
+  }
   if (platform === 'darwin') return [createLsofScanner(), createMacosNetstatScanner(), si];
   if (platform === 'win32') {
     return [

@@ -43,6 +43,8 @@ export interface Poller<T> {
   readonly paused: boolean;
   /** Scans now, or joins the scan already in flight; reschedules the next one after it. */
   refresh(): Promise<T>;
+  /** True while a scan is in flight (a refresh now would join it). */
+  readonly scanning: boolean;
   setIntervalMs(ms: number): void;
   /** Called with every result, in order. Returns an unsubscribe function. */
   subscribe(fn: (result: T) => void): () => void;
@@ -140,6 +142,9 @@ export function createPoller<T>(options: PollerOptions<T>): Poller<T> {
       return paused;
     },
     refresh: run,
+    get scanning() {
+      return inflight !== null;
+    },
     setIntervalMs(ms) {
       const shorter = ms < interval;
       interval = ms;

@@ -6,4 +6,6 @@ export interface SnapshotSource {
   latest(): Snapshot | null;
   /** Scans now (joining a scan already in flight) and returns the fresh snapshot. */
   refresh(): Promise<Snapshot>;
+  /** True while a scan is in flight; when absent, callers assume one may be. */
+  scanning?(): boolean;
 }

@@ -35,7 +35,7 @@ export const checkCommand: CliCommand = {
     const parsed = parsePortCommand('check', args, ctx, USAGE);
     if (typeof parsed === 'number') return parsed;
     const { query, json } = parsed;
-    const service = await ctx.service();
+    const service = await ctx.service({ ports: [query.port] });
     const holders = listenersFor((await service.getSnapshot()).listeners, query);
     if (holders.length === 0) {
       printError(ctx, json, {

@@ -47,7 +47,7 @@ export const freeCommand: CliCommand = {
     const parsed = parsePortCommand('free', args, ctx, USAGE);
     if (typeof parsed === 'number') return parsed;
     const { query, json } = parsed;
-    const service = await ctx.service();
+    const service = await ctx.service({ ports: [query.port] });
     const result = await service.lookup({ port: query.port });
     if (!result.ok) {
       printError(ctx, json, result.error);

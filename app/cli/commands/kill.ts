@@ -152,7 +152,7 @@ export const killCommand: CliCommand = {
       return EXIT_USAGE;
     }
 
-    const service = await ctx.service();
+    const service = await ctx.service({ ports: [query.port] });
     const snapshot = await service.getSnapshot();
     const holders = listenersFor(snapshot.listeners, query);
     if (holders.length === 0) {

@@ -37,7 +37,7 @@ export const openCommand: CliCommand = {
     if (typeof parsed === 'number') return parsed;
     const { query, json, flags } = parsed;
     const anyway = flags.has('anyway');
-    const service = await ctx.service();
+    const service = await ctx.service({ ports: [query.port] });
     const holders = listenersFor((await service.getSnapshot()).listeners, query).filter(
       (l) => l.protocol === 'tcp',
     );

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchOpener, OPENER_ENV, resolveOpenerCommand } from '../../actions/open.js';
 import { parsePort } from '../../model/port.js';
-import { createLaunchFile, type LaunchFile } from '../../serve/launch-file.js';
-import { DEFAULT_SERVE_PORT, startServe } from '../../serve/server.js';
+import type { createLaunchFile, LaunchFile } from '../../serve/launch-file.js';
+import { DEFAULT_SERVE_PORT } from '../../serve/default-port.js';
 import type { HarbormasterService } from '../../service/types.js';
 import { parseArgs } from '../parse-args.js';
 import type { CliCommand, CliContext } from '../types.js';
@@ -130,6 +130,9 @@ export function createServeCommand(deps: ServeCommandDeps = {}): CliCommand {
         return 1;
       }
 
+      // Loaded here, not at the top: ws, zod and the static server are serve's alone, and every
+      // other command would pay for parsing them at start (issue 14 item 2).
+      const { startServe } = await import('../../serve/server.js');
       const service = await (deps.createService ?? defaultService)(ctx);
       const verbose = parsed.flags.has('verbose');
       const started = await startServe({
@@ -164,7 +167,9 @@ export function createServeCommand(deps: ServeCommandDeps = {}): CliCommand {
         if (opener.ok) {
           // The opener (and the browser it starts) gets the launch page's file:// URL, never the
           // token: every local user can read their command lines and, as root, environments.
-          const file = await (deps.createLaunchFile ?? createLaunchFile)(server.url, {
+          const file = await (
+            deps.createLaunchFile ?? (await import('../../serve/launch-file.js')).createLaunchFile
+          )(server.url, {
             platform: process.platform,
             env: ctx.env,
             home: homedir(),

@@ -30,7 +30,7 @@ export const whoCommand: CliCommand = {
       ctx.stderr(`${query.error.message}\n`);
       return 2;
     }
-    const service = await ctx.service();
+    const service = await ctx.service({ ports: [query.value.port] });
     const result = await service.lookup({ port: query.value.port });
     if (!result.ok) {
       ctx.stderr(`${result.error.message}\n`);

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// `npm run bench:soak` (not part of npm test): `harbormaster serve` with one connected Chromium
+// (/usr/bin/chromium through playwright-core), 1000 listeners of which 10 % are replaced after
+// every poll, for --minutes=N (default 10). The serve core runs in this process (the same
+// startServe + createHarbormasterService that `harbormaster serve` runs) so its event loop, RSS
+// and CPU can be measured from inside; listeners live in 10 child processes. Prints, after a
+// warm-up of --warmup=S seconds (default 60): RSS growth (target ≤ 10 MB), longest event-loop
+// stall (≤ 100 ms), mean CPU (≤ 3 % of a core) and pushes lost (0: every seq the core pushed
+// arrived in the browser, in order). Issue 14 item 4.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const opt = (name, dflt) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.slice(name.length + 3)) : dflt;
+};
+const MINUTES = opt('minutes', 10);
+const WARMUP_S = opt('warmup', 60);
+const LISTENERS = opt('listeners', 1000);
+const CHILDREN = 10;
+const REPLACE = 0.1;
+
+const dist = new URL('../dist/', import.meta.url);
+const rendererDir = fileURLToPath(new URL('renderer', dist));
+if (!existsSync(fileURLToPath(new URL('renderer/index.html', dist)))) {
+  console.error('dist/renderer is missing: run `npm run build` (npm run bench:soak does).');
+  process.exit(2);
+}
+const { createHarbormasterService } = await import(new URL('app/service/create-service.js', dist).href);
+const { startServe } = await import(new URL('app/serve/server.js', dist).href);
+const { chromium } = await import('playwright-core');
+
+// ── listeners: 10 children × 100, each replaces its share on request ────────────────────────
+const CHILD = `
+const net = require('node:net');
+const n = Number(process.argv[2]);
+const servers = [];
+const open = () => new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => r(s)); });
+(async () => {
+  for (let i = 0; i < n; i++) servers.push(await open());
+  process.send('ready');
+  process.on('message', async (k) => {
+    const gone = servers.splice(0, k);
+    for (const s of gone) s.close();
+    for (let i = 0; i < k; i++) servers.push(await open());
+  });
+})();`;
+const kids = [];
+for (let i = 0; i < CHILDREN; i += 1) {
+  kids.push(
+    spawn(process.execPath, ['-e', CHILD, String(LISTENERS / CHILDREN)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+}
+await Promise.all(kids.map((c) => new Promise((r) => c.once('message', r))));
+const stopKids = () => {
+  for (const c of kids) if (c.exitCode === null) c.kill('SIGKILL');
+};
+process.on('exit', stopKids);
+
+// ── serve, in process ───────────────────────────────────────────────────────────────────────
+const service = await createHarbormasterService({});
+const started = await startServe({ service, staticDir: rendererDir, port: 0 });
+if (!started.ok) throw new Error(started.error.message);
+const server = started.value;
+const pushed = [];
+let lastScan = null;
+let scans = 0;
+service.onSnapshot((s) => {
+  pushed.push(s.seq);
+  // 10 % of the listeners are replaced after every poll (a scan: a new takenAt; health results
+  // also push a snapshot, rebuilt from the same scan).
+  if (s.takenAt === lastScan) return;
+  lastScan = s.takenAt;
+  scans += 1;
+  const k = Math.round((LISTENERS * REPLACE) / CHILDREN);
+  for (const c of kids) c.send(k);
+});
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage();
+// Counted inside the page, on the WebSocket the app itself opened: what the window received.
+await page.addInitScript(() => {
+  const seqs = [];
+  globalThis.__soakSeqs = seqs;
+  const Native = globalThis.WebSocket;
+  globalThis.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string' || !e.data.startsWith('{"type":"event","event":"snapshot"')) return;
+        const m = /"seq":(\d+)/.exec(e.data);
+        if (m) seqs.push(Number(m[1]));
+      });
+    }
+  };
+});
+await page.goto(server.url);
+
+// ── measure ─────────────────────────────────────────────────────────────────────────────────
+const loop = monitorEventLoopDelay({ resolution: 10 });
+const rssMb = () => process.memoryUsage().rss / 2 ** 20;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const t0 = performance.now();
+const endAt = t0 + MINUTES * 60_000;
+const samples = [];
+let warm = null;
+while (performance.now() < endAt) {
+  await new Promise((r) => setTimeout(r, 1000));
+  const t = performance.now();
+  if (warm === null && t - t0 >= WARMUP_S * 1000) {
+    global.gc?.();
+    warm = { t, rss: rssMb(), cpu: cpuMs(), pushed: pushed.length };
+    loop.enable();
+  }
+  if (warm) samples.push({ t, rss: rssMb() });
+}
+loop.disable();
+const end = { t: performance.now(), cpu: cpuMs(), rss: rssMb(), pushed: pushed.length };
+await new Promise((r) => setTimeout(r, 3000)); // the last push reaches the browser
+const received = await page.evaluate(() => globalThis.__soakSeqs);
+await browser.close();
+await server.close();
+await service.dispose();
+stopKids();
+
+// Pushes sent while the browser was connected, from the first one it saw.
+const firstSeen = received[0] ?? Infinity;
+const lastPushed = pushed[end.pushed - 1] ?? 0; // pushes after the end may still be in flight
+const expected = pushed.filter((s) => s >= firstSeen && s <= lastPushed);
+const inOrder = received.every((s, i) => i === 0 || s > received[i - 1]);
+const got = new Set(received);
+const lost = expected.filter((s) => !got.has(s)).length;
+const tail = samples.slice(-Math.max(1, Math.floor(samples.length / 10)));
+const rssEnd = tail.reduce((a, s) => a + s.rss, 0) / tail.length; // the last 10 %, averaged
+const growth = rssEnd - (warm?.rss ?? rssEnd);
+const stall = loop.max / 1e6;
+const cpuPct = (100 * (end.cpu - (warm?.cpu ?? 0))) / (end.t - (warm?.t ?? t0));
+const verdict = (ok, by) => (ok ? 'met' : `MISSED by ${by}`);
+console.log(
+  `bench:soak  ${MINUTES} min (warm-up ${WARMUP_S} s)  ${LISTENERS} listeners, ${REPLACE * 100} % replaced per poll  ${cpus().length} cores  Node ${process.version}  load avg ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
+console.log(`snapshots pushed ${end.pushed} (scans ${scans}), received in the browser ${received.length}`);
+console.log(
+  `RSS after warm-up ${warm?.rss.toFixed(1)} MB → end ${rssEnd.toFixed(1)} MB: growth ${growth.toFixed(1)} MB  (≤ 10 MB: ${verdict(growth <= 10, `${(growth - 10).toFixed(1)} MB`)})`,
+);
+console.log(
+  `longest event-loop stall ${stall.toFixed(1)} ms  (≤ 100 ms: ${verdict(stall <= 100, `${(stall - 100).toFixed(1)} ms`)})`,
+);
+console.log(
+  `mean CPU ${cpuPct.toFixed(2)} % of a core  (≤ 3 %: ${verdict(cpuPct <= 3, `${(cpuPct - 3).toFixed(2)} points`)})`,
+);
+console.log(
+  `pushes lost ${lost} of ${expected.length}${inOrder ? ', all in order' : ', OUT OF ORDER'}  (0: ${verdict(lost === 0 && inOrder, String(lost))})`,
+);
+process.exit(0);

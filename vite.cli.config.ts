@@ -1,0 +1,41 @@
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+
+/**
+ * Bundles the `harbormaster` command into dist/cli/harbormaster.js (bin/harbormaster.js loads
+ * it): one file to read and link instead of ~45 ESM modules, which is most of the CLI's cold
+ * start (issue 14 item 2). Packages stay external and are loaded only where used: `netlink`
+ * (native, its raw layer only), `systeminformation` (the last-resort scanner, in a child),
+ * `ws` and `zod` (serve's own chunk, imported when `serve` runs). The Electron main process and
+ * the core-host utility process keep their tsc-built entry points in dist/main and dist/app.
+ */
+export const config = defineConfig({
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist/cli',
+    emptyOutDir: true,
+    minify: false,
+    sourcemap: true,
+    target: 'node20',
+    ssr: 'app/cli/main.ts',
+    rollupOptions: {
+      external: [
+        ...builtinModules,
+        ...builtinModules.map((m) => `node:${m}`),
+        /^netlink(\/|$)/,
+        'systeminformation',
+        'ws',
+        'zod',
+      ],
+      output: {
+        format: 'es',
+        entryFileNames: 'harbormaster.js',
+        chunkFileNames: '[name]-[hash].js',
+      },
+    },
+  },
+});
+
+// Vite reads the default export of its config file; the one exception to named exports.
+// eslint-disable-next-line no-restricted-syntax
+export default config;
