@@ -1,3 +1,4 @@
+import { backoffDelay } from '../model/backoff.js';
 import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
 import { choosePlan } from './policy.js';
@@ -397,7 +398,7 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
       entry.dueAt = null;
     } else if (failed(health)) {
       entry.failures += 1;
-      const delay = Math.min(retryBaseMs * 2 ** (entry.failures - 1), retryMaxMs);
+      const delay = backoffDelay(retryBaseMs, entry.failures - 1, retryMaxMs);
       entry.dueAt = clock.now() + spread(delay);
     } else {
       entry.failures = 0;
