@@ -1,4 +1,3 @@
-
 /** What one `taskkill.exe` run printed. */
 export interface TaskkillRun {
   readonly exitCode: number;
