@@ -97,26 +97,9 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
       let sockets: ProcNetSocket[];
       const backend = lister ? ('netlink' as const) : ('procfs' as const);
       try {
-        if (lister) {
-          try {
-            sockets = await lister.list();
-          } catch {
-            lister.close();
-            lister = null;
-            fellBack = true;
-            const r = listProcNet(options.procNetRoot);
-            sockets = r.sockets;
-            if (r.skipped > 0) {
-              notes.push({
-                code: 'PARTIAL_OUTPUT',
-                message: `${r.skipped} unreadable lines in /proc/net were skipped.`,
-                count: r.skipped,
-              });
-            }
-          }
-        } else {
+        // /proc/net/*: the backend without netlink, and the fallback when netlink stops answering.
+        const fromProcNet = () => {
           const r = listProcNet(options.procNetRoot);
-          sockets = r.sockets;
           if (r.skipped > 0) {
             notes.push({
               code: 'PARTIAL_OUTPUT',
@@ -124,6 +107,19 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
               count: r.skipped,
             });
           }
+          return r.sockets;
+        };
+        if (lister) {
+          try {
+            sockets = await lister.list();
+          } catch {
+            lister.close();
+            lister = null;
+            fellBack = true;
+            sockets = fromProcNet();
+          }
+        } else {
+          sockets = fromProcNet();
         }
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

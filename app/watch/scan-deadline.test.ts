@@ -33,14 +33,17 @@ function standInBody(dir: string, name: string): string {
 
 interface ProcInfo {
   readonly ppid: number;
+  readonly pgrp: number;
   readonly state: string;
 }
 
 /**
  * Samples /proc for scanner processes: the stand-ins (their path holds the tool folder), their
- * grandchildren (MARK), the systeminformation child and its shell. Counts process trees alive at
- * once (a marked process whose parent is not marked starts a tree: an orphan left behind is a tree
- * of its own). Zombies are dead and not counted.
+ * grandchildren (MARK), the systeminformation child and its shell. Counts scanners alive at once:
+ * every tool run gets its own process group (run-tool.ts), so one scan is one group, whatever its
+ * processes' parents are — a grandchild orphaned inside a run that is still being stopped belongs
+ * to that run, while a straggler that outlived its run's group kill would keep its group next to
+ * the next run's and count twice. Zombies are dead and not counted.
  */
 function createSampler(dir: string) {
   // pid → when it was first seen unmarked, and whether it was seen unmarked again 50 ms later.
@@ -52,7 +55,7 @@ function createSampler(dir: string) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { state: rest[0] ?? '?', ppid: Number(rest[1]) };
+      return { state: rest[0] ?? '?', ppid: Number(rest[1]), pgrp: Number(rest[2]) };
     } catch {
       return null;
     }
@@ -83,10 +86,10 @@ function createSampler(dir: string) {
     if (kind) kinds.add(kind);
     return kind !== null;
   };
-  /** Alive scanner processes now, pid → parent. */
-  const scannerProcesses = (): Map<number, number> => {
+  /** Alive scanner processes now, pid → its info. */
+  const scannerProcesses = (): Map<number, ProcInfo> => {
     const now = performance.now();
-    const found = new Map<number, number>();
+    const found = new Map<number, ProcInfo>();
     for (const name of readdirSync('/proc')) {
       const c = name.charCodeAt(0);
       if (c < 48 || c > 57) continue;
@@ -102,14 +105,21 @@ function createSampler(dir: string) {
       }
       unmarked.delete(pid);
       const info = readInfo(pid);
-      if (info && info.state !== 'Z' && info.state !== 'X') found.set(pid, info.ppid);
+      if (info && info.state !== 'Z' && info.state !== 'X') found.set(pid, info);
     }
     return found;
   };
   const sample = (): number => {
     const procs = scannerProcesses();
-    let trees = 0;
-    for (const ppid of procs.values()) if (!procs.has(ppid)) trees += 1;
+    // A tool started in its own group is one scanner, however its processes are parented; a tool
+    // left in the test's own group (the old, undetached spawn) is counted by its tree's root.
+    const ownGroup = readInfo(process.pid)?.pgrp;
+    const scanners = new Set<string>();
+    for (const [pid, info] of procs) {
+      if (info.pgrp !== ownGroup) scanners.add(`group ${info.pgrp}`);
+      else if (!procs.has(info.ppid)) scanners.add(`root ${pid}`);
+    }
+    const trees = scanners.size;
     samples += 1;
     if (trees > 0) sawAny = true;
     maxTrees = Math.max(maxTrees, trees);
