@@ -1,3 +1,4 @@
+import type { Diagnosis, PortHistory } from '../model/diagnosis.js';
 import type { Health } from '../model/health.js';
 import type { KillMode, KillReport, LookupResult, OpenResult } from '../model/actions.js';
 import type { Result } from '../model/errors.js';
@@ -43,6 +44,21 @@ export interface PortRequest {
   readonly port: number;
 }
 
+/** Asks why a connection fails (issue 13): `3000`, `localhost:3000`, `[::1]:3000` or an http(s) URL. */
+export interface WhyRequest {
+  /** The target as the user typed or pasted it; the core parses it (this machine only). */
+  readonly target: string;
+  /** How long to wait for a connection or an answer (default 2000 ms). */
+  readonly timeoutMs?: number;
+}
+
+/** Asks for one port's remembered history. */
+export interface PortHistoryRequest {
+  readonly port: number;
+  /** At most this many events, newest first (default 50). */
+  readonly limit?: number;
+}
+
 /** What `getVersion` answers: the running package and the contract it speaks. */
 export interface VersionInfo {
   /** The package version (`package.json` "version"). */
@@ -82,6 +98,14 @@ export interface HarbormasterApi {
   setPaused(request: { readonly paused: boolean }): Promise<Result<{ readonly paused: boolean }>>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: Partial<Settings>): Promise<Result<Settings>>;
+  /**
+   * Why can't I connect? Resolves and tries the target like a client, gathers the facts and
+   * answers a verdict plus findings (most likely first). Bad input is `INVALID_PORT` /
+   * `INVALID_REQUEST` (another machine included).
+   */
+  why(request: WhyRequest): Promise<Result<Diagnosis>>;
+  /** Who held a port and when, from the shared port history (newest first). */
+  portHistory(request: PortHistoryRequest): Promise<Result<PortHistory>>;
   /** Which Harbormaster the face is talking to (the core's version, not the window's). */
   getVersion(): Promise<VersionInfo>;
 }

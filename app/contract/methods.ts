@@ -53,6 +53,8 @@ export const METHODS = {
   getSettings: { channel: 'settings:get', returns: 'bare', retryable: true, takesRequest: false },
   updateSettings: { channel: 'settings:update', returns: 'result', retryable: false, takesRequest: true },
   getVersion: { channel: 'app:version', returns: 'bare', retryable: true, takesRequest: false },
+  why: { channel: 'port:why', returns: 'result', retryable: true, takesRequest: true },
+  portHistory: { channel: 'port:history', returns: 'result', retryable: true, takesRequest: true },
 } as const satisfies Record<InvokeMethod, MethodSpec>;
 
 // Compile-time checks that the table agrees with the interface: a method answers with a `Result`

@@ -23,6 +23,15 @@ export const KillRequestSchema = z.strictObject({
   startToken: z.string().min(1).max(64),
   mode: z.enum(['graceful', 'force']),
 });
+// A pasted URL may be long, but not unbounded; the core parses it strictly (app/why/target.ts).
+export const WhyRequestSchema = z.strictObject({
+  target: z.string().min(1).max(2048),
+  timeoutMs: z.number().int().min(1).max(30_000).optional(),
+});
+export const PortHistoryRequestSchema = z.strictObject({
+  port,
+  limit: z.number().int().min(1).max(1000).optional(),
+});
 export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
 export const SettingsPatchSchema = z
   .strictObject({
@@ -52,6 +61,8 @@ export const REQUEST_SCHEMAS = {
   getSettings: NoArgs,
   updateSettings: SettingsPatchSchema,
   getVersion: NoArgs,
+  why: WhyRequestSchema,
+  portHistory: PortHistoryRequestSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

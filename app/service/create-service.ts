@@ -23,6 +23,7 @@ import type { HarbormasterService, Interest } from './types.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import { defaultHistoryRecorder } from '../history/default-recorder.js';
 import type { HistoryRecorder } from '../history/recorder.js';
+import { portHistoryForService, whyForService } from '../why/service-methods.js';
 
 function safeUserName(): string | null {
   try {
@@ -285,6 +286,12 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     },
     async getVersion() {
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
+    },
+    async why(request) {
+      return whyForService(request, { source, env: options.env ?? process.env });
+    },
+    async portHistory(request) {
+      return portHistoryForService(request, options.env ?? process.env);
     },
     setInterest(next) {
       interest = next;

@@ -6,24 +6,9 @@ import { hostPort } from '../health/probe-address.js';
 import { connectTcp, SocketReader } from '../health/socket-reader.js';
 import { extractTitle, sanitizeText } from '../health/text.js';
 import { tlsHandshake } from '../health/tls-handshake.js';
+import type { Attempt } from '../model/diagnosis.js';
 
-/** What one address did when asked: the four outcomes, plus unreachable/other errors. */
-export type AttemptResult = 'refused' | 'timed-out' | 'accepted-silent' | 'answered' | 'error';
-
-/** The outcome of trying one address the way the client would. */
-export interface Attempt {
-  readonly address: string;
-  readonly family: 4 | 6;
-  readonly result: AttemptResult;
-  readonly ms: number;
-  /** HTTP status and page title when an HTTP(S) answer came back. */
-  readonly status?: number;
-  readonly title?: string;
-  /** The scheme the server really speaks, when it differs from the one asked. */
-  readonly speaks?: 'http' | 'https' | 'other';
-  /** A short, cleaned description (an error code, the first line of a non-HTTP answer). */
-  readonly detail?: string;
-}
+export type { Attempt, AttemptResult } from '../model/diagnosis.js';
 
 type Exchange =
   | { kind: 'response'; status: number; title: string | undefined }

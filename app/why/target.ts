@@ -1,22 +1,10 @@
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { err, ok, type Result } from '../model/errors.js';
+import type { WhyTarget } from '../model/diagnosis.js';
 import { parsePort, parsePortQuery } from '../model/port.js';
 
-/** What the user asked to reach: `3000`, `localhost:3000`, `[::1]:3000`, `http://localhost:3000/x`. */
-export interface WhyTarget {
-  /** The text as typed (for messages only; may be untrusted). */
-  readonly input: string;
-  /** The host as typed, lower-case, brackets removed; `localhost` when only a port was given. */
-  readonly host: string;
-  /** True when the host is a name (resolved like a client would), false for an IP literal. */
-  readonly isName: boolean;
-  readonly port: number;
-  /** The URL scheme when a URL was given: then "answers as asked" means an HTTP(S) response. */
-  readonly scheme: 'http' | 'https' | null;
-  /** The URL path and query (`/` by default). */
-  readonly path: string;
-}
+export type { WhyTarget } from '../model/diagnosis.js';
 
 /** Names that always mean this machine (RFC 6761 §6.3 for `localhost` and `*.localhost`). */
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);

@@ -1,9 +1,8 @@
 import type { Listener } from '../model/listener.js';
 import type { PortStory } from '../history/query.js';
-import type { Attempt } from './ask-http.js';
+import type { Attempt, WhyTarget } from '../model/diagnosis.js';
 import type { FirewallFacts } from './firewall.js';
 import type { AcceptQueue, DynamicRange, ProcessState } from './system-facts.js';
-import type { WhyTarget } from './target.js';
 
 /** Everything measured about a target, before any conclusion is drawn. */
 export interface WhyFacts {
@@ -27,51 +26,5 @@ export interface WhyFacts {
   readonly now: number;
 }
 
-/**
- * Stable ids of the findings. `container-*` are reserved for the containers issue: a finding
- * producer added to the engine's list is all it takes.
- */
-export type FindingId =
-  | 'nothing-listening'
-  | 'family-mismatch'
-  | 'wrong-address'
-  | 'wrong-protocol'
-  | 'stopped-holder'
-  | 'accept-queue-full'
-  | 'firewall'
-  | 'firewall-unreadable'
-  | 'scheme-mismatch'
-  | 'http-error-status'
-  | 'other-owner'
-  | 'history'
-  | 'dynamic-range'
-  | 'resolution'
-  | 'container-not-published'
-  | 'container-loopback-only'
-  | 'container-stopped';
-
-/** One cause (or fact worth knowing), with what was measured, what it means, and what to do. */
-export interface Finding {
-  readonly id: FindingId;
-  /** 0–100: how likely this explains the failure; findings are shown highest first. */
-  readonly likelihood: number;
-  readonly title: string;
-  readonly evidence: readonly string[];
-  readonly meaning: string;
-  readonly fix: readonly string[];
-}
-
-/** The answer to "why can't I connect?". */
-export interface Diagnosis {
-  readonly target: WhyTarget;
-  /** True when the target is reachable and answers as asked (exit code 0). */
-  readonly reachable: boolean;
-  /** One line: the answer. */
-  readonly verdict: string;
-  readonly findings: readonly Finding[];
-  readonly resolved: WhyFacts['resolved'];
-  readonly attempts: readonly WhyFacts['attempts'][number][];
-  /** Which period the port history covers (epoch ms), or null when it is empty. */
-  readonly historyFrom: number | null;
-  readonly elapsedMs: number;
-}
+// The answer's shapes are isomorphic (the window shows them): they live in app/model.
+export type { Diagnosis, Finding, FindingId } from '../model/diagnosis.js';

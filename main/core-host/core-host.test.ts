@@ -158,6 +158,8 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     getSettings: async () => settings,
     updateSettings: async (p) => ok((settings = { ...settings, ...p })),
     getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
+    why: async () => never,
+    portHistory: async () => never,
     setInterest: (i) => void calls.push(`interest ${i}`),
     dispose: async () => undefined,
   };

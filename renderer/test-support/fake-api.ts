@@ -1,6 +1,7 @@
 import type { ConnectionState, HarbormasterApi, KillRequest } from '../../app/contract/api.js';
 import type { KillReport, LookupResult, OpenResult } from '../../app/model/actions.js';
 import { err, ok, type Result } from '../../app/model/errors.js';
+import type { Diagnosis, PortHistory } from '../../app/model/diagnosis.js';
 import type { Health } from '../../app/model/health.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
@@ -16,6 +17,8 @@ export interface FakeApiScript {
   checkHealth?: (listenerId: string) => Result<Health>;
   open?: (listenerId: string, anyway: boolean) => Result<OpenResult>;
   setPaused?: (paused: boolean) => Result<{ readonly paused: boolean }>;
+  why?: (target: string) => Result<Diagnosis> | Promise<Result<Diagnosis>>;
+  portHistory?: (port: number) => Result<PortHistory>;
 }
 
 /** An in-memory HarbormasterApi for component/store tests and the UI bench. */
@@ -94,6 +97,16 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     async getVersion() {
       log('getVersion');
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
+    },
+    async why({ target }) {
+      log('why', { target });
+      return script.why ? script.why(target) : err('INTERNAL', 'Not scripted.');
+    },
+    async portHistory({ port }) {
+      log('portHistory', { port });
+      return script.portHistory
+        ? script.portHistory(port)
+        : ok({ port, events: [], total: 0, coversFrom: null, note: null });
     },
     push(s) {
       current = s;

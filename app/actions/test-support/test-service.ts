@@ -10,6 +10,7 @@ import { openListener, type Opener } from '../open.js';
 import { urlHost } from '../url.js';
 import { createCoreSource } from './core-source.js';
 import { APP_VERSION, CONTRACT_VERSION } from '../../contract/methods.js';
+import { portHistoryForService, whyForService } from '../../why/service-methods.js';
 
 /** Options for {@link createTestService}: any kill dependency can be replaced (e.g. a spy signal). */
 export type TestServiceOptions = Partial<Omit<KillDeps, 'source'>> & {
@@ -39,6 +40,9 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     onConnection: () => () => {},
     getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
     lookup: (request) => lookupPort(request.port, { source }),
+    // The real engine on this double's scans; history off, so tests never read the user's.
+    why: (request) => whyForService(request, { source, env: { HARBORMASTER_HISTORY: 'off' } }),
+    portHistory: async (request) => portHistoryForService(request, { HARBORMASTER_HISTORY: 'off' }),
     async checkHealth(request) {
       const snapshot = await getSnapshot();
       const listener = snapshot.listeners.find((l) => l.id === request.listenerId);

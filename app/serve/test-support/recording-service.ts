@@ -101,6 +101,14 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
       record('getVersion', undefined);
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
+    async why(request) {
+      record('why', request);
+      return err('UNSUPPORTED', 'The recording service does not diagnose.');
+    },
+    async portHistory(request) {
+      record('portHistory', request);
+      return ok({ port: request.port, events: [], total: 0, coversFrom: null, note: null });
+    },
     async lookup(request) {
       record('lookup', request);
       const holders = snapshot.listeners.filter((l) => l.port === request.port);
