@@ -12,6 +12,7 @@ import { cleanText } from '../format/text.js';
 import { formatDateTime, formatUptime } from '../format/time.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { Badge } from './Badge.js';
+import { ListenerWhy, PortHistoryView } from './PortHistoryView.js';
 
 const NO_HISTORY: readonly never[] = [];
 
@@ -139,6 +140,9 @@ export function DetailsPane({
           </button>
         ) : null}
       </div>
+      <div className="details-why">
+        <ListenerWhy listener={listener} />
+      </div>
       <h3 className="details-sub">Sockets of this process</h3>
       <ul className="sockets" aria-label="Sockets of this process">
         {siblings.map((l) => (
@@ -150,6 +154,7 @@ export function DetailsPane({
           </li>
         ))}
       </ul>
+      <PortHistoryView port={listener.port} />
       <h3 className="details-sub">Health history</h3>
       {history.length === 0 ? (
         <p className="muted">No probe results yet.</p>

@@ -1,11 +1,54 @@
 import { cleanText } from '../format/text.js';
 import { viewOf } from '../store/connect-api.js';
+import { whyTargetOf } from '../store/actions/why.js';
 import { useActions, useApp } from '../store/store-context.js';
+import { DiagnosisView } from './DiagnosisView.js';
 
-/** Answers a typed port: invalid (with the valid range), free (with the next free port), or hidden holder. */
+/** The diagnosis for the filter's target, once asked (verdict first), and a "Why?" to ask again. */
+function WhyPart({ target }: { readonly target: string }) {
+  const why = useApp((s) => s.why);
+  const actions = useActions();
+  const ask = (
+    <button
+      type="button"
+      className="btn small"
+      aria-label={`Why can't I connect to ${cleanText(target)}?`}
+      onClick={() => actions.diagnose(target)}
+    >
+      Why?
+    </button>
+  );
+  if (why.status === 'idle' || why.target !== target) return ask;
+  if (why.status === 'loading') {
+    return (
+      <div className="hint tone-muted" role="status">
+        Diagnosing {cleanText(target)}…
+      </div>
+    );
+  }
+  if (why.status === 'failed') {
+    return (
+      <div className="hint tone-bad" role="status">
+        Could not diagnose {cleanText(target)}: {cleanText(why.error.message)} {ask}
+      </div>
+    );
+  }
+  return (
+    <>
+      <DiagnosisView diagnosis={why.diagnosis} />
+      {ask}
+    </>
+  );
+}
+
+/**
+ * Answers a typed port, `host:port` or pasted URL: invalid (with the valid range), or — when no
+ * listed socket matches — why it cannot be reached (verdict first), then free/next free.
+ */
 export function PortHint() {
   const view = useApp(viewOf);
   const lookup = useApp((s) => s.lookup);
+  const query = useApp((s) => s.query);
   const actions = useActions();
   const intent = view.intent;
   if (intent.kind === 'invalid') {
@@ -17,6 +60,7 @@ export function PortHint() {
   }
   if ((intent.kind !== 'exact' && intent.kind !== 'digits') || view.portHeld) return null;
   if (lookup.status === 'idle' || lookup.port !== intent.port) return null;
+  const target = whyTargetOf(query) ?? String(intent.port);
   if (lookup.status === 'loading') {
     return (
       <div className="hint tone-muted" role="status">
@@ -26,8 +70,11 @@ export function PortHint() {
   }
   if (lookup.status === 'failed') {
     return (
-      <div className="hint tone-bad" role="status">
-        Could not check port {lookup.port}: {cleanText(lookup.error.message)}
+      <div className="lookup-pane">
+        <div className="hint tone-bad" role="status">
+          Could not check port {lookup.port}: {cleanText(lookup.error.message)}
+        </div>
+        <WhyPart target={target} />
       </div>
     );
   }
@@ -49,19 +96,21 @@ export function PortHint() {
         </button>
       </>
     );
-  if (r.free) {
-    return (
-      <div className="hint tone-ok" role="status">
-        Port {r.port} is free.{r.nextFree !== r.port ? next : null}
-      </div>
-    );
-  }
   return (
-    <div className="hint tone-warn" role="status">
-      {r.holders.length > 0
-        ? `Port ${r.port} is held by ${r.holders.length} socket(s) not shown by the current filter.`
-        : `Nothing listed on port ${r.port}, but it is in use (the owner is hidden: needs admin).`}
-      {next}
+    <div className="lookup-pane">
+      <WhyPart target={target} />
+      {r.free ? (
+        <div className="hint tone-ok" role="status">
+          Port {r.port} is free.{r.nextFree !== r.port ? next : null}
+        </div>
+      ) : (
+        <div className="hint tone-warn" role="status">
+          {r.holders.length > 0
+            ? `Port ${r.port} is held by ${r.holders.length} socket(s) not shown by the current filter.`
+            : `Nothing listed on port ${r.port}, but it is in use (the owner is hidden: needs admin).`}
+          {next}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionState, VersionInfo } from '../../app/contract/api.js';
 import type { LookupResult } from '../../app/model/actions.js';
+import type { Diagnosis, PortHistory } from '../../app/model/diagnosis.js';
 import type { HmError } from '../../app/model/errors.js';
 import type { Health } from '../../app/model/health.js';
 import type { Listener } from '../../app/model/listener.js';
@@ -31,6 +32,20 @@ export type LookupState =
   | { readonly status: 'idle' }
   | { readonly status: 'loading'; readonly port: number }
   | { readonly status: 'done'; readonly port: number; readonly result: LookupResult }
+  | { readonly status: 'failed'; readonly port: number; readonly error: HmError };
+
+/** "Why can't I connect?" for the lookup pane (issue 13), keyed by the target as typed. */
+export type WhyState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'loading'; readonly target: string }
+  | { readonly status: 'done'; readonly target: string; readonly diagnosis: Diagnosis }
+  | { readonly status: 'failed'; readonly target: string; readonly error: HmError };
+
+/** One port's remembered history for the details pane. */
+export type PortHistoryState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'loading'; readonly port: number }
+  | { readonly status: 'done'; readonly port: number; readonly history: PortHistory }
   | { readonly status: 'failed'; readonly port: number; readonly error: HmError };
 
 /** A short message at the bottom (copied, opened, failed). */
@@ -69,6 +84,10 @@ export interface AppActions {
    * Waits for the first snapshot if none has arrived; an id that is not listening only says so.
    */
   focusListener(id: string): void;
+  /** Asks the core why `target` (a port, host:port or URL) cannot be reached; shown in the lookup pane. */
+  diagnose(target: string): void;
+  /** Loads one port's remembered history (details pane). */
+  loadPortHistory(port: number): void;
 }
 
 /** The renderer's only state. */
@@ -100,6 +119,8 @@ export interface AppState {
   readonly ghosts: ReadonlyMap<string, { readonly listener: Listener; readonly until: number }>;
   readonly healthHistory: ReadonlyMap<string, readonly Health[]>;
   readonly lookup: LookupState;
+  readonly why: WhyState;
+  readonly portHistory: PortHistoryState;
   readonly kill: KillFlow | null;
   readonly toast: Toast | null;
   /** A clock for uptimes, refreshed every few seconds. */
@@ -139,6 +160,8 @@ const NO_ACTIONS: AppActions = {
   dismissToast: noop,
   setPaused: noop,
   focusListener: noop,
+  diagnose: noop,
+  loadPortHistory: noop,
 };
 
 /** A fresh store in its loading state (actions are installed by connectApi). */
@@ -163,6 +186,8 @@ export function createAppStore(now: number = Date.now()): AppStore {
     ghosts: new Map(),
     healthHistory: new Map(),
     lookup: { status: 'idle' },
+    why: { status: 'idle' },
+    portHistory: { status: 'idle' },
     kill: null,
     toast: null,
     now,

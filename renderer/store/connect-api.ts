@@ -13,6 +13,7 @@ import { createListenerActions } from './actions/listener-actions.js';
 import { createLookup } from './actions/lookup.js';
 import { createNavigation } from './actions/navigation.js';
 import { createToasts } from './actions/toasts.js';
+import { createWhy } from './actions/why.js';
 import type { FlowContext, Timer } from './actions/context.js';
 
 /** Knobs for tests. */
@@ -114,6 +115,7 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     ...navigation,
     ...createListenerActions(ctx),
     ...createKillFlow(ctx),
+    ...createWhy(ctx),
     dismissToast: toasts.dismissToast,
   };
   store.setState({ actions });

@@ -27,6 +27,14 @@ describe('portIntent', () => {
     const zero = portIntent(':0');
     expect(zero.kind === 'invalid' && zero.message).toMatch(/1–65535/);
   });
+  it('reads a pasted URL as its port, or the scheme default (issue 13)', () => {
+    expect(portIntent('http://localhost:5173/app?x=1')).toEqual({ kind: 'exact', port: 5173 });
+    expect(portIntent('https://[::1]:8443/')).toEqual({ kind: 'exact', port: 8443 });
+    expect(portIntent('http://127.0.0.1/')).toEqual({ kind: 'exact', port: 80 });
+    expect(portIntent('https://localhost')).toEqual({ kind: 'exact', port: 443 });
+    const bad = portIntent('http://localhost:619009/');
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/1–65535/);
+  });
   it('treats plain words as text search', () => {
     expect(portIntent('node')).toEqual({ kind: 'none' });
     expect(portIntent('30')).toEqual({ kind: 'digits', port: 30 });

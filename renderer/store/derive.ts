@@ -92,6 +92,13 @@ export function portIntent(query: string): PortIntent {
     const r = parsePortQuery(q);
     return r.ok ? { kind: 'digits', port: r.value.port } : { kind: 'invalid', message: r.error.message };
   }
+  // A pasted URL (`http://localhost:5173/app`): its port, or the scheme's default (issue 13).
+  const url = /^(https?):\/\/(?:[^@/?#\s]*@)?(\[[^\]]*\]|[^\s:/?#]*)(?::([^/?#\s]*))?(?:[/?#]\S*)?$/i.exec(q);
+  if (url) {
+    if (url[3] === undefined) return { kind: 'exact', port: url[1]?.toLowerCase() === 'https' ? 443 : 80 };
+    const r = parsePortQuery(url[3]);
+    return r.ok ? { kind: 'exact', port: r.value.port } : { kind: 'invalid', message: r.error.message };
+  }
   // `:3000`, `localhost:3000`, `[::1]:8080`, `127.0.0.1:80`: the part after the last colon is a port.
   if (/^(\[[^\]]*\]|[^\s:]*):\S*$/.test(q)) {
     const r = parsePortQuery(q);

@@ -1,4 +1,5 @@
 import { viewOf } from '../view-of.js';
+import { whyTargetOf } from './why.js';
 import type { FlowContext, Timer } from './context.js';
 
 /**
@@ -36,6 +37,8 @@ export function createLookup(ctx: Omit<FlowContext, 'refreshLookup'>, lookupDela
               ? { status: 'done', port, result: r.value }
               : { status: 'failed', port, error: r.error },
           });
+          // Nothing listed matches: the pane shows why, not only "free" (issue 13).
+          ctx.actions().diagnose(whyTargetOf(ctx.store.getState().query) ?? String(port));
         },
         () => {
           if (ctx.disposed() || seq !== lookupSeq) return;
