@@ -198,8 +198,10 @@ async function main(): Promise<void> {
     });
     watched = decided.watched;
     if (!snapshot.stale && snapshot.status !== 'failed') lastGood = snapshot;
-    showNotifications(decided.notifications, (listenerId) =>
-      showWindow(listenerId ? { kind: 'focus', listenerId } : { kind: 'list' }),
+    showNotifications(decided.notifications, (listenerId, why) =>
+      showWindow(
+        why ? { kind: 'why', target: why } : listenerId ? { kind: 'focus', listenerId } : { kind: 'list' },
+      ),
     );
   });
   client.onSettings((settings) => {

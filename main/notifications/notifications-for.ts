@@ -13,6 +13,8 @@ export interface PlannedNotification {
   readonly title: string;
   readonly body: string;
   readonly listenerId: string | null;
+  /** A port to diagnose instead (a watched port went down): clicking opens "why" for it. */
+  readonly why?: string;
 }
 
 /** At most this many "new listener" notifications per scan; more become one summary. */
@@ -49,6 +51,12 @@ export function notificationsFor(input: {
         title: `${capitalise(t.label)} is down`,
         body: gone ? `${describe(gone)} stopped listening.` : 'Nothing listens there any more.',
         listenerId: gone?.id ?? null,
+        // The row is gone: the click answers "why can't I connect?" for the port instead.
+        ...(t.key.startsWith('port:')
+          ? { why: t.key.slice('port:'.length) }
+          : gone
+            ? { why: String(gone.port) }
+            : {}),
       });
     } else if (before === false && t.up) {
       const back = snapshot.listeners.find((l) => matches(l, t.key));

@@ -67,7 +67,13 @@ describe('notificationsFor', () => {
     const n = run([[api, db], [db], [db], [api, db]], settingsWith({ watchedPorts: [3000] }));
     expect(n[0]).toEqual([]);
     expect(n[1]).toEqual([
-      { title: 'Port 3000 is down', body: 'node (pid 100) · shop stopped listening.', listenerId: api.id },
+      // Clicking it opens the diagnosis for the port (issue 13), not a row that is gone.
+      {
+        title: 'Port 3000 is down',
+        body: 'node (pid 100) · shop stopped listening.',
+        listenerId: api.id,
+        why: '3000',
+      },
     ]);
     expect(n[2]).toEqual([]);
     expect(n[3]).toEqual([

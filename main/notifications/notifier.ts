@@ -6,10 +6,10 @@ import type { PlannedNotification } from './notifications-for.js';
 // (https://github.com/electron/electron/issues/16922).
 const live = new Set<Notification>();
 
-/** Glue: shows planned notifications; a click reports the listener to focus (or null). */
+/** Glue: shows planned notifications; a click reports the listener to focus (or null), or a port to diagnose. */
 export function showNotifications(
   planned: readonly PlannedNotification[],
-  onClick: (listenerId: string | null) => void,
+  onClick: (listenerId: string | null, why?: string) => void,
 ): void {
   if (!Notification.isSupported()) return;
   for (const p of planned.map(cleanNotification)) {
@@ -17,7 +17,7 @@ export function showNotifications(
     live.add(n);
     n.on('click', () => {
       live.delete(n);
-      onClick(p.listenerId);
+      onClick(p.listenerId, p.why);
     });
     n.on('close', () => live.delete(n));
     n.show();

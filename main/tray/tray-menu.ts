@@ -267,6 +267,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   menu.push(
     { type: 'separator' },
     { label: 'Who holds port…', action: { type: 'lookup' } },
+    // The lookup takes a pasted URL or host:port too, and says why it cannot be reached (issue 13).
+    { label: 'Why can’t I connect…', action: { type: 'lookup' } },
     state.paused
       ? { label: 'Resume scanning', action: { type: 'set-paused', paused: false } }
       : { label: 'Pause scanning', action: { type: 'set-paused', paused: true } },

@@ -68,12 +68,16 @@ describe('buildTrayMenu', () => {
       '○ :2222  sshd',
       '---',
       'Who holds port…',
+      'Why can’t I connect…',
       'Pause scanning',
       'Open Harbormaster',
       '---',
       'Quit Harbormaster',
     ]);
     expect(menu.find((i) => i.label === 'Dev servers')?.enabled).toBe(false);
+    // Issue 13: "Why can't I connect…" opens the window's lookup (a pasted URL or host:port there
+    // shows the diagnosis).
+    expect(menu.find((i) => i.label === 'Why can’t I connect…')?.action).toEqual({ type: 'lookup' });
   });
 
   it('gives each listener Open, Copy URL, Kill, Force kill and Details with the right intents', () => {

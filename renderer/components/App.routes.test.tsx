@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { err } from '../../app/model/errors.js';
+import { err, ok } from '../../app/model/errors.js';
 import { tokenFromHash } from '../api/get-api.js';
 import { routeHash } from '../../app/model/window-route.js';
 import { listener, processOwner, snapshot, syntheticListeners } from '../test-support/fixtures.js';
@@ -143,6 +143,32 @@ describe('window route #lookup', () => {
     window.history.replaceState(null, '', '/#lookup');
     app({ snapshot: snapshot([web]) });
     expect(screen.getByRole('searchbox', { name: 'Filter listeners' })).toHaveFocus();
+  });
+});
+
+describe('window route #why= (a watched port went down)', () => {
+  it('puts the port in the filter and shows its diagnosis, verdict first', async () => {
+    const { api: fake } = app({
+      snapshot: snapshot([web, api]),
+      why: (target) =>
+        ok({
+          target: { input: target, host: 'localhost', isName: true, port: 6379, scheme: null, path: '/' },
+          reachable: false,
+          verdict: `Not reachable: ${target} — nothing listens on port 6379.`,
+          findings: [],
+          resolved: null,
+          attempts: [],
+          historyFrom: null,
+          elapsedMs: 3,
+        }),
+    });
+    await screen.findByRole('option', { name: /Port 3000/ });
+    navigate(routeHash({ kind: 'why', target: '6379' }));
+    const box = screen.getByRole('searchbox', { name: 'Filter listeners' });
+    await waitFor(() => expect(box).toHaveValue('6379'));
+    const section = await screen.findByRole('region', { name: "Why can't I connect?" });
+    expect(section.textContent).toMatch(/^Not reachable: 6379 — nothing listens on port 6379\./);
+    expect(fake.calls.filter((c) => c.method === 'why').at(-1)?.params).toEqual({ target: '6379' });
   });
 });
 

@@ -5,7 +5,8 @@ import { useActions } from '../store/store-context.js';
 /**
  * Acts on the window route in `location.hash` at start and on every `hashchange` (main changes only
  * the fragment when the window is already open): `#focus=<id>` selects that row and opens its
- * details, `#lookup` puts the cursor in the filter for a port number. See main/README.md.
+ * details, `#lookup` puts the cursor in the filter for a port number, `#why=<target>` puts the
+ * target there and shows why it cannot be reached. See main/README.md.
  */
 export function useWindowRoute(filter: RefObject<HTMLInputElement | null>): void {
   const actions = useActions();
@@ -31,6 +32,11 @@ export function useWindowRoute(filter: RefObject<HTMLInputElement | null>): void
         return;
       }
       actions.setDetailsOpen(false);
+      if (route.kind === 'why') {
+        // A watched port went down: its diagnosis in the lookup pane (issue 13).
+        actions.setQuery(route.target);
+        actions.diagnose(route.target);
+      }
       const box = filter.current;
       if (box) {
         box.focus();

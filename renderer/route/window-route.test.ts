@@ -11,6 +11,11 @@ import {
 const EXAMPLES: readonly { readonly route: WindowRoute; readonly hash: string }[] = [
   { route: { kind: 'list' }, hash: '' },
   { route: { kind: 'lookup' }, hash: '#lookup' },
+  { route: { kind: 'why', target: '3000' }, hash: '#why=3000' },
+  {
+    route: { kind: 'why', target: 'http://[::1]:5173/a?b=c&d' },
+    hash: '#why=http%3A%2F%2F%5B%3A%3A1%5D%3A5173%2Fa%3Fb%3Dc%26d',
+  },
   { route: { kind: 'focus', listenerId: 'tcp4|127.0.0.1|3000' }, hash: '#focus=tcp4%7C127.0.0.1%7C3000' },
   { route: { kind: 'focus', listenerId: 'tcp6|::1|5173' }, hash: '#focus=tcp6%7C%3A%3A1%7C5173' },
   {
