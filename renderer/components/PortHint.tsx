@@ -1,6 +1,6 @@
 import { cleanText } from '../format/text.js';
 import { viewOf } from '../store/connect-api.js';
-import { whyTargetOf } from '../store/actions/why.js';
+import { explicitTargetOf, whyTargetOf } from '../store/actions/why.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { DiagnosisView } from './DiagnosisView.js';
 
@@ -55,6 +55,15 @@ export function PortHint() {
     return (
       <div className="hint tone-warn" role="status">
         {cleanText(intent.message)}
+      </div>
+    );
+  }
+  const explicit = explicitTargetOf(query);
+  if (explicit !== null && view.portHeld) {
+    // Listed, but asked at a host: whether that address answers is the question.
+    return (
+      <div className="lookup-pane">
+        <WhyPart target={explicit} />
       </div>
     );
   }

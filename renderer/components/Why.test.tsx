@@ -69,6 +69,19 @@ describe('why in the window', () => {
     expect(section.compareDocumentPosition(free) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
+  it('host:port whose port is listed (on another address) is diagnosed once, beside the row', async () => {
+    const { user, api } = app({ snapshot: snapshot([vite]), why: (t) => ok(diagnosisFor(t)) });
+    await screen.findByRole('option', { name: /Port 5173/ });
+    await user.click(screen.getByRole('searchbox', { name: 'Filter listeners' }));
+    await user.paste('127.0.0.1:5173');
+    expect(await screen.findByRole('region', { name: "Why can't I connect?" })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: /Port 5173/ })).toBeInTheDocument();
+    expect(api.calls.filter((c) => c.method === 'why').map((c) => c.params)).toEqual([
+      { target: '127.0.0.1:5173' },
+    ]);
+    expect(api.calls.some((c) => c.method === 'lookup')).toBe(false);
+  });
+
   it('every free lookup offers "Why?", which asks again', async () => {
     const { user, api } = app({ snapshot: snapshot([vite]), why: (t) => ok(diagnosisFor(t)) });
     await screen.findByRole('option', { name: /Port 5173/ });

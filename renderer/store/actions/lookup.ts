@@ -1,5 +1,5 @@
 import { viewOf } from '../view-of.js';
-import { whyTargetOf } from './why.js';
+import { explicitTargetOf, whyTargetOf } from './why.js';
 import type { FlowContext, Timer } from './context.js';
 
 /**
@@ -9,10 +9,25 @@ import type { FlowContext, Timer } from './context.js';
 export function createLookup(ctx: Omit<FlowContext, 'refreshLookup'>, lookupDelay: number): () => void {
   let lookupTimer: Timer | null = null;
   let lookupSeq = 0;
+  let whyTimer: Timer | null = null;
+  // Asks `why` once per target, after the same debounce as the lookup (not on every push).
+  const autoDiagnose = (target: string): void => {
+    const why = ctx.store.getState().why;
+    if (why.status !== 'idle' && why.target === target) return;
+    ctx.cancel(whyTimer);
+    whyTimer = ctx.later(() => {
+      whyTimer = null;
+      if (whyTargetOf(ctx.store.getState().query) === target) ctx.actions().diagnose(target);
+    }, lookupDelay);
+  };
   return (): void => {
     const s = ctx.store.getState();
     const view = viewOf(s);
     const intent = view.intent;
+    // A pasted URL or host:port is a question about reaching it, even when its port is listed
+    // (a server on ::1 only, asked at 127.0.0.1): answer it too (issue 13).
+    const explicit = explicitTargetOf(s.query);
+    if (explicit !== null && view.portHeld && s.phase === 'ready') autoDiagnose(explicit);
     if ((intent.kind !== 'exact' && intent.kind !== 'digits') || view.portHeld || s.phase !== 'ready') {
       ctx.cancel(lookupTimer);
       lookupTimer = null;
@@ -38,7 +53,7 @@ export function createLookup(ctx: Omit<FlowContext, 'refreshLookup'>, lookupDela
               : { status: 'failed', port, error: r.error },
           });
           // Nothing listed matches: the pane shows why, not only "free" (issue 13).
-          ctx.actions().diagnose(whyTargetOf(ctx.store.getState().query) ?? String(port));
+          autoDiagnose(whyTargetOf(ctx.store.getState().query) ?? String(port));
         },
         () => {
           if (ctx.disposed() || seq !== lookupSeq) return;

@@ -11,6 +11,12 @@ export function whyTargetOf(query: string): string | null {
   return kind === 'exact' || kind === 'digits' ? query.trim() : null;
 }
 
+/** The filter text when it names a host too (`localhost:3000`, a URL), not just a port. */
+export function explicitTargetOf(query: string): string | null {
+  const q = query.trim();
+  return portIntent(q).kind === 'exact' && !q.startsWith(':') ? q : null;
+}
+
 type WhyActions = Pick<AppActions, 'diagnose' | 'loadPortHistory'>;
 
 const LOST = { code: 'INTERNAL', message: 'The core did not answer (connection lost?).' } as const;
