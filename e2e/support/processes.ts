@@ -107,7 +107,7 @@ export interface ServeProcess {
  * `HARBORMASTER_OPENER` pointing at a tiny script that appends each URL it is given to a file,
  * and reads the printed link.
  */
-export async function startServe(): Promise<ServeProcess> {
+export async function startServe(options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-e2e-'));
   const log = path.join(dir, 'opened.txt');
   const opener = path.join(dir, 'opener.sh');
@@ -119,7 +119,7 @@ export async function startServe(): Promise<ServeProcess> {
       [path.join(ROOT, 'bin', 'harbormaster.js'), 'serve', '--port', '0', '--no-open'],
       {
         cwd: ROOT,
-        env: { ...process.env, HARBORMASTER_OPENER: opener },
+        env: { ...process.env, ...options.env, HARBORMASTER_OPENER: opener },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     ),
