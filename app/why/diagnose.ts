@@ -193,6 +193,7 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
     story,
     range: readDynamicRange(),
     historyNote,
+    containers: snapshot.containers ?? null,
     now: now(),
   };
   const findings = findingsFor(facts);

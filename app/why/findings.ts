@@ -2,6 +2,7 @@ import { sanitizeText } from '../health/text.js';
 import type { HistoryOwner } from '../history/types.js';
 import type { Listener } from '../model/listener.js';
 import type { Attempt } from './ask-http.js';
+import { containerFindings } from './container-findings.js';
 import type { Finding, WhyFacts } from './types.js';
 
 /** Untrusted text (process names, commands, titles) as it may appear in a finding. */
@@ -440,6 +441,7 @@ export const PRODUCERS: readonly Producer[] = [
   history,
   dynamicRange,
   resolution,
+  containerFindings,
 ];
 
 /** Runs every producer and orders the findings by likelihood. */

@@ -1,3 +1,4 @@
+import type { ContainerSection } from '../model/container.js';
 import type { Listener } from '../model/listener.js';
 import type { PortStory } from '../history/query.js';
 import type { Attempt, WhyTarget } from '../model/diagnosis.js';
@@ -23,6 +24,8 @@ export interface WhyFacts {
   readonly range: DynamicRange;
   /** When the history could not be read: why. */
   readonly historyNote: string | null;
+  /** The snapshot's containers (engine client + catalog, app/containers), when an engine is present. */
+  readonly containers?: ContainerSection | null;
   readonly now: number;
 }
 
