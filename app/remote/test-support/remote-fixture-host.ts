@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAlias } from '../alias.js';
@@ -24,7 +25,7 @@ export function fixtureHost(
 }
 
 /** Resolves once `child` printed a line matching `re` on stdout. */
-export function waitForLine(child: import('node:child_process').ChildProcess, re: RegExp): Promise<string> {
+export function waitForLine(child: ChildProcess, re: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout?.on('data', (b: Buffer) => {
