@@ -250,8 +250,7 @@ export async function createSshdFixture(): Promise<SshdFixture> {
     targetIp,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C' },
     inNs: (cmd) => execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { encoding: 'utf8' }),
-    spawnInNs: (argv) =>
-      spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    spawnInNs: (argv) => spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] }),
     stopSshd() {
       // The listening daemon and every session it forked (the whole process group): the host is gone.
       const pid = targetSshd?.pid;
