@@ -27,6 +27,8 @@ export interface SshdFixture {
   readonly bastionNs: string;
   /** The target's veth address, reachable from here. */
   readonly targetIp: string;
+  /** This side's veth address (the target reaches us there). */
+  readonly hostIp: string;
   /** `hr-target` (direct), `hr-jumped` (via hr-bastion), `hr-stranger` (no known_hosts entry). */
   readonly env: NodeJS.ProcessEnv;
   /** Runs a shell command inside the target namespace. */
@@ -248,6 +250,7 @@ export async function createSshdFixture(): Promise<SshdFixture> {
     ns,
     bastionNs,
     targetIp,
+    hostIp,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C' },
     inNs: (cmd) => execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { encoding: 'utf8' }),
     spawnInNs: (argv) => spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] }),
