@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { createServer, connect, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeForward, forwardStatuses, openForward } from './forwards.js';
@@ -40,7 +41,7 @@ describe.skipIf(why !== null)('managed forwards over a real sshd', () => {
   beforeAll(async () => {
     fx = await createSshdFixture();
     host = fixtureHost(fx, 'hr-target', { persist: 'yes' });
-    runtimeDir = host.target.controlPath.replace(/\/%C$/, '');
+    runtimeDir = dirname(host.target.controlPath);
   }, 60_000);
   afterEach(() => {
     for (const c of started.splice(0)) c.kill('SIGKILL');

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostAlias } from './alias.js';
@@ -58,6 +58,19 @@ export interface RemoteHost {
   disconnect(): Promise<void>;
 }
 
+/**
+ * One control socket per alias and config file, not ssh's `%C` (a hash of the resolved host, port
+ * and user): two aliases of one address may differ in HostKeyAlias, user or ProxyJump, and
+ * sharing a master would let the second skip its own host-key check. Short: sun_path is 108 bytes.
+ */
+export function controlPathFor(runtimeDir: string, alias: string, configFile: string | null): string {
+  const hash = createHash('sha256')
+    .update(`${configFile ?? ''}\0${alias}`)
+    .digest('hex')
+    .slice(0, 20);
+  return join(runtimeDir, `cm-${hash}`);
+}
+
 /** Creates the host handle; nothing is spawned until a method is called. */
 export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
   const ssh = o.ssh ?? 'ssh';
@@ -65,8 +78,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
   const target: SshTarget = {
     alias: o.alias,
     configFile: o.configFile,
-    // %C: a hash of local host, remote host, port and user: short and one per destination.
-    controlPath: join(o.runtimeDir, '%C'),
+    controlPath: controlPathFor(o.runtimeDir, o.alias, o.configFile),
   };
   const logFile = join(o.runtimeDir, `${o.alias}.log`);
   const call = (argv: string[], extra: { input?: string; settleOnExit?: boolean; timeoutMs?: number } = {}) =>
