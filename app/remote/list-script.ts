@@ -17,8 +17,39 @@ export function isNonce(nonce: string): boolean {
   return /^[0-9a-f]{16,64}$/.test(nonce);
 }
 
-/** The awk filter naming listening inodes (TCP LISTEN 0A; UDP unconnected 07). */
-const LISTEN_INODES = `awk 'FNR>1 && (($4=="0A" && FILENAME ~ /tcp/) || ($4=="07" && FILENAME ~ /udp/)) && $10!="0" {print $10}'`;
+/**
+ * One awk prints the /proc/net tables (each after its marker), reads the listening inodes (TCP
+ * LISTEN 0A; UDP unconnected 07) from them, runs one `ls -ln` over every fd table, prints "pid
+ * inode" for listening sockets only, and names the holder pids on stderr for the shell loop.
+ */
+function awkDump(marker: string): string {
+  return `awk -v files="$F" -v M='${marker}' 'BEGIN {
+  n = split(files, f, " ")
+  for (k = 1; k <= n; k++) {
+    name = f[k]; sub(/.*\\//, "", name)
+    printf "\\n%s net %s\\n", M, name
+    first = 1
+    while ((getline line < f[k]) > 0) {
+      print line
+      if (first) { first = 0; continue }
+      split(line, c, " ")
+      if (((c[4] == "0A" && f[k] ~ /tcp/) || (c[4] == "07" && f[k] ~ /udp/)) && c[10] != "0") want[c[10]] = 1
+    }
+    close(f[k])
+  }
+  printf "\\n%s fd 0\\n", M
+  cmd = "ls -ln /proc/[0-9]*/fd 2>/dev/null"
+  while ((cmd | getline line) > 0) {
+    if (line ~ /^\\/proc\\/[0-9]+\\/fd:$/) { split(line, a, "/"); pid = a[3]; continue }
+    if (line ~ /socket:\\[/) {
+      nf = split(line, c, " "); i = c[nf]; gsub(/[^0-9]/, "", i)
+      if (i in want) { print pid, i; if (!(pid in held)) { held[pid] = 1; pids = pids " " pid } }
+    }
+  }
+  close(cmd)
+  print pids > "/dev/stderr"
+}'`;
+}
 
 /** The script body before the per-holder part; shared with the kill script. */
 export function netFilesSnippet(): string {
@@ -33,18 +64,17 @@ export function listScript(nonce: string): string {
 export LC_ALL=C
 m() { printf '\\n${M} %s %s\\n' "$1" "$2"; }
 m version ${LIST_SCRIPT_VERSION}
-m uid "$(id -u)"
+u=""; while read -r k v x; do [ "$k" = "Uid:" ] && { u=$v; break; }; done < /proc/self/status
+m uid "$u"
 if [ ! -r /proc/net/tcp ]; then m unsupported "$(uname -s)"; m end 0; exit 0; fi
 ${netFilesSnippet()}
-for f in $F; do m net "\${f##*/}"; cat "$f"; done
-L=" $(${LISTEN_INODES} $F | tr '\\n' ' ') "
-FD=$(ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v want="$L" '
-  /^\\/proc\\/[0-9]+\\/fd:$/ { split($0, a, "/"); pid = a[3]; next }
-  /socket:\\[/ { i = $NF; gsub(/[^0-9]/, "", i); if (index(want, " " i " ")) print pid, i }')
-m fd 0
-printf '%s' "$FD"
-P=$(printf '%s\n' "$FD" | awk 'NF == 2 && !s[$1]++ { print $1 }')
+# Builtins from here on, except the one awk (+ its ls) and one head per holder: forks are what a
+# snapshot costs on a loaded remote.
+# The dump goes straight to stdout; only the holder pids come back (on stderr) for the loop.
+exec 3>&1
+P=$( { ${awkDump(M)}; } 2>&1 1>&3 )
 for p in $P; do
+  case $p in *[!0-9]*) continue;; esac
   m pid "$p"
   read -r s 2>/dev/null < /proc/$p/stat && { m stat "$p"; printf '%s' "$s"; }
   u=""; while read -r k v rest; do [ "$k" = "Uid:" ] && { u=$v; break; }; done 2>/dev/null < /proc/$p/status
@@ -52,9 +82,9 @@ for p in $P; do
   m cmdline "$p"; head -c ${CMDLINE_CAP} 2>/dev/null < /proc/$p/cmdline
   if cd /proc/$p/cwd 2>/dev/null; then m cwd "$p"; pwd -P; cd /; fi
 done
-m btime "$(while read -r k v; do [ "$k" = btime ] && echo "$v"; done < /proc/stat)"
+while read -r k v; do [ "$k" = btime ] && m btime "$v"; done < /proc/stat
 m passwd 0
-cat /etc/passwd 2>/dev/null
+while IFS= read -r l; do printf '%s\\n' "$l"; done 2>/dev/null < /etc/passwd
 m end 0
 `;
 }
