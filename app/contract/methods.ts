@@ -53,6 +53,8 @@ export const METHODS = {
   getSettings: { channel: 'settings:get', returns: 'bare', retryable: true, takesRequest: false },
   updateSettings: { channel: 'settings:update', returns: 'result', retryable: false, takesRequest: true },
   getVersion: { channel: 'app:version', returns: 'bare', retryable: true, takesRequest: false },
+  listHosts: { channel: 'hosts:list', returns: 'bare', retryable: true, takesRequest: false },
+  getHost: { channel: 'hosts:get', returns: 'result', retryable: true, takesRequest: true },
 } as const satisfies Record<InvokeMethod, MethodSpec>;
 
 // Compile-time checks that the table agrees with the interface: a method answers with a `Result`

@@ -1,28 +1,9 @@
+import type { HostFailure } from '../model/remote-host.js';
 /**
  * Per-host states (issue 15): a failed host is never shown as "no ports", and every failure
  * carries a sentence and, where one helps, the exact command for the user to run.
  */
-export type HostState =
-  | 'connecting'
-  | 'ok'
-  | 'unreachable'
-  | 'auth-failed'
-  | 'host-key-unknown'
-  | 'host-key-changed'
-  | 'unsupported-os'
-  | 'disconnected'
-  | 'refused-alias'
-  | 'failed';
-
-/** Why a host is not `ok`, as the user sees it. */
-export interface HostFailure {
-  readonly state: Exclude<HostState, 'ok' | 'connecting'>;
-  readonly message: string;
-  /** A command the user can copy (`ssh ALIAS` to verify a host key). */
-  readonly command?: string;
-  /** The server's host key fingerprint, when ssh showed it. */
-  readonly fingerprint?: string;
-}
+export type { HostFailure, HostState } from '../model/remote-host.js';
 
 /** Pulls `SHA256:…` out of ssh's verbose or warning output. */
 export function fingerprintIn(text: string): string | null {

@@ -1,38 +1,12 @@
 import { exposureOf } from '../model/classify.js';
 import { cleanText } from '../model/clean-text.js';
-import type { Exposure, Family, Protocol } from '../model/listener.js';
+import type { Family, Protocol } from '../model/listener.js';
+import type { RemoteHolder, RemoteListener } from '../model/remote-host.js';
 import { parseCmdline, parsePasswd, parseProcStat } from '../owners/proc-stat.js';
 import { parseProcNet, type ProcNetSocket } from '../scan/parse-proc-net.js';
 import { LIST_SCRIPT_VERSION } from './list-script.js';
 
-/** One listening socket on a remote host, its holder resolved from the remote's /proc. */
-export interface RemoteListener {
-  readonly protocol: Protocol;
-  readonly family: Family;
-  readonly address: string;
-  readonly port: number;
-  readonly exposure: Exposure;
-  readonly inode: string;
-  /** Socket owner uid (the /proc/net uid column): known even when the holder is hidden. */
-  readonly socketUid: number;
-  /** Every pid holding the socket (forked workers share one), lowest first; empty when hidden. */
-  readonly pids: readonly number[];
-  readonly holder: RemoteHolder | null;
-}
-
-/** The process that holds a remote socket, as its /proc showed it. All text is cleaned. */
-export interface RemoteHolder {
-  readonly pid: number;
-  /** `/proc/PID/stat` field 22: with the pid, one process incarnation (kill re-check). */
-  readonly startTicks: string;
-  readonly uid: number | null;
-  readonly user: string | null;
-  readonly name: string;
-  readonly command: string;
-  readonly cwd: string | null;
-  /** Start time in ms since the epoch, when the remote's boot time was known (CLK_TCK 100). */
-  readonly startedAt: number | null;
-}
+export type { RemoteHolder, RemoteListener } from '../model/remote-host.js';
 
 /** A parsed remote dump, or why it could not be read. */
 export type RemoteDump =

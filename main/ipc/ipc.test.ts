@@ -142,6 +142,8 @@ describe('registerIpcHandlers', () => {
       getSettings: record('getSettings', DEFAULT_SETTINGS),
       updateSettings: record('updateSettings', { ok: true, value: DEFAULT_SETTINGS }),
       getVersion: record('getVersion', { app: '0.1.0', contract: 1 }),
+      listHosts: record('listHosts', { config: '', hosts: [], refused: [] }),
+      getHost: record('getHost', { ok: true }),
     };
     const log: string[] = [];
     const dispose = registerIpcHandlers(ipcMain, {

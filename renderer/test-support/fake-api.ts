@@ -95,6 +95,14 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
       log('getVersion');
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
+    async listHosts() {
+      log('listHosts');
+      return { config: '', hosts: [], refused: [] };
+    },
+    async getHost(request) {
+      log('getHost', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
     push(s) {
       current = s;
       for (const l of snapshotListeners) l(s);

@@ -38,6 +38,8 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     onSnapshot: () => () => {},
     onConnection: () => () => {},
     getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
+    listHosts: async () => ({ config: '', hosts: [], refused: [] }),
+    getHost: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
     lookup: (request) => lookupPort(request.port, { source }),
     async checkHealth(request) {
       const snapshot = await getSnapshot();

@@ -101,6 +101,14 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
       record('getVersion', undefined);
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
+    async listHosts() {
+      record('listHosts', undefined);
+      return { config: '', hosts: [], refused: [] };
+    },
+    async getHost(request) {
+      record('getHost', request);
+      return err('UNSUPPORTED', 'No ssh hosts in the recording service.');
+    },
     async lookup(request) {
       record('lookup', request);
       const holders = snapshot.listeners.filter((l) => l.port === request.port);
