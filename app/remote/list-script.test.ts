@@ -20,7 +20,11 @@ describe.skipIf(!onLinux)('the remote listing script, run here by sh', () => {
   afterAll(() => server.close());
 
   it('lists this test process as the holder of its own listener, with pid, uid and command', () => {
-    const run = spawnSync('sh', ['-s'], { input: listScript(NONCE), encoding: 'latin1' });
+    const run = spawnSync('sh', ['-s'], {
+      input: listScript(NONCE),
+      encoding: 'latin1',
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(run.status).toBe(0);
     const dump = parseRemoteDump(run.stdout, NONCE);
     expect(dump.ok).toBe(true);

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 
+/** Most stdout kept from one run (a remote with 100k sockets prints ~15 MB of /proc/net). */
+const MAX_OUTPUT = 64 * 1024 * 1024;
+
 /** What one `ssh` run returned. Output is latin1 so /proc bytes survive the trip unchanged. */
 export interface SshRun {
   /** Exit code; null when killed (deadline) or when ssh could not be started. */
@@ -60,7 +63,13 @@ export function runSsh(argv: readonly string[], o: SshRunOptions): Promise<SshRu
       timedOut = true;
       child.kill('SIGKILL');
     }, o.timeoutMs);
-    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    let bytes = 0;
+    child.stdout?.on('data', (b: Buffer) => {
+      // The remote is untrusted: a dump beyond the cap is cut off (then refused as incomplete).
+      bytes += b.length;
+      if (bytes > MAX_OUTPUT) child.kill('SIGKILL');
+      else out.push(b);
+    });
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => finish(null, e.message));
     if (o.settleOnExit === true) child.on('exit', (code) => setImmediate(() => finish(code)));
