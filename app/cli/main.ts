@@ -42,7 +42,7 @@ function help(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `harbormaster <command> --help` for a command’s options.',
-    'Add --host ALIAS (a host of your ssh config) to list, who, check, kill or open to run it there.',
+    'Add --host ALIAS (a host of your ssh config) to list, who, check, kill, open or why to run it there.',
   ].join('\n');
 }
 

@@ -86,6 +86,12 @@ describe.skipIf(why !== null)('the CLI against a real ssh host', () => {
     expect(list.out).toMatch(/hr-target over ssh/);
     const who = await run(['who', '--host', 'hr-target', String(port)]);
     expect(who.out).toContain(`pid ${child.pid} node`);
+    const why = await run(['why', '--host', 'hr-target', String(port)]);
+    expect(why.out).toContain(
+      `listens on loopback only: reach it through a forward, harbormaster open --host hr-target ${port}`,
+    );
+    expect((await run(['check', '--host', 'hr-target', String(port)])).code).toBe(0);
+    expect((await run(['check', '--host', 'hr-target', '1'])).code).toBe(3);
   });
 
   it('forward, forwards, forwards --close: a loopback forward listed and closed', async () => {

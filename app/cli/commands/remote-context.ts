@@ -7,7 +7,7 @@ import { ensureRuntimeDir } from '../../remote/runtime-dir.js';
 import type { CliContext } from '../types.js';
 
 /** Commands that take `--host ALIAS` and run against a remote machine instead of this one. */
-export const HOST_COMMANDS: readonly string[] = ['list', 'who', 'check', 'kill', 'open'];
+export const HOST_COMMANDS: readonly string[] = ['list', 'who', 'check', 'kill', 'open', 'why'];
 
 /** `HARBORMASTER_SSH_CONFIG`: an ssh config file for `-F` (default: ssh's own, ~/.ssh/config). */
 export const SSH_CONFIG_ENV = 'HARBORMASTER_SSH_CONFIG';

@@ -1,7 +1,7 @@
 import type { CliContext } from '../types.js';
 import { remoteKill, remoteOpen } from './remote-actions.js';
 import { HOST_COMMANDS, takeHostOption } from './remote-context.js';
-import { remoteList, remoteWho } from './remote-list.js';
+import { remoteList, remoteWho, remoteWhy } from './remote-list.js';
 
 /**
  * Runs `name` against a remote host when `args` carry `--host ALIAS`; null when they do not (the
@@ -32,6 +32,8 @@ export async function runOnHost(
       return remoteKill(host.rest, host.alias, ctx);
     case 'open':
       return remoteOpen(host.rest, host.alias, ctx);
+    case 'why':
+      return remoteWhy(host.rest, host.alias, ctx);
     default:
       return 2;
   }

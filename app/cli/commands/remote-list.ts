@@ -127,3 +127,36 @@ export async function remoteWho(
   }
   return on.length === 0 ? 3 : 0;
 }
+
+/**
+ * `harbormaster why --host ALIAS <port>`: the remote half of "why can't I connect": whether
+ * anything listens there, on which addresses, and how to reach it from here (a loopback-only
+ * listener needs a forward; a wildcard one may also be reachable directly, firewall permitting).
+ */
+export async function remoteWhy(args: readonly string[], alias: HostAlias, ctx: CliContext): Promise<number> {
+  const p = remotePort('why', args, ctx);
+  if (!p) return 2;
+  const r = await snapshotOf(ctx, alias);
+  if (!r) return EXIT_HOST_FAILED;
+  const on = r.snap.listeners.filter((l) => l.port === p.port && l.protocol === 'tcp');
+  const verdict =
+    on.length === 0
+      ? `Nothing listens on TCP port ${p.port} on ${alias}: start the service there first.`
+      : on.every((l) => l.exposure === 'loopback')
+        ? `Port ${p.port} on ${alias} listens on loopback only: reach it through a forward, ` +
+          `harbormaster open --host ${alias} ${p.port}`
+        : `Port ${p.port} on ${alias} listens on ${on.map((l) => formatEndpoint(l.address, l.port)).join(', ')}: ` +
+          `reachable directly if no firewall is in the way, or through harbormaster open --host ${alias} ${p.port}`;
+  if (p.json) ctx.stdout(jsonOut({ host: alias, port: p.port, verdict, listeners: on.map(remoteJson) }));
+  else {
+    ctx.stdout(`${verdict}\n`);
+    for (const l of on)
+      ctx.stdout(
+        `  ${formatEndpoint(l.address, l.port)} ${l.exposure}: ` +
+          (l.holder
+            ? `pid ${l.holder.pid} ${cleanText(l.holder.name)}\n`
+            : `owner hidden (uid ${l.socketUid})\n`),
+      );
+  }
+  return on.length === 0 ? 1 : 0;
+}
