@@ -1,11 +1,13 @@
 import { escapeForTerminal } from '../model/clean-text.js';
 import { checkCommand } from './commands/check.js';
 import { restartContainerCommand, stopContainerCommand } from './commands/container.js';
+import { forwardCommand, forwardsCommand, hostsCommand } from './commands/forward.js';
 import { freeCommand } from './commands/free.js';
 import { historyCommand } from './commands/history.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { openCommand } from './commands/open.js';
+import { runOnHost } from './commands/remote-dispatch.js';
 import { serveCommand } from './commands/serve.js';
 import { whoCommand } from './commands/who.js';
 import { whyCommand } from './commands/why.js';
@@ -25,6 +27,9 @@ export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   whyCommand,
   historyCommand,
+  hostsCommand,
+  forwardCommand,
+  forwardsCommand,
 ];
 
 function help(): string {
@@ -37,6 +42,7 @@ function help(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `harbormaster <command> --help` for a command’s options.',
+    'Add --host ALIAS (a host of your ssh config) to list, who, check, kill, open or why to run it there.',
   ].join('\n');
 }
 
@@ -113,6 +119,9 @@ export async function main(argv: readonly string[], overrides: Partial<CliContex
       ctx.stdout(`${command.usage}\n`);
       return 0;
     }
+    // Issue 15: `--host ALIAS` runs the command against that ssh host instead of this machine.
+    const remote = await runOnHost(command.name, rest, ctx);
+    if (remote !== null) return remote;
     return await command.run(rest, ctx);
   } finally {
     clearInterval(keepAlive);

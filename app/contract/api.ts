@@ -3,6 +3,7 @@ import type { Health } from '../model/health.js';
 import type { KillMode, KillReport, LookupResult, OpenResult } from '../model/actions.js';
 import type { Result } from '../model/errors.js';
 import type { Settings } from '../model/settings.js';
+import type { RemoteHostList, RemoteHostView } from '../model/remote-host.js';
 import type { Snapshot } from '../model/snapshot.js';
 
 /** Identifies a listener and the process incarnation the user saw (pid + start token). */
@@ -59,6 +60,11 @@ export interface PortHistoryRequest {
   readonly limit?: number;
 }
 
+/** Names one host of the user's ssh config (issue 15). */
+export interface HostRequest {
+  readonly alias: string;
+}
+
 /** What `getVersion` answers: the running package and the contract it speaks. */
 export interface VersionInfo {
   /** The package version (`package.json` "version"). */
@@ -108,6 +114,13 @@ export interface HarbormasterApi {
   portHistory(request: PortHistoryRequest): Promise<Result<PortHistory>>;
   /** Which Harbormaster the face is talking to (the core's version, not the window's). */
   getVersion(): Promise<VersionInfo>;
+  /** The concrete hosts of the user's ssh config (nothing is connected or polled). */
+  listHosts(): Promise<RemoteHostList>;
+  /**
+   * Opens a host section: starts polling that host over the system ssh (if not yet) and answers
+   * its current state and listeners. Collapsed hosts are never polled.
+   */
+  getHost(request: HostRequest): Promise<Result<RemoteHostView>>;
 }
 
 // The method table (channels, result kinds, retry), the generic client and the event channels

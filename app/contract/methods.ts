@@ -55,6 +55,8 @@ export const METHODS = {
   getVersion: { channel: 'app:version', returns: 'bare', retryable: true, takesRequest: false },
   why: { channel: 'port:why', returns: 'result', retryable: true, takesRequest: true },
   portHistory: { channel: 'port:history', returns: 'result', retryable: true, takesRequest: true },
+  listHosts: { channel: 'hosts:list', returns: 'bare', retryable: true, takesRequest: false },
+  getHost: { channel: 'hosts:get', returns: 'result', retryable: true, takesRequest: true },
 } as const satisfies Record<InvokeMethod, MethodSpec>;
 
 // Compile-time checks that the table agrees with the interface: a method answers with a `Result`

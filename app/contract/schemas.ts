@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../model/errors.js';
+import { checkAlias } from '../remote/alias.js';
 import { MAX_PORT, MIN_PORT } from '../model/port.js';
 import type { ArgOf, InvokeMethod } from './methods.js';
 
@@ -48,6 +49,13 @@ export const SettingsPatchSchema = z
     autoProbe: z.boolean(),
   })
   .partial();
+// Checked here too, so a hostile alias never reaches the service (CVE-2017-1000117).
+export const HostRequestSchema = z.strictObject({
+  alias: z
+    .string()
+    .max(300)
+    .refine((a) => checkAlias(a).ok, 'not a valid host alias'),
+});
 const NoArgs = z.undefined();
 
 /** The schema of each method's single argument. */
@@ -63,6 +71,8 @@ export const REQUEST_SCHEMAS = {
   getVersion: NoArgs,
   why: WhyRequestSchema,
   portHistory: PortHistoryRequestSchema,
+  listHosts: NoArgs,
+  getHost: HostRequestSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

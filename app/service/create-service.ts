@@ -19,6 +19,7 @@ import { createPoller } from '../watch/poller.js';
 import { createSnapshotter } from '../watch/snapshotter.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { defaultOwnerResolver, defaultScanner } from './platform.js';
+import { createRemoteHosts } from '../remote/remote-hosts-service.js';
 import type { HarbormasterService, Interest } from './types.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import { defaultHistoryRecorder } from '../history/default-recorder.js';
@@ -196,6 +197,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
         })
       : Promise.resolve(err('UNSUPPORTED', 'No container engine is available.'));
 
+  // Issue 15: ssh hosts, each polled only once its section is opened; closed with the app.
+  const remoteHosts = createRemoteHosts({ env: options.env ?? process.env });
   const service: HarbormasterService = {
     getSnapshot,
     async containerAction(request) {
@@ -293,6 +296,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     async portHistory(request) {
       return portHistoryForService(request, options.env ?? process.env);
     },
+    listHosts: () => remoteHosts.listHosts(),
+    getHost: (request) => remoteHosts.getHost(request),
     setInterest(next) {
       interest = next;
       applyInterest();
@@ -306,6 +311,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       subscribers.clear();
       scanner.dispose?.();
       catalog?.dispose();
+      await remoteHosts.dispose();
     },
   };
   return service;

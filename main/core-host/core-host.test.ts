@@ -2,7 +2,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HarbormasterApi } from '../../app/contract/api.js';
 import { APP_VERSION, CONTRACT_VERSION } from '../../app/contract/methods.js';
-import { ok } from '../../app/model/errors.js';
+import { err, ok } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import { createHarbormasterService } from '../../app/service/create-service.js';
@@ -160,6 +160,8 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
     why: async () => never,
     portHistory: async () => never,
+    listHosts: async () => ({ config: '', hosts: [], refused: [] }),
+    getHost: async () => err('UNSUPPORTED', 'no hosts'),
     setInterest: (i) => void calls.push(`interest ${i}`),
     dispose: async () => undefined,
   };

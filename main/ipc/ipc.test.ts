@@ -144,6 +144,8 @@ describe('registerIpcHandlers', () => {
       getVersion: record('getVersion', { app: '0.1.0', contract: 1 }),
       why: record('why', { ok: true, value: 'diagnosed' }),
       portHistory: record('portHistory', { ok: true, value: 'remembered' }),
+      listHosts: record('listHosts', { config: '', hosts: [], refused: [] }),
+      getHost: record('getHost', { ok: true }),
     };
     const log: string[] = [];
     const dispose = registerIpcHandlers(ipcMain, {

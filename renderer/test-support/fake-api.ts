@@ -108,6 +108,14 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
         ? script.portHistory(port)
         : ok({ port, events: [], total: 0, coversFrom: null, note: null });
     },
+    async listHosts() {
+      log('listHosts');
+      return { config: '', hosts: [], refused: [] };
+    },
+    async getHost(request) {
+      log('getHost', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
     push(s) {
       current = s;
       for (const l of snapshotListeners) l(s);

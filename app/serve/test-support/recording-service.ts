@@ -109,6 +109,14 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
       record('portHistory', request);
       return ok({ port: request.port, events: [], total: 0, coversFrom: null, note: null });
     },
+    async listHosts() {
+      record('listHosts', undefined);
+      return { config: '', hosts: [], refused: [] };
+    },
+    async getHost(request) {
+      record('getHost', request);
+      return err('UNSUPPORTED', 'No ssh hosts in the recording service.');
+    },
     async lookup(request) {
       record('lookup', request);
       const holders = snapshot.listeners.filter((l) => l.port === request.port);

@@ -1,0 +1,122 @@
+import { createPlatformOpener } from '../../actions/open.js';
+import { cleanText } from '../../model/clean-text.js';
+import type { HostAlias } from '../../remote/alias.js';
+import { openForward } from '../../remote/forwards.js';
+import { deniedCommand, killRemotePort } from '../../remote/remote-kill.js';
+import { formatEndpoint, jsonOut } from '../format.js';
+import type { CliContext } from '../types.js';
+import { EXIT_HOST_FAILED, cliHost, printHostFailure, runtimeDirOf } from './remote-context.js';
+import { remotePort } from './remote-list.js';
+
+/** `harbormaster kill --host ALIAS <port> [--yes]`: confirm, then the remote re-check and SIGTERM. */
+export async function remoteKill(
+  args: readonly string[],
+  alias: HostAlias,
+  ctx: CliContext,
+): Promise<number> {
+  const p = remotePort('kill', args, ctx, ['yes']);
+  if (!p) return 2;
+  const yes = p.flags.has('yes');
+  if (!yes && !ctx.prompt) {
+    ctx.stderr('Not killing without confirmation: stdin is not a terminal. Add --yes to confirm.\n');
+    return 2;
+  }
+  const dir = runtimeDirOf(ctx);
+  if (dir === null) return EXIT_HOST_FAILED;
+  const host = cliHost(ctx, alias, dir);
+  const connected = await host.connect();
+  if (!connected.ok) {
+    printHostFailure(ctx, alias, connected.failure);
+    return EXIT_HOST_FAILED;
+  }
+  const r = await killRemotePort(host, p.port, null, async (l) => {
+    const h = l.holder;
+    const what = `pid ${h?.pid} ${cleanText(h?.name ?? '')} (user ${cleanText(h?.user ?? '?')}) on ${alias} ${formatEndpoint(l.address, l.port)}`;
+    ctx.stdout(`Will send SIGTERM to ${what}\n  command: ${cleanText(h?.command ?? '', { max: 200 })}\n`);
+    if (yes || !ctx.prompt) return true;
+    return /^y(es)?$/i.test((await ctx.prompt('Kill it? [y/N] ')).trim());
+  });
+  if (!r.ok) {
+    if (r.reason === 'host') {
+      printHostFailure(ctx, alias, r.failure);
+      return EXIT_HOST_FAILED;
+    }
+    ctx.stderr(`${r.message}\n`);
+    return r.reason === 'not-found' ? 3 : r.reason === 'cancelled' ? 1 : 1;
+  }
+  const o = r.outcome;
+  const pid = r.target.pid;
+  const say = (text: string, code: number) => {
+    if (p.json) ctx.stdout(jsonOut({ host: alias, port: p.port, pid, outcome: o }));
+    else (code === 0 ? ctx.stdout : ctx.stderr)(`${text}\n`);
+    return code;
+  };
+  switch (o.kind) {
+    case 'freed':
+      return say(`Killed pid ${pid} on ${alias}: port ${p.port} is free (verified by a remote re-scan).`, 0);
+    case 'still-listening':
+      return say(
+        `Sent SIGTERM to pid ${pid} on ${alias}, but port ${p.port} is still listening ${o.detail}.`,
+        1,
+      );
+    case 'gone':
+      return say(`pid ${pid} on ${alias} had already exited; nothing was signalled.`, 1);
+    case 'changed':
+      return say(`Not signalled: ${o.detail}.`, 1);
+    case 'no-longer-holds':
+      return say(`Not signalled: pid ${pid} no longer holds port ${p.port} on ${alias}.`, 1);
+    case 'protected':
+      return say(`Not signalled: ${o.detail}.`, 1);
+    case 'denied':
+      return say(
+        `Permission denied killing pid ${pid} on ${alias} (${o.detail}). Harbormaster never uses sudo for you; ` +
+          `to do it yourself run:\n  ${deniedCommand(alias, pid)}`,
+        1,
+      );
+    case 'unreadable':
+      return say(`The remote kill gave no readable result: ${o.detail}`, 1);
+  }
+}
+
+/** `harbormaster open --host ALIAS <port>`: a managed forward, then the local URL in the browser. */
+export async function remoteOpen(
+  args: readonly string[],
+  alias: HostAlias,
+  ctx: CliContext,
+): Promise<number> {
+  const p = remotePort('open', args, ctx, ['no-browser']);
+  if (!p) return 2;
+  const dir = runtimeDirOf(ctx);
+  if (dir === null) return EXIT_HOST_FAILED;
+  const host = cliHost(ctx, alias, dir, 'yes');
+  const connected = await host.connect();
+  if (!connected.ok) {
+    printHostFailure(ctx, alias, connected.failure);
+    return EXIT_HOST_FAILED;
+  }
+  const snap = await host.snapshot();
+  if (!snap.ok) {
+    printHostFailure(ctx, alias, snap.failure);
+    return EXIT_HOST_FAILED;
+  }
+  const l = snap.value.listeners.find((x) => x.port === p.port && x.protocol === 'tcp');
+  if (!l) {
+    ctx.stderr(`Nothing is listening on TCP port ${p.port} on ${alias}.\n`);
+    return 3;
+  }
+  const f = await openForward(host, dir, { port: l.port, address: l.address }, null);
+  if (!f.ok) {
+    printHostFailure(ctx, alias, f.failure);
+    return EXIT_HOST_FAILED;
+  }
+  if (p.json)
+    ctx.stdout(jsonOut({ host: alias, id: f.value.record.id, mapping: f.value.mapping, url: f.value.url }));
+  else ctx.stdout(`Forward ${f.value.record.id}: ${alias} ${f.value.mapping} (${f.value.url})\n`);
+  if (p.flags.has('no-browser')) return 0;
+  const opened = await createPlatformOpener(ctx.env)(f.value.url);
+  if (!opened.ok) {
+    ctx.stderr(`Could not open the browser: ${opened.error.message}\n`);
+    return 1;
+  }
+  return 0;
+}

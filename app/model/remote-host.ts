@@ -1,0 +1,78 @@
+import type { Exposure, Family, Protocol } from './listener.js';
+
+/**
+ * Remote hosts as every face sees them (issue 15): isomorphic types, shared by the core
+ * (app/remote), the contract and the window.
+ */
+
+/** Per-host states: a failed host is never shown as "no ports". */
+export type HostState =
+  | 'connecting'
+  | 'ok'
+  | 'unreachable'
+  | 'auth-failed'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'unsupported-os'
+  | 'disconnected'
+  | 'refused-alias'
+  | 'failed';
+
+/** Why a host is not `ok`, as the user sees it. */
+export interface HostFailure {
+  readonly state: Exclude<HostState, 'ok' | 'connecting'>;
+  readonly message: string;
+  /** A command the user can copy (`ssh ALIAS` to verify a host key). */
+  readonly command?: string;
+  /** The server's host key fingerprint, when ssh showed it. */
+  readonly fingerprint?: string;
+}
+
+/** The process that holds a remote socket, as its /proc showed it. All text is cleaned. */
+export interface RemoteHolder {
+  readonly pid: number;
+  /** `/proc/PID/stat` field 22: with the pid, one process incarnation (kill re-check). */
+  readonly startTicks: string;
+  readonly uid: number | null;
+  readonly user: string | null;
+  readonly name: string;
+  readonly command: string;
+  readonly cwd: string | null;
+  /** Start time in ms since the epoch, when the remote's boot time was known (CLK_TCK 100). */
+  readonly startedAt: number | null;
+}
+
+/** One listening socket on a remote host, its holder resolved from the remote's /proc. */
+export interface RemoteListener {
+  readonly protocol: Protocol;
+  readonly family: Family;
+  readonly address: string;
+  readonly port: number;
+  readonly exposure: Exposure;
+  readonly inode: string;
+  /** Socket owner uid (the /proc/net uid column): known even when the holder is hidden. */
+  readonly socketUid: number;
+  /** Every pid holding the socket (forked workers share one), lowest first; empty when hidden. */
+  readonly pids: readonly number[];
+  readonly holder: RemoteHolder | null;
+}
+
+/** The hosts of the user's ssh config, for the collapsed Hosts section. */
+export interface RemoteHostList {
+  /** The config file read. */
+  readonly config: string;
+  readonly hosts: readonly { readonly alias: string }[];
+  /** Host names refused by the alias rule (shown, never used). */
+  readonly refused: readonly { readonly name: string; readonly reason: string }[];
+}
+
+/** One opened host: its state and, when ok, its listeners. */
+export interface RemoteHostView {
+  readonly alias: string;
+  readonly state: HostState;
+  readonly failure: HostFailure | null;
+  readonly listeners: readonly RemoteListener[] | null;
+  readonly durationMs: number | null;
+  readonly forwardsBroken: boolean;
+  readonly nextRetryMs: number | null;
+}

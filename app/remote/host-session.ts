@@ -1,0 +1,134 @@
+import { backoffDelay } from '../model/backoff.js';
+import { readForwards } from './forward-registry.js';
+import { closeAllForwards } from './forwards.js';
+import type { HostFailure, HostState } from './host-state.js';
+import type { RemoteHost, RemoteSnapshot } from './remote-host.js';
+
+/** What a host section shows. */
+export interface HostView {
+  readonly alias: string;
+  readonly state: HostState;
+  readonly failure: HostFailure | null;
+  readonly snapshot: RemoteSnapshot | null;
+  /** Forwards whose master is gone: marked broken until the reconnect restores them. */
+  readonly forwardsBroken: boolean;
+  /** Consecutive failed attempts; the next retry waits backoffDelay(base, attempts - 1, max). */
+  readonly attempts: number;
+  readonly nextRetryMs: number | null;
+}
+
+/** Polling and retry rhythm of one opened or pinned host. */
+export interface HostSessionOptions {
+  readonly host: RemoteHost;
+  readonly runtimeDir: string;
+  /** Poll interval while ok (the pinned rate: 15 s). */
+  readonly intervalMs?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  readonly onChange?: (view: HostView) => void;
+}
+
+/** One host section's life: poll, notice a lost master, retry with back-off, restore forwards. */
+export interface HostSession {
+  view(): HostView;
+  /** Starts polling (the user opened or pinned the host); collapsed hosts are never polled. */
+  start(): void;
+  /** Stops polling and closes this host's forwards and master (app quit). */
+  dispose(): Promise<void>;
+}
+
+/** Failures retrying cannot fix: the user must act (verify a key, log in once). */
+const TERMINAL: ReadonlySet<HostState> = new Set([
+  'host-key-unknown',
+  'host-key-changed',
+  'auth-failed',
+  'unsupported-os',
+]);
+
+/** Creates a session; nothing runs until {@link HostSession.start}. */
+export function createHostSession(o: HostSessionOptions): HostSession {
+  const interval = o.intervalMs ?? 15_000;
+  const base = o.retryBaseMs ?? 1_000;
+  const max = o.retryMaxMs ?? 60_000;
+  let view: HostView = {
+    alias: o.host.alias,
+    state: 'connecting',
+    failure: null,
+    snapshot: null,
+    forwardsBroken: false,
+    attempts: 0,
+    nextRetryMs: null,
+  };
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let everOk = false;
+  const set = (next: Partial<HostView>) => {
+    view = { ...view, ...next };
+    o.onChange?.(view);
+  };
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => void tick(), ms);
+    timer.unref();
+  };
+  const restoreForwards = async () => {
+    // The new master has none of the old one's forwards: re-add them, same local ports.
+    for (const r of readForwards(o.runtimeDir).filter((x) => x.alias === o.host.alias))
+      for (const bind of r.binds)
+        await o.host.forward('forward', {
+          bind,
+          localPort: r.localPort,
+          remoteHost: r.remoteHost,
+          remotePort: r.remotePort,
+        });
+  };
+  const fail = (failure: HostFailure) => {
+    const lost = everOk && !TERMINAL.has(failure.state);
+    const attempts = view.attempts + 1;
+    const retry = TERMINAL.has(failure.state) ? null : backoffDelay(base, attempts - 1, max);
+    set({
+      state: lost ? 'disconnected' : failure.state,
+      failure,
+      forwardsBroken: readForwards(o.runtimeDir).some((r) => r.alias === o.host.alias),
+      attempts,
+      nextRetryMs: retry,
+    });
+    if (retry !== null) schedule(retry);
+  };
+  const tick = async () => {
+    timer = null;
+    if (stopped) return;
+    const wasConnected = view.state === 'ok';
+    if (!wasConnected || !(await o.host.isConnected())) {
+      const c = await o.host.connect();
+      if (stopped) return;
+      if (!c.ok) return fail(c.failure);
+      if (view.forwardsBroken || everOk) await restoreForwards();
+    }
+    const snap = await o.host.snapshot();
+    if (stopped) return;
+    if (!snap.ok) return fail(snap.failure);
+    everOk = true;
+    set({
+      state: 'ok',
+      failure: null,
+      snapshot: snap.value,
+      forwardsBroken: false,
+      attempts: 0,
+      nextRetryMs: null,
+    });
+    schedule(interval);
+  };
+  return {
+    view: () => view,
+    start() {
+      if (timer === null && !stopped) schedule(0);
+    },
+    async dispose() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await closeAllForwards(o.host, o.runtimeDir);
+      await o.host.disconnect();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { cleanText } from '../model/clean-text.js';
+import { isNonce, netFilesSnippet } from './list-script.js';
+
+/** The identity the user confirmed: what the remote re-checks right before the signal. */
+export interface RemoteKillTarget {
+  readonly pid: number;
+  /** `/proc/PID/stat` field 22 at confirmation time. */
+  readonly startTicks: string;
+  readonly uid: number;
+  /** The listening socket's inode the pid held. */
+  readonly inode: string;
+  readonly port: number;
+}
+
+/** What the remote did. Only `freed` and `still-listening` mean a signal was sent. */
+export type RemoteKillOutcome =
+  | { readonly kind: 'freed'; readonly pid: number }
+  | { readonly kind: 'still-listening'; readonly pid: number; readonly detail: string }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'changed'; readonly detail: string }
+  | { readonly kind: 'no-longer-holds' }
+  | { readonly kind: 'protected'; readonly detail: string }
+  | { readonly kind: 'denied'; readonly detail: string }
+  | { readonly kind: 'unreadable'; readonly detail: string };
+
+/** How long the remote waits for the port to close after SIGTERM (tenths of a second). */
+const WAIT_TENTHS = 50;
+
+function checkTarget(t: RemoteKillTarget): void {
+  if (!Number.isInteger(t.pid) || t.pid < 2) throw new Error('kill target: bad pid');
+  if (!/^\d+$/.test(t.startTicks) || !/^\d+$/.test(t.inode)) throw new Error('kill target: bad identity');
+  if (!Number.isInteger(t.uid) || t.uid < 0) throw new Error('kill target: bad uid');
+  if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) throw new Error('kill target: bad port');
+}
+
+/**
+ * One remote invocation: re-check pid, start time (stat field 22), uid and that the pid still
+ * holds the listening socket; only then `kill -TERM -- PID` (never pkill, never sudo), wait, and
+ * re-read /proc/net to verify nothing listens on the port any more. Every value spliced in is
+ * checked numeric first.
+ */
+export function killScript(nonce: string, t: RemoteKillTarget): string {
+  if (!isNonce(nonce)) throw new Error('killScript: bad nonce');
+  checkTarget(t);
+  const portHex = t.port.toString(16).toUpperCase().padStart(4, '0');
+  return `# harbormaster remote kill v1
+export LC_ALL=C
+r() { printf '\\n@@${nonce} %s\\n%s\\n@@${nonce} end\\n' "$1" "$2"; exit 0; }
+p=${t.pid}
+case " $$ $PPID " in *" $p "*) r protected "it is this session's own shell";; esac
+read -r s 2>/dev/null < /proc/$p/stat || r gone ""
+set -- \${s##*) }
+[ "\${20}" = "${t.startTicks}" ] || r changed "start time is now \${20}, was ${t.startTicks}: a different process has this pid"
+u=""; while read -r k v x; do [ "$k" = "Uid:" ] && { u=$v; break; }; done 2>/dev/null < /proc/$p/status
+[ "$u" = "${t.uid}" ] || r changed "uid is now $u, was ${t.uid}"
+${netFilesSnippet()}
+listening() { awk -v i="$1" 'FNR>1 && $10==i && ($4=="0A" || $4=="07") { f=1 } END { exit !f }' $F; }
+port_busy() { awk 'FNR>1 && ($4=="0A" || $4=="07") { n=split($2, a, ":"); if (a[n]=="${portHex}") f=1 } END { exit !f }' $F; }
+listening ${t.inode} || r no-longer-holds ""
+ls -l /proc/$p/fd 2>/dev/null | grep -q 'socket:\\[${t.inode}\\]' || r no-longer-holds ""
+if [ -x /bin/kill ]; then out=$(/bin/kill -TERM -- "$p" 2>&1); else out=$(kill -TERM "$p" 2>&1); fi
+[ $? -eq 0 ] || { case "$out" in *"No such process"*) r gone "";; esac; r denied "$out"; }
+i=0
+while port_busy && [ $i -lt ${WAIT_TENTHS} ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i + 1)); done
+port_busy && r still-listening "after $((i / 10)) s"
+r freed ""
+`;
+}
+
+/** Reads the kill script's one result block; anything else is `unreadable`, never "freed". */
+export function parseKillResult(text: string, nonce: string, pid: number): RemoteKillOutcome {
+  const m = new RegExp(`\\n@@${nonce} (\\S+)\\n([\\s\\S]*?)\\n@@${nonce} end\\n`).exec(text);
+  const detail = cleanText(m?.[2] ?? '', { max: 300, collapse: true });
+  switch (m?.[1]) {
+    case 'freed':
+      return { kind: 'freed', pid };
+    case 'still-listening':
+      return { kind: 'still-listening', pid, detail };
+    case 'gone':
+      return { kind: 'gone' };
+    case 'changed':
+      return { kind: 'changed', detail };
+    case 'no-longer-holds':
+      return { kind: 'no-longer-holds' };
+    case 'protected':
+      return { kind: 'protected', detail };
+    case 'denied':
+      return { kind: 'denied', detail };
+    default:
+      return { kind: 'unreadable', detail: cleanText(text.slice(-200), { collapse: true }) };
+  }
+}

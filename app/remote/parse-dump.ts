@@ -1,0 +1,167 @@
+import { exposureOf } from '../model/classify.js';
+import { cleanText } from '../model/clean-text.js';
+import type { Family, Protocol } from '../model/listener.js';
+import type { RemoteHolder, RemoteListener } from '../model/remote-host.js';
+import { parseCmdline, parsePasswd, parseProcStat } from '../owners/proc-stat.js';
+import { parseProcNet, type ProcNetSocket } from '../scan/parse-proc-net.js';
+import { LIST_SCRIPT_VERSION } from './list-script.js';
+
+export type { RemoteHolder, RemoteListener } from '../model/remote-host.js';
+
+/** A parsed remote dump, or why it could not be read. */
+export type RemoteDump =
+  | {
+      readonly ok: true;
+      readonly viewerUid: number | null;
+      readonly listeners: readonly RemoteListener[];
+      /** Malformed lines skipped (shown as a partial-scan note). */
+      readonly skipped: number;
+    }
+  | { readonly ok: false; readonly unsupported: boolean; readonly message: string };
+
+/** Longest command line kept per holder (already capped remotely at 4096 bytes). */
+const COMMAND_MAX = 1000;
+/** The kernel's USER_HZ on every Linux architecture in use. */
+const CLK_TCK = 100;
+
+interface Section {
+  readonly kind: string;
+  readonly arg: string;
+  readonly body: string;
+}
+
+/** Splits the dump at the nonce markers; anything without the nonce is body text, never a marker. */
+export function splitSections(text: string, nonce: string): Section[] {
+  const re = new RegExp(`\\n@@${nonce} (\\S+) ([^\\n]*)\\n`, 'g');
+  const out: Section[] = [];
+  let last: { kind: string; arg: string; from: number } | null = null;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (last) out.push({ kind: last.kind, arg: last.arg, body: text.slice(last.from, m.index) });
+    last = { kind: m[1] ?? '', arg: m[2] ?? '', from: m.index + m[0].length };
+  }
+  if (last) out.push({ kind: last.kind, arg: last.arg, body: text.slice(last.from) });
+  return out;
+}
+
+/**
+ * Parses the listing script's output with the same procfs parsers the local scanner uses
+ * (`parseProcNet`, `parseProcStat`, `parseCmdline`, `parsePasswd`). Every remote string that
+ * reaches the result passes `cleanText`. A dump without the `end` marker was cut off: an error,
+ * never "no ports".
+ */
+export function parseRemoteDump(text: string, nonce: string): RemoteDump {
+  const sections = splitSections(text, nonce);
+  const first = sections[0];
+  if (first?.kind !== 'version' || first.arg !== String(LIST_SCRIPT_VERSION))
+    return {
+      ok: false,
+      unsupported: false,
+      message: 'The remote did not run the listing script (no version line).',
+    };
+  const unsupported = sections.find((s) => s.kind === 'unsupported');
+  if (unsupported)
+    return {
+      ok: false,
+      unsupported: true,
+      message: `The remote has no /proc/net (${cleanText(unsupported.arg, { max: 40 })}): unsupported OS for agentless listing.`,
+    };
+  if (sections.at(-1)?.kind !== 'end')
+    return { ok: false, unsupported: false, message: 'The remote listing was cut off before its end.' };
+  let viewerUid: number | null = null;
+  let btime: number | null = null;
+  let skipped = 0;
+  const sockets: ProcNetSocket[] = [];
+  const holdersOf = new Map<string, number[]>();
+  const stats = new Map<number, string>();
+  const uids = new Map<number, number>();
+  const cmdlines = new Map<number, string>();
+  const cwds = new Map<number, string>();
+  let passwd = new Map<number, string>();
+  for (const s of sections) {
+    const pid = Number(s.arg.split(' ')[0]);
+    switch (s.kind) {
+      case 'uid':
+        viewerUid = /^\d+$/.test(s.arg) ? Number(s.arg) : null;
+        break;
+      case 'btime':
+        btime = /^\d+$/.test(s.arg) ? Number(s.arg) : null;
+        break;
+      case 'net': {
+        const file = s.arg;
+        const protocol: Protocol = file.startsWith('tcp') ? 'tcp' : 'udp';
+        const family: Family = file.endsWith('6') ? 6 : 4;
+        if (!['tcp', 'tcp6', 'udp', 'udp6'].includes(file)) break;
+        const r = parseProcNet(s.body, protocol, family);
+        if (r.unrecognized) return { ok: false, unsupported: false, message: r.unrecognized.reason };
+        sockets.push(...r.sockets);
+        skipped += r.skipped;
+        break;
+      }
+      case 'fd':
+        for (const line of s.body.split('\n')) {
+          const m = /^(\d+) (\d+)$/.exec(line);
+          if (!m?.[1] || !m[2]) continue;
+          const list = holdersOf.get(m[2]) ?? [];
+          list.push(Number(m[1]));
+          holdersOf.set(m[2], list);
+        }
+        break;
+      case 'stat':
+        stats.set(pid, s.body);
+        break;
+      case 'puid': {
+        const u = s.arg.split(' ')[1];
+        if (u && /^\d+$/.test(u)) uids.set(pid, Number(u));
+        break;
+      }
+      case 'cmdline':
+        cmdlines.set(pid, s.body);
+        break;
+      case 'cwd':
+        cwds.set(pid, s.body.replace(/\n$/, ''));
+        break;
+      case 'passwd':
+        passwd = parsePasswd(s.body);
+        break;
+      default:
+        break;
+    }
+  }
+  const holder = (pid: number): RemoteHolder | null => {
+    const stat = parseProcStat(stats.get(pid) ?? '');
+    if (!stat || stat.pid !== pid) return null;
+    const uid = uids.get(pid) ?? null;
+    const argv = parseCmdline(cmdlines.get(pid) ?? '');
+    const cwd = cwds.get(pid);
+    return {
+      pid,
+      startTicks: stat.startTicks,
+      uid,
+      user: uid === null ? null : cleanText(passwd.get(uid) ?? String(uid), { max: 32 }),
+      name: cleanText(stat.comm, { max: 32 }),
+      command: cleanText(argv.length > 0 ? argv.join(' ') : `[${stat.comm}]`, {
+        max: COMMAND_MAX,
+        collapse: true,
+      }),
+      cwd: cwd === undefined ? null : cleanText(cwd, { max: 300 }),
+      startedAt: btime === null ? null : (btime + Number(stat.startTicks) / CLK_TCK) * 1000,
+    };
+  };
+  const listeners = sockets.map((sock): RemoteListener => {
+    const pids = [...new Set(holdersOf.get(sock.inode) ?? [])].sort((a, b) => a - b);
+    const first = pids[0];
+    return {
+      protocol: sock.protocol,
+      family: sock.family,
+      address: sock.address,
+      port: sock.port,
+      exposure: exposureOf(sock.address),
+      inode: sock.inode,
+      socketUid: sock.uid,
+      pids,
+      holder: first === undefined ? null : holder(first),
+    };
+  });
+  listeners.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.family - b.family);
+  return { ok: true, viewerUid, listeners, skipped };
+}

@@ -1,0 +1,158 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostAlias } from './alias.js';
+import { classifySshFailure, fingerprintIn, type HostFailure } from './host-state.js';
+import { listScript } from './list-script.js';
+import { parseRemoteDump, type RemoteListener } from './parse-dump.js';
+import {
+  controlArgv,
+  fingerprintProbeArgv,
+  forwardControlArgv,
+  masterArgv,
+  remoteCommandArgv,
+  type ForwardSpec,
+  type SshTarget,
+} from './ssh-argv.js';
+import { runSsh, type SshRun } from './ssh-run.js';
+
+/** How to reach one host through the system ssh. */
+export interface RemoteHostOptions {
+  readonly alias: HostAlias;
+  /** `-F` file, or null for ssh's default (~/.ssh/config). */
+  readonly configFile: string | null;
+  /** The 0700 runtime directory (runtime-dir.ts). */
+  readonly runtimeDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly ssh?: string;
+  /** ControlPersist of a master this host starts (seconds, or `yes` while forwards live on it). */
+  readonly persist?: 'yes' | number;
+  readonly timeoutMs?: number;
+}
+
+/** Success or the host's failure state. */
+export type HostResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: HostFailure };
+
+/** One remote snapshot. */
+export interface RemoteSnapshot {
+  readonly listeners: readonly RemoteListener[];
+  readonly viewerUid: number | null;
+  readonly skipped: number;
+  readonly durationMs: number;
+}
+
+/** A host's ssh connection: one ControlMaster, polls and `-O` requests over it. */
+export interface RemoteHost {
+  readonly alias: HostAlias;
+  readonly target: SshTarget;
+  /** Whether the master answers `-O check`. */
+  isConnected(): Promise<boolean>;
+  /** Starts the master unless one is running. */
+  connect(): Promise<HostResult<void>>;
+  /** Runs fixed command words remotely with `input` on stdin, over the master. */
+  run(command: readonly string[], input?: string): Promise<SshRun>;
+  snapshot(): Promise<HostResult<RemoteSnapshot>>;
+  forward(op: 'forward' | 'cancel', spec: ForwardSpec): Promise<SshRun>;
+  /** Ends the master (`-O exit`). */
+  disconnect(): Promise<void>;
+}
+
+/**
+ * One control socket per alias and config file, not ssh's `%C` (a hash of the resolved host, port
+ * and user): two aliases of one address may differ in HostKeyAlias, user or ProxyJump, and
+ * sharing a master would let the second skip its own host-key check. Short: sun_path is 108 bytes.
+ */
+export function controlPathFor(runtimeDir: string, alias: string, configFile: string | null): string {
+  const hash = createHash('sha256')
+    .update(`${configFile ?? ''}\0${alias}`)
+    .digest('hex')
+    .slice(0, 20);
+  return join(runtimeDir, `cm-${hash}`);
+}
+
+/** Creates the host handle; nothing is spawned until a method is called. */
+export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
+  const ssh = o.ssh ?? 'ssh';
+  const timeoutMs = o.timeoutMs ?? 20_000;
+  const target: SshTarget = {
+    alias: o.alias,
+    configFile: o.configFile,
+    controlPath: controlPathFor(o.runtimeDir, o.alias, o.configFile),
+  };
+  const logFile = join(o.runtimeDir, `${o.alias}.log`);
+  const call = (argv: string[], extra: { input?: string; settleOnExit?: boolean; timeoutMs?: number } = {}) =>
+    runSsh(argv, { ssh, env: o.env, timeoutMs: extra.timeoutMs ?? timeoutMs, ...extra });
+
+  const failureOf = async (r: SshRun, text: string): Promise<HostFailure> => {
+    if (r.spawnError !== undefined)
+      return { state: 'failed', message: `Cannot run ssh (${r.spawnError}). Is OpenSSH installed?` };
+    if (r.timedOut)
+      return { state: 'unreachable', message: `${o.alias} did not answer within ${timeoutMs / 1000} s.` };
+    let failure = classifySshFailure(o.alias, text);
+    if (
+      (failure.state === 'host-key-unknown' || failure.state === 'host-key-changed') &&
+      failure.fingerprint === undefined
+    ) {
+      // ssh names the fingerprint only in its debug log when the key is unknown: one more
+      // non-interactive attempt, verbose, that still refuses the key.
+      const probe = await call(fingerprintProbeArgv(target), { timeoutMs: 10_000 });
+      const fp = fingerprintIn(probe.stderr);
+      if (fp) failure = classifySshFailure(o.alias, text, fp);
+    }
+    return failure;
+  };
+
+  const host: RemoteHost = {
+    alias: o.alias,
+    target,
+    async isConnected() {
+      const r = await call(controlArgv(target, 'check'), { timeoutMs: 5_000 });
+      return r.code === 0;
+    },
+    async connect() {
+      if (await host.isConnected()) return { ok: true, value: undefined };
+      rmSync(logFile, { force: true });
+      const r = await call(masterArgv(target, o.persist ?? 120, logFile), { settleOnExit: true });
+      if (r.code === 0) return { ok: true, value: undefined };
+      let log = '';
+      try {
+        log = readFileSync(logFile, 'utf8');
+      } catch {
+        // no log: ssh failed before opening it; stderr says why
+      }
+      return { ok: false, failure: await failureOf(r, `${r.stderr}\n${log}`) };
+    },
+    run(command, input) {
+      return call(remoteCommandArgv(target, command), input === undefined ? {} : { input });
+    },
+    async snapshot() {
+      const started = performance.now();
+      const nonce = randomBytes(12).toString('hex');
+      const r = await host.run(['sh', '-s'], listScript(nonce));
+      if (r.code !== 0) return { ok: false, failure: await failureOf(r, r.stderr) };
+      const dump = parseRemoteDump(r.stdout, nonce);
+      if (!dump.ok)
+        return {
+          ok: false,
+          failure: { state: dump.unsupported ? 'unsupported-os' : 'failed', message: dump.message },
+        };
+      return {
+        ok: true,
+        value: {
+          listeners: dump.listeners,
+          viewerUid: dump.viewerUid,
+          skipped: dump.skipped,
+          durationMs: performance.now() - started,
+        },
+      };
+    },
+    forward(op, spec) {
+      return call(forwardControlArgv(target, op, spec), { timeoutMs: 10_000 });
+    },
+    async disconnect() {
+      await call(controlArgv(target, 'exit'), { timeoutMs: 5_000 });
+    },
+  };
+  return host;
+}
