@@ -1,5 +1,5 @@
 import type { KillOutcome } from '../model/actions.js';
-import type { ContainerInfo } from '../model/container.js';
+import type { ContainerActionReport, ContainerInfo } from '../model/container.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { Listener } from '../model/listener.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -8,23 +8,7 @@ import type { ContainerCatalog } from './catalog.js';
 import type { EngineFailure } from './engine-client.js';
 import { parseInspect } from './inspect.js';
 
-/** What a container stop or restart achieved, verified by re-scanning the host. */
-export interface ContainerActionReport {
-  readonly action: 'stop' | 'restart';
-  /** `freed`: stopped and its ports are free; `restarted`: it (or a new holder) is back. */
-  readonly outcome: KillOutcome;
-  readonly container: {
-    readonly id: string;
-    readonly name: string;
-    readonly image: string;
-    readonly composeProject: string | null;
-    readonly restartPolicy: string;
-  };
-  /** `tcp 127.0.0.1:18080` for each published port. */
-  readonly ports: readonly string[];
-  readonly elapsedMs: number;
-  readonly message: string;
-}
+export type { ContainerActionReport } from '../model/container.js';
 
 /** Everything the action needs; the Engine API and the scan are real, the clock injectable. */
 export interface ContainerActionDeps {

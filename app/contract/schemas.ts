@@ -23,6 +23,15 @@ export const KillRequestSchema = z.strictObject({
   startToken: z.string().min(1).max(64),
   mode: z.enum(['graceful', 'force']),
 });
+/** A container id (hex) or Docker name: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, as the engine allows. */
+export const ContainerActionSchema = z.strictObject({
+  container: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
+  action: z.enum(['stop', 'restart']),
+});
 export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
 export const SettingsPatchSchema = z
   .strictObject({
@@ -47,6 +56,7 @@ export const REQUEST_SCHEMAS = {
   lookup: PortRequestSchema,
   checkHealth: CheckHealthRequestSchema,
   kill: KillRequestSchema,
+  containerAction: ContainerActionSchema,
   open: OpenRequestSchema,
   setPaused: SetPausedSchema,
   getSettings: NoArgs,

@@ -39,6 +39,7 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     onConnection: () => () => {},
     getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
     lookup: (request) => lookupPort(request.port, { source }),
+    containerAction: async () => err('UNSUPPORTED', 'No container engine in the test service.'),
     async checkHealth(request) {
       const snapshot = await getSnapshot();
       const listener = snapshot.listeners.find((l) => l.id === request.listenerId);
