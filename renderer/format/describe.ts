@@ -138,7 +138,12 @@ export function describeOwner(owner: Owner): OwnerView {
       tooltip: cleanText(owner.command) || name,
       pid: owner.pid,
       user: owner.user === null ? null : cleanText(owner.user),
-      project: owner.project ? cleanText(owner.project.name) : null,
+      // A container's port shows its image where a process shows its project (issue 10).
+      project: owner.project
+        ? cleanText(owner.project.name)
+        : owner.container?.image
+          ? cleanText(owner.container.image)
+          : null,
     };
   }
   const name =

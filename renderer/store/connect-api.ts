@@ -8,6 +8,7 @@ import {
   type AppActions,
   type AppStore,
 } from './app-store.js';
+import { createContainerActions } from './actions/container-actions.js';
 import { createKillFlow } from './actions/kill-flow.js';
 import { createListenerActions } from './actions/listener-actions.js';
 import { createLookup } from './actions/lookup.js';
@@ -114,6 +115,7 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     ...navigation,
     ...createListenerActions(ctx),
     ...createKillFlow(ctx),
+    ...createContainerActions(ctx),
     dismissToast: toasts.dismissToast,
   };
   store.setState({ actions });
