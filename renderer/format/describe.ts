@@ -139,10 +139,11 @@ export function describeOwner(owner: Owner): OwnerView {
       pid: owner.pid,
       user: owner.user === null ? null : cleanText(owner.user),
       // A container's port shows its image where a process shows its project (issue 10).
-      project: owner.project
-        ? cleanText(owner.project.name)
-        : owner.container?.image
-          ? cleanText(owner.container.image)
+      // (docker-proxy's "project" is only dockerd's working directory, so the image wins).
+      project: owner.container?.image
+        ? cleanText(owner.container.image)
+        : owner.project
+          ? cleanText(owner.project.name)
           : null,
     };
   }
