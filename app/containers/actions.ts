@@ -1,30 +1,14 @@
 import type { KillOutcome } from '../model/actions.js';
-import type { ContainerInfo } from '../model/container.js';
+import type { ContainerActionReport, ContainerInfo } from '../model/container.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { Listener } from '../model/listener.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { SnapshotSource } from '../watch/types.js';
 import type { ContainerCatalog } from './catalog.js';
-import type { EngineFailure } from './engine-client.js';
+import type { EngineClient, EngineFailure } from './engine-client.js';
 import { parseInspect } from './inspect.js';
 
-/** What a container stop or restart achieved, verified by re-scanning the host. */
-export interface ContainerActionReport {
-  readonly action: 'stop' | 'restart';
-  /** `freed`: stopped and its ports are free; `restarted`: it (or a new holder) is back. */
-  readonly outcome: KillOutcome;
-  readonly container: {
-    readonly id: string;
-    readonly name: string;
-    readonly image: string;
-    readonly composeProject: string | null;
-    readonly restartPolicy: string;
-  };
-  /** `tcp 127.0.0.1:18080` for each published port. */
-  readonly ports: readonly string[];
-  readonly elapsedMs: number;
-  readonly message: string;
-}
+export type { ContainerActionReport } from '../model/container.js';
 
 /** Everything the action needs; the Engine API and the scan are real, the clock injectable. */
 export interface ContainerActionDeps {
@@ -99,7 +83,49 @@ export async function runContainerAction(
   const startedAt = before.ok
     ? (before.value as { State?: { StartedAt?: string } }).State?.StartedAt
     : undefined;
-  const posted = await client.post(`/containers/${c.id}/${action}?t=${t}`, (t + 10) * 1000);
+  // Watch /events from before the POST. Docker 20.10 (measured with the real daemon) never undoes a
+  // user stop — POST /stop or /kill — by the restart policy, `always` included; it restarts only a
+  // death it did not ask for (the main process killed from the host: `die`, then `start` ~0.1–2 s
+  // later). So a `start` of this container after our stop means something outside Docker brought
+  // it back (compose, systemd, a script running docker start), and a `start` of another container
+  // that then holds the port replaced it. Either wakes the check at once instead of at the next poll.
+  const starts: { id: string; name: string }[] = [];
+  let wake: (() => void) | null = null;
+  const closeEvents = client.watchEvents(
+    (e) => {
+      if ((e.Action ?? '') !== 'start' || !e.Actor?.ID) return;
+      starts.push({ id: e.Actor.ID, name: e.Actor.Attributes?.['name'] ?? '' });
+      wake?.();
+    },
+    () => undefined,
+  );
+  const pause = (ms: number): Promise<void> =>
+    Promise.race([sleep(ms), new Promise<void>((r) => (wake = r))]).finally(() => {
+      wake = null;
+    });
+  try {
+    return await verify(c, action, deps, { client, now, pause, started, startedAt, starts, t });
+  } finally {
+    closeEvents();
+  }
+}
+
+async function verify(
+  c: ContainerInfo,
+  action: 'stop' | 'restart',
+  deps: ContainerActionDeps,
+  x: {
+    client: EngineClient;
+    now: () => number;
+    pause: (ms: number) => Promise<void>;
+    started: number;
+    startedAt: string | undefined;
+    starts: readonly { id: string; name: string }[];
+    t: number;
+  },
+): Promise<Result<ContainerActionReport>> {
+  const { client, now } = x;
+  const posted = await client.post(`/containers/${c.id}/${action}?t=${x.t}`, (x.t + 10) * 1000);
   deps.catalog.invalidate();
   const what = `${action} ${c.name}`;
   if (!posted.ok) return engineError(posted.failure, what);
@@ -113,8 +139,9 @@ export async function runContainerAction(
   };
   const who = `container ${c.name} (image ${c.image})`;
   const portList = ports.length === 0 ? 'it publishes no ports' : ports.join(', ');
+  const are = ports.length > 1 ? 'are' : 'is';
   const report = (outcome: KillOutcome, message: string): Result<ContainerActionReport> =>
-    ok({ action, outcome, container: info, ports, elapsedMs: Math.round(now() - started), message });
+    ok({ action, outcome, container: info, ports, elapsedMs: Math.round(now() - x.started), message });
 
   const windowEnd = now() + (deps.respawnWindowMs ?? 1500);
   let delay = 100;
@@ -126,6 +153,9 @@ export async function runContainerAction(
     const running = state?.Running === true;
     const snap = await deps.source.refresh();
     const held = holdersOf(snap, c);
+    const other = held
+      .map((l) => (l.owner.kind === 'process' ? l.owner.container?.info : undefined))
+      .find((i): i is ContainerInfo => i !== undefined && i.id !== c.id);
     if (action === 'restart') {
       if (running && (held.length > 0 || ports.length === 0 || now() >= windowEnd)) {
         const fresh = inspected.ok ? parseInspect(inspected.value) : null;
@@ -133,19 +163,25 @@ export async function runContainerAction(
           held.length === 0 && ports.length > 0 ? " (no host process holds them: Docker's NAT forwards)" : '';
         return report(
           'restarted',
-          `${who} restarted; ${ports.length ? `${portList} ${ports.length > 1 ? 'are' : 'is'} served again${natOnly}` : portList}.${fresh?.restartPolicy && fresh.restartPolicy !== 'no' ? ` Restart policy: ${fresh.restartPolicy}.` : ''}`,
+          `${who} restarted; ${ports.length ? `${portList} ${are} served again${natOnly}` : portList}.${fresh?.restartPolicy && fresh.restartPolicy !== 'no' ? ` Restart policy: ${fresh.restartPolicy}.` : ''}`,
         );
       }
-    } else if (running && state?.StartedAt !== startedAt) {
-      const by =
-        c.restartPolicy !== 'no'
-          ? `its restart policy (${c.restartPolicy})`
-          : c.composeProject
-            ? `compose project ${c.composeProject}`
-            : 'a supervisor';
+    } else if (running && (state?.StartedAt !== x.startedAt || x.starts.some((s) => s.id === c.id))) {
+      const by = c.composeProject
+        ? `compose project ${c.composeProject} or a supervisor (not Docker's restart policy: Docker does not restart a container it was asked to stop)`
+        : "a supervisor or script running docker start (not Docker's restart policy: Docker does not restart a container it was asked to stop)";
       return report(
         'restarted',
-        `${who} stopped, but was started again by ${by}; ${portList} ${ports.length > 1 ? 'are' : 'is'} held again.`,
+        `${who} stopped, but was started again by ${by}; ${portList} ${are} held again.`,
+      );
+    } else if (!running && other) {
+      const same =
+        other.composeProject !== null && other.composeProject === c.composeProject
+          ? ` (compose project ${other.composeProject})`
+          : '';
+      return report(
+        'replaced',
+        `${who} stopped, but container ${other.name} (image ${other.image})${same} was started and now holds ${portList}.`,
       );
     } else if (!running && held.length > 0 && now() >= windowEnd) {
       const h = held[0]?.owner;
@@ -158,7 +194,7 @@ export async function runContainerAction(
           : '';
       return report(
         'freed',
-        `${who} stopped; ${ports.length ? `${portList} ${ports.length > 1 ? 'are' : 'is'} free` : portList}.${policy}`,
+        `${who} stopped; ${ports.length ? `${portList} ${are} free` : portList}.${policy}`,
       );
     }
     if (now() >= windowEnd + 5000) {
@@ -167,7 +203,7 @@ export async function runContainerAction(
         `${who} did not ${action} in time; ${portList}: check again in a moment.`,
       );
     }
-    await sleep(delay);
+    await x.pause(delay);
     delay = Math.min(delay * 2, 500);
   }
 }

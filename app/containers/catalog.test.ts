@@ -118,6 +118,23 @@ describe('container catalog over a unix socket', () => {
     }
   });
 
+  it('keeps current() the same object across quiet refreshes, so the snapshot join stays memoised', async () => {
+    const engine = await fakeEngine(dockerInspect);
+    const catalog = createContainerCatalog({ socketPath: engine.socketPath, readInside: () => [] });
+    try {
+      await catalog.refresh();
+      const first = catalog.current();
+      for (let i = 0; i < 5; i += 1) await catalog.refresh();
+      expect(catalog.current()).toBe(first);
+      engine.emit({ Type: 'container', Action: 'die', Actor: { ID } });
+      await new Promise((r) => setTimeout(r, 50));
+      await catalog.refresh();
+      expect(catalog.current()).not.toBe(first);
+    } finally {
+      catalog.dispose();
+    }
+  });
+
   it("reads a container's namespace sockets on first sight, not on every scan", async () => {
     const engine = await fakeEngine(dockerInspect);
     let reads = 0;

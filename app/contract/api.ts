@@ -1,6 +1,7 @@
 import type { Diagnosis, PortHistory } from '../model/diagnosis.js';
 import type { Health } from '../model/health.js';
 import type { KillMode, KillReport, LookupResult, OpenResult } from '../model/actions.js';
+import type { ContainerActionReport } from '../model/container.js';
 import type { Result } from '../model/errors.js';
 import type { Settings } from '../model/settings.js';
 import type { RemoteHostList, RemoteHostView } from '../model/remote-host.js';
@@ -66,6 +67,17 @@ export interface HostRequest {
 }
 
 /** What `getVersion` answers: the running package and the contract it speaks. */
+/**
+ * Stop or restart a running container through the Engine API (issue 10): the primary action for a
+ * port that docker-proxy, dockerd or another engine helper holds. `container` is the id (the faces
+ * send the full id from the snapshot: ids are never reused, so the request cannot hit another
+ * container) or, for scripts, a name.
+ */
+export interface ContainerActionRequest {
+  readonly container: string;
+  readonly action: 'stop' | 'restart';
+}
+
 export interface VersionInfo {
   /** The package version (`package.json` "version"). */
   readonly app: string;
@@ -100,6 +112,8 @@ export interface HarbormasterApi {
    * answered.
    */
   open(request: OpenRequest): Promise<Result<OpenResult>>;
+  /** Stops or restarts a container via the Engine API, then verifies its ports (never a signal). */
+  containerAction(request: ContainerActionRequest): Promise<Result<ContainerActionReport>>;
   /** Pauses or resumes scanning. */
   setPaused(request: { readonly paused: boolean }): Promise<Result<{ readonly paused: boolean }>>;
   getSettings(): Promise<Settings>;

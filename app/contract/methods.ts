@@ -48,6 +48,12 @@ export const METHODS = {
   lookup: { channel: 'port:lookup', returns: 'result', retryable: true, takesRequest: true },
   checkHealth: { channel: 'health:check', returns: 'result', retryable: true, takesRequest: true },
   kill: { channel: 'process:kill', returns: 'result', retryable: false, takesRequest: true },
+  containerAction: {
+    channel: 'container:action',
+    returns: 'result',
+    retryable: false,
+    takesRequest: true,
+  },
   open: { channel: 'listener:open', returns: 'result', retryable: false, takesRequest: true },
   setPaused: { channel: 'poller:set-paused', returns: 'result', retryable: false, takesRequest: true },
   getSettings: { channel: 'settings:get', returns: 'bare', retryable: true, takesRequest: false },

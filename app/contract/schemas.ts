@@ -33,6 +33,15 @@ export const PortHistoryRequestSchema = z.strictObject({
   port,
   limit: z.number().int().min(1).max(1000).optional(),
 });
+/** A container id (hex) or Docker name: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, as the engine allows. */
+export const ContainerActionSchema = z.strictObject({
+  container: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
+  action: z.enum(['stop', 'restart']),
+});
 export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
 export const SettingsPatchSchema = z
   .strictObject({
@@ -64,6 +73,7 @@ export const REQUEST_SCHEMAS = {
   lookup: PortRequestSchema,
   checkHealth: CheckHealthRequestSchema,
   kill: KillRequestSchema,
+  containerAction: ContainerActionSchema,
   open: OpenRequestSchema,
   setPaused: SetPausedSchema,
   getSettings: NoArgs,

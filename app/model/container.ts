@@ -1,3 +1,4 @@
+import type { KillOutcome } from './actions.js';
 import type { Family, Protocol } from './listener.js';
 
 /**
@@ -77,4 +78,22 @@ export const NAT_ONLY_NOTE = "forwarded by Docker's NAT; no host process";
 /** Owner text when the socket cannot be read: the user knows a container is behind it. */
 export function deniedOwnerText(proxyName: string): string {
   return `${proxyName} → a container (needs access to the Docker socket)`;
+}
+
+/** What a container stop or restart achieved, verified by re-scanning the host. */
+export interface ContainerActionReport {
+  readonly action: 'stop' | 'restart';
+  /** `freed`: stopped and its ports are free; `restarted`: it (or a new holder) is back. */
+  readonly outcome: KillOutcome;
+  readonly container: {
+    readonly id: string;
+    readonly name: string;
+    readonly image: string;
+    readonly composeProject: string | null;
+    readonly restartPolicy: string;
+  };
+  /** `tcp 127.0.0.1:18080` for each published port. */
+  readonly ports: readonly string[];
+  readonly elapsedMs: number;
+  readonly message: string;
 }

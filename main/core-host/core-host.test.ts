@@ -153,6 +153,7 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     ),
     checkHealth: async () => never,
     kill: async () => (calls.push('kill'), options.hang ? never : never),
+    containerAction: async () => never,
     open: async () => never,
     setPaused: async (r) => (calls.push(`setPaused ${r.paused}`), ok({ paused: r.paused })),
     getSettings: async () => settings,

@@ -36,6 +36,7 @@ function harness(over: Partial<TrayActionDeps> = {}, confirmAnswer = true) {
       open: async (r) => (log.push(`open ${r.listenerId}`), err('UNSUPPORTED', 'UDP has no page')),
       kill: async (r) => (kills.push(r), ok(report)),
       setPaused: async (r) => (log.push(`paused ${r.paused}`), ok({ paused: r.paused })),
+      containerAction: async () => err('UNSUPPORTED', 'no engine'),
     },
     latest: () => snapshot([dev]),
     settings: () => settingsWith(),

@@ -5,11 +5,12 @@ import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import type { WindowRoute } from '../../app/model/window-route.js';
 import { killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
+import { containerConfirmation, containerOwnership } from './tray-container.js';
 import type { TrayAction } from './tray-menu.js';
 
 /** What a tray intent may use; Electron pieces (dialog, clipboard, window) come in as functions. */
 export interface TrayActionDeps {
-  readonly api: Pick<HarbormasterApi, 'open' | 'kill' | 'setPaused'>;
+  readonly api: Pick<HarbormasterApi, 'open' | 'kill' | 'setPaused' | 'containerAction'>;
   readonly latest: () => Snapshot | null;
   readonly settings: () => Settings;
   readonly currentUid: number | null;
@@ -80,6 +81,38 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
           'Not killed',
           r.error.command ? `${r.error.message}\n${r.error.command}` : r.error.message,
         );
+      return;
+    }
+    case 'container': {
+      const l = deps.latest()?.listeners.find((x) => x.id === action.listenerId);
+      const ctr = l ? containerOwnership(l) : null;
+      if (!ctr || ctr.kind !== 'known' || ctr.info.id !== action.containerId) {
+        deps.report(
+          'Not stopped',
+          'That container no longer holds this port; nothing was stopped or signalled.',
+        );
+        return;
+      }
+      if (deps.settings().confirmBeforeKill) {
+        const yes = await deps.confirm(containerConfirmation(ctr.info, action.action, ctr.holder));
+        if (!yes) return;
+      }
+      const r = await deps.api.containerAction({ container: ctr.info.id, action: action.action });
+      if (!r.ok) {
+        deps.report(
+          action.action === 'stop' ? 'Container not stopped' : 'Container not restarted',
+          r.error.command ? `${r.error.message}\n${r.error.command}` : r.error.message,
+        );
+        return;
+      }
+      const name = r.value.container.name;
+      const title =
+        r.value.outcome === 'restarted'
+          ? `Container ${name} restarted`
+          : r.value.outcome === 'freed'
+            ? `Container ${name} stopped`
+            : `Container ${name}`;
+      deps.report(title, r.value.message);
       return;
     }
     case 'details':

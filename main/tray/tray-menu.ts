@@ -6,6 +6,7 @@ import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
 import { cleanText } from '../../app/model/clean-text.js';
 import { cleanMenu } from '../clean-output.js';
 import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
+import { containerLabel, containerOwnership } from './tray-container.js';
 
 /**
  * A named intent a menu item dispatches. The builder stays plain data (no Electron, no closures);
@@ -20,6 +21,13 @@ export type TrayAction =
       readonly pid: number;
       readonly startToken: string;
       readonly mode: KillMode;
+    }
+  /** Stop or restart the container behind a docker-proxy/dockerd-held port (issue 10). */
+  | {
+      readonly type: 'container';
+      readonly listenerId: string;
+      readonly containerId: string;
+      readonly action: 'stop' | 'restart';
     }
   | { readonly type: 'details'; readonly listenerId: string }
   | { readonly type: 'lookup' }
@@ -130,7 +138,14 @@ export function listenerLabel(listener: Listener, settings: Settings): string {
         ? 'owner hidden (needs admin)'
         : 'owner unknown';
   const project = projectOf(listener);
-  const tail = project !== null && project !== name ? `${name} · ${project}` : name;
+  const ctr = containerOwnership(listener);
+  // A container's port is labelled with the container, not with docker-proxy (issue 10).
+  const tail =
+    ctr.kind === 'known'
+      ? `${containerLabel(ctr.info)}`
+      : project !== null && project !== name
+        ? `${name} · ${project}`
+        : name;
   return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail)}`;
 }
 
@@ -170,7 +185,29 @@ function listenerSubmenu(listener: Listener): TrayMenuItem[] {
     },
     { type: 'separator' },
   ];
-  if (owner.kind === 'process' && killable) {
+  const ctr = containerOwnership(listener);
+  if (ctr.kind === 'known') {
+    // The container is the owner: stop or restart it through Docker; no signal is offered.
+    const name = menuText(ctr.info.name, 40);
+    const act = (action: 'stop' | 'restart'): TrayAction => ({
+      type: 'container',
+      listenerId: listener.id,
+      containerId: ctr.info.id,
+      action,
+    });
+    items.push(
+      { label: `Stop container ${name}`, action: act('stop') },
+      { label: `Restart container ${name}`, action: act('restart') },
+    );
+  } else if (ctr.kind === 'unknown') {
+    items.push({
+      label: ctr.denied
+        ? 'Stop container (needs access to the Docker socket)'
+        : `Stop container (${menuText(ctr.holder, 24)} forwards to a container Docker did not name)`,
+      enabled: false,
+      toolTip: `Harbormaster never signals ${ctr.holder}: that breaks the port mapping (or stops every container). Open Details for what to do.`,
+    });
+  } else if (owner.kind === 'process' && killable) {
     items.push(
       {
         label: 'Kill (graceful)',

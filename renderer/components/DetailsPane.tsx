@@ -1,3 +1,4 @@
+import type { ContainerInfo } from '../../app/model/container.js';
 import type { Listener } from '../../app/model/listener.js';
 import { listenersHeldBy } from '../../app/model/actions.js';
 import {
@@ -113,6 +114,9 @@ export function DetailsPane({
           </>
         )}
       </dl>
+      {o.kind === 'process' && o.container?.info ? (
+        <ContainerDetails info={o.container.info} listenerId={listener.id} />
+      ) : null}
       <div className="details-actions">
         <button
           type="button"
@@ -173,6 +177,64 @@ export function DetailsPane({
           })}
         </ol>
       )}
+    </section>
+  );
+}
+
+/**
+ * The container behind a docker-proxy/dockerd-held port (issue 10): Stop container (the kill
+ * dialog, which the core turns into an Engine API stop) and Restart container, then every socket
+ * listening inside it — published or not, and the published-but-loopback-only trap.
+ */
+function ContainerDetails({ info, listenerId }: { info: ContainerInfo; listenerId: string }) {
+  const actions = useActions();
+  const name = cleanText(info.name);
+  return (
+    <section className="container-details" aria-label={`Container ${name}`}>
+      <div className="details-actions">
+        <button type="button" className="btn danger" onClick={() => actions.requestKill(listenerId)}>
+          Stop container {name}…
+        </button>
+        <button type="button" className="btn" onClick={() => actions.restartContainer(listenerId)}>
+          Restart container
+        </button>
+      </div>
+      <h3 className="details-sub">Listening inside {name}</h3>
+      {info.inside === null ? (
+        <p className="muted">Not read (needs root, or the container runs on another machine).</p>
+      ) : info.inside.length === 0 ? (
+        <p className="muted">Nothing listens inside the container.</p>
+      ) : (
+        <ul className="sockets" aria-label={`Listening inside ${name}`}>
+          {info.inside.map((s) => (
+            <li key={`${s.protocol}|${s.address}|${s.port}`}>
+              {s.protocol.toUpperCase()} {addressLabel(s.address)}:{s.port}{' '}
+              <Badge
+                view={
+                  s.loopbackOnly
+                    ? { label: 'unreachable from the host', tone: 'bad', tooltip: cleanText(s.note ?? '') }
+                    : s.published
+                      ? { label: 'published', tone: 'ok', tooltip: 'Docker forwards a host port here.' }
+                      : { label: 'not published', tone: 'muted', tooltip: 'Only reachable inside Docker.' }
+                }
+              />
+              {s.note ? <div className="explain">{cleanText(s.note)}</div> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {info.published.some((p) => p.listenerIds.length === 0) ? (
+        <ul className="sockets" aria-label="Forwarded without a host process">
+          {info.published
+            .filter((p) => p.listenerIds.length === 0)
+            .map((p) => (
+              <li key={`${p.protocol}|${p.hostIp}|${p.hostPort}`}>
+                {p.protocol.toUpperCase()} {addressLabel(p.hostIp)}:{p.hostPort} → {p.containerPort}{' '}
+                <span className="muted">{cleanText(p.note ?? '')}</span>
+              </li>
+            ))}
+        </ul>
+      ) : null}
     </section>
   );
 }

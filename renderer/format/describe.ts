@@ -138,7 +138,13 @@ export function describeOwner(owner: Owner): OwnerView {
       tooltip: cleanText(owner.command) || name,
       pid: owner.pid,
       user: owner.user === null ? null : cleanText(owner.user),
-      project: owner.project ? cleanText(owner.project.name) : null,
+      // A container's port shows its image where a process shows its project (issue 10).
+      // (docker-proxy's "project" is only dockerd's working directory, so the image wins).
+      project: owner.container?.image
+        ? cleanText(owner.container.image)
+        : owner.project
+          ? cleanText(owner.project.name)
+          : null,
     };
   }
   const name =

@@ -74,6 +74,8 @@ export interface AppActions {
   requestKill(id: string): void;
   confirmKill(mode: 'graceful' | 'force'): void;
   closeKill(): void;
+  /** Restarts the container behind a container-held port through the core (issue 10). */
+  restartContainer(id: string): void;
   checkHealth(id: string): void;
   toggleWatch(port: number): void;
   dismissToast(): void;
@@ -155,6 +157,7 @@ const NO_ACTIONS: AppActions = {
   requestKill: noop,
   confirmKill: noop,
   closeKill: noop,
+  restartContainer: noop,
   checkHealth: noop,
   toggleWatch: noop,
   dismissToast: noop,

@@ -8,6 +8,7 @@ import {
   type AppActions,
   type AppStore,
 } from './app-store.js';
+import { createContainerActions } from './actions/container-actions.js';
 import { createKillFlow } from './actions/kill-flow.js';
 import { createListenerActions } from './actions/listener-actions.js';
 import { createLookup } from './actions/lookup.js';
@@ -116,6 +117,7 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     ...createListenerActions(ctx),
     ...createKillFlow(ctx),
     ...createWhy(ctx),
+    ...createContainerActions(ctx),
     dismissToast: toasts.dismissToast,
   };
   store.setState({ actions });

@@ -173,6 +173,22 @@ function groupOf(l: Listener): { key: string; label: string; detail: string } {
 function computeGroup(l: Listener): { key: string; label: string; detail: string } {
   const o = l.owner;
   if (o.kind === 'process') {
+    // Issue 10: a container's ports (held by docker-proxy, dockerd…) group under the container,
+    // and a compose project's containers under the project, whichever process holds them.
+    const info = o.container?.info;
+    if (info) {
+      return info.composeProject
+        ? {
+            key: `compose:${info.composeProject}`,
+            label: cleanText(info.composeProject),
+            detail: 'compose project',
+          }
+        : {
+            key: `container:${info.id}`,
+            label: cleanText(info.name),
+            detail: `container · ${cleanText(info.image)}`,
+          };
+    }
     if (o.project) {
       return {
         key: `p:${o.project.root}`,

@@ -1,4 +1,10 @@
-import type { ConnectionState, HarbormasterApi, KillRequest } from '../../app/contract/api.js';
+import type {
+  ConnectionState,
+  ContainerActionRequest,
+  HarbormasterApi,
+  KillRequest,
+} from '../../app/contract/api.js';
+import type { ContainerActionReport } from '../../app/model/container.js';
 import type { KillReport, LookupResult, OpenResult } from '../../app/model/actions.js';
 import { err, ok, type Result } from '../../app/model/errors.js';
 import type { Diagnosis, PortHistory } from '../../app/model/diagnosis.js';
@@ -19,6 +25,7 @@ export interface FakeApiScript {
   setPaused?: (paused: boolean) => Result<{ readonly paused: boolean }>;
   why?: (target: string) => Result<Diagnosis> | Promise<Result<Diagnosis>>;
   portHistory?: (port: number) => Result<PortHistory>;
+  containerAction?: (req: ContainerActionRequest) => Result<ContainerActionReport>;
 }
 
 /** An in-memory HarbormasterApi for component/store tests and the UI bench. */
@@ -76,6 +83,10 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     async kill(req) {
       log('kill', req);
       return script.kill ? script.kill(req) : err('INTERNAL', 'Not scripted.');
+    },
+    async containerAction(req) {
+      log('containerAction', req);
+      return script.containerAction ? script.containerAction(req) : err('INTERNAL', 'Not scripted.');
     },
     async open({ listenerId, anyway }) {
       log('open', anyway === undefined ? { listenerId } : { listenerId, anyway });

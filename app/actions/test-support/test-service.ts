@@ -45,6 +45,7 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     // The real engine on this double's scans; history off, so tests never read the user's.
     why: (request) => whyForService(request, { source, env: { HARBORMASTER_HISTORY: 'off' } }),
     portHistory: async (request) => portHistoryForService(request, { HARBORMASTER_HISTORY: 'off' }),
+    containerAction: async () => err('UNSUPPORTED', 'No container engine in the test service.'),
     async checkHealth(request) {
       const snapshot = await getSnapshot();
       const listener = snapshot.listeners.find((l) => l.id === request.listenerId);

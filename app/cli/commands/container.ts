@@ -109,7 +109,7 @@ export async function killContainerPort(
   const owner: ProcessOwner = target.owner;
   const info = owner.container?.info;
   const refusal = plumbingRefusal(owner, options.port).error;
-  if (!info || options.explicitPid || !service.containerAction) {
+  if (!info || options.explicitPid) {
     const hint =
       options.explicitPid && info
         ? `${clean(owner.name, 40)} (pid ${owner.pid}) is Docker's plumbing and is never signalled. To stop the container:`
@@ -175,10 +175,6 @@ Exit codes: 0 done and verified; 1 not verified; 2 bad input; 3 no such running 
         return EXIT_USAGE;
       }
       const service = await ctx.service();
-      if (!service.containerAction) {
-        printError(ctx, json, { code: 'UNSUPPORTED', message: 'This core cannot reach a container engine.' });
-        return EXIT_REFUSED;
-      }
       const r = await service.containerAction({ container: ref, action });
       if (!r.ok) {
         printError(ctx, json, r.error);

@@ -122,6 +122,10 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
       const holders = snapshot.listeners.filter((l) => l.port === request.port);
       return ok({ port: request.port, holders, free: holders.length === 0, bindTests: [], nextFree: null });
     },
+    async containerAction(request) {
+      record('containerAction', request);
+      return err('UNSUPPORTED', 'No container engine in the recording service.');
+    },
     async checkHealth(request) {
       record('checkHealth', request);
       return ok({ state: 'unknown' });
