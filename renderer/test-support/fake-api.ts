@@ -74,8 +74,12 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
       log('kill', req);
       return script.kill ? script.kill(req) : err('INTERNAL', 'Not scripted.');
     },
-    async open({ listenerId, anyway }) {
-      log('open', anyway === undefined ? { listenerId } : { listenerId, anyway });
+    async open({ listenerId, anyway, launch }) {
+      log('open', {
+        listenerId,
+        ...(anyway === undefined ? {} : { anyway }),
+        ...(launch === undefined ? {} : { launch }),
+      });
       return script.open ? script.open(listenerId, anyway === true) : ok({ url: 'http://127.0.0.1/' });
     },
     async setPaused({ paused }) {
