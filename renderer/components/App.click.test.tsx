@@ -315,3 +315,26 @@ describe('hover actions (item 11)', () => {
     expect(r.store.getState().selectedId).toBe(api3000.id);
   });
 });
+
+describe('needs admin, one message (item 2)', () => {
+  it('an EPERM from the core (identity unreadable, nothing signalled) does not also claim the system refused a signal', async () => {
+    const r = app({
+      snapshot: snapshot([vite], { viewer }),
+      kill: () => ({
+        ok: false,
+        error: {
+          code: 'EPERM',
+          message: 'Cannot read the identity of node (pid 4242) (needs admin); nothing was signalled.',
+          command: 'sudo kill -TERM 4242',
+        },
+      }),
+    });
+    await pick(r.user, 5173);
+    await r.user.click(screen.getByRole('button', { name: 'Kill…' }));
+    await r.user.click(screen.getByRole('button', { name: 'Kill node' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Needs admin: only an administrator can stop this process.');
+    expect(screen.getByRole('dialog')).not.toHaveTextContent(/refused the signal/);
+    expect(screen.getByText('sudo kill -TERM 4242')).toBeInTheDocument();
+  });
+});
