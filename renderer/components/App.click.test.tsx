@@ -338,3 +338,21 @@ describe('needs admin, one message (item 2)', () => {
     expect(screen.getByText('sudo kill -TERM 4242')).toBeInTheDocument();
   });
 });
+
+describe('the URL as a keyboard-reachable link (item 1)', () => {
+  it('the details pane links the core-built URL; a plain click still goes through open', async () => {
+    const p = fakePage();
+    const r = app(
+      { snapshot: snapshot([vite], { viewer }), open: () => ok({ url: 'http://127.0.0.1:5173/' }) },
+      { connect: { page: p.page } },
+    );
+    await pick(r.user, 5173);
+    await r.user.click(screen.getByRole('button', { name: 'Details' }));
+    const link = await screen.findByRole('link', { name: 'http://127.0.0.1:5173/' });
+    expect(link).toHaveAttribute('href', 'http://127.0.0.1:5173/');
+    expect(link).toHaveAttribute('target', '_blank');
+    await r.user.click(link);
+    await waitFor(() => expect(p.opened).toEqual(['http://127.0.0.1:5173/']));
+    expect(r.api.calls.filter((c) => c.method === 'open')).toHaveLength(1);
+  });
+});
