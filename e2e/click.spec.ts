@@ -2,6 +2,9 @@ import { expect, POLL_MS, test } from './support/fixtures.js';
 import { canBindTcp, isAlive, killZeroError, startHttpServer } from './support/processes.js';
 
 // Issue 16, the click, through the real `harbormaster serve` in Chromium with real processes.
+// Each test starts serve, real servers and (for kills) waits a real SIGTERM grace period: under a
+// loaded machine (load average 10–20) the default 60 s per test is too tight, so allow twice that.
+test.describe.configure({ timeout: 120_000 });
 
 test('Ctrl+K then Enter does not kill: focus starts on Cancel, and the dialog shows command, cwd and ports', async ({
   app,
