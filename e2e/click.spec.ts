@@ -108,7 +108,7 @@ test('after a kill the row fades with its owner (never "Owner unknown") and the 
 });
 
 test('a watched port that goes down stays as a "down" row and notifies through the browser', async ({
-  app,
+  serve,
   page,
 }) => {
   // Record what the page asks the Notification API for (headless Chromium shows nothing).
@@ -128,9 +128,21 @@ test('a watched port that goes down stays as a "down" row and notifies through t
     }
     Object.defineProperty(window, 'Notification', { value: Recorder, configurable: true });
   });
-  // A real reload (the same #token address would be a same-document navigation) runs the script.
-  await page.reload();
-  await expect(page.getByLabel('Scan summary')).toContainText(/\d+ (listening|of \d+)/);
+  // This test opens the page itself (no reload racing the settings), with the recorder in place.
+  await page.goto(serve.url);
+  await expect(page.getByLabel('Scan summary')).toContainText(/\d+ (listening|of \d+)/, { timeout: 30_000 });
+  const group = page.getByRole('group', { name: 'View options' });
+  for (const name of [/^Other users/, /^System/]) {
+    const toggle = group.getByRole('button', { name });
+    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true', { timeout: 30_000 });
+  }
+  const app = {
+    filter: (text: string) => page.getByRole('searchbox', { name: 'Filter listeners' }).fill(text),
+    liveRow: (port: number) => page.locator(`[role="option"][data-port="${port}"]:not(.is-gone)`),
+    row: (port: number) => page.locator(`[role="option"][data-port="${port}"]`),
+    actions: (port: number) => page.getByRole('toolbar', { name: `Actions for port ${port}` }),
+  };
   const server = await startHttpServer();
   await app.filter(`:${server.port}`);
   await expect(app.liveRow(server.port)).toHaveCount(1);
@@ -139,6 +151,7 @@ test('a watched port that goes down stays as a "down" row and notifies through t
   await expect(app.actions(server.port).getByRole('button', { name: 'Watching' })).toHaveAttribute(
     'aria-pressed',
     'true',
+    { timeout: 30_000 },
   );
   expect(
     await page.evaluate(

@@ -37,3 +37,30 @@ describe('nextDownWatched', () => {
     expect(nextDownWatched(first, [], snapshot([], { seq: 1 }), [3000], 1).changes).toEqual([]);
   });
 });
+
+describe('fading rows under a stream of snapshots', () => {
+  it('a gone row expires even when snapshots keep arriving faster than it fades', async () => {
+    const { createFakeApi } = await import('../test-support/fake-api.js');
+    const { createAppStore, TRANSIENT_MS } = await import('./app-store.js');
+    const { connectApi } = await import('./connect-api.js');
+    const other = listener({ port: 4000, owner: processOwner({ pid: 11, startToken: 'st-11' }) });
+    const api = createFakeApi({ snapshot: snapshot([web, other], { seq: 1 }) });
+    const store = createAppStore();
+    const dispose = connectApi(store, api, { lookupDelayMs: 0 });
+    try {
+      await new Promise((r) => setTimeout(r, 20));
+      let seq = 2;
+      api.push(snapshot([other], { seq: seq++ }));
+      expect(store.getState().ghosts.has(web.id)).toBe(true);
+      const started = Date.now();
+      // A push every 200 ms (health results, a busy machine) for well past the fade time.
+      while (Date.now() - started < TRANSIENT_MS * 2 + 500) {
+        await new Promise((r) => setTimeout(r, 200));
+        api.push(snapshot([other], { seq: seq++ }));
+      }
+      expect(store.getState().ghosts.has(web.id)).toBe(false);
+    } finally {
+      dispose();
+    }
+  });
+});

@@ -70,7 +70,9 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
   const scheduleExpiry = (): void => {
     const s = store.getState();
     if (s.fresh.size === 0 && s.ghosts.size === 0) return;
-    cancel(transientTimer);
+    // Keep a timer already due: pushing it back on every snapshot kept ghosts (a gone row still
+    // showing its last health, Kill enabled) forever on a busy machine. It re-arms for what remains.
+    if (transientTimer !== null) return;
     transientTimer = later(() => {
       transientTimer = null;
       const patch = expireTransients(store.getState(), now());
