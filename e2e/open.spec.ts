@@ -1,10 +1,11 @@
 import { expect, test } from './support/fixtures.js';
-import { BODY_PREFIX, eventually, startHttpServer } from './support/processes.js';
+import { BODY_PREFIX, startHttpServer } from './support/processes.js';
 
-// Open: the core builds the URL from the listener (never the page), hands it to the opener the
-// serve process was given (HARBORMASTER_OPENER, a script recording its argument), and that exact
-// URL shows the server's own response in a new page of the same browser.
-test('Open and Enter hand exactly the listener URL to the opener, and it loads the server response', async ({
+// Open in browser mode (issue 16 item 1): the core builds and verifies the URL from the listener
+// (never the page), and the page itself opens that URL in a new tab; the serve machine's opener
+// (HARBORMASTER_OPENER, a script recording its argument) is never run: on a headless box it would
+// open nothing the user sees.
+test('Open and Enter open exactly the listener URL in a new tab of this browser, never the serve machine opener', async ({
   app,
   serve,
   page,
@@ -19,21 +20,38 @@ test('Open and Enter hand exactly the listener URL to the opener, and it loads t
 
   const open = app.actions(server.port).getByRole('button', { name: 'Open', exact: true });
   await expect(open).toBeEnabled();
-  await open.click();
-  expect(await eventually(() => serve.openedUrls().length === 1)).toBe(true);
-  expect(serve.openedUrls()).toEqual([expected]);
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
+  await tab.waitForLoadState();
+  expect(tab.url()).toBe(expected);
+  await expect(tab.locator('#body')).toHaveText(`${BODY_PREFIX} ${server.pid}`);
+  // noopener: the new tab has no handle on the window (and its token-bearing address).
+  expect(await tab.evaluate(() => window.opener === null)).toBe(true);
+  await tab.close();
 
   // Enter on the list opens the selected row too.
   await page.getByRole('listbox').focus();
-  await page.keyboard.press('Enter');
-  expect(await eventually(() => serve.openedUrls().length === 2)).toBe(true);
-  expect(serve.openedUrls()).toEqual([expected, expected]);
+  const [second] = await Promise.all([page.context().waitForEvent('page'), page.keyboard.press('Enter')]);
+  await second.waitForLoadState();
+  expect(second.url()).toBe(expected);
+  await second.close();
+  expect(serve.openedUrls()).toEqual([]);
+});
 
-  const opened = await page.context().newPage();
-  const response = await opened.goto(serve.openedUrls()[0] ?? '');
-  expect(response?.status()).toBe(200);
-  await expect(opened.locator('#body')).toHaveText(`${BODY_PREFIX} ${server.pid}`);
-  await opened.close();
+test('a row carries its URL as a real link: middle-click opens it in a new tab', async ({ app, page }) => {
+  const server = await startHttpServer();
+  await app.filter(`:${server.port}`);
+  const row = app.liveRow(server.port);
+  await expect(row).toHaveCount(1);
+  await row.hover();
+  const link = page.locator(`.row-actions a[href="http://127.0.0.1:${server.port}/"]`);
+  await expect(link).toBeVisible();
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(link).toHaveAttribute('rel', /noopener/);
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click({ button: 'middle' })]);
+  await tab.waitForLoadState();
+  expect(tab.url()).toBe(`http://127.0.0.1:${server.port}/`);
+  await expect(tab.locator('#body')).toHaveText(`${BODY_PREFIX} ${server.pid}`);
+  await tab.close();
 });
 
 test('an IPv6-only server opens at its bracketed ::1 URL', async ({ app, serve }) => {
@@ -42,11 +60,13 @@ test('an IPv6-only server opens at its bracketed ::1 URL', async ({ app, serve }
   const row = app.liveRow(server.port);
   await expect(row).toHaveCount(1);
   await row.click();
-  await app.actions(server.port).getByRole('button', { name: 'Open', exact: true }).click();
-  expect(await eventually(() => serve.openedUrls().length === 1)).toBe(true);
-  expect(serve.openedUrls()).toEqual([`http://[::1]:${server.port}/`]);
-  const opened = await app.page.context().newPage();
-  await opened.goto(serve.openedUrls()[0] ?? '');
+  const [opened] = await Promise.all([
+    app.page.context().waitForEvent('page'),
+    app.actions(server.port).getByRole('button', { name: 'Open', exact: true }).click(),
+  ]);
+  await opened.waitForLoadState();
+  expect(opened.url()).toBe(`http://[::1]:${server.port}/`);
   await expect(opened.locator('#body')).toHaveText(`${BODY_PREFIX} ${server.pid}`);
   await opened.close();
+  expect(serve.openedUrls()).toEqual([]);
 });

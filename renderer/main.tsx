@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { browserPage } from './api/browser-page.js';
 import { getApi } from './api/get-api.js';
 import { App } from './components/App.js';
 import { createAppStore } from './store/app-store.js';
@@ -7,9 +8,13 @@ import { connectApi } from './store/connect-api.js';
 import { StoreContext } from './store/store-context.js';
 import './styles/app.css';
 
-const { api, problem } = getApi();
+const { api, problem, transport } = getApi();
 const store = createAppStore();
-connectApi(store, api, { transportProblem: problem });
+// Browser mode (serve): the page opens tabs and notifies itself; Electron's main does both.
+connectApi(store, api, {
+  transportProblem: problem,
+  page: transport === 'websocket' ? browserPage(window) : null,
+});
 
 const rootElement = document.getElementById('root');
 if (rootElement) {

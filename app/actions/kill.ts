@@ -251,6 +251,10 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
       .filter((l) => l.protocol === protocol && l.port === port && ownerKey(l.owner) !== ownerKey(owner))
       .map((l) => ownerKey(l.owner)),
   );
+  const forceName = platform === 'win32' ? 'taskkill /F' : 'SIGKILL';
+  // Force after a TERM this window saw fail for this same incarnation (pid + start token, checked
+  // by locate): the check just made is the re-check before SIGKILL; no second TERM, no second wait.
+  if (mode === 'force' && valid.value.afterFailedTerm === true) return forceNow();
   const term = await send(false);
   if (term === 'gone') return reportAlreadyGone(verify);
   if (term === 'denied') return denied();
@@ -279,7 +283,6 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
   }
 
   // Force: only on facts checked now (the pid may have been reused, the port handed over).
-  const forceName = platform === 'win32' ? 'taskkill /F' : 'SIGKILL';
   const second = await confirmStillHolds(forceName);
   if (second === 'gone') return verifyAfterExit(verify);
   if (second === 'released') {
@@ -291,21 +294,26 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
     );
   }
   if (second !== 'holds') return { ok: false, error: second };
-  const kill = await send(true);
-  if (kill === 'gone') return verifyAfterExit(verify);
-  if (kill === 'denied') return denied();
-  if (typeof kill === 'object' || kill === 'needs-force') {
-    return err(
-      'INTERNAL',
-      `Could not force-stop ${who}${typeof kill === 'object' ? `: ${kill.failed}` : ''}.`,
+  return forceNow();
+
+  // SIGKILL (taskkill /F) on facts checked right before, then verify.
+  async function forceNow(): Promise<Result<KillReport>> {
+    const kill = await send(true);
+    if (kill === 'gone') return verifyAfterExit(verify);
+    if (kill === 'denied') return denied();
+    if (typeof kill === 'object' || kill === 'needs-force') {
+      return err(
+        'INTERNAL',
+        `Could not force-stop ${who}${typeof kill === 'object' ? `: ${kill.failed}` : ''}.`,
+      );
+    }
+    if ((await waitForExit(forceGraceMs)) === 'exited') return verifyAfterExit(verify);
+    const scanned = await rescan();
+    if (!scanned.ok) return scanned;
+    return report(
+      'still-running',
+      `${who} survived ${forceName}: it is probably a zombie waiting for its parent, or stuck in uninterruptible I/O; ${protocol} port ${port} is ${scanned.value.length > 0 ? 'still held' : 'free'}.`,
+      { heldBy: scanned.value[0] ? summary(scanned.value[0].owner) : null },
     );
   }
-  if ((await waitForExit(forceGraceMs)) === 'exited') return verifyAfterExit(verify);
-  const scanned = await rescan();
-  if (!scanned.ok) return scanned;
-  return report(
-    'still-running',
-    `${who} survived ${forceName}: it is probably a zombie waiting for its parent, or stuck in uninterruptible I/O; ${protocol} port ${port} is ${scanned.value.length > 0 ? 'still held' : 'free'}.`,
-    { heldBy: scanned.value[0] ? summary(scanned.value[0].owner) : null },
-  );
 }

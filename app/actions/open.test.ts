@@ -132,6 +132,28 @@ describe('openListener policy', () => {
     expect(r).toEqual({ ok: true, value: { url: 'http://127.0.0.1:3000/' } });
   });
 
+  it('launch: false answers the verified URL and launches nothing (the page opens it in browser mode)', async () => {
+    const http: Health = {
+      state: 'up',
+      kind: 'http',
+      status: 200,
+      checkedAt: 0,
+      latencyMs: 1,
+      sent: ['http-get'],
+    };
+    const l = { ...makeListener({ port: 3000, health: http }), url: 'javascript:alert(1)' };
+    const r = await openListener(l.id, { source: fixtureSource([l]), opener: spyOpener }, { launch: false });
+    expect(r).toEqual({ ok: true, value: { url: 'http://127.0.0.1:3000/' } });
+    const redis = makeListener({ port: 6379 });
+    const refused = await openListener(
+      redis.id,
+      { source: fixtureSource([redis]), opener: spyOpener },
+      { launch: false },
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+    expect(calls).toEqual([]);
+  });
+
   it('refuses never-HTTP services and unknown listeners without calling the opener', async () => {
     const redis = makeListener({ port: 6379 });
     expect(await openListener(redis.id, { source: fixtureSource([redis]), opener: spyOpener })).toMatchObject(

@@ -146,6 +146,8 @@ export interface OpenDeps {
 export interface OpenOptions {
   /** The user knows it did not answer HTTP and opens it anyway. */
   readonly anyway?: boolean;
+  /** False: every check runs and the verified URL is answered, but nothing is launched. */
+  readonly launch?: boolean;
 }
 
 /**
@@ -216,6 +218,8 @@ export async function openListener(
   }
   const verified = verifyOpenUrl(url);
   if (!verified.ok) return verified;
+  // The page opens it itself (browser mode): the same checks, the same URL, no opener here.
+  if (options.launch === false) return ok({ url: verified.value });
   const opener = deps.opener ?? createPlatformOpener(deps.env ?? process.env);
   const opened = await opener(verified.value);
   if (!opened.ok) return opened;

@@ -13,6 +13,12 @@ export interface KillRequest {
   readonly pid: number;
   readonly startToken: string;
   readonly mode: KillMode;
+  /**
+   * With `mode: 'force'`: this window already saw SIGTERM fail for this same incarnation (pid +
+   * start token), so SIGKILL goes first, right after the same identity and still-holds re-check,
+   * with no second SIGTERM and no second grace period (issue 16 item 3).
+   */
+  readonly afterFailedTerm?: boolean;
 }
 
 /** Asks for a listener by id. */
@@ -39,6 +45,12 @@ export interface OpenRequest {
    * --anyway`, an "Open anyway" button). Without it, only what answered HTTP(S) is opened.
    */
   readonly anyway?: boolean;
+  /**
+   * `false`: verify and answer the URL without launching anything; the caller (the page in
+   * browser mode, where the serve machine's `xdg-open` would open nothing the user sees) opens
+   * the returned URL itself. Default true: the core hands it to the platform opener.
+   */
+  readonly launch?: boolean;
 }
 
 /** Asks about a port number. */

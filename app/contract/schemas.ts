@@ -16,13 +16,18 @@ const pid = z.number().int().min(1).max(4_294_967_295);
 
 export const ListenerRequestSchema = z.strictObject({ listenerId });
 export const CheckHealthRequestSchema = z.strictObject({ listenerId, bulk: z.boolean().optional() });
-export const OpenRequestSchema = z.strictObject({ listenerId, anyway: z.boolean().optional() });
+export const OpenRequestSchema = z.strictObject({
+  listenerId,
+  anyway: z.boolean().optional(),
+  launch: z.boolean().optional(),
+});
 export const PortRequestSchema = z.strictObject({ port });
 export const KillRequestSchema = z.strictObject({
   listenerId,
   pid,
   startToken: z.string().min(1).max(64),
   mode: z.enum(['graceful', 'force']),
+  afterFailedTerm: z.boolean().optional(),
 });
 // A pasted URL may be long, but not unbounded; the core parses it strictly (app/why/target.ts).
 export const WhyRequestSchema = z.strictObject({

@@ -263,7 +263,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
           ...(options.opener ? { opener: options.opener } : {}),
           ...(options.env ? { env: options.env } : {}),
         },
-        { anyway: request.anyway === true },
+        { anyway: request.anyway === true, ...(request.launch === false ? { launch: false } : {}) },
       );
     },
     async setPaused(request) {

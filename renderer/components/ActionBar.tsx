@@ -1,5 +1,6 @@
 import type { Listener } from '../../app/model/listener.js';
 import { containerOf } from '../format/container.js';
+import { killAbility } from '../store/kill-ability.js';
 import { useActions, useApp } from '../store/store-context.js';
 
 /** The actions for the selected listener (a toolbar, so rows stay simple ARIA options). */
@@ -13,15 +14,21 @@ export function ActionBar({
   const actions = useActions();
   const watched = useApp((s) => s.settings.watchedPorts.includes(listener.port));
   const detailsOpen = useApp((s) => s.detailsOpen);
-  const canKill = listener.owner.kind === 'process' || listener.owner.pid !== null;
+  // A fading (gone) row offers nothing that acts on it; Kill follows the one enablement rule.
+  const gone = useApp((s) => !s.byId.has(listener.id));
+  const viewer = useApp((s) => s.snapshot?.viewer ?? null);
+  const source = useApp((s) => s.snapshot?.source ?? 'procfs');
+  const ability = killAbility(listener, { viewer, source, gone });
+  const canKill = ability.kind !== 'none';
+  const noUrl = listener.url === null || gone;
   const container = containerOf(listener.owner);
   return (
     <div className="action-bar" role="toolbar" aria-label={`Actions for port ${listener.port}`}>
       <button
         type="button"
         className="btn primary"
-        disabled={listener.url === null}
-        title={listener.url === null ? 'Not a web server' : 'Open in the browser (Enter)'}
+        disabled={noUrl}
+        title={gone ? 'No longer listening' : noUrl ? 'Not a web server' : 'Open in the browser (Enter)'}
         onClick={() => actions.open(listener.id)}
       >
         Open
@@ -29,7 +36,7 @@ export function ActionBar({
       <button
         type="button"
         className="btn"
-        disabled={listener.url === null}
+        disabled={noUrl}
         title="Copy the URL"
         onClick={() => actions.copy(listener.id, 'url')}
       >
@@ -69,9 +76,13 @@ export function ActionBar({
         className="btn danger"
         disabled={!canKill}
         title={
-          container
-            ? `Stop container ${container.name} (Ctrl+K or Delete)`
-            : 'Stop the owning process (Ctrl+K or Delete)'
+          ability.kind === 'none'
+            ? ability.reason
+            : container
+              ? `Stop container ${container.name} (Ctrl+K or Delete)`
+              : ability.kind === 'elevate'
+                ? 'Needs admin: shows the command to run (Ctrl+K or Delete)'
+                : 'Stop the owning process (Ctrl+K or Delete)'
         }
         onClick={() => actions.requestKill(listener.id)}
       >

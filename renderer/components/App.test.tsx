@@ -292,14 +292,15 @@ describe('kill', () => {
     return { ...r, dialog };
   }
 
-  it('confirms with name, path, user, port, pid and uptime, then reports "freed in 0.4 s"', async () => {
+  it('confirms with name, command line, working dir, user, port, pid and uptime, then reports "freed in 0.4 s"', async () => {
     const { user, dialog, api } = await confirmKill({
       snapshot: snapshot([vite]),
       kill: () => ok(report({})),
     });
     const d = within(dialog);
     expect(d.getByText('node')).toBeInTheDocument();
-    expect(d.getByText('/usr/bin/node')).toBeInTheDocument();
+    expect(d.getByText('node /home/alice/dev/shop/node_modules/.bin/vite --port 5173')).toBeInTheDocument();
+    expect(d.getByText('/home/alice/dev/shop')).toBeInTheDocument();
     expect(d.getByText('alice')).toBeInTheDocument();
     expect(d.getByText('tcp6 [::1]:5173')).toBeInTheDocument();
     expect(d.getByText('4242')).toBeInTheDocument();
@@ -362,7 +363,7 @@ describe('kill', () => {
         ),
     });
     await user.click(within(dialog).getByRole('button', { name: 'Kill node' }));
-    expect(await screen.findByText(/still running/)).toBeInTheDocument();
+    expect(await screen.findByRole('alert')).toHaveTextContent(/still running/);
     await user.click(screen.getByRole('button', { name: /Force kill/ }));
     expect(await screen.findByText('Port 5173 freed in 0.1 s.')).toBeInTheDocument();
     expect(
@@ -404,8 +405,9 @@ describe('kill', () => {
           }),
         ),
     });
-    const also = within(within(dialog).getByRole('list', { name: 'Other listeners it holds' }));
+    const also = within(within(dialog).getByRole('list', { name: 'Ports this frees' }));
     expect(also.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'tcp6 [::1]:5173',
       'udp4 0.0.0.0:5353',
       'tcp4 127.0.0.1:24678',
     ]);
@@ -435,7 +437,7 @@ describe('kill', () => {
       kill: () => ok(report({ outcome: 'permission-denied', command: 'sudo kill 4242' })),
     });
     await user.click(within(dialog).getByRole('button', { name: 'Kill node' }));
-    expect(await screen.findByText(/Needs admin/)).toBeInTheDocument();
+    expect(await screen.findByRole('alert')).toHaveTextContent(/Needs admin/);
     expect(screen.getByText('sudo kill 4242')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Copy command' })).toBeInTheDocument();
   });

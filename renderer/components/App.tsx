@@ -12,6 +12,7 @@ import { PortHint } from './PortHint.js';
 import { StatusBanner } from './StatusBanner.js';
 import { ToastView } from './ToastView.js';
 import { useWindowRoute } from './use-window-route.js';
+import { WatchedDown } from './WatchedDown.js';
 
 /** Container width at which the full-window (roomy) layout takes over from the popover one. */
 export const ROOMY_MIN_WIDTH = 720;
@@ -241,6 +242,7 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
       <FilterBar ref={filter} />
       <StatusBanner />
       <PortHint />
+      <WatchedDown />
       <div className="main">
         <div className="list-pane">
           {roomy ? (

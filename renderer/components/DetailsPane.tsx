@@ -8,6 +8,7 @@ import {
   describeOwner,
   protoLabel,
 } from '../format/describe.js';
+import { safePageUrl } from '../api/browser-page.js';
 import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
 import { formatDateTime, formatUptime } from '../format/time.js';
@@ -34,6 +35,8 @@ export function DetailsPane({
   const siblings = o.kind === 'process' ? listenersHeldBy(all, o) : [listener];
   const health = describeHealth(listener.health);
   const exposure = describeExposure(listener.exposure);
+  const gone = useApp((s) => !s.byId.has(listener.id));
+  const url = gone ? null : safePageUrl(listener.url);
   return (
     <section className="details" aria-label={`Details for port ${listener.port}`}>
       <header className="details-head">
@@ -52,6 +55,27 @@ export function DetailsPane({
           {protoLabel(listener)} {addressLabel(listener.address)}:{listener.port} <Badge view={exposure} />
           <div className="explain">{exposure.tooltip}</div>
         </dd>
+        {url !== null ? (
+          <>
+            <dt>URL</dt>
+            <dd>
+              {/* A real link (middle-click, "Copy link address"); a plain click goes through open. */}
+              <a
+                className="link"
+                href={url}
+                target="_blank"
+                rel="noopener noreferrer"
+                onClick={(e) => {
+                  if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+                  e.preventDefault();
+                  actions.open(listener.id);
+                }}
+              >
+                {url}
+              </a>
+            </dd>
+          </>
+        ) : null}
         <dt>Health</dt>
         <dd>
           <Badge view={health} />

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { listenersHeldBy, type ListenerFate } from '../../app/model/actions.js';
+import type { ListenerFate } from '../../app/model/actions.js';
 import {
   addressLabel,
   describeError,
@@ -10,18 +10,55 @@ import {
 } from '../format/describe.js';
 import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
-import { formatUptime } from '../format/time.js';
+import type { KillFlow } from '../store/app-store.js';
 import { useActions, useApp } from '../store/store-context.js';
+import { KillConfirm } from './KillConfirm.js';
+
+/** The dialog's title for each state (issue 16 item 3: it used to stay "…: result"). */
+export function killTitle(flow: KillFlow): string {
+  const l = flow.listener;
+  const name = describeOwner(l.owner).name;
+  const ctr = containerOf(l.owner);
+  const verb = ctr ? `Stop container ${ctr.name}` : `Kill ${name}`;
+  switch (flow.phase) {
+    case 'confirm':
+      return `${verb} on port ${l.port}?`;
+    case 'elevate':
+      return `Needs admin to stop ${name}`;
+    case 'running':
+      if (ctr) return `Stopping container ${ctr.name}…`;
+      return flow.mode === 'force' ? `Force-killing ${name}…` : `Stopping ${name}…`;
+    case 'result': {
+      const r = flow.report;
+      if (!r) return `${verb}: not done`;
+      switch (r.outcome) {
+        case 'freed':
+          return `Port ${r.port} freed`;
+        case 'already-gone':
+          return `${name} had already exited`;
+        case 'still-running':
+          return `${name} is still running`;
+        case 'restarted':
+          return `${name} was restarted`;
+        case 'replaced':
+          return `Port ${r.port} taken by another process`;
+        case 'still-held':
+          return `Port ${r.port} is still held`;
+        case 'permission-denied':
+          return `Needs admin to stop ${name}`;
+      }
+    }
+  }
+}
 
 /**
- * Confirms a kill with everything needed to recognise the process (docs/SECURITY.md#kill-pipeline, step 4),
- * then shows the verified outcome: freed, still running (offer force), restarted, still held,
- * needs admin (with a command to copy), or why it was refused.
+ * Confirms a kill with everything needed to recognise the process (docs/SECURITY.md#kill-pipeline,
+ * step 4), then shows the verified outcome: freed, still running (offer force), restarted, still
+ * held, needs admin (with a command to copy), or why it was refused. While it runs, Cancel and Esc
+ * stop waiting; an owner Harbormaster may not signal gets the admin command instead.
  */
 export function KillDialog() {
   const flow = useApp((s) => s.kill);
-  const now = useApp((s) => s.now);
-  const listeners = useApp((s) => s.snapshot?.listeners);
   const actions = useActions();
   const dialog = useRef<HTMLDivElement>(null);
   const returnFocus = useRef<Element | null>(null);
@@ -44,12 +81,7 @@ export function KillDialog() {
 
   if (flow === null) return null;
   const l = flow.listener;
-  const o = l.owner;
-  const owner = describeOwner(o);
-  const name = owner.name;
-  // Issue 10: a container's port is freed by stopping the container (the core routes the kill).
-  const ctr = containerOf(o);
-  const verb = ctr ? `Stop container ${ctr.name}` : `Kill ${name}`;
+  const name = describeOwner(l.owner).name;
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (e.key === 'Escape') {
@@ -76,90 +108,41 @@ export function KillDialog() {
   };
 
   let body;
-  let result: KillResultView | null = null;
-  if (flow.phase === 'result') {
-    result = flow.report
-      ? describeKillReport(flow.report, name)
-      : flow.error
-        ? describeError(flow.error)
-        : null;
-  }
-  const path = o.kind === 'process' ? cleanText(o.exe ?? o.command) : '';
-  // Every other listener this process holds: a kill frees them too (nginx on 80, 8081, 8443).
-  const alsoHeld =
-    o.kind === 'process' ? listenersHeldBy(listeners ?? [], o).filter((x) => x.id !== l.id) : [];
   if (flow.phase === 'confirm') {
+    body = <KillConfirm listener={l} termFailedAt={flow.termFailedAt} />;
+  } else if (flow.phase === 'elevate') {
     body = (
       <>
-        <p className="dialog-lead">
-          Harbormaster sends a graceful stop signal (SIGTERM), waits, then checks that the port is really
-          free.
-        </p>
-        <dl className="facts kill-facts">
-          <dt>Process</dt>
-          <dd>{name}</dd>
-          <dt>Path</dt>
-          <dd className="mono">{path || 'unknown'}</dd>
-          <dt>User</dt>
-          <dd>{owner.user ?? 'unknown'}</dd>
-          <dt>Port</dt>
-          <dd>
-            {protoLabel(l)} {addressLabel(l.address)}:{l.port}
-          </dd>
-          {alsoHeld.length > 0 ? (
-            <>
-              <dt>Also holds</dt>
-              <dd>
-                <ul className="held-list" aria-label="Other listeners it holds">
-                  {alsoHeld.map((h) => (
-                    <li key={h.id}>
-                      {protoLabel(h)} {addressLabel(h.address)}:{h.port}
-                    </li>
-                  ))}
-                </ul>
-              </dd>
-            </>
-          ) : null}
-          {ctr ? (
-            <>
-              <dt>Container</dt>
-              <dd>
-                {ctr.name} <span className="badge">{ctr.image}</span>{' '}
-                <span className="muted">{ctr.facts}</span>
-                <div className="explain">
-                  Harbormaster stops the container through Docker; it never signals {name}.
-                </div>
-              </dd>
-            </>
-          ) : null}
-          <dt>PID</dt>
-          <dd>{owner.pid ?? 'unknown'}</dd>
-          <dt>Uptime</dt>
-          <dd>{o.kind === 'process' ? formatUptime(o.startedAt, now) || 'unknown' : 'unknown'}</dd>
-        </dl>
+        <p className="dialog-lead">{flow.reason}</p>
+        <CommandBox command={flow.command} />
         <div className="dialog-buttons">
-          <button type="button" className="btn" onClick={actions.closeKill}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn danger"
-            data-autofocus
-            onClick={() => actions.confirmKill('graceful')}
-          >
-            {verb}
+          <button type="button" className="btn" data-autofocus onClick={actions.closeKill}>
+            Close
           </button>
         </div>
       </>
     );
   } else if (flow.phase === 'running') {
     body = (
-      <p className="dialog-lead" role="status">
-        {flow.mode === 'force' ? 'Force-killing' : 'Stopping'} {name} and checking port {l.port}…
-      </p>
+      <>
+        <p className="dialog-lead" role="status">
+          {flow.mode === 'force' ? 'Force-killing' : 'Stopping'} {name} and checking port {l.port}…
+        </p>
+        <p className="muted">Cancel stops waiting here; a signal already sent is not taken back.</p>
+        <div className="dialog-buttons">
+          <button type="button" className="btn" data-autofocus onClick={actions.closeKill}>
+            Cancel
+          </button>
+        </div>
+      </>
     );
-  } else if (result) {
-    body = (
+  } else {
+    const result: KillResultView | null = flow.report
+      ? describeKillReport(flow.report, name)
+      : flow.error
+        ? describeError(flow.error)
+        : null;
+    body = result ? (
       <>
         <p className={`result tone-${result.tone}`} role="alert">
           {result.headline}
@@ -174,18 +157,7 @@ export function KillDialog() {
             ))}
           </ul>
         ) : null}
-        {result.command ? (
-          <div className="command-box">
-            <code className="command">{result.command}</code>
-            <button
-              type="button"
-              className="btn"
-              onClick={() => actions.copyText(result.command ?? '', 'the command')}
-            >
-              Copy command
-            </button>
-          </div>
-        ) : null}
+        {result.command ? <CommandBox command={result.command} /> : null}
         <div className="dialog-buttons">
           {result.offerForce ? (
             <button type="button" className="btn danger" onClick={() => actions.confirmKill('force')}>
@@ -197,7 +169,7 @@ export function KillDialog() {
           </button>
         </div>
       </>
-    );
+    ) : null;
   }
 
   return (
@@ -208,14 +180,29 @@ export function KillDialog() {
         role="dialog"
         aria-modal="true"
         aria-labelledby="kill-title"
+        aria-busy={flow.phase === 'running'}
         tabIndex={-1}
         onKeyDown={onKeyDown}
       >
         <h2 id="kill-title" className="dialog-title">
-          {flow.phase === 'result' ? `${verb}: result` : `${verb} on port ${l.port}?`}
+          {killTitle(flow)}
         </h2>
         {body}
       </div>
+    </div>
+  );
+}
+
+/** A copyable command (the elevated kill), with its Copy button. */
+function CommandBox({ command }: { readonly command: string }) {
+  const actions = useActions();
+  const text = cleanText(command);
+  return (
+    <div className="command-box">
+      <code className="command">{text}</code>
+      <button type="button" className="btn" onClick={() => actions.copyText(text, 'the command')}>
+        Copy command
+      </button>
     </div>
   );
 }

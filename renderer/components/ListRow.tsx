@@ -38,10 +38,13 @@ export function rowLabel(l: Listener): string {
   }, ${health.label}`;
 }
 
+const GONE_HEALTH = { label: 'gone', tone: 'muted', tooltip: 'No longer listening.' } as const;
+
 function ListRowImpl({ ref, ...props }: ListRowProps) {
   const { listener: l, selected, isNew, gone } = props;
   const owner = describeOwner(l.owner);
-  const health = describeHealth(l.health);
+  // A fading row no longer answers anything: never "HTTP 200" on a listener that is gone.
+  const health = gone ? GONE_HEALTH : describeHealth(l.health);
   const exposure = describeExposure(l.exposure);
   const uptime = l.owner.kind === 'process' ? formatUptime(l.owner.startedAt, props.now) : '';
   const service = l.service ? cleanText(l.service.name) : '';

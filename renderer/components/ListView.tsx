@@ -9,6 +9,7 @@ import { viewOf } from '../store/connect-api.js';
 import type { ListItem } from '../store/derive.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { ListRow } from './ListRow.js';
+import { RowActions } from './RowActions.js';
 
 /** Layout density: compact for the tray popover, roomy for a full window. */
 export type Density = 'compact' | 'roomy';
@@ -151,7 +152,7 @@ export function ListView({
       );
     }
     const id = it.listener.id;
-    return (
+    const row = (
       <ListRow
         key={it.key}
         index={v.index}
@@ -168,6 +169,10 @@ export function ListView({
         onActivate={onActivate}
       />
     );
+    // Hover actions sit next to the option, never inside it (an option's content is presentational).
+    return it.gone
+      ? row
+      : [row, <RowActions key={`${it.key}#actions`} listener={it.listener} top={v.start} gone={it.gone} />];
   });
 
   return (

@@ -286,7 +286,9 @@ export function describeError(error: HmError): KillResultView {
         headline: 'Refused: this listener is no longer in the current list. Nothing was signalled.',
       };
     case 'EPERM':
-      return { ...base, headline: 'Needs admin: the system refused the signal.' };
+      // One message whether the OS refused the signal or Harbormaster could not even read the
+      // process to re-check it (then nothing was signalled): only an administrator can stop it.
+      return { ...base, headline: 'Needs admin: only an administrator can stop this process.' };
     case 'ESRCH':
       return { ...base, headline: 'The process had already exited.', tone: 'info' };
     case 'STILL_LISTENING':

@@ -16,16 +16,46 @@ export const TRANSIENT_MS = 1500;
 /** Health values kept per listener for the details pane. */
 export const HEALTH_HISTORY = 12;
 
-/** The kill flow: confirm → running → result (a report or a refusal). */
+/** The kill flow: confirm → running → result (a report or a refusal), or the admin command. */
 export type KillFlow =
-  | { readonly phase: 'confirm'; readonly listener: Listener }
-  | { readonly phase: 'running'; readonly listener: Listener; readonly mode: 'graceful' | 'force' }
+  | {
+      readonly phase: 'confirm';
+      readonly listener: Listener;
+      /** SIGTERM already failed for this incarnation (pid + start token): offer SIGKILL at once. */
+      readonly termFailedAt: number | null;
+    }
+  /** An owner Harbormaster may not signal (unknown, or another user's): the command to copy. */
+  | {
+      readonly phase: 'elevate';
+      readonly listener: Listener;
+      readonly reason: string;
+      readonly command: string;
+    }
+  | {
+      readonly phase: 'running';
+      readonly listener: Listener;
+      readonly mode: 'graceful' | 'force';
+      /** Bumped per request, so a cancelled wait's late answer is told apart from the current one. */
+      readonly attempt: number;
+    }
   | {
       readonly phase: 'result';
       readonly listener: Listener;
       readonly report: KillReport | null;
       readonly error: HmError | null;
     };
+
+/** `pid:startToken`: one process incarnation (a recycled pid is another key). */
+export function incarnationKey(pid: number, startToken: string): string {
+  return `${pid}:${startToken}`;
+}
+
+/** A watched port seen going down while this window watched: when, and what held it. */
+export interface DownWatch {
+  readonly since: number;
+  /** The listener that held it last (its owner is what the user recognises). */
+  readonly last: Listener | null;
+}
 
 /** The "is port N free" lookup for the search box. */
 export type LookupState =
@@ -73,6 +103,7 @@ export interface AppActions {
   copyText(text: string, label: string): void;
   requestKill(id: string): void;
   confirmKill(mode: 'graceful' | 'force'): void;
+  /** Closes the dialog; while a kill runs, stops waiting (the core finishes; a toast tells how). */
   closeKill(): void;
   /** Restarts the container behind a container-held port through the core (issue 10). */
   restartContainer(id: string): void;
@@ -124,6 +155,15 @@ export interface AppState {
   readonly why: WhyState;
   readonly portHistory: PortHistoryState;
   readonly kill: KillFlow | null;
+  /** Incarnations (`incarnationKey`) whose SIGTERM this window saw fail, and when. */
+  readonly termFailed: ReadonlyMap<string, number>;
+  /**
+   * Incarnations this window asked to kill: once one exits, a socket the scan still lists for a
+   * moment has no readable owner; it is shown as the fading row of its last known owner instead.
+   */
+  readonly killed: ReadonlySet<string>;
+  /** Watched ports seen going down (port → when and what held it); cleared when back or unwatched. */
+  readonly downWatched: ReadonlyMap<number, DownWatch>;
   readonly toast: Toast | null;
   /** A clock for uptimes, refreshed every few seconds. */
   readonly now: number;
@@ -192,6 +232,9 @@ export function createAppStore(now: number = Date.now()): AppStore {
     why: { status: 'idle' },
     portHistory: { status: 'idle' },
     kill: null,
+    termFailed: new Map(),
+    killed: new Set(),
+    downWatched: new Map(),
     toast: null,
     now,
     paused: false,
@@ -226,6 +269,16 @@ export function applySnapshot(
   let history: Map<string, readonly Health[]> | null = null;
   for (const next of snapshot.listeners) {
     const old = state.byId.get(next.id);
+    // After a kill the scan may list the socket a moment longer with no readable owner: that is
+    // the killed listener fading, not "owner unknown · needs admin" (issue 16 item 4).
+    if (
+      old !== undefined &&
+      next.owner.kind === 'unknown' &&
+      old.owner.kind === 'process' &&
+      state.killed.has(incarnationKey(old.owner.pid, old.owner.startToken))
+    ) {
+      continue;
+    }
     let kept = next;
     if (old !== undefined && sameListener(old, next)) kept = old;
     else {
@@ -273,7 +326,7 @@ export function applySnapshot(
   if (history) patch.healthHistory = history;
   if (state.kill && state.kill.phase === 'confirm') {
     const current = byId.get(state.kill.listener.id);
-    if (current) patch.kill = { phase: 'confirm', listener: current };
+    if (current) patch.kill = { ...state.kill, listener: current };
   }
   return patch;
 }

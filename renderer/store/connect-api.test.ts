@@ -216,20 +216,22 @@ describe('open refused as not HTTP (issue 9, item 5)', () => {
     expect(store.getState().toast?.action).toBeUndefined();
   });
 
-  it('offers the core\u2019s admin kill command for an owner it cannot see, per platform and mode', async () => {
+  it('offers the core\u2019s admin kill command for an owner it cannot see, per platform, and signals nothing', async () => {
     const hidden = listener({ port: 22, owner: unknownOwner({ pid: 812 }), url: null });
-    const { store } = setup(snapshot([hidden], { seq: 1 }));
+    const { store, api } = setup(snapshot([hidden], { seq: 1 }));
     await flush();
     store.getState().actions.requestKill(hidden.id);
-    store.getState().actions.confirmKill('force');
     const flow = store.getState().kill;
-    expect(flow?.phase === 'result' && flow.error?.command).toBe('sudo kill -KILL 812');
+    expect(flow?.phase === 'elevate' && flow.command).toBe('sudo kill -TERM 812');
+    // Nothing to confirm: the window never asks the core to signal an owner it cannot see.
+    store.getState().actions.confirmKill('force');
+    expect(store.getState().kill?.phase).toBe('elevate');
+    expect(api.calls.some((c) => c.method === 'kill')).toBe(false);
 
     const { store: win } = setup(snapshot([hidden], { seq: 1, source: 'windows-netstat' }));
     await flush();
     win.getState().actions.requestKill(hidden.id);
-    win.getState().actions.confirmKill('graceful');
     const winFlow = win.getState().kill;
-    expect(winFlow?.phase === 'result' && winFlow.error?.command).toBe('taskkill /PID 812');
+    expect(winFlow?.phase === 'elevate' && winFlow.command).toBe('taskkill /PID 812');
   });
 });

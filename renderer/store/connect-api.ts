@@ -1,6 +1,9 @@
 import type { HarbormasterApi } from '../../app/contract/api.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
+import type { PageFaculties } from '../api/browser-page.js';
+import { describeOwner } from '../format/describe.js';
 import { cleanText } from '../format/text.js';
+import { nextDownWatched, selectionAfter, type WatchChange } from './after-snapshot.js';
 import {
   applySnapshot,
   expireTransients,
@@ -26,6 +29,11 @@ export interface ConnectOptions {
   readonly toastMs?: number;
   /** Set when the transport cannot work at all (shown instead of a silent empty list). */
   readonly transportProblem?: string | null;
+  /**
+   * Browser mode: the page opens URLs in a tab and notifies through the Notification API itself
+   * (the serve machine may be headless). Absent in Electron, where main does both.
+   */
+  readonly page?: PageFaculties | null;
 }
 
 export { viewOf } from './view-of.js';
@@ -64,7 +72,9 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
   const scheduleExpiry = (): void => {
     const s = store.getState();
     if (s.fresh.size === 0 && s.ghosts.size === 0) return;
-    cancel(transientTimer);
+    // Keep a timer already due: pushing it back on every snapshot kept ghosts (a gone row still
+    // showing its last health, Kill enabled) forever on a busy machine. It re-arms for what remains.
+    if (transientTimer !== null) return;
     transientTimer = later(() => {
       transientTimer = null;
       const patch = expireTransients(store.getState(), now());
@@ -84,19 +94,55 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     toast: toasts.toast,
     listenerById: (id: string) => store.getState().byId.get(id) ?? null,
     actions: () => store.getState().actions,
+    page: options.page ?? null,
   };
   const ctx: FlowContext = { ...base, refreshLookup: createLookup(base, options.lookupDelayMs ?? 250) };
   const { reveal, ...navigation } = createNavigation(ctx);
 
   const apply = (snapshot: Snapshot, force = false): void => {
     if (disposed) return;
-    const patch = applySnapshot(store.getState(), snapshot, now(), force);
+    const before = store.getState();
+    const at = now();
+    const patch = applySnapshot(before, snapshot, at, force);
     if (patch === null) return;
-    store.setState(patch);
+    const live = patch.byId ?? before.byId;
+    const selected = selectionAfter(before, live);
+    const watch = nextDownWatched(
+      before,
+      patch.listeners ?? before.listeners,
+      snapshot,
+      before.settings.watchedPorts,
+      at,
+    );
+    store.setState({
+      ...patch,
+      downWatched: watch.downWatched,
+      ...(selected !== undefined ? { selectedId: selected } : {}),
+    });
+    notifyWatch(watch.changes);
     scheduleExpiry();
     ctx.refreshLookup();
     const pending = store.getState().pendingFocusId;
     if (pending !== null) reveal(pending);
+  };
+
+  // Browser mode only: in Electron, main's notifier already speaks for watched ports.
+  const notifyWatch = (changes: readonly WatchChange[]): void => {
+    const n = ctx.page?.notifications;
+    if (!n || changes.length === 0 || n.permission() !== 'granted') return;
+    for (const c of changes) {
+      const who = c.listener
+        ? `${describeOwner(c.listener.owner).name}${c.listener.owner.pid !== null ? ` (pid ${c.listener.owner.pid})` : ''}`
+        : null;
+      const id = c.listener?.id ?? null;
+      n.show(
+        `Port ${c.port} is ${c.kind === 'down' ? 'down' : 'back'}`,
+        c.kind === 'down'
+          ? `${who ?? 'Its listener'} stopped listening.`
+          : `${who ?? 'Something'} is listening again.`,
+        c.kind === 'back' && id !== null ? () => store.getState().actions.focusListener(id) : undefined,
+      );
+    }
   };
 
   const fetchSnapshot = (force: boolean): void => {

@@ -88,8 +88,12 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
       log('containerAction', req);
       return script.containerAction ? script.containerAction(req) : err('INTERNAL', 'Not scripted.');
     },
-    async open({ listenerId, anyway }) {
-      log('open', anyway === undefined ? { listenerId } : { listenerId, anyway });
+    async open({ listenerId, anyway, launch }) {
+      log('open', {
+        listenerId,
+        ...(anyway === undefined ? {} : { anyway }),
+        ...(launch === undefined ? {} : { launch }),
+      });
       return script.open ? script.open(listenerId, anyway === true) : ok({ url: 'http://127.0.0.1/' });
     },
     async setPaused({ paused }) {

@@ -1,5 +1,6 @@
 import type { HarbormasterApi } from '../../../app/contract/api.js';
 import type { Listener } from '../../../app/model/listener.js';
+import type { PageFaculties } from '../../api/browser-page.js';
 import type { AppActions, AppStore, Toast } from '../app-store.js';
 
 /** A timer handle (browser or Node). */
@@ -24,4 +25,6 @@ export interface FlowContext {
   listenerById(id: string): Listener | null;
   /** The whole action object (a flow that offers "Open anyway" calls back into it). */
   actions(): AppActions;
+  /** Browser mode's own tab opener and notifications; null in Electron (main does both). */
+  readonly page: PageFaculties | null;
 }

@@ -1,61 +1,121 @@
-import { elevatedKillCommand, platformOfSource } from '../../../app/model/commands.js';
+import type { KillReport } from '../../../app/model/actions.js';
 import type { HmError } from '../../../app/model/errors.js';
 import type { Listener } from '../../../app/model/listener.js';
-import type { AppActions } from '../app-store.js';
+import { describeError, describeKillReport, describeOwner } from '../../format/describe.js';
+import { incarnationKey, type AppActions, type AppState } from '../app-store.js';
+import { killAbility } from '../kill-ability.js';
 import type { FlowContext } from './context.js';
 
+/** True when a report says SIGTERM was sent and ignored (and SIGKILL not tried yet). */
+export function termFailedIn(report: KillReport): boolean {
+  return (
+    report.outcome === 'still-running' &&
+    report.signals.some((s) => s === 'SIGTERM' || s === 'taskkill') &&
+    !report.signals.some((s) => s === 'SIGKILL' || s === 'taskkill /F')
+  );
+}
+
 /**
- * The kill flow: confirm → running → result. The core runs the safe pipeline; this only carries
- * the user's choice and shows the verified outcome (or the admin command for an owner we cannot see).
+ * The kill flow: confirm → running → result, or `elevate` (the admin command) for an owner
+ * Harbormaster may not signal. The core runs the safe pipeline; this carries the user's choice,
+ * remembers a SIGTERM that failed for an incarnation (so Force is SIGKILL at once), lets the user
+ * stop waiting, and shows the verified outcome.
  */
 export function createKillFlow(
   ctx: FlowContext,
 ): Pick<AppActions, 'requestKill' | 'confirmKill' | 'closeKill'> {
-  const failed = (listener: Listener, error: HmError): void =>
-    ctx.store.setState({ kill: { phase: 'result', listener, report: null, error } });
+  let attempts = 0;
+
+  const settle = (l: Listener, attempt: number, report: KillReport | null, error: HmError | null): void => {
+    if (ctx.disposed()) return;
+    const s = ctx.store.getState();
+    const patch: { -readonly [K in keyof AppState]?: AppState[K] } = {};
+    if (report && l.owner.kind === 'process' && termFailedIn(report)) {
+      patch.termFailed = new Map(s.termFailed).set(
+        incarnationKey(l.owner.pid, l.owner.startToken),
+        ctx.now(),
+      );
+    }
+    const current = s.kill;
+    if (current?.phase === 'running' && current.attempt === attempt) {
+      patch.kill = { phase: 'result', listener: l, report, error };
+      ctx.store.setState(patch);
+      return;
+    }
+    // The user stopped waiting: say how it ended anyway.
+    ctx.store.setState(patch);
+    const name = describeOwner(l.owner).name;
+    const view = report ? describeKillReport(report, name) : error ? describeError(error) : null;
+    if (view) ctx.toast(view.headline, view.tone === 'ok' ? 'ok' : view.tone === 'bad' ? 'bad' : 'info');
+  };
+
   return {
     requestKill(id) {
-      const l = ctx.listenerById(id);
+      const s = ctx.store.getState();
+      const live = s.byId.get(id);
+      const l = live ?? s.ghosts.get(id)?.listener;
       if (!l) return;
-      ctx.store.setState({ kill: { phase: 'confirm', listener: l } });
-    },
-    confirmKill(mode) {
-      const flow = ctx.store.getState().kill;
-      if (!flow || flow.phase === 'running') return;
-      const l = flow.listener;
-      const o = l.owner;
-      if (o.kind !== 'process') {
-        const platform = platformOfSource(ctx.store.getState().snapshot?.source ?? 'procfs');
-        failed(l, {
-          code: 'EPERM',
-          message:
-            'The owner of this socket is not visible to Harbormaster, so it cannot be signalled from here.',
-          ...(o.pid !== null ? { command: elevatedKillCommand(o.pid, mode, platform) } : {}),
+      const ability = killAbility(l, {
+        viewer: s.snapshot?.viewer ?? null,
+        source: s.snapshot?.source ?? 'procfs',
+        gone: live === undefined,
+      });
+      if (ability.kind === 'none') {
+        ctx.toast(ability.reason, 'info');
+        return;
+      }
+      if (ability.kind === 'elevate') {
+        ctx.store.setState({
+          kill: { phase: 'elevate', listener: l, reason: ability.reason, command: ability.command },
         });
         return;
       }
-      ctx.store.setState({ kill: { phase: 'running', listener: l, mode } });
-      ctx.api.kill({ listenerId: l.id, pid: o.pid, startToken: o.startToken, mode }).then(
-        (r) => {
-          if (ctx.disposed()) return;
-          ctx.store.setState({
-            kill: r.ok
-              ? { phase: 'result', listener: l, report: r.value, error: null }
-              : { phase: 'result', listener: l, report: null, error: r.error },
-          });
-        },
-        () => {
-          if (ctx.disposed()) return;
-          failed(l, {
-            code: 'INTERNAL',
-            message:
-              'The connection was lost before the result arrived; check the list to see if it is gone.',
-          });
-        },
-      );
+      const o = l.owner;
+      const failedAt =
+        o.kind === 'process' ? (s.termFailed.get(incarnationKey(o.pid, o.startToken)) ?? null) : null;
+      ctx.store.setState({ kill: { phase: 'confirm', listener: l, termFailedAt: failedAt } });
+    },
+    confirmKill(mode) {
+      const s = ctx.store.getState();
+      const flow = s.kill;
+      if (!flow || (flow.phase !== 'confirm' && flow.phase !== 'result')) return;
+      const l = flow.listener;
+      const o = l.owner;
+      if (o.kind !== 'process') return;
+      const key = incarnationKey(o.pid, o.startToken);
+      const afterFailedTerm = mode === 'force' && s.termFailed.has(key);
+      const attempt = ++attempts;
+      ctx.store.setState({
+        kill: { phase: 'running', listener: l, mode, attempt },
+        killed: new Set(s.killed).add(key),
+      });
+      ctx.api
+        .kill({
+          listenerId: l.id,
+          pid: o.pid,
+          startToken: o.startToken,
+          mode,
+          ...(afterFailedTerm ? { afterFailedTerm: true } : {}),
+        })
+        .then(
+          (r) => (r.ok ? settle(l, attempt, r.value, null) : settle(l, attempt, null, r.error)),
+          () =>
+            settle(l, attempt, null, {
+              code: 'INTERNAL',
+              message:
+                'The connection was lost before the result arrived; check the list to see if it is gone.',
+            }),
+        );
     },
     closeKill() {
-      if (ctx.store.getState().kill?.phase === 'running') return;
+      const flow = ctx.store.getState().kill;
+      if (flow?.phase === 'running') {
+        const name = describeOwner(flow.listener.owner).name;
+        ctx.toast(
+          `Stopped waiting for ${name}. Harbormaster finishes what it started and says here how it ended.`,
+          'info',
+        );
+      }
       ctx.store.setState({ kill: null });
     },
   };

@@ -1,5 +1,6 @@
 import type { Settings } from '../../../app/model/settings.js';
 import { curlCommand } from '../../../app/model/commands.js';
+import { safePageUrl } from '../../api/browser-page.js';
 import { cleanText } from '../../format/text.js';
 import { applySnapshot, type AppActions } from '../app-store.js';
 import { copyToClipboard } from '../clipboard.js';
@@ -53,19 +54,31 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
         return;
       }
       const anyway = openOptions.anyway === true;
-      ctx.api.open(anyway ? { listenerId: id, anyway } : { listenerId: id }).then(
-        (r) => {
-          if (r.ok) ctx.toast(`Opened ${cleanText(r.value.url)}`, 'ok');
-          else if (r.error.code === 'NOT_HTTP') {
-            // The core said what the service answered; the user may still know better.
-            ctx.toast(cleanText(r.error.message), 'bad', {
-              label: 'Open anyway',
-              run: () => ctx.actions().open(id, { anyway: true }),
-            });
-          } else ctx.toast(cleanText(r.error.message), 'bad');
-        },
-        () => ctx.toast('Could not open: connection lost.', 'bad'),
-      );
+      // Browser mode: the core verifies and answers the URL, the page opens the tab (issue 16
+      // item 1: `xdg-open` on a headless serve machine opens nothing the user can see).
+      const page = ctx.page;
+      ctx.api
+        .open({ listenerId: id, ...(anyway ? { anyway } : {}), ...(page ? { launch: false } : {}) })
+        .then(
+          (r) => {
+            if (r.ok && page) {
+              const url = safePageUrl(r.value.url);
+              if (url === null) ctx.toast('Not opened: the core answered a URL a page must not open.', 'bad');
+              else {
+                page.openUrl(url);
+                ctx.toast(`Opened ${cleanText(url)} in a new tab`, 'ok');
+              }
+            } else if (r.ok) ctx.toast(`Opened ${cleanText(r.value.url)}`, 'ok');
+            else if (r.error.code === 'NOT_HTTP') {
+              // The core said what the service answered; the user may still know better.
+              ctx.toast(cleanText(r.error.message), 'bad', {
+                label: 'Open anyway',
+                run: () => ctx.actions().open(id, { anyway: true }),
+              });
+            } else ctx.toast(cleanText(r.error.message), 'bad');
+          },
+          () => ctx.toast('Could not open: connection lost.', 'bad'),
+        );
     },
     copy(id, what) {
       const l = ctx.listenerById(id);
@@ -127,6 +140,17 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
         ? watched.filter((p) => p !== port)
         : [...watched, port].sort((a, b) => a - b);
       updateSettings({ watchedPorts: next });
+      // Browser mode notifies through the page: ask once, when the user first watches a port.
+      const n = ctx.page?.notifications;
+      if (n && !watched.includes(port) && n.permission() === 'default') {
+        n.request().then(
+          (answer) => {
+            if (answer === 'denied')
+              ctx.toast(`Watching port ${port}; notifications are blocked by the browser.`, 'info');
+          },
+          () => undefined,
+        );
+      }
       ctx.toast(watched.includes(port) ? `Stopped watching port ${port}` : `Watching port ${port}`, 'info');
     },
     setPaused(paused) {
