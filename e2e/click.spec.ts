@@ -114,7 +114,7 @@ test('a watched port that goes down stays as a "down" row and notifies through t
   // Record what the page asks the Notification API for (headless Chromium shows nothing).
   await page.addInitScript(() => {
     const shown: { title: string; body: string }[] = [];
-    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    (globalThis as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
     class Recorder {
       static permission = 'default';
       static requestPermission(): Promise<string> {
@@ -126,7 +126,7 @@ test('a watched port that goes down stays as a "down" row and notifies through t
         shown.push({ title, body: options?.body ?? '' });
       }
     }
-    Object.defineProperty(window, 'Notification', { value: Recorder, configurable: true });
+    Object.defineProperty(globalThis, 'Notification', { value: Recorder, configurable: true });
   });
   // This test opens the page itself (no reload racing the settings), with the recorder in place.
   await page.goto(serve.url);
@@ -155,7 +155,7 @@ test('a watched port that goes down stays as a "down" row and notifies through t
   );
   expect(
     await page.evaluate(
-      () => (window as unknown as { Notification: { permission: string } }).Notification.permission,
+      () => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission,
     ),
   ).toBe('granted');
 
@@ -165,7 +165,7 @@ test('a watched port that goes down stays as a "down" row and notifies through t
   await expect(down).toContainText(new RegExp(`down since .+ · was node \\(pid ${server.pid}\\)`));
   await expect
     .poll(() =>
-      page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications),
+      page.evaluate(() => (globalThis as unknown as { shownNotifications: unknown[] }).shownNotifications),
     )
     .toContainEqual({
       title: `Port ${server.port} is down`,

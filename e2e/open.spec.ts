@@ -25,7 +25,7 @@ test('Open and Enter open exactly the listener URL in a new tab of this browser,
   expect(tab.url()).toBe(expected);
   await expect(tab.locator('#body')).toHaveText(`${BODY_PREFIX} ${server.pid}`);
   // noopener: the new tab has no handle on the window (and its token-bearing address).
-  expect(await tab.evaluate(() => window.opener === null)).toBe(true);
+  expect(await tab.evaluate(() => (globalThis as unknown as { opener: unknown }).opener === null)).toBe(true);
   await tab.close();
 
   // Enter on the list opens the selected row too.
