@@ -41,6 +41,13 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
   const log = (method: string, params: unknown = undefined): void => {
     calls.push({ method, params });
   };
+  const push = (s: Snapshot): void => {
+    current = s;
+    for (const l of snapshotListeners) l(s);
+  };
+  const republish = (change: Partial<Snapshot>): void => {
+    if (current) push({ ...current, ...change, seq: current.seq + 1 });
+  };
   return {
     calls,
     getSnapshot() {
@@ -68,7 +75,15 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     },
     async checkHealth({ listenerId }) {
       log('checkHealth', { listenerId });
-      return script.checkHealth ? script.checkHealth(listenerId) : err('PROBE_FAILED', 'Not scripted.');
+      const r = script.checkHealth ? script.checkHealth(listenerId) : err('PROBE_FAILED', 'Not scripted.');
+      // Like the real service: the snapshot carrying the answer is pushed before the reply.
+      if (r.ok && current) {
+        const health = r.value;
+        republish({
+          listeners: current.listeners.map((l) => (l.id === listenerId ? { ...l, health } : l)),
+        });
+      }
+      return r;
     },
     async kill(req) {
       log('kill', req);
@@ -80,7 +95,10 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     },
     async setPaused({ paused }) {
       log('setPaused', { paused });
-      return script.setPaused ? script.setPaused(paused) : ok({ paused });
+      const r = script.setPaused ? script.setPaused(paused) : ok({ paused });
+      // Like the real service: a pause is announced by a snapshot that says so, pushed before the reply.
+      if (r.ok) republish({ paused: r.value.paused });
+      return r;
     },
     async getSettings() {
       log('getSettings');
@@ -95,10 +113,7 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
       log('getVersion');
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
-    push(s) {
-      current = s;
-      for (const l of snapshotListeners) l(s);
-    },
+    push,
     setConnection(state) {
       connection = state;
       for (const l of connectionListeners) l(state);
