@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { err } from '../../app/model/errors.js';
 import { tokenFromHash } from '../api/get-api.js';
 import { routeHash } from '../../app/model/window-route.js';
-import { listener, processOwner, snapshot, syntheticListeners } from '../test-support/fixtures.js';
+import { listener, processOwner, snapshot, syntheticListeners } from '../../app/testing/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 
 const disposers: (() => void)[] = [];

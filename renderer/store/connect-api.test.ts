@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFakeApi } from '../test-support/fake-api.js';
+import { createFakeApi } from '../../app/testing/fake-api.js';
 import {
   httpUp,
   listener,
@@ -7,7 +7,7 @@ import {
   snapshot,
   syntheticListeners,
   unknownOwner,
-} from '../test-support/fixtures.js';
+} from '../../app/testing/fixtures.js';
 import { rowPropsEqual, type ListRowProps } from '../components/ListRow.js';
 import { createAppStore, TRANSIENT_MS } from './app-store.js';
 import { connectApi } from './connect-api.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeApi } from '../test-support/fake-api.js';
-import { listener, processOwner, snapshot } from '../test-support/fixtures.js';
+import { createFakeApi } from '../../app/testing/fake-api.js';
+import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
 import { createAppStore, isPaused } from './app-store.js';
 import { connectApi } from './connect-api.js';
 

@@ -1,10 +1,10 @@
-import type { ConnectionState, HarbormasterApi, KillRequest } from '../../app/contract/api.js';
-import type { KillReport, LookupResult, OpenResult } from '../../app/model/actions.js';
-import { err, ok, type Result } from '../../app/model/errors.js';
-import type { Health } from '../../app/model/health.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
-import type { Snapshot } from '../../app/model/snapshot.js';
-import { APP_VERSION, CONTRACT_VERSION } from '../../app/contract/methods.js';
+import type { ConnectionState, HarbormasterApi, KillRequest } from '../contract/api.js';
+import type { KillReport, LookupResult, OpenResult } from '../model/actions.js';
+import { err, ok, type Result } from '../model/errors.js';
+import type { Health } from '../model/health.js';
+import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { APP_VERSION, CONTRACT_VERSION } from '../contract/methods.js';
 
 /** What a test can make the fake answer. */
 export interface FakeApiScript {
