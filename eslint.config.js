@@ -123,9 +123,10 @@ export default tseslint.config(
     },
   },
   {
-    // Tests may use the shared bad-input catalogue (isomorphic), so every face is tried on it.
-    files: ['renderer/**/*.test.{ts,tsx}'],
-    rules: { 'no-restricted-imports': rendererImportRule(['!**/app/test-support']) },
+    // Tests may use the shared test module (isomorphic fixtures, fake API, the bad-input catalogue).
+    // The benchmarks and the render helper use it too (app/testing is isomorphic).
+    files: ['renderer/**/*.test.{ts,tsx}', 'renderer/test-support/**', 'renderer/bench/**'],
+    rules: { 'no-restricted-imports': rendererImportRule(['!**/app/test-support', '!**/app/testing']) },
   },
   {
     files: ['renderer/**/*.{ts,tsx}', 'app/**/*.ts', 'main/**/*.ts'],

@@ -98,12 +98,33 @@ async function wsKill(
 ): Promise<number> {
   const attempt = await connectWs(serve, options);
   if (attempt.kind === 'open') {
-    attempt.ws.send(JSON.stringify({ type: 'call', id: 1, method: 'kill', params: kill }));
-    await new Promise((r) => setTimeout(r, 300));
-    attempt.ws.close();
+    // Wait for the server's answer to the kill (or the socket closing), not a fixed time.
+    const ws = attempt.ws;
+    await new Promise<void>((resolve) => {
+      ws.on('message', (data: unknown) => {
+        if ((JSON.parse(String(data)) as { id?: number }).id === 1) resolve();
+      });
+      ws.once('close', () => resolve());
+      ws.send(JSON.stringify({ type: 'call', id: 1, method: 'kill', params: kill }));
+    });
+    ws.close();
     return 101;
   }
   return attempt.status;
+}
+
+/**
+ * The positive control a "nothing was killed" check waits for instead of a fixed sleep: the same
+ * kind of kill, for another live server, through the authorized path. Its reply comes once a whole
+ * kill pipeline has run in this serve, and its process is gone; only then is the victim's survival
+ * worth asserting.
+ */
+async function controlKill(serve: ServeProcess): Promise<void> {
+  const { holder, kill } = await victim(serve);
+  const reply = await apiKill(serve, kill, {});
+  expect(reply.status).toBe(200);
+  expect(JSON.parse(reply.body)).toMatchObject({ result: { ok: true } });
+  expect(await eventually(() => !isAlive(holder.pid), 5000)).toBe(true);
 }
 
 const WRONG_TOKEN = 'A'.repeat(43);
@@ -118,7 +139,7 @@ test.describe('refused on HTTP and on the WebSocket, and nothing is killed', () 
     expect((await apiKill(serve, kill, { Host: evilHost })).status).toBe(421);
     expect(await wsKill(serve, kill, { host: evilHost })).toBe(421);
     expect(await wsKill(serve, kill, { host: evilHost, origin: `http://${evilHost}` })).toBe(421);
-    await new Promise((r) => setTimeout(r, 300));
+    await controlKill(serve);
     expect(isAlive(holder.pid)).toBe(true);
   });
 
@@ -134,7 +155,7 @@ test.describe('refused on HTTP and on the WebSocket, and nothing is killed', () 
       expect(await wsKill(serve, kill, { origin })).toBe(403);
     }
     expect(await wsKill(serve, kill, { origin: null })).toBe(403);
-    await new Promise((r) => setTimeout(r, 300));
+    await controlKill(serve);
     expect(isAlive(holder.pid)).toBe(true);
   });
 
@@ -154,7 +175,7 @@ test.describe('refused on HTTP and on the WebSocket, and nothing is killed', () 
     });
     expect(query.status).toBe(401);
     expect(await wsKill(serve, kill, { token: null })).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
+    await controlKill(serve);
     expect(isAlive(holder.pid)).toBe(true);
   });
 
@@ -164,7 +185,7 @@ test.describe('refused on HTTP and on the WebSocket, and nothing is killed', () 
     expect(await wsKill(serve, kill, { token: WRONG_TOKEN })).toBe(401);
     // A cross-site "simple" request (text/plain, no preflight) is refused even with the right token.
     expect((await apiKill(serve, kill, { 'Content-Type': 'text/plain' })).status).toBe(415);
-    await new Promise((r) => setTimeout(r, 300));
+    await controlKill(serve);
     expect(isAlive(holder.pid)).toBe(true);
   });
 
@@ -229,7 +250,7 @@ test('a hostile page on another local port cannot kill through the browser', asy
       'ws no token: refused',
       'ws guessed token: refused',
     ]);
-    await new Promise((r) => setTimeout(r, 300));
+    await controlKill(serve);
     expect(isAlive(holder.pid)).toBe(true);
   } finally {
     evil.close();
@@ -268,7 +289,7 @@ test('a DNS-rebound name in a real browser gets no page and no socket, even with
       { port: serve.port, token: serve.token, params: kill },
     );
     expect(outcome).toBe('refused');
-    await new Promise((r) => setTimeout(r, 300));
+    await controlKill(serve);
     expect(isAlive(holder.pid)).toBe(true);
   } finally {
     await browser.close();

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from './support/fixtures.js';
 import { canBindTcp, ROOT, startHttpServer } from './support/processes.js';
+import { connectWs, wsCall } from './support/ws-call.js';
 
 // The `harbormaster serve` command itself, as a user runs it: Ctrl+C, a taken port.
 
@@ -46,6 +47,30 @@ test('Ctrl+C stops serve cleanly: exit 0, the port is released, and the page say
   expect(await serve.stop()).toBe(0);
   expect(await canBindTcp(serve.port)).toBe(true);
   await expect(page.getByRole('alert').filter({ hasText: 'Connection lost' })).toBeVisible();
+});
+
+test('pause and resume in the page; a resume by another face shows there too (snapshot.paused is the one state)', async ({
+  app,
+  serve,
+}) => {
+  const header = app.page.getByRole('banner');
+  await app.page.getByRole('button', { name: 'Pause scanning' }).click();
+  await expect(header.getByText('Paused', { exact: true })).toBeVisible();
+  await expect(app.page.getByRole('status').filter({ hasText: 'Scanning is paused' })).toBeVisible();
+
+  // Another face (the tray or the CLI would do the same) resumes over its own connection.
+  const other = await connectWs(serve);
+  if (other.kind !== 'open') throw new Error(`second connection refused: ${other.status}`);
+  const reply = await wsCall(other.ws, 'setPaused', { paused: false });
+  other.ws.close();
+  expect(reply).toMatchObject({ type: 'result', result: { ok: true, value: { paused: false } } });
+  await expect(header.getByText('Paused', { exact: true })).toHaveCount(0);
+  await expect(app.page.getByRole('button', { name: 'Pause scanning' })).toBeEnabled();
+
+  await app.page.getByRole('button', { name: 'Pause scanning' }).click();
+  await expect(header.getByText('Paused', { exact: true })).toBeVisible();
+  await app.page.getByRole('button', { name: 'Resume scanning' }).click();
+  await expect(header.getByText('Paused', { exact: true })).toHaveCount(0);
 });
 
 test('a taken port: serve says who holds it and exits 1; with --any-port it moves to a free port', async () => {

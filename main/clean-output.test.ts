@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../app/model/diff.js';
-import { HOSTILE_TEXTS, unsafeCodePoints } from '../app/test-support/bad-input.js';
+import { HOSTILE_TEXTS, unsafeCodePoints } from '../app/testing/bad-input.js';
 import { cleanNotification } from './clean-output.js';
 import { notificationsFor } from './notifications/notifications-for.js';
-import { listener, processOwner, settingsWith, snapshot } from './test-support/listeners.js';
+import { listener, processOwner, settingsWith, snapshot } from '../app/testing/fixtures.js';
 import { killConfirmation } from './tray/kill-confirmation.js';
 import { MAX_TOOLTIP, trayTooltip } from './tray/tray-icon.js';
 import { buildTrayMenu, type TrayMenuItem } from './tray/tray-menu.js';
@@ -11,7 +11,8 @@ import { buildTrayMenu, type TrayMenuItem } from './tray/tray-menu.js';
 // Issue 9 item 3: the pure builders of every native surface, fed a process whose name, argv, cwd,
 // user, exe and project carry each hostile text of the catalogue.
 function hostileListener(text: string, port = 3000) {
-  return listener(port, {
+  return listener({
+    port: port,
     owner: processOwner({
       pid: 777,
       name: text,

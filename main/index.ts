@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const showWindow = (route: WindowRoute) => windows.show(route);
   const trayState = (): TrayState => ({
     snapshot: client.latest(),
-    paused: client.latest()?.paused ?? client.paused,
+    paused: client.latest()?.paused === true,
     settings: client.currentSettings(),
     currentUid,
     platform,
@@ -173,15 +173,8 @@ async function main(): Promise<void> {
     },
   });
 
-  // The renderer's calls: the core, except that pausing also refreshes the tray (no snapshot follows a pause).
-  const ipcApi: InvokeApi = {
-    ...createApiClient((method, arg) => invoke(client, method, arg)),
-    async setPaused(r) {
-      const result = await client.setPaused(r);
-      tray.update(trayState());
-      return result;
-    },
-  };
+  // The renderer's calls go to the core; a pause reaches the tray through the snapshot that announces it.
+  const ipcApi: InvokeApi = createApiClient((method, arg) => invoke(client, method, arg));
   registerIpcHandlers(ipcMain, { api: ipcApi, trustedSenderIds: () => windows.trustedIds(), log });
 
   let lastGood: Snapshot | null = null;

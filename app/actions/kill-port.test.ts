@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeListener, makeProcessOwner } from '../test-support/listener-fixture.js';
+import { listener, processOwner } from '../testing/fixtures.js';
 import { listenerId } from '../watch/snapshotter.js';
 import {
   endpointOfId,
@@ -41,10 +41,10 @@ describe('the endpoint a kill request names', () => {
 });
 
 describe('who holds what now', () => {
-  const old = makeProcessOwner({ pid: 10, startToken: 'a', name: 'vite' });
-  const other = makeProcessOwner({ pid: 11, startToken: 'b', name: 'nc' });
+  const old = processOwner({ pid: 10, startToken: 'a', name: 'vite' });
+  const other = processOwner({ pid: 11, startToken: 'b', name: 'nc' });
   const at = (address: string, port: number, owner = old, protocol: 'tcp' | 'udp' = 'tcp') =>
-    makeListener({ protocol, address, family: address.includes(':') ? 6 : 4, port, owner });
+    listener({ protocol, address, family: address.includes(':') ? 6 : 4, port, owner });
 
   it('names the new holder of exactly the confirmed address', () => {
     const e = { protocol: 'tcp', family: 4, address: '127.0.0.1', port: 3000 } as const;
@@ -72,9 +72,9 @@ describe('who holds what now', () => {
 });
 
 describe('a restart is claimed only with evidence', () => {
-  const old = makeProcessOwner({ pid: 20, ppid: 5, exe: '/usr/bin/node', command: 'node server.js' });
-  const fresh = (over: Parameters<typeof makeProcessOwner>[0]) =>
-    makeProcessOwner({ pid: 21, ppid: 5, exe: '/usr/bin/node', command: 'node server.js', ...over });
+  const old = processOwner({ pid: 20, ppid: 5, exe: '/usr/bin/node', command: 'node server.js' });
+  const fresh = (over: Parameters<typeof processOwner>[0]) =>
+    processOwner({ pid: 21, ppid: 5, exe: '/usr/bin/node', command: 'node server.js', ...over });
   const parent = (name: string, command: string | null = null, exe: string | null = null) => ({
     pid: 5,
     name,

@@ -1,3 +1,5 @@
+// Slightly over ~300 lines on purpose: the pipeline's steps (guard, locate, signal, verify, port,
+// taskkill) live in kill-*.ts and taskkill.ts; this file is their order, read as one sequence.
 import type { KillRequest } from '../contract/api.js';
 import { listenersHeldBy, type KillOutcome, type KillReport } from '../model/actions.js';
 import { err, ok, type HmError, type Result } from '../model/errors.js';

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BAD_PORT_TEXTS, BAD_PORT_VALUES } from '../test-support/bad-input.js';
+import { BAD_PORT_TEXTS, BAD_PORT_VALUES } from '../testing/bad-input.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { bindTest, ipv6Available, lookupPort, nextFreePort } from './lookup.js';
 import { freePort, killTracked, startServer } from './test-support/processes.js';

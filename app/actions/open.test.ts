@@ -10,7 +10,7 @@ import type { SnapshotSource } from '../watch/types.js';
 import { ipv6Available } from './lookup.js';
 import { probeListener } from '../health/probe.js';
 import { OPENER_ENV, openListener, resolveOpenerCommand, type Opener } from './open.js';
-import { makeListener, makeSnapshot } from '../test-support/listener-fixture.js';
+import { listener, snapshot } from '../testing/fixtures.js';
 import { killTracked, spawnNode, startServer } from './test-support/processes.js';
 import { createCoreSource } from './test-support/core-source.js';
 
@@ -22,8 +22,8 @@ const v6 = await ipv6Available();
 const probe = (l: Listener): Promise<Health> => probeListener(l, { onRequest: true });
 
 function fixtureSource(listeners: Snapshot['listeners']): SnapshotSource {
-  const snapshot = makeSnapshot({ source: 'ss', listeners });
-  return { latest: () => snapshot, refresh: async () => snapshot };
+  const snap = snapshot({ source: 'ss', listeners });
+  return { latest: () => snap, refresh: async () => snap };
 }
 
 describe.runIf(linux)('openListener with a real server and a real opener executable', () => {
@@ -109,7 +109,7 @@ describe('openListener policy', () => {
   });
 
   it('uses https when the probe found TLS', async () => {
-    const l = makeListener({
+    const l = listener({
       port: 8443,
       health: { state: 'up', kind: 'https', checkedAt: 0, latencyMs: 3, tls: { selfSigned: true } },
     });
@@ -127,7 +127,7 @@ describe('openListener policy', () => {
       latencyMs: 1,
       sent: ['http-get'],
     };
-    const l = { ...makeListener({ port: 3000, health: http }), url: 'file:///etc/passwd' };
+    const l = { ...listener({ port: 3000, health: http }), url: 'file:///etc/passwd' };
     const r = await openListener(l.id, { source: fixtureSource([l]), opener: spyOpener });
     expect(r).toEqual({ ok: true, value: { url: 'http://127.0.0.1:3000/' } });
   });
@@ -141,10 +141,10 @@ describe('openListener policy', () => {
       latencyMs: 1,
       sent: ['http-get'],
     };
-    const l = { ...makeListener({ port: 3000, health: http }), url: 'javascript:alert(1)' };
+    const l = { ...listener({ port: 3000, health: http }), url: 'javascript:alert(1)' };
     const r = await openListener(l.id, { source: fixtureSource([l]), opener: spyOpener }, { launch: false });
     expect(r).toEqual({ ok: true, value: { url: 'http://127.0.0.1:3000/' } });
-    const redis = makeListener({ port: 6379 });
+    const redis = listener({ port: 6379 });
     const refused = await openListener(
       redis.id,
       { source: fixtureSource([redis]), opener: spyOpener },
@@ -155,7 +155,7 @@ describe('openListener policy', () => {
   });
 
   it('refuses never-HTTP services and unknown listeners without calling the opener', async () => {
-    const redis = makeListener({ port: 6379 });
+    const redis = listener({ port: 6379 });
     expect(await openListener(redis.id, { source: fixtureSource([redis]), opener: spyOpener })).toMatchObject(
       {
         ok: false,

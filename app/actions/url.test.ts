@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Health } from '../model/health.js';
-import { makeListener } from '../test-support/listener-fixture.js';
+import { listener } from '../testing/fixtures.js';
 import { buildUrl, curlFor, urlForListener, urlHost, verifyOpenUrl } from './url.js';
 
 const up = (kind: 'http' | 'https' | 'tcp' | 'banner' | 'redis', extra: Partial<Health> = {}): Health =>
@@ -74,11 +74,11 @@ describe('buildUrl', () => {
 
 describe('urlForListener', () => {
   it('opens unprobed TCP listeners as http', () => {
-    expect(urlForListener(makeListener({ address: '0.0.0.0', port: 3000 }))).toBe('http://127.0.0.1:3000/');
+    expect(urlForListener(listener({ address: '0.0.0.0', port: 3000 }))).toBe('http://127.0.0.1:3000/');
   });
 
   it('uses https when the probe saw TLS', () => {
-    const l = makeListener({
+    const l = listener({
       port: 8443,
       health: up('https', { status: 200, tls: { selfSigned: true } }),
     });
@@ -86,26 +86,24 @@ describe('urlForListener', () => {
   });
 
   it('has no URL for UDP', () => {
-    expect(urlForListener(makeListener({ protocol: 'udp', port: 5353 }))).toBeNull();
+    expect(urlForListener(listener({ protocol: 'udp', port: 5353 }))).toBeNull();
   });
 
   it('has no URL for never-HTTP ports unless a probe found HTTP there', () => {
-    expect(urlForListener(makeListener({ port: 6379 }))).toBeNull();
-    expect(urlForListener(makeListener({ port: 5432, health: up('tcp') }))).toBeNull();
-    expect(urlForListener(makeListener({ port: 9229, health: up('http', { status: 200 }) }))).toBe(
+    expect(urlForListener(listener({ port: 6379 }))).toBeNull();
+    expect(urlForListener(listener({ port: 5432, health: up('tcp') }))).toBeNull();
+    expect(urlForListener(listener({ port: 9229, health: up('http', { status: 200 }) }))).toBe(
       'http://127.0.0.1:9229/',
     );
   });
 
   it('has no URL when the probe found another protocol', () => {
-    expect(
-      urlForListener(makeListener({ port: 4444, health: up('banner', { banner: 'SSH-2.0' }) })),
-    ).toBeNull();
-    expect(urlForListener(makeListener({ port: 7777, health: up('redis') }))).toBeNull();
+    expect(urlForListener(listener({ port: 4444, health: up('banner', { banner: 'SSH-2.0' }) }))).toBeNull();
+    expect(urlForListener(listener({ port: 7777, health: up('redis') }))).toBeNull();
   });
 
   it('never takes a host from a title, banner or redirect', () => {
-    const l = makeListener({
+    const l = listener({
       port: 3000,
       health: up('http', {
         status: 302,
@@ -120,21 +118,21 @@ describe('urlForListener', () => {
 
 describe('curlFor', () => {
   it('gives a plain curl for http and -k for self-signed https', () => {
-    expect(curlFor(makeListener({ port: 3000 }))).toBe('curl -i http://127.0.0.1:3000/');
-    expect(curlFor(makeListener({ port: 8443, health: up('https', { tls: { selfSigned: true } }) }))).toBe(
+    expect(curlFor(listener({ port: 3000 }))).toBe('curl -i http://127.0.0.1:3000/');
+    expect(curlFor(listener({ port: 8443, health: up('https', { tls: { selfSigned: true } }) }))).toBe(
       'curl -ik https://127.0.0.1:8443/',
     );
-    expect(curlFor(makeListener({ port: 8443, health: up('https', { tls: { selfSigned: false } }) }))).toBe(
+    expect(curlFor(listener({ port: 8443, health: up('https', { tls: { selfSigned: false } }) }))).toBe(
       'curl -i https://127.0.0.1:8443/',
     );
   });
 
   it('quotes bracketed IPv6 URLs and turns off curl globbing', () => {
-    expect(curlFor(makeListener({ address: '::1', port: 8080 }))).toBe("curl -g -i 'http://[::1]:8080/'");
+    expect(curlFor(listener({ address: '::1', port: 8080 }))).toBe("curl -g -i 'http://[::1]:8080/'");
   });
 
   it('has no curl for non-web listeners', () => {
-    expect(curlFor(makeListener({ protocol: 'udp', port: 53 }))).toBeNull();
+    expect(curlFor(listener({ protocol: 'udp', port: 53 }))).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BAD_PORT_QUERIES } from '../test-support/bad-input.js';
-import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
+import { BAD_PORT_QUERIES } from '../testing/bad-input.js';
+import { spawnListeners, type ListenerChild } from '../testing/listener-child.js';
 import { main } from './main.js';
 
 /** Runs the CLI in-process and captures its output. */

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LONG_TEXT, unsafeCodePoints } from '../test-support/bad-input.js';
+import { LONG_TEXT, unsafeCodePoints } from '../testing/bad-input.js';
 
 // Issue 9 item 3, end to end: a real process whose name (comm), argv[0] and arguments carry an
 // ESC CSI colour, an OSC 0 title … BEL, U+202E and a 10 kB string, and whose HTTP title is hostile

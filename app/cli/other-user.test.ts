@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
+import { spawnListeners, type ListenerChild } from '../testing/listener-child.js';
 
 // A real second user: the built CLI runs as `nobody` while root holds the listeners, exactly as a
 // desktop user meets a root-owned service. `npm test` builds before the unit tests run.

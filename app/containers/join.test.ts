@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAT_ONLY_NOTE, type ContainerInfo } from '../model/container.js';
 import type { ProcessOwner } from '../model/listener.js';
-import { makeListener, makeProcessOwner, makeUnknownOwner } from '../test-support/listener-fixture.js';
+import { listener, processOwner, unknownOwner } from '../testing/fixtures.js';
 import { isContainerPlumbing, joinContainers, type JoinInput } from './join.js';
 
 const web: ContainerInfo = {
@@ -31,7 +31,7 @@ const input = (over: Partial<JoinInput> = {}): JoinInput => ({
   inside: new Map(),
   ...over,
 });
-const dockerd = makeProcessOwner({
+const dockerd = processOwner({
   pid: 700,
   name: 'dockerd',
   command: 'dockerd --userland-proxy=false',
@@ -40,9 +40,9 @@ const dockerd = makeProcessOwner({
 
 describe('joining host listeners to containers', () => {
   it('attributes dockerd-held wildcard binds (v4 and v6) and lists the unheld binding as NAT only', () => {
-    const v4 = makeListener({ id: 'v4', address: '0.0.0.0', port: 8080, owner: dockerd });
-    const v6 = makeListener({ id: 'v6', address: '::', family: 6, port: 8080, owner: dockerd });
-    const other = makeListener({ id: 'api', address: '127.0.0.1', port: 2375, owner: dockerd });
+    const v4 = listener({ id: 'v4', address: '0.0.0.0', port: 8080, owner: dockerd });
+    const v6 = listener({ id: 'v6', address: '::', family: 6, port: 8080, owner: dockerd });
+    const other = listener({ id: 'api', address: '127.0.0.1', port: 2375, owner: dockerd });
     const { listeners, section } = joinContainers([v4, v6, other], input());
     expect((listeners[0]?.owner as ProcessOwner).container).toMatchObject({
       name: 'web',
@@ -60,15 +60,15 @@ describe('joining host listeners to containers', () => {
   });
 
   it('leaves listeners untouched (same objects) when nothing is a container holder', () => {
-    const node = [makeListener({ port: 8080 })];
+    const node = [listener({ port: 8080 })];
     expect(joinContainers(node, input()).listeners).toBe(node);
   });
 
   it('without socket access, names a hidden docker-proxy from its public argv as "→ a container (needs access…)"', () => {
-    const hidden = makeListener({
+    const hidden = listener({
       address: '127.0.0.1',
       port: 18080,
-      owner: makeUnknownOwner({ pid: null, uid: 0, user: 'root' }),
+      owner: unknownOwner({ pid: null, uid: 0, user: 'root' }),
     });
     const { listeners } = joinContainers(
       [hidden],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessOwner } from '../model/listener.js';
-import { makeListener, makeProcessOwner } from '../test-support/listener-fixture.js';
+import { listener, processOwner } from '../testing/fixtures.js';
 import { engineSocketCandidates } from './engine-client.js';
 import { parseInspect } from './inspect.js';
 import { joinContainers } from './join.js';
@@ -72,8 +72,8 @@ describe('Podman (recorded Engine API answers)', () => {
     async (_, name, uid, command) => {
       const info = parseInspect(recorded);
       if (!info) throw new Error('recorded inspect did not parse');
-      const owner = makeProcessOwner({ pid: 900, name, command, uid, exe: `/usr/bin/${name}` });
-      const held = makeListener({ id: 'l', address: '0.0.0.0', port: 15432, owner });
+      const owner = processOwner({ pid: 900, name, command, uid, exe: `/usr/bin/${name}` });
+      const held = listener({ id: 'l', address: '0.0.0.0', port: 15432, owner });
       const { listeners, section } = joinContainers([held], {
         access: 'ok',
         socketPath: '/run/podman/podman.sock',

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeListener } from './probe.js';
-import { processOwner, tcpListener } from './test-support/listener.js';
+import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 import { startTcpServer, type TestServer } from './test-support/servers.js';
 
 // What a user sees for the response shapes real (and sloppy) servers send, from raw bytes on a
@@ -26,9 +26,9 @@ async function answering(bytes: string | Buffer): Promise<number> {
   return s.port;
 }
 
-const node = processOwner('node', 'node server.js');
+const node = ownerNamed('node', 'node server.js');
 const probe = async (bytes: string | Buffer) =>
-  probeListener(tcpListener('127.0.0.1', await answering(bytes), node), { onRequest: false });
+  probeListener(listenerAt('127.0.0.1', await answering(bytes), node), { onRequest: false });
 
 const html = (title: string): string => `<title>${title}</title>`;
 const withLength = (head: string, body: string): string =>

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Health } from '../model/health.js';
 import { createHealthMonitor, type ProbeFn } from './monitor.js';
-import { processOwner, tcpListener } from './test-support/listener.js';
+import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 
 // The monitor's share-out of its ≤ 4 turns (issue 14): a probe whose peer is silent parks and
 // gives its turn away, takes one back before it sends again, and only one probe at a time goes
 // to any host:port. Real timers, short delays.
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const web = processOwner('node', 'node server.js');
+const web = ownerNamed('node', 'node server.js');
 const up: Health = { state: 'up', kind: 'tcp', checkedAt: 0, latencyMs: 1 };
 
 describe('monitor turns', () => {
@@ -35,8 +35,8 @@ describe('monitor turns', () => {
       return up;
     };
     const m = createHealthMonitor({ probe, paused: true });
-    const silent = [3000, 3001, 3002, 3003].map((p) => tcpListener('127.0.0.1', p, web));
-    const healthy = Array.from({ length: 12 }, (_, i) => tcpListener('127.0.0.1', 4000 + i, web));
+    const silent = [3000, 3001, 3002, 3003].map((p) => listenerAt('127.0.0.1', p, web));
+    const healthy = Array.from({ length: 12 }, (_, i) => listenerAt('127.0.0.1', 4000 + i, web));
     const slow = Promise.all(silent.map((l) => m.checkNow(l, { bulk: true })));
     await Promise.all(healthy.map((l) => m.checkNow(l, { bulk: true })));
     // Twelve 10 ms probes, four at a time, ran while all four silent ones waited parked (400 ms):
@@ -65,7 +65,7 @@ describe('monitor turns', () => {
       return up;
     };
     const m = createHealthMonitor({ probe, paused: true });
-    const all = Array.from({ length: 40 }, (_, i) => tcpListener('127.0.0.1', 5000 + i, web));
+    const all = Array.from({ length: 40 }, (_, i) => listenerAt('127.0.0.1', 5000 + i, web));
     await Promise.all(all.map((l) => m.checkNow(l, { bulk: true })));
     expect(maxActive).toBe(4);
     m.dispose();
@@ -83,7 +83,7 @@ describe('monitor turns', () => {
       return up;
     };
     const m = createHealthMonitor({ probe, paused: true, maxParked: 2, maxInFlight: 2 });
-    const all = Array.from({ length: 10 }, (_, i) => tcpListener('127.0.0.1', 5100 + i, web));
+    const all = Array.from({ length: 10 }, (_, i) => listenerAt('127.0.0.1', 5100 + i, web));
     const started = performance.now();
     await Promise.all(all.map((l) => m.checkNow(l, { bulk: true })));
     // 2 parked + 2 in flight at most: at least 3 rounds of 20 ms for 10 probes.
@@ -105,8 +105,8 @@ describe('monitor turns', () => {
     };
     const m = createHealthMonitor({ probe, paused: true });
     // 0.0.0.0:3000 is probed at 127.0.0.1:3000, like the explicit 127.0.0.1:3000 listener.
-    const a = tcpListener('0.0.0.0', 3000, web);
-    const b = tcpListener('127.0.0.1', 3000, web);
+    const a = listenerAt('0.0.0.0', 3000, web);
+    const b = listenerAt('127.0.0.1', 3000, web);
     await Promise.all([m.checkNow(a, { bulk: true }), m.checkNow(b, { bulk: true })]);
     expect(overlap).toBe(0);
     m.dispose();

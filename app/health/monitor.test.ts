@@ -8,7 +8,7 @@ import {
   type MonitorClock,
   type ProbeFn,
 } from './monitor.js';
-import { processOwner, tcpListener } from './test-support/listener.js';
+import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 import { startHttpServer, type TestServer } from './test-support/servers.js';
 
 /** A manual clock: timers fire only when the test advances time. */
@@ -79,9 +79,9 @@ function fakeProbe(
   return { probe, calls, maxActive: () => maxActive };
 }
 
-const web = processOwner('node', 'node server.js');
+const web = ownerNamed('node', 'node server.js');
 const listeners = (n: number, base = 3000): Listener[] =>
-  Array.from({ length: n }, (_, i) => tcpListener('127.0.0.1', base + i, web));
+  Array.from({ length: n }, (_, i) => listenerAt('127.0.0.1', base + i, web));
 
 const monitors: HealthMonitor[] = [];
 afterEach(() => {
@@ -259,8 +259,8 @@ describe('createHealthMonitor scheduling', () => {
     const clock = new FakeClock();
     const fake = fakeProbe(clock, 10);
     const m = monitor({ clock, probe: fake.probe });
-    const udp = tcpListener('127.0.0.1', 5353, web, 'udp');
-    const printer = tcpListener('127.0.0.1', 9100, processOwner('cupsd'));
+    const udp = listenerAt('127.0.0.1', 5353, web, 'udp');
+    const printer = listenerAt('127.0.0.1', 9100, ownerNamed('cupsd'));
     m.observe([udp, printer]);
     await clock.advance(600_000);
     expect(fake.calls).toHaveLength(0);
@@ -272,7 +272,7 @@ describe('createHealthMonitor scheduling', () => {
     const clock = new FakeClock();
     const fake = fakeProbe(clock, 10);
     const m = monitor({ clock, probe: fake.probe, selfPid: 777 });
-    const own = tcpListener('127.0.0.1', 4321, processOwner('node', 'harbormaster serve', 777));
+    const own = listenerAt('127.0.0.1', 4321, ownerNamed('node', 'harbormaster serve', 777));
     m.observe([own]);
     await clock.advance(60_000);
     expect(fake.calls).toHaveLength(0);
@@ -286,10 +286,10 @@ describe('createHealthMonitor scheduling', () => {
     const clock = new FakeClock();
     const fake = fakeProbe(clock, 10);
     const m = monitor({ clock, probe: fake.probe, jitter: 0 });
-    const before = tcpListener('127.0.0.1', 3000, processOwner('node', 'node a.js', 100));
+    const before = listenerAt('127.0.0.1', 3000, ownerNamed('node', 'node a.js', 100));
     m.observe([before]);
     await clock.advance(1_000);
-    m.observe([{ ...before, owner: processOwner('node', 'node b.js', 200) }]);
+    m.observe([{ ...before, owner: ownerNamed('node', 'node b.js', 200) }]);
     await clock.advance(1_000);
     expect(fake.calls.map((c) => c.at)).toEqual([0, 1_000]);
   });
@@ -339,7 +339,7 @@ describe('createHealthMonitor with real probes', () => {
     const s = await startHttpServer((_req, res) => res.end('<title>Live</title>'));
     servers.push(s);
     const m = monitor();
-    const listener = tcpListener('127.0.0.1', s.port, web);
+    const listener = listenerAt('127.0.0.1', s.port, web);
     const up = new Promise<Health>((resolve) => {
       m.onUpdate((id, h) => {
         if (id === listener.id && h.state !== 'checking') resolve(h);

@@ -1,3 +1,5 @@
+// Over ~300 lines on purpose: one scheduler closure whose state (turns, parking, back-off, pause,
+// on-request probes) is shared by every path; split, each part would need all of it passed around.
 import { backoffDelay } from '../model/backoff.js';
 import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';

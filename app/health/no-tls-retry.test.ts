@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Health } from '../model/health.js';
 import { probeListener } from './probe.js';
 import { describeSent } from './sent.js';
-import { processOwner, tcpListener } from './test-support/listener.js';
+import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 import { startTcpServer, type TestServer } from './test-support/servers.js';
 
 // Issue 9, item 4: one policy for every face. A service that hangs up on GET / gets no second
@@ -17,12 +17,12 @@ async function keep(s: Promise<TestServer>): Promise<TestServer> {
   return server;
 }
 
-const rawsvc = processOwner('rawsvc', '/opt/rawsvc --port 9');
+const rawsvc = ownerNamed('rawsvc', '/opt/rawsvc --port 9');
 
 describe('no TLS retry after a close without data', () => {
   it('a non-web service that closes on GET / gets one connection and only the GET (checked on request)', async () => {
     const s = await keep(startTcpServer((socket) => socket.once('data', () => socket.destroy())));
-    const h = await probeListener(tcpListener('127.0.0.1', s.port, rawsvc), { onRequest: true });
+    const h = await probeListener(listenerAt('127.0.0.1', s.port, rawsvc), { onRequest: true });
     expect(h).toMatchObject({ state: 'up', kind: 'tcp', sent: ['http-get'] });
     expect(s.connections()).toBe(1);
     expect(s.received().map((b) => b.toString('latin1').split('\r\n')[0])).toEqual(['GET / HTTP/1.1']);
@@ -31,7 +31,7 @@ describe('no TLS retry after a close without data', () => {
 
   it('in bulk mode the same service is only connected to, and sent nothing', async () => {
     const s = await keep(startTcpServer((socket) => socket.once('data', () => socket.destroy())));
-    const h = await probeListener(tcpListener('127.0.0.1', s.port, rawsvc), { onRequest: false });
+    const h = await probeListener(listenerAt('127.0.0.1', s.port, rawsvc), { onRequest: false });
     expect(h).toMatchObject({ state: 'up', kind: 'tcp', sent: [] });
     expect(s.received().map((b) => b.length)).toEqual([0]);
     expect(describeSent(h)).toBe('nothing (connect, listen)');

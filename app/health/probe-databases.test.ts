@@ -4,7 +4,7 @@ import type { HealthUp } from '../model/health.js';
 import { createHealthMonitor } from './monitor.js';
 import { probeListener } from './probe.js';
 import { startPostgres, startRedis, type DatabaseInstance } from './test-support/databases.js';
-import { processOwner, tcpListener } from './test-support/listener.js';
+import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 import { makeSelfSignedCert } from './test-support/servers.js';
 
 const ATTACK = 'Possible SECURITY ATTACK';
@@ -56,11 +56,7 @@ describe('a real redis-server', () => {
   });
 
   it('is reported up as Redis by PING, and logs no security warning', async () => {
-    const listener = tcpListener(
-      '127.0.0.1',
-      redis.port,
-      processOwner('redis-server', '/usr/bin/redis-server'),
-    );
+    const listener = listenerAt('127.0.0.1', redis.port, ownerNamed('redis-server', '/usr/bin/redis-server'));
     const h = asUp(await probeListener(listener, { onRequest: false }));
     expect(h.kind).toBe('redis');
     expect(h.protocol).toBe('Redis');
@@ -75,7 +71,7 @@ describe('a real redis-server', () => {
     const monitor = createHealthMonitor();
     try {
       // Owner unknown and port not 6379: the redis-server name is what keeps HTTP away.
-      const byName = tcpListener('127.0.0.1', redis.port, processOwner('redis-server'));
+      const byName = listenerAt('127.0.0.1', redis.port, ownerNamed('redis-server'));
       asUp(await monitor.checkNow(byName));
       expect(monitor.get(byName.id).state).toBe('unknown'); // not observed, so not stored
     } finally {
@@ -86,7 +82,7 @@ describe('a real redis-server', () => {
   });
 
   it('says a password is required when Redis answers NOAUTH', async () => {
-    const listener = tcpListener('127.0.0.1', locked.port, processOwner('redis-server'));
+    const listener = listenerAt('127.0.0.1', locked.port, ownerNamed('redis-server'));
     const h = asUp(await probeListener(listener, { onRequest: true }));
     expect(h.kind).toBe('redis');
     expect(h.detail).toBe('Redis requires a password');
@@ -129,7 +125,7 @@ describe('a real PostgreSQL', () => {
   const logLength = async (instance: DatabaseInstance): Promise<number> => (await instance.log()).length;
 
   it('is reported up as PostgreSQL by an SSLRequest alone, and sees no HTTP', async () => {
-    const listener = tcpListener('127.0.0.1', pg.port, processOwner('postgres', 'postgres -D /tmp/x'));
+    const listener = listenerAt('127.0.0.1', pg.port, ownerNamed('postgres', 'postgres -D /tmp/x'));
     const from = await logLength(pg);
     const h = asUp(await probeListener(listener, { onRequest: false }));
     expect(h.kind).toBe('postgres');
@@ -150,7 +146,7 @@ describe('a real PostgreSQL', () => {
   });
 
   it('finishes the TLS handshake politely when SSL is on, and reports the certificate', async () => {
-    const listener = tcpListener('127.0.0.1', pgTls.port, processOwner('postgres'));
+    const listener = listenerAt('127.0.0.1', pgTls.port, ownerNamed('postgres'));
     const from = await logLength(pgTls);
     const h = asUp(await probeListener(listener, { onRequest: true }));
     expect(h.kind).toBe('postgres');

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Health, HealthUp } from '../model/health.js';
 import { probeListener } from './probe.js';
-import { processOwner, tcpListener } from './test-support/listener.js';
+import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 import {
   freePort,
   makeSelfSignedCert,
@@ -26,7 +26,7 @@ function expectUp(health: Health): HealthUp {
   return health as HealthUp;
 }
 
-const node = processOwner('node', 'node server.js');
+const node = ownerNamed('node', 'node server.js');
 const automatic = { onRequest: false } as const;
 
 describe('HTTP probes against real servers', () => {
@@ -40,7 +40,7 @@ describe('HTTP probes against real servers', () => {
         );
       }),
     );
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), automatic));
     expect(h.kind).toBe('http');
     expect(h.status).toBe(200);
     expect(h.server).toBe('TestServer/1.0');
@@ -52,7 +52,7 @@ describe('HTTP probes against real servers', () => {
 
   it('sends one polite GET / with the probed address as Host, no cookies, Connection: close', async () => {
     const s = await keep(startHttpServer((_req, res) => res.end('ok')));
-    await probeListener(tcpListener('127.0.0.1', s.port, node), automatic);
+    await probeListener(listenerAt('127.0.0.1', s.port, node), automatic);
     const [request] = s.received();
     const text = request?.toString('latin1') ?? '';
     expect(text.startsWith('GET / HTTP/1.1\r\n')).toBe(true);
@@ -70,7 +70,7 @@ describe('HTTP probes against real servers', () => {
         res.end('<title>Internal Server Error</title>boom');
       }),
     );
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), automatic));
     expect(h.status).toBe(500);
     expect(h.title).toBe('Internal Server Error');
     expect(h.detail).toContain('Server error 500');
@@ -86,7 +86,7 @@ describe('HTTP probes against real servers', () => {
         res.end();
       }),
     );
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), { onRequest: true }));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), { onRequest: true }));
     expect(h.status).toBe(302);
     expect(h.redirect).toBe(target);
     expect(h.detail).toContain('Redirects to another host (not followed)');
@@ -103,7 +103,7 @@ describe('HTTP probes against real servers', () => {
         res.end();
       }),
     );
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), automatic));
     expect(h.redirect).toBe(`http://127.0.0.1:${s.port}/login`);
     expect(h.detail).toContain('Redirects within this server (not followed)');
     expect(s.connections()).toBe(1);
@@ -112,7 +112,7 @@ describe('HTTP probes against real servers', () => {
   it('times out within the 2 s deadline on a server that accepts and never answers', async () => {
     const s = await keep(startTcpServer(() => undefined));
     const started = performance.now();
-    const h = await probeListener(tcpListener('127.0.0.1', s.port, node), automatic);
+    const h = await probeListener(listenerAt('127.0.0.1', s.port, node), automatic);
     const took = performance.now() - started;
     expect(h.state).toBe('timeout');
     expect(took).toBeLessThan(2200);
@@ -139,7 +139,7 @@ describe('HTTP probes against real servers', () => {
       }),
     );
     const started = performance.now();
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), automatic));
     const took = performance.now() - started;
     expect(h.status).toBe(200);
     expect(h.title).toBe('Forever');
@@ -155,14 +155,14 @@ describe('HTTP probes against real servers', () => {
         res.write('<title>Slow</title>');
       }),
     );
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), automatic));
     expect(h.title).toBe('Slow');
     expect(h.detail).toContain('did not finish within 2 s');
   });
 
   it('probes an IPv6-only server on ::1 over IPv6', async () => {
     const s = await keep(startHttpServer((_req, res) => res.end('<title>six</title>'), '::1'));
-    const h = expectUp(await probeListener(tcpListener('::1', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('::1', s.port, node), automatic));
     expect(h.title).toBe('six');
     expect(s.received()[0]?.toString('latin1')).toContain(`\r\nHost: [::1]:${s.port}\r\n`);
   });
@@ -171,13 +171,13 @@ describe('HTTP probes against real servers', () => {
     const s = await keep(
       startHttpServer((req, res) => res.end(`<title>${req.socket.localAddress ?? ''}</title>`), '0.0.0.0'),
     );
-    const h = expectUp(await probeListener(tcpListener('0.0.0.0', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('0.0.0.0', s.port, node), automatic));
     expect(h.title).toBe('127.0.0.1');
   });
 
   it('reports a refused port as refused', async () => {
     const port = await freePort();
-    const h = await probeListener(tcpListener('127.0.0.1', port, node), automatic);
+    const h = await probeListener(listenerAt('127.0.0.1', port, node), automatic);
     expect(h.state).toBe('refused');
   });
 });
@@ -190,7 +190,7 @@ describe('HTTPS probes', () => {
 
   it('reports a self-signed HTTPS server as https up with a certificate note, not as down', async () => {
     const s = await keep(startHttpsServer(tls, (_req, res) => res.end('<title>Secure dev</title>')));
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), automatic));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), automatic));
     expect(h.kind).toBe('https');
     expect(h.status).toBe(200);
     expect(h.title).toBe('Secure dev');
@@ -204,7 +204,7 @@ describe('HTTPS probes', () => {
     const s = await keep(startHttpsServer(tls, (_req, res) => res.end('<title>Again</title>')));
     const previous: Health = { state: 'up', kind: 'https', checkedAt: 0, latencyMs: 1 };
     const h = expectUp(
-      await probeListener(tcpListener('127.0.0.1', s.port, node), { onRequest: false, previous }),
+      await probeListener(listenerAt('127.0.0.1', s.port, node), { onRequest: false, previous }),
     );
     expect(h.kind).toBe('https');
     expect(h.title).toBe('Again');
@@ -215,7 +215,7 @@ describe('HTTPS probes', () => {
     const s = await keep(startTcpServer(() => undefined));
     const previous: Health = { state: 'up', kind: 'https', checkedAt: 0, latencyMs: 1 };
     const started = performance.now();
-    const h = await probeListener(tcpListener('127.0.0.1', s.port, node), { onRequest: false, previous });
+    const h = await probeListener(listenerAt('127.0.0.1', s.port, node), { onRequest: false, previous });
     expect(h.state).toBe('timeout');
     expect(performance.now() - started).toBeLessThan(2200);
     expect(s.connections()).toBe(1);
@@ -225,7 +225,7 @@ describe('HTTPS probes', () => {
     const s = await keep(startHttpServer((_req, res) => res.end('<title>Plain</title>')));
     const previous: Health = { state: 'up', kind: 'https', checkedAt: 0, latencyMs: 1 };
     const h = expectUp(
-      await probeListener(tcpListener('127.0.0.1', s.port, node), { onRequest: false, previous }),
+      await probeListener(listenerAt('127.0.0.1', s.port, node), { onRequest: false, previous }),
     );
     expect(h.kind).toBe('http');
     expect(h.title).toBe('Plain');
@@ -239,7 +239,7 @@ describe('banner-first and non-HTTP servers', () => {
         socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
       }),
     );
-    const h = expectUp(await probeListener(tcpListener('127.0.0.1', s.port, node), { onRequest: true }));
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, node), { onRequest: true }));
     expect(h.kind).toBe('banner');
     expect(h.protocol).toBe('SSH');
     expect(h.banner).toBe('SSH-2.0-OpenSSH_9.2p1 Debian-2');
@@ -252,9 +252,7 @@ describe('banner-first and non-HTTP servers', () => {
     const payload = Buffer.concat([Buffer.from([0x0a]), version, Buffer.alloc(20, 1)]);
     const header = Buffer.from([payload.length & 0xff, payload.length >> 8, 0, 0]);
     const s = await keep(startTcpServer((socket) => socket.write(Buffer.concat([header, payload]))));
-    const h = expectUp(
-      await probeListener(tcpListener('127.0.0.1', s.port, processOwner('mysqld')), automatic),
-    );
+    const h = expectUp(await probeListener(listenerAt('127.0.0.1', s.port, ownerNamed('mysqld')), automatic));
     expect(h.protocol).toBe('MySQL');
     expect(h.banner).toBe('MySQL 8.0.36');
   });
@@ -264,7 +262,7 @@ describe('banner-first and non-HTTP servers', () => {
       startTcpServer((socket) => socket.write(`220 evil\x1b[31m\u202Eexe.txt ${'a'.repeat(500)}\r\n`)),
     );
     const h = expectUp(
-      await probeListener(tcpListener('127.0.0.1', s.port, processOwner('mystery')), automatic),
+      await probeListener(listenerAt('127.0.0.1', s.port, ownerNamed('mystery')), automatic),
     );
     // eslint-disable-next-line no-control-regex -- asserting control characters are gone
     expect(h.banner).not.toMatch(/[\u0000-\u001f\u202e]/);
@@ -274,7 +272,7 @@ describe('banner-first and non-HTTP servers', () => {
 
   it('sends nothing to a silent server whose owner does not look like a web server, unless asked', async () => {
     const s = await keep(startTcpServer(() => undefined));
-    const listener = tcpListener('127.0.0.1', s.port, processOwner('mystery-daemon'));
+    const listener = listenerAt('127.0.0.1', s.port, ownerNamed('mystery-daemon'));
     const h = expectUp(await probeListener(listener, automatic));
     expect(h.kind).toBe('tcp');
     expect(s.received().every((b) => b.length === 0)).toBe(true);
@@ -287,7 +285,7 @@ describe('banner-first and non-HTTP servers', () => {
   it('never sends HTTP to an owner that never speaks it, even on request', async () => {
     const s = await keep(startHttpServer((_req, res) => res.end('<title>oops</title>')));
     const h = expectUp(
-      await probeListener(tcpListener('127.0.0.1', s.port, processOwner('sshd')), { onRequest: true }),
+      await probeListener(listenerAt('127.0.0.1', s.port, ownerNamed('sshd')), { onRequest: true }),
     );
     expect(h.kind).toBe('tcp');
     expect(s.received().every((b) => b.length === 0)).toBe(true);
@@ -296,7 +294,7 @@ describe('banner-first and non-HTTP servers', () => {
   it('sends only PING to a Redis owner on an unusual port, even on request', async () => {
     const s = await keep(startTcpServer((socket) => socket.on('data', () => socket.write('+PONG\r\n'))));
     const h = expectUp(
-      await probeListener(tcpListener('127.0.0.1', s.port, processOwner('redis-server')), {
+      await probeListener(listenerAt('127.0.0.1', s.port, ownerNamed('redis-server')), {
         onRequest: true,
       }),
     );
@@ -305,7 +303,7 @@ describe('banner-first and non-HTTP servers', () => {
   });
 
   it('does not probe UDP listeners', async () => {
-    const h = await probeListener(tcpListener('127.0.0.1', 5353, node, 'udp'), { onRequest: true });
+    const h = await probeListener(listenerAt('127.0.0.1', 5353, node, 'udp'), { onRequest: true });
     expect(h).toEqual({ state: 'unknown', reason: 'UDP is not probed' });
   });
 });

@@ -1,3 +1,5 @@
+// Over ~300 lines on purpose: one probe's protocol ladder (TLS sniff, HTTP head, banner, plain
+// TCP) under one deadline and one turn; each rung hands the socket and the time left to the next.
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Health, HealthUp, ProbeSent, TlsInfo } from '../model/health.js';

@@ -7,7 +7,7 @@ import { createHarbormasterService } from '../service/create-service.js';
 import { createHealthMonitor, type HealthMonitor, type ProbeFn } from './monitor.js';
 import { PROBE_DEADLINE_MS, probeListener, type ProbeTurn } from './probe.js';
 import { startFleet, type Fleet, type FleetStats } from './test-support/fleet.js';
-import { processOwner, tcpListener } from './test-support/listener.js';
+import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 
 // Issue 14, item 1: health for 100 listeners in ≤ 2 s with ≤ 4 probes in flight; silent listeners
 // cost one deadline in all, not one each. Real servers in a child process, real probes.
@@ -44,10 +44,10 @@ function countingProbe(): { probe: ProbeFn; maxInFlight: () => number } {
   return { probe, maxInFlight: () => max };
 }
 
-const web = (pid: number) => processOwner('node', 'node scripts/health-fleet.mjs', pid);
+const web = (pid: number) => ownerNamed('node', 'node scripts/health-fleet.mjs', pid);
 const listenersOf = (ports: readonly number[], pid: number, name = 'node'): Listener[] =>
   ports.map((p) =>
-    tcpListener('127.0.0.1', p, name === 'node' ? web(pid) : processOwner(name, `${name} app`, pid)),
+    listenerAt('127.0.0.1', p, name === 'node' ? web(pid) : ownerNamed(name, `${name} app`, pid)),
   );
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeListener, makeProcessOwner, makeSnapshot } from '../test-support/listener-fixture.js';
+import { listener, processOwner, snapshot } from '../testing/fixtures.js';
 import { createHistoryRecorder } from './recorder.js';
 import { openHistoryStore } from './store.js';
 
@@ -21,27 +21,27 @@ function cpuPerCall(n: number, fn: (i: number) => void): number {
 // with 300 listeners (a busy developer machine) on the real file system.
 describe('what recording the history costs per scan', () => {
   const owners = Array.from({ length: 300 }, (_, i) =>
-    makeProcessOwner({ pid: 1000 + i, startToken: String(i) }),
+    processOwner({ pid: 1000 + i, startToken: String(i) }),
   );
-  const base = owners.map((owner, i) => makeListener({ port: 20000 + i, owner }));
+  const base = owners.map((owner, i) => listener({ port: 20000 + i, owner }));
 
   it('a snapshot with no change costs ≤ 0.2 ms CPU', () => {
     const rec = createHistoryRecorder(openHistoryStore({ dir: join(dir, 'steady') }), 'cli');
-    const snapshot = makeSnapshot({ takenAt: 1, listeners: base });
-    rec.observe(snapshot);
-    rec.observe(snapshot);
-    const perCall = cpuPerCall(2000, () => rec.observe(snapshot));
+    const snap = snapshot({ takenAt: 1, listeners: base });
+    rec.observe(snap);
+    rec.observe(snap);
+    const perCall = cpuPerCall(2000, () => rec.observe(snap));
     console.log(`history: no-change snapshot of 300 listeners: ${(perCall * 1000).toFixed(1)} µs CPU`);
     expect(perCall).toBeLessThanOrEqual(0.2);
   });
 
   it('100 changes in a snapshot cost ≤ 1 ms CPU', () => {
     const rec = createHistoryRecorder(openHistoryStore({ dir: join(dir, 'changing') }), 'cli');
-    rec.observe(makeSnapshot({ takenAt: 0, listeners: base }));
+    rec.observe(snapshot({ takenAt: 0, listeners: base }));
     // Each round: 50 listeners close and 50 others open (100 events), alternating halves.
     const a = base.slice(0, 250);
     const b = [...base.slice(0, 200), ...base.slice(250)];
-    const snaps = [makeSnapshot({ listeners: b }), makeSnapshot({ listeners: a })];
+    const snaps = [snapshot({ listeners: b }), snapshot({ listeners: a })];
     rec.observe(snaps[1] ?? snaps[0]!);
     const perCall = cpuPerCall(1000, (i) => rec.observe(snaps[i % 2]!));
     console.log(`history: snapshot with 100 changes: ${(perCall * 1000).toFixed(1)} µs CPU`);

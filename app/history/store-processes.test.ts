@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeListener, makeProcessOwner, makeSnapshot } from '../test-support/listener-fixture.js';
+import { listener, processOwner, snapshot } from '../testing/fixtures.js';
 import { createHistoryRecorder } from './recorder.js';
 import { readHistory } from './query.js';
 import { openHistoryStore } from './store.js';
@@ -100,9 +100,7 @@ describe.runIf(process.platform !== 'win32')('the port history under real proces
     }
     // A later writer still appends cleanly after all those kills.
     const rec = createHistoryRecorder(openHistoryStore({ dir: d }), 'cli');
-    rec.observe(
-      makeSnapshot({ takenAt: 1, listeners: [makeListener({ port: 1, owner: makeProcessOwner() })] }),
-    );
+    rec.observe(snapshot({ takenAt: 1, listeners: [listener({ port: 1, owner: processOwner() })] }));
     expect(rec.lastError).toBeNull();
     const after = readHistory(openHistoryStore({ dir: d }));
     expect(after.events.filter((e) => e.face === 'cli' && e.event === 'open').map((e) => e.port)).toEqual([

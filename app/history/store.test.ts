@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeListener, makeProcessOwner, makeSnapshot } from '../test-support/listener-fixture.js';
+import { listener, processOwner, snapshot } from '../testing/fixtures.js';
 import { createHistoryRecorder } from './recorder.js';
 import { portStory, readHistory } from './query.js';
 import { defaultDataDir, openHistoryStore } from './store.js';
@@ -17,7 +17,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const web = makeProcessOwner({
+const web = processOwner({
   pid: 4121,
   startToken: '777',
   name: 'node',
@@ -29,12 +29,12 @@ describe('the port history store', () => {
   it('records appearance, owner change and disappearance once, and who held a port until when', () => {
     const store = openHistoryStore({ dir: tempDir() });
     const rec = createHistoryRecorder(store, 'cli');
-    const l = makeListener({ port: 3000, owner: web });
-    rec.observe(makeSnapshot({ takenAt: 1000, listeners: [l] }));
-    rec.observe(makeSnapshot({ takenAt: 2000, listeners: [l] }));
-    const other = makeProcessOwner({ pid: 999, startToken: '1', name: 'python3' });
-    rec.observe(makeSnapshot({ takenAt: 3000, listeners: [{ ...l, owner: other }] }));
-    rec.observe(makeSnapshot({ takenAt: 4000, listeners: [] }));
+    const l = listener({ port: 3000, owner: web });
+    rec.observe(snapshot({ takenAt: 1000, listeners: [l] }));
+    rec.observe(snapshot({ takenAt: 2000, listeners: [l] }));
+    const other = processOwner({ pid: 999, startToken: '1', name: 'python3' });
+    rec.observe(snapshot({ takenAt: 3000, listeners: [{ ...l, owner: other }] }));
+    rec.observe(snapshot({ takenAt: 4000, listeners: [] }));
     const h = readHistory(store);
     expect(h.events.map((e) => [e.at, e.event, e.owner?.pid])).toEqual([
       [1000, 'open', 4121],
@@ -48,13 +48,13 @@ describe('the port history store', () => {
 
   it('a second face sees the first face’s state and does not record the same listener again', () => {
     const dir = tempDir();
-    const l = makeListener({ port: 3001, owner: web });
+    const l = listener({ port: 3001, owner: web });
     createHistoryRecorder(openHistoryStore({ dir }), 'tray').observe(
-      makeSnapshot({ takenAt: 1, listeners: [l] }),
+      snapshot({ takenAt: 1, listeners: [l] }),
     );
     const cli = createHistoryRecorder(openHistoryStore({ dir }), 'cli');
-    cli.observe(makeSnapshot({ takenAt: 2, listeners: [l] }));
-    cli.observe(makeSnapshot({ takenAt: 3, listeners: [] }));
+    cli.observe(snapshot({ takenAt: 2, listeners: [l] }));
+    cli.observe(snapshot({ takenAt: 3, listeners: [] }));
     expect(readHistory(openHistoryStore({ dir })).events.map((e) => `${e.face}:${e.event}`)).toEqual([
       'tray:open',
       'cli:close',
@@ -65,10 +65,10 @@ describe('the port history store', () => {
     const dir = tempDir();
     const store = openHistoryStore({ dir });
     const rec = createHistoryRecorder(store, 'cli');
-    rec.observe(makeSnapshot({ takenAt: 1, listeners: [makeListener({ port: 1, owner: web })] }));
+    rec.observe(snapshot({ takenAt: 1, listeners: [listener({ port: 1, owner: web })] }));
     const [segment] = readdirSync(dir);
     appendFileSync(join(dir, segment ?? ''), '{"at":2,"event":"open","protocol":"tc');
-    rec.observe(makeSnapshot({ takenAt: 3, listeners: [] }));
+    rec.observe(snapshot({ takenAt: 3, listeners: [] }));
     const h = readHistory(store);
     expect(h.events.map((e) => `${e.at}:${e.event}`)).toEqual(['1:open', '3:close']);
     expect(h.skippedLines).toBe(1);
@@ -78,10 +78,10 @@ describe('the port history store', () => {
     const dir = tempDir();
     const store = openHistoryStore({ dir, maxBytes: 40_000, segmentBytes: 8_000 });
     const rec = createHistoryRecorder(store, 'cli');
-    const steady = makeListener({ port: 22, owner: web });
+    const steady = listener({ port: 22, owner: web });
     for (let i = 0; i < 400; i += 1) {
-      const flapping = i % 2 === 0 ? [makeListener({ port: 5000, owner: web })] : [];
-      rec.observe(makeSnapshot({ takenAt: i, listeners: [steady, ...flapping] }));
+      const flapping = i % 2 === 0 ? [listener({ port: 5000, owner: web })] : [];
+      rec.observe(snapshot({ takenAt: i, listeners: [steady, ...flapping] }));
     }
     const segments = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
     expect(segments.length).toBeGreaterThan(2);
@@ -95,7 +95,7 @@ describe('the port history store', () => {
       'tray',
     );
     const before = readHistory(store).events.length;
-    late.observe(makeSnapshot({ takenAt: 999, listeners: [steady] }));
+    late.observe(snapshot({ takenAt: 999, listeners: [steady] }));
     expect(readHistory(store).events.length).toBe(before);
   });
 
@@ -106,9 +106,7 @@ describe('the port history store', () => {
     const rec = createHistoryRecorder(store, 'cli');
     for (let i = 0; i < 20; i += 1) {
       now = Date.now() + i * 10_000;
-      rec.observe(
-        makeSnapshot({ takenAt: now, listeners: i % 2 ? [makeListener({ port: 7, owner: web })] : [] }),
-      );
+      rec.observe(snapshot({ takenAt: now, listeners: i % 2 ? [listener({ port: 7, owner: web })] : [] }));
     }
     expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl')).length).toBeLessThanOrEqual(2);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_TEXTS, LONG_TEXT, unsafeCodePoints } from '../test-support/bad-input.js';
+import { HOSTILE_TEXTS, LONG_TEXT, unsafeCodePoints } from '../testing/bad-input.js';
 import { capText, cleanText, escapeForTerminal, MAX_JSON_STRING, toSafeJson } from './clean-text.js';
 
 describe('cleanText', () => {

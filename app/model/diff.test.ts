@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from './diff.js';
 import type { Listener } from './listener.js';
 import type { Snapshot } from './snapshot.js';
-import { makeListener, makeSnapshot } from '../test-support/listener-fixture.js';
+import { listener as fixture, snapshot } from '../testing/fixtures.js';
 
 const listener = (id: string, port: number, extra: Partial<Listener> = {}): Listener =>
-  makeListener({ id, port, socketId: id, ...extra });
+  fixture({ id, port, socketId: id, ...extra });
 const snap = (seq: number, listeners: Listener[]): Snapshot =>
-  makeSnapshot({ seq, takenAt: seq, durationMs: 1, listeners });
+  snapshot({ seq, takenAt: seq, durationMs: 1, listeners });
 
 describe('diffSnapshots', () => {
   it('is exact: added, removed and changed by id; equal content is not a change', () => {

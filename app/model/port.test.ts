@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_PORT_TEXTS } from '../test-support/bad-input.js';
+import { BAD_PORT_TEXTS } from '../testing/bad-input.js';
 import { parsePid, parsePort, parsePortQuery } from './port.js';
 
 describe('parsePort', () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { makeListener, makeProcessOwner, makeUnknownOwner } from '../test-support/listener-fixture.js';
+import { listener, processOwner, unknownOwner } from '../testing/fixtures.js';
 import { sameData, sameListener, sameOwner, sameProcess } from './same-listener.js';
 
 describe('sameListener / sameOwner / sameProcess: the one equality rule', () => {
-  const owner = makeProcessOwner({
+  const owner = processOwner({
     pid: 10,
     startToken: 'a',
     project: { name: 'shop', root: '/p', kind: 'node' },
   });
-  const base = makeListener({ port: 3000, owner });
+  const base = listener({ port: 3000, owner, url: null });
 
   it('treats a copy with the same data (any key order) as the same, and any shown difference as a change', () => {
     const copy = JSON.parse(JSON.stringify(base)) as typeof base;
@@ -24,16 +24,16 @@ describe('sameListener / sameOwner / sameProcess: the one equality rule', () => 
   });
 
   it('compares unknown owners by reason and who, process owners by every field', () => {
-    expect(sameOwner(makeUnknownOwner(), makeUnknownOwner())).toBe(true);
-    expect(sameOwner(makeUnknownOwner(), makeUnknownOwner({ reason: 'vanished' }))).toBe(false);
-    expect(sameOwner(owner, makeUnknownOwner({ pid: 10 }))).toBe(false);
+    expect(sameOwner(unknownOwner(), unknownOwner())).toBe(true);
+    expect(sameOwner(unknownOwner(), unknownOwner({ reason: 'vanished' }))).toBe(false);
+    expect(sameOwner(owner, unknownOwner({ pid: 10 }))).toBe(false);
     expect(sameOwner(owner, { ...owner })).toBe(true);
   });
 
   it('calls a reused pid with another start token a different process', () => {
     expect(sameProcess(owner, { pid: 10, startToken: 'a' })).toBe(true);
     expect(sameProcess(owner, { pid: 10, startToken: 'b' })).toBe(false);
-    expect(sameProcess(makeUnknownOwner({ pid: 10 }), { pid: 10, startToken: 'a' })).toBe(false);
+    expect(sameProcess(unknownOwner({ pid: 10 }), { pid: 10, startToken: 'a' })).toBe(false);
   });
 
   it('compares plain data deeply without caring for key order', () => {

@@ -2,7 +2,7 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
+import { spawnListeners, type ListenerChild } from '../testing/listener-child.js';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
 import { createSnapshotter } from '../watch/snapshotter.js';
 import { createLinuxScanner } from './linux-scanner.js';

@@ -4,7 +4,7 @@ import {
   type ListenerChild,
   LOOPBACK_BINDS,
   WILDCARD_BINDS,
-} from '../test-support/listeners.js';
+} from '../testing/listener-child.js';
 import { createLinuxScanner } from './linux-scanner.js';
 
 const linux = process.platform === 'linux';

@@ -5,7 +5,7 @@ import {
   type ListenerChild,
   LOOPBACK_BINDS,
   WILDCARD_BINDS,
-} from '../test-support/listeners.js';
+} from '../testing/listener-child.js';
 import { createSnapshotter } from '../watch/snapshotter.js';
 import { createLinuxScanner } from './linux-scanner.js';
 import { realProcFs } from './socket-owners.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnListeners, type ListenerChild } from '../test-support/listeners.js';
+import { spawnListeners, type ListenerChild } from '../testing/listener-child.js';
 import {
   createSystemInformationScanner,
   parseSystemInformationConnections,

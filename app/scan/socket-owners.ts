@@ -1,3 +1,5 @@
+// Over ~300 lines on purpose: the inode → pid search and the evidence for "why no owner" share one
+// walk of /proc and its caches; splitting them would walk it twice or pass its state around.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**

@@ -5,7 +5,7 @@ import {
   type ListenerChild,
   LOOPBACK_BINDS,
   WILDCARD_BINDS,
-} from '../test-support/listeners.js';
+} from '../testing/listener-child.js';
 import { createSsScanner, SS_PATHS } from './ss-scanner.js';
 import { findTool } from './run-tool.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';

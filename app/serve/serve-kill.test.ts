@@ -1,15 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { WebSocket } from 'ws';
-import {
-  closeAndRebind,
-  plainShellReplacement,
-  supervisorRespawn,
-  type KillFace,
-} from '../actions/test-support/kill-scenarios.js';
-import { isAlive, killTracked } from '../actions/test-support/processes.js';
+import { killScenarioTests, type KillFace } from '../actions/test-support/kill-scenarios.js';
+import { killTracked } from '../actions/test-support/processes.js';
 import { WS_SUBPROTOCOL, WS_TOKEN_PREFIX, type WsServerMessage } from '../contract/ws-protocol.js';
 import { createHealthMonitor } from '../health/monitor.js';
 import type { KillReport } from '../model/actions.js';
@@ -88,38 +83,6 @@ describe.runIf(process.platform === 'linux')(
     });
     afterEach(() => killTracked());
 
-    it('signals nothing and names the new holder when the port changed hands before the user confirmed', async () => {
-      const { result, holderPid, port, otherPid } = await closeAndRebind(face);
-      expect(result).toMatchObject({ ok: false, error: { code: 'NO_LONGER_HOLDS' } });
-      if (!result.ok) {
-        expect(result.error.message).toBe(
-          `pid ${holderPid} no longer holds tcp 127.0.0.1:${port}; it is now held by node (pid ${otherPid}). Nothing was signalled.`,
-        );
-      }
-      expect(isAlive(holderPid)).toBe(true);
-      expect(isAlive(otherPid)).toBe(true);
-    });
-
-    it('reports a restart by a real supervisor with the evidence', async () => {
-      const { result, supervisorPid, lines } = await supervisorRespawn(face);
-      expect(result).toMatchObject({
-        ok: true,
-        value: { outcome: 'restarted', restartedBy: { pid: supervisorPid, evidence: 'respawned' } },
-      });
-      if (result.ok) {
-        expect(lines).toContain(`child ${result.value.heldBy?.pid ?? 0}`);
-        expect(result.value.message).toContain(`started by pid ${supervisorPid}`);
-      }
-    });
-
-    it('reports a different program from a plain shell as a new process, with no supervisor claim', async () => {
-      const { result, lines } = await plainShellReplacement(face);
-      expect(result).toMatchObject({ ok: true, value: { outcome: 'replaced', restartedBy: null } });
-      if (!result.ok) return;
-      const newPid = result.value.heldBy?.pid ?? 0;
-      expect(lines).toContain(`other ${newPid}`);
-      expect(result.value.message).toContain(`a new process node (pid ${newPid}) now holds it`);
-      expect(result.value.message).not.toMatch(/supervisor|started by/);
-    });
+    killScenarioTests(face);
   },
 );

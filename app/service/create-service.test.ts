@@ -129,14 +129,37 @@ describe.runIf(process.platform === 'linux')('createHarbormasterService', () => 
 
   it('pauses and resumes scanning', async () => {
     expect(await service.setPaused({ paused: true })).toEqual({ ok: true, value: { paused: true } });
-    expect(pushes.at(-1)?.paused).toBe(true); // every face hears about the pause at once
+    const pause = pushes.at(-1);
+    expect(pause?.paused).toBe(true); // every face hears about the pause at once
     expect((await service.getSnapshot()).paused).toBe(true);
-    await new Promise((r) => setTimeout(r, 300)); // a probe already in flight may still land
     const n = pushes.length;
-    await new Promise((r) => setTimeout(r, 1200));
-    expect(pushes.length).toBe(n);
+    // The negative ("no scan while paused") waits for a positive control, not a fixed time: a
+    // second core with the same interval, started now, must scan twice in the same span.
+    const control = await createHarbormasterService({
+      settings: { ...DEFAULT_SETTINGS, pollIntervalMs: 500 },
+      autoProbe: false,
+      history: null,
+      containers: null,
+    });
+    try {
+      const scans = new Set<number>();
+      await new Promise<void>((resolve) => {
+        const off = control.onSnapshot((s) => {
+          scans.add(s.takenAt);
+          if (scans.size >= 3) {
+            off();
+            resolve();
+          }
+        });
+      });
+    } finally {
+      await control.dispose();
+    }
+    // A probe in flight may still land (a rebuild: same scan, new seq); no push carries a new scan.
+    expect(pushes.slice(n).every((s) => s.takenAt === pause?.takenAt && s.paused === true)).toBe(true);
     expect(await service.setPaused({ paused: false })).toEqual({ ok: true, value: { paused: false } });
     expect(pushes.at(-1)?.paused).toBe(false);
-    await until(() => (pushes.length > n ? true : undefined));
+    const resumed = pushes.length;
+    await until(() => (pushes.slice(resumed).some((s) => s.takenAt !== pause?.takenAt) ? true : undefined));
   });
 });

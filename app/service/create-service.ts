@@ -1,3 +1,5 @@
+// Slightly over ~300 lines on purpose: the composition root, one object wiring every part; the
+// parts themselves live in their own modules.
 import { userInfo } from 'node:os';
 import { killListenerOwner } from '../actions/kill.js';
 import { findContainer, runContainerAction } from '../containers/actions.js';

@@ -1,11 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeAndRebind,
-  plainShellReplacement,
-  supervisorRespawn,
-  type KillFace,
-} from '../actions/test-support/kill-scenarios.js';
-import { isAlive, killTracked } from '../actions/test-support/processes.js';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { killScenarioTests, type KillFace } from '../actions/test-support/kill-scenarios.js';
+import { killTracked } from '../actions/test-support/processes.js';
 import { createHealthMonitor } from '../health/monitor.js';
 import { createHarbormasterService } from './create-service.js';
 import type { HarbormasterService } from './types.js';
@@ -37,34 +32,6 @@ describe.runIf(process.platform === 'linux')('service.kill acts only on facts ch
   });
   afterEach(() => killTracked());
 
-  it('signals nothing and names the new holder when the port changed hands while the dialog was open', async () => {
-    const { result, holderPid, port, otherPid } = await closeAndRebind(face);
-    expect(result).toMatchObject({ ok: false, error: { code: 'NO_LONGER_HOLDS' } });
-    if (!result.ok) {
-      expect(result.error.message).toBe(
-        `pid ${holderPid} no longer holds tcp 127.0.0.1:${port}; it is now held by node (pid ${otherPid}). Nothing was signalled.`,
-      );
-    }
-    expect(isAlive(holderPid)).toBe(true);
-    expect(isAlive(otherPid)).toBe(true);
-  });
-
-  it('reports a restart by a real supervisor with the evidence', async () => {
-    const { result, supervisorPid, lines } = await supervisorRespawn(face);
-    expect(result).toMatchObject({
-      ok: true,
-      value: { outcome: 'restarted', restartedBy: { pid: supervisorPid, evidence: 'respawned' } },
-    });
-    if (result.ok) expect(lines).toContain(`child ${result.value.heldBy?.pid ?? 0}`);
-  });
-
-  it('reports a different program from a plain shell as a new process, with no supervisor claim', async () => {
-    const { result, lines } = await plainShellReplacement(face);
-    expect(result).toMatchObject({ ok: true, value: { outcome: 'replaced', restartedBy: null } });
-    if (!result.ok) return;
-    const newPid = result.value.heldBy?.pid ?? 0;
-    expect(lines).toContain(`other ${newPid}`);
-    expect(result.value.message).toContain(`a new process node (pid ${newPid}) now holds it`);
-    expect(result.value.message).not.toMatch(/supervisor|started by/);
-  });
+  // `face` is made in beforeAll: hand the scenarios a face that reads it when they run.
+  killScenarioTests({ snapshot: () => face.snapshot(), kill: (r, w) => face.kill(r, w) });
 });

@@ -4,7 +4,7 @@ import type { Health } from '../model/health.js';
 import type { ProcessOwner } from '../model/listener.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
-import { makeProcessOwner } from '../test-support/listener-fixture.js';
+import { processOwner } from '../testing/fixtures.js';
 import { createSnapshotter } from './snapshotter.js';
 
 const raw = (port: number, pid: number | null, extra: Partial<RawListener> = {}): RawListener => ({
@@ -19,7 +19,7 @@ const raw = (port: number, pid: number | null, extra: Partial<RawListener> = {})
   ...extra,
 });
 const owner = (pid: number): ProcessOwner =>
-  makeProcessOwner({
+  processOwner({
     pid,
     startToken: '1',
     startedAt: 0,

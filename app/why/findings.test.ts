@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeListener, makeProcessOwner } from '../test-support/listener-fixture.js';
+import { listener, processOwner } from '../testing/fixtures.js';
 import { findingsFor } from './findings.js';
 import { stateMeaning } from './system-facts.js';
 import type { WhyFacts } from './types.js';
@@ -19,7 +19,7 @@ function facts(over: Partial<WhyFacts>): WhyFacts {
     resolved: null,
     resolveError: null,
     attempts: [{ address: '127.0.0.1', family: 4, result: 'accepted-silent', ms: 2000 }],
-    listeners: [makeListener({ port: 4000, owner: makeProcessOwner({ pid: 77, name: 'worker' }) })],
+    listeners: [listener({ port: 4000, owner: processOwner({ pid: 77, name: 'worker' }) })],
     states: [],
     queues: null,
     firewall: null,
@@ -55,7 +55,7 @@ describe('the findings engine', () => {
   });
 
   it('a listener owned by another user is never "nothing listens"', () => {
-    const hidden = makeListener({
+    const hidden = listener({
       port: 4000,
       owner: { kind: 'unknown', reason: 'permission', message: '', pid: null, uid: 0, user: 'root' },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_PORT_QUERIES } from '../test-support/bad-input.js';
+import { BAD_PORT_QUERIES } from '../testing/bad-input.js';
 import { isThisMachine, localIdentity, parseWhyTarget } from './target.js';
 
 const here = { addresses: new Set(['127.0.0.1', '::1', '192.0.2.2', 'fe80::1']), hostname: 'devbox' };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { makeSelfSignedCert } from '../health/test-support/servers.js';
-import { BAD_PORT_QUERIES } from '../test-support/bad-input.js';
+import { BAD_PORT_QUERIES } from '../testing/bad-input.js';
 import { SERVERS, startNode, stopAll, type ServerProc } from './test-support/run-cli.js';
 import type { Diagnosis } from './types.js';
 

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../../app/testing/wait.js';
 
 /** The repository root (e2e/support → ../..). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -12,15 +13,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Every process a spec started, so cleanup can kill each one by pid. */
 const started = new Set<ChildProcess>();
 
-/** True while `pid` exists (signal 0 checks without signalling). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive } from '../../app/testing/wait.js';
 
 /** The errno `process.kill(pid, 0)` fails with, or null while the process exists. */
 export function killZeroError(pid: number): string | null {
@@ -257,12 +250,7 @@ export async function canBindUdp(port: number): Promise<boolean> {
   });
 }
 
-/** Polls `predicate` until it holds or `ms` pass; returns whether it held. */
-export async function eventually(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
+/** Polls `predicate` until it holds or `ms` pass (e2e's longer default). */
+export function eventually(predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
+  return waitUntil(predicate, ms, 50);
 }

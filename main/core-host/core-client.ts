@@ -38,8 +38,6 @@ export interface CoreClient extends HarbormasterService {
   latest(): Snapshot | null;
   /** The current settings (main's copy, the one persisted). */
   currentSettings(): Settings;
-  /** True while scanning is paused by the user. */
-  readonly paused: boolean;
   /** Settings changed in the core (persist them, apply login item, theme…). */
   onSettings(listener: (settings: Settings) => void): () => void;
   /** The core could not start. */
@@ -58,9 +56,10 @@ interface Pending {
 }
 
 /**
- * The main-process half of the core host protocol. Calls made while the core is starting or
- * restarting are queued; a restart re-sends read-only calls and fails the others honestly
- * ("outcome unknown"), re-applies pause and interest, and never loses the last snapshot.
+ * The main-process half of the core host protocol, and the one place core restarts are handled:
+ * calls made while the core is starting or restarting are queued; a restart re-sends read-only
+ * calls and fails the others honestly ("outcome unknown"), renumbers snapshots so seq keeps
+ * growing, re-applies the last snapshot's pause and the interest, and never loses the last snapshot.
  */
 export function createCoreClient(options: CoreClientOptions): CoreClient {
   let endpoint: MessageEndpoint<ToCore, FromCore> | null = null;
@@ -68,11 +67,10 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
   let isReady = false;
   let settings = options.settings;
   let snapshot: Snapshot | null = null;
-  // Each core instance numbers its snapshots from 1; main renumbers them so the renderer, which
+  // Each core instance numbers its snapshots from 1; main renumbers them so every face, which
   // drops pushes whose seq is not newer, keeps seeing progress across core restarts.
   let seqOffset = 0;
   let interest: Interest = 'idle';
-  let paused = false;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const snapshotListeners = new Set<(s: Snapshot) => void>();
@@ -135,8 +133,10 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       case 'ready':
         isReady = true;
         post({ type: 'interest', interest });
-        // Re-apply a pause the user chose before the core restarted (an internal call: not queued for anyone).
-        if (paused) post({ type: 'call', id: 0, method: 'setPaused', arg: { paused: true } });
+        // A restarted core scans again: re-apply the pause the last snapshot announced (an internal
+        // call, id 0: no caller waits for it). The snapshot is the only pause state.
+        if (snapshot?.paused === true)
+          post({ type: 'call', id: 0, method: 'setPaused', arg: { paused: true } });
         for (const [id, p] of pending) if (!p.sent) send(id, p);
         return;
       case 'init-failed':
@@ -144,10 +144,6 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
         return;
       case 'result': {
         const p = pending.get(m.id);
-        if (p?.method === 'setPaused') {
-          const r = m.value as Result<{ paused: boolean }>;
-          if (r.ok) paused = r.value.paused;
-        }
         if (p?.method === 'getSnapshot') {
           settle(m.id, { value: renumber(m.value as Snapshot) });
           return;
@@ -188,9 +184,6 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     ...createApiClient(call),
     get ready() {
       return isReady;
-    },
-    get paused() {
-      return paused;
     },
     connect(next, protectedPids) {
       offEndpoint?.();

@@ -7,8 +7,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import { createHarbormasterService } from '../../app/service/create-service.js';
 import type { HarbormasterService } from '../../app/service/types.js';
-import { spawnListeners, type ListenerChild } from '../../app/test-support/listeners.js';
-import { snapshot as snapshotOf } from '../test-support/listeners.js';
+import { spawnListeners, type ListenerChild } from '../../app/testing/listener-child.js';
+import { snapshot as snapshotOf } from '../../app/testing/fixtures.js';
 import { createCoreClient, type CoreClient } from './core-client.js';
 import { serveCore, type ServiceFactory } from './core-server.js';
 import { parseFromCore, parseToCore, type MessageEndpoint } from './protocol.js';
@@ -129,7 +129,8 @@ describe('core host over a real message channel with the real core', () => {
     expect(await client.getSettings()).toEqual(client.currentSettings());
 
     expect(await client.setPaused({ paused: true })).toEqual({ ok: true, value: { paused: true } });
-    expect(client.paused).toBe(true);
+    // The pause is announced by a snapshot, pushed before the reply: main reads it there.
+    expect(client.latest()?.paused).toBe(true);
 
     await client.dispose();
     clients.length = 0;
@@ -143,6 +144,7 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
   const never = new Promise<never>(() => undefined);
   const listeners = new Set<(s: Snapshot) => void>();
   let settings: Settings = DEFAULT_SETTINGS;
+  let seq = (options.seqBase ?? 1) + 100;
   const service: HarbormasterService = {
     getSnapshot: async () => snapshotOf([], { seq: options.seqBase ?? 1 }),
     onSnapshot: (l) => (listeners.add(l), () => void listeners.delete(l)),
@@ -155,7 +157,12 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     kill: async () => (calls.push('kill'), options.hang ? never : never),
     containerAction: async () => never,
     open: async () => never,
-    setPaused: async (r) => (calls.push(`setPaused ${r.paused}`), ok({ paused: r.paused })),
+    // Like the real service: a snapshot that says so is pushed before the reply.
+    setPaused: async (r) => {
+      calls.push(`setPaused ${r.paused}`);
+      listeners.forEach((l) => l(snapshotOf([], { seq: ++seq, paused: r.paused })));
+      return ok({ paused: r.paused });
+    },
     getSettings: async () => settings,
     updateSettings: async (p) => ok((settings = { ...settings, ...p })),
     getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
@@ -211,6 +218,23 @@ describe('core client across core restarts', () => {
     expect(await look).toMatchObject({ ok: true, value: { port: 8080 } });
     expect(second.calls).toEqual(['init pids=', 'interest active', 'setPaused true', 'lookup 8080']);
     expect(second.calls).not.toContain('kill');
+  });
+
+  it('re-applies no pause after a restart when the last snapshot says scanning was resumed', async () => {
+    const client = createCoreClient({ settings: DEFAULT_SETTINGS, openUrl: async () => null });
+    clients.push(client);
+    const first = stubCore();
+    const a = startCore(client, first.factory);
+    await client.setPaused({ paused: true });
+    await client.setPaused({ paused: false });
+    expect(client.latest()?.paused).toBe(false);
+    a.crash();
+    client.disconnect('exit code 1');
+    const second = stubCore();
+    startCore(client, second.factory);
+    // A read call answered by the new core proves it is ready (and so past any re-applied pause).
+    await client.lookup({ port: 8080 });
+    expect(second.calls).toEqual(['init pids=', 'interest idle', 'lookup 8080']);
   });
 
   it('keeps snapshot numbers increasing across a restart and serves the last snapshot while down', async () => {

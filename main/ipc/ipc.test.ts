@@ -2,7 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, EVENTS, type InvokeApi, type InvokeMethod } from '../../app/contract/methods.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
-import { snapshot } from '../test-support/listeners.js';
+import { snapshot } from '../../app/testing/fixtures.js';
 import { broadcastSnapshot, registerIpcHandlers } from './register-ipc.js';
 import { validateIpcCall, type IpcSender } from './validate-ipc.js';
 

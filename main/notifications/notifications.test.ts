@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../../app/model/diff.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
-import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
+import { listener, processOwner, settingsWith, snapshot } from '../../app/testing/fixtures.js';
 import { parseRouteHash, routeHash } from '../../app/model/window-route.js';
 import { MAX_NEW_LISTENER_NOTIFICATIONS, notificationsFor, type WatchedState } from './notifications-for.js';
 
-const api = listener(3000, {
+const api = listener({
+  port: 3000,
   owner: processOwner({ pid: 100, name: 'node', project: { name: 'shop', root: '/s', kind: 'node' } }),
 });
-const db = listener(5432, { owner: processOwner({ pid: 200, name: 'postgres' }) });
+const db = listener({ port: 5432, owner: processOwner({ pid: 200, name: 'postgres' }) });
 
 /** Runs the decision over a sequence of scans, like the main process does. */
 function run(scans: readonly (readonly Listener[])[], settings: Settings, opts: { failAt?: number } = {}) {
@@ -38,7 +39,8 @@ function run(scans: readonly (readonly Listener[])[], settings: Settings, opts: 
 
 describe('notificationsFor', () => {
   it('shows & in names as typed on every platform (only menu labels escape it)', () => {
-    const rnd = listener(3000, {
+    const rnd = listener({
+      port: 3000,
       owner: processOwner({ pid: 100, name: 'R&D', project: { name: 'a&b', root: '/s', kind: 'node' } }),
     });
     for (const platform of ['win32', 'linux', 'darwin'] as const) {
@@ -115,7 +117,9 @@ describe('notificationsFor', () => {
   });
 
   it('summarises a burst of new listeners in one notification', () => {
-    const burst = Array.from({ length: MAX_NEW_LISTENER_NOTIFICATIONS + 4 }, (_, i) => listener(4000 + i));
+    const burst = Array.from({ length: MAX_NEW_LISTENER_NOTIFICATIONS + 4 }, (_, i) =>
+      listener({ port: 4000 + i }),
+    );
     const n = run([[], burst], settingsWith({ notifyNewListeners: true }));
     expect(n[1]).toEqual([
       { title: '7 new listeners', body: ':4000, :4001, :4002, :4003, :4004, …', listenerId: null },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { listener, snapshot } from '../test-support/listeners.js';
+import { listener, snapshot } from '../../app/testing/fixtures.js';
 import { checkUrlToOpen } from './open-url.js';
 
 describe('checkUrlToOpen', () => {
-  const s = snapshot([listener(3000, { url: 'http://127.0.0.1:3000/' })]);
+  const s = snapshot([listener({ port: 3000, url: 'http://127.0.0.1:3000/' })]);
 
   it('lets through the URL of a listener in the current scan', () => {
     expect(checkUrlToOpen('http://127.0.0.1:3000/', s)).toEqual({

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { settingsWith } from '../test-support/listeners.js';
+import { settingsWith } from '../../app/testing/fixtures.js';
 import { hasStatusNotifierWatcher } from './status-notifier.js';
 import {
   APP_ID,

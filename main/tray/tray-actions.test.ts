@@ -3,14 +3,34 @@ import { describe, expect, it } from 'vitest';
 import type { KillRequest } from '../../app/contract/api.js';
 import { ok, err } from '../../app/model/errors.js';
 import type { KillReport } from '../../app/model/actions.js';
-import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
+import {
+  listener as fixture,
+  processOwner as ownerFixture,
+  settingsWith,
+  snapshot,
+} from '../../app/testing/fixtures.js';
+import type { Listener, ProcessOwner } from '../../app/model/listener.js';
 import type { WindowRoute } from '../../app/model/window-route.js';
 import { killConfirmation } from './kill-confirmation.js';
 import { toMenuTemplate, trayMenuMode } from './to-menu-template.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
 import { buildTrayMenu, type TrayAction } from './tray-menu.js';
 
-const dev = listener(3000, {
+// The tray's cases: a plain user's process outside any project, and no URL unless a case gives one.
+const processOwner = (o: Partial<ProcessOwner> = {}): ProcessOwner =>
+  ownerFixture({
+    user: 'dev',
+    cwd: '/home/dev/shop',
+    project: null,
+    command: 'node server.js',
+    startedAt: null,
+    ...o,
+  });
+const listener = (o: Partial<Listener> & { port: number }): Listener =>
+  fixture({ url: null, service: null, owner: processOwner(), ...o });
+
+const dev = listener({
+  port: 3000,
   url: 'http://127.0.0.1:3000/',
   owner: processOwner({ pid: 321, startToken: 'st', project: { name: 'shop', root: '/s', kind: 'node' } }),
 });
@@ -154,7 +174,7 @@ describe('toMenuTemplate', () => {
   });
 
   it('escapes & in menu labels on Windows and Linux (a mnemonic there), never on macOS', () => {
-    const rnd = listener(3000, { owner: processOwner({ pid: 9, name: 'R&D', startToken: 's' }) });
+    const rnd = listener({ port: 3000, owner: processOwner({ pid: 9, name: 'R&D', startToken: 's' }) });
     const state = {
       snapshot: snapshot([rnd]),
       paused: false,

@@ -3,7 +3,7 @@ import type { ContainerActionRequest } from '../../app/contract/api.js';
 import type { ContainerActionReport, ContainerInfo } from '../../app/model/container.js';
 import { err, ok, type Result } from '../../app/model/errors.js';
 import type { Listener } from '../../app/model/listener.js';
-import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
+import { listener, processOwner, settingsWith, snapshot } from '../../app/testing/fixtures.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
 import { buildTrayMenu, type TrayMenuItem } from './tray-menu.js';
 
@@ -27,7 +27,10 @@ const web: ContainerInfo = {
 
 /** docker-proxy (or dockerd) holding 127.0.0.1:18080 for container web, as the core's join leaves it. */
 function heldFor(holder: 'docker-proxy' | 'dockerd', info: ContainerInfo | null, denied = false): Listener {
-  return listener(18080, {
+  return listener({
+    id: 'tcp4:127.0.0.1:18080',
+    url: null,
+    port: 18080,
     owner: processOwner({
       pid: 777,
       startToken: 'tok',
@@ -90,7 +93,12 @@ describe('tray menu for a container-owned port (issue 10)', () => {
   });
 
   it('an ordinary process keeps Kill and Force kill (nothing changes for non-containers)', () => {
-    const { items } = submenuOf(listener(18080, { owner: processOwner({ uid: 1000 }) }));
+    const { items } = submenuOf(
+      listener({
+        port: 18080,
+        owner: processOwner({ uid: 1000 }),
+      }),
+    );
     expect(items.filter((i) => i.action?.type === 'kill').map((i) => i.label)).toEqual([
       'Kill (graceful)',
       'Force kill',

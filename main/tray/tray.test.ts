@@ -1,16 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import type { Listener } from '../../app/model/listener.js';
 import { SCOPE_CASES } from '../../app/model/test-support/scope-cases.js';
-import { listener, processOwner, settingsWith, snapshot } from '../test-support/listeners.js';
+import {
+  listener as fixture,
+  processOwner as ownerFixture,
+  settingsWith,
+  snapshot,
+} from '../../app/testing/fixtures.js';
+import type { Listener, ProcessOwner } from '../../app/model/listener.js';
 import { formatUptime, killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
 import { hasWatchedDown, MAX_TOOLTIP, trayIconFor, trayTooltip } from './tray-icon.js';
 import { buildTrayMenu, MAX_PER_GROUP, menuText, type TrayMenuItem, type TrayState } from './tray-menu.js';
+
+// The tray's cases: a plain user's process outside any project, and no URL unless a case gives one.
+const processOwner = (o: Partial<ProcessOwner> = {}): ProcessOwner =>
+  ownerFixture({
+    user: 'dev',
+    cwd: '/home/dev/shop',
+    project: null,
+    command: 'node server.js',
+    startedAt: null,
+    ...o,
+  });
+const listener = (o: Partial<Listener> & { port: number }): Listener =>
+  fixture({ url: null, service: null, owner: processOwner(), ...o });
 
 const web = { name: 'HTTP', category: 'web', neverHttp: false } as const;
 const pg = { name: 'PostgreSQL', category: 'database', neverHttp: true } as const;
 const dns = { name: 'DNS', category: 'system', neverHttp: true } as const;
 
-const vite = listener(5173, {
+const vite = listener({
+  port: 5173,
   url: 'http://127.0.0.1:5173/',
   health: { state: 'up', kind: 'http', checkedAt: 1, latencyMs: 3, status: 200 },
   owner: processOwner({
@@ -20,20 +39,24 @@ const vite = listener(5173, {
   }),
 });
 const viteV6 = { ...vite, id: 'tcp6:::1:5173', family: 6 as const, address: '::1', url: null };
-const postgres = listener(5432, {
+const postgres = listener({
+  port: 5432,
   service: pg,
   owner: processOwner({ pid: 700, name: 'postgres', uid: 1000 }),
 });
-const rootNginx = listener(8080, {
+const rootNginx = listener({
+  port: 8080,
   service: web,
   url: 'http://127.0.0.1:8080/',
   owner: processOwner({ pid: 900, name: 'nginx', uid: 0, user: 'root' }),
 });
-const sshd = listener(2222, { owner: processOwner({ pid: 300, name: 'sshd', uid: 1000 }) });
-const hidden = listener(7000, {
+const sshd = listener({ port: 2222, owner: processOwner({ pid: 300, name: 'sshd', uid: 1000 }) });
+const hidden = listener({
+  port: 7000,
   owner: { kind: 'unknown', reason: 'permission', message: 'needs admin', pid: null, uid: 0, user: 'root' },
 });
-const udpDns = listener(53, {
+const udpDns = listener({
+  port: 53,
   protocol: 'udp',
   id: 'udp4:127.0.0.53:53',
   service: dns,
@@ -99,7 +122,7 @@ describe('buildTrayMenu', () => {
       type: 'kill',
       listenerId: vite.id,
       pid: 501,
-      startToken: '123456',
+      startToken: 'st-501',
       mode: 'graceful',
     });
     expect(find(sub, 'Force kill')?.action).toMatchObject({ mode: 'force' });
@@ -175,7 +198,7 @@ describe('buildTrayMenu', () => {
 
   it('caps each group and links the rest to the window', () => {
     const many = Array.from({ length: MAX_PER_GROUP + 3 }, (_, i) =>
-      listener(3000 + i, { url: `http://127.0.0.1:${3000 + i}/` }),
+      listener({ port: 3000 + i, url: `http://127.0.0.1:${3000 + i}/` }),
     );
     const menu = buildTrayMenu(state(many));
     expect(menu.filter((i) => i.type === 'submenu')).toHaveLength(MAX_PER_GROUP);
@@ -251,7 +274,10 @@ describe('kill confirmation', () => {
   });
 
   it('names the process, command, user and uptime', () => {
-    const l = listener(3000, { owner: processOwner({ startedAt: 0, name: 'node', command: 'node dev.js' }) });
+    const l = listener({
+      port: 3000,
+      owner: processOwner({ startedAt: 0, name: 'node', command: 'node dev.js' }),
+    });
     const c = killConfirmation(l, 'force', 2 * 3600_000 + 5 * 60_000, 'linux');
     expect(c.message).toBe('Force kill node (pid 4242) holding port 3000?');
     expect(c.detail).toContain('Command: node dev.js');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HarbormasterApi } from '../../app/contract/api.js';
-import { createFakeApi } from '../test-support/fake-api.js';
-import { snapshot } from '../test-support/fixtures.js';
+import { createFakeApi } from '../../app/testing/fake-api.js';
+import { snapshot } from '../../app/testing/fixtures.js';
 import { getApi, tokenFromHash, wsUrlFor } from './get-api.js';
 
 afterEach(() => {

@@ -9,8 +9,8 @@ import { App } from '../components/App.js';
 import { createAppStore } from '../store/app-store.js';
 import { connectApi, viewOf } from '../store/connect-api.js';
 import { StoreContext } from '../store/store-context.js';
-import { createFakeApi } from '../test-support/fake-api.js';
-import { snapshot, syntheticListeners } from '../test-support/fixtures.js';
+import { createFakeApi } from '../../app/testing/fake-api.js';
+import { snapshot, syntheticListeners } from '../../app/testing/fixtures.js';
 import { demoSnapshot } from './demo-data.js';
 import '../styles/app.css';
 

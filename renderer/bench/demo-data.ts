@@ -1,6 +1,6 @@
 import type { Listener } from '../../app/model/listener.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
-import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../test-support/fixtures.js';
+import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
 
 /** A realistic developer machine, for screenshots (test-only; never in the production bundle). */
 export function demoSnapshot(now: number): Snapshot {

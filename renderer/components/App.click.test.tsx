@@ -4,7 +4,7 @@ import type { KillReport } from '../../app/model/actions.js';
 import { ok, type Result } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
 import type { PageFaculties } from '../api/browser-page.js';
-import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../test-support/fixtures.js';
+import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 
 // Issue 16, the click: open in browser mode, kill enablement, force/cancel, fading rows, watch.

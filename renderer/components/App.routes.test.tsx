@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { err, ok } from '../../app/model/errors.js';
 import { tokenFromHash } from '../api/get-api.js';
 import { routeHash } from '../../app/model/window-route.js';
-import { listener, processOwner, snapshot, syntheticListeners } from '../test-support/fixtures.js';
+import { listener, processOwner, snapshot, syntheticListeners } from '../../app/testing/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 
 const disposers: (() => void)[] = [];
@@ -229,19 +229,19 @@ describe('pause', () => {
     expect(screen.getByRole('button', { name: 'Pause scanning' })).toBeEnabled();
   });
 
-  it('asks a restarted core to stay paused after a reconnect', async () => {
+  it('after a reconnect shows the pause state the core reports, and sends no pause of its own', async () => {
     const { api: fake, user } = app({ snapshot: snapshot([web]) });
     await screen.findByRole('option', { name: /Port 5173/ });
     await user.click(screen.getByRole('button', { name: 'Pause scanning' }));
     await screen.findByText('Paused');
     act(() => fake.setConnection('closed'));
+    // While this window was away, the tray resumed scanning: the core's latest snapshot says so.
+    fake.setCurrent(snapshot([web], { seq: 10, paused: false }));
     act(() => fake.setConnection('open'));
-    await waitFor(() =>
-      expect(fake.calls.filter((c) => c.method === 'setPaused').map((c) => c.params)).toEqual([
-        { paused: true },
-        { paused: true },
-      ]),
-    );
-    expect(within(screen.getByRole('banner')).getByText('Paused')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Pause scanning' })).toBeEnabled());
+    expect(within(screen.getByRole('banner')).queryByText('Paused')).not.toBeInTheDocument();
+    expect(fake.calls.filter((c) => c.method === 'setPaused').map((c) => c.params)).toEqual([
+      { paused: true },
+    ]);
   });
 });

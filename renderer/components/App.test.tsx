@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KillReport } from '../../app/model/actions.js';
 import { err, ok } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
-import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../test-support/fixtures.js';
+import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 
 const disposers: (() => void)[] = [];

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { cleanText } from '../format/text.js';
 import { formatAgo } from '../format/time.js';
 import { viewOf } from '../store/connect-api.js';
+import { isPaused } from '../store/app-store.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { ActionBar } from './ActionBar.js';
 import { DetailsPane } from './DetailsPane.js';
@@ -109,7 +110,7 @@ function Summary() {
  * next to the snapshot's age (which keeps counting) and the button offers to resume.
  */
 function PauseControl() {
-  const paused = useApp((s) => s.paused);
+  const paused = useApp(isPaused);
   const pending = useApp((s) => s.pausePending);
   const actions = useActions();
   return (

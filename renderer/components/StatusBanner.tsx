@@ -1,5 +1,6 @@
 import { cleanText } from '../format/text.js';
 import { formatAgo } from '../format/time.js';
+import { isPaused } from '../store/app-store.js';
 import { useApp } from '../store/store-context.js';
 
 /**
@@ -12,7 +13,7 @@ export function StatusBanner() {
   const snapshot = useApp((s) => s.snapshot);
   const phase = useApp((s) => s.phase);
   const now = useApp((s) => s.now);
-  const paused = useApp((s) => s.paused);
+  const paused = useApp(isPaused);
   const banners: { key: string; tone: 'bad' | 'warn' | 'info'; text: string; alert: boolean }[] = [];
   if (transportProblem) banners.push({ key: 'transport', tone: 'bad', text: transportProblem, alert: true });
   else if (connection === 'closed') {

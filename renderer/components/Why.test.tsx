@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnosis, PortHistory } from '../../app/model/diagnosis.js';
 import { ok } from '../../app/model/errors.js';
-import { listener, processOwner, snapshot } from '../test-support/fixtures.js';
+import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 
 // The window's half of issue 13 against the fake API: what the core answers is covered by

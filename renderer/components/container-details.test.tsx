@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ContainerInfo } from '../../app/model/container.js';
 import { ok } from '../../app/model/errors.js';
-import { listener, processOwner, snapshot } from '../test-support/fixtures.js';
+import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
 import { renderApp } from '../test-support/render-app.js';
 import { deriveView } from '../store/derive.js';
 

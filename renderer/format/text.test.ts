@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_TEXTS, LONG_TEXT, unsafeCodePoints } from '../../app/test-support/bad-input.js';
+import { HOSTILE_TEXTS, LONG_TEXT, unsafeCodePoints } from '../../app/testing/bad-input.js';
 import { cleanText, MAX_FULL_TEXT, shortText, truncate } from './text.js';
 import { formatUptime } from './time.js';
 

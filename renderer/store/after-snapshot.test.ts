@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listener, processOwner, snapshot } from '../test-support/fixtures.js';
+import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
 import { nextDownWatched } from './after-snapshot.js';
 
 const web = listener({ port: 3000, owner: processOwner({ pid: 10, startToken: 'st-10' }) });
@@ -40,7 +40,7 @@ describe('nextDownWatched', () => {
 
 describe('fading rows under a stream of snapshots', () => {
   it('a gone row expires even when snapshots keep arriving faster than it fades', async () => {
-    const { createFakeApi } = await import('../test-support/fake-api.js');
+    const { createFakeApi } = await import('../../app/testing/fake-api.js');
     const { createAppStore, TRANSIENT_MS } = await import('./app-store.js');
     const { connectApi } = await import('./connect-api.js');
     const other = listener({ port: 4000, owner: processOwner({ pid: 11, startToken: 'st-11' }) });

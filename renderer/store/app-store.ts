@@ -167,8 +167,6 @@ export interface AppState {
   readonly toast: Toast | null;
   /** A clock for uptimes, refreshed every few seconds. */
   readonly now: number;
-  /** Scanning is paused: from the snapshot when the core says so, else as this window set it. */
-  readonly paused: boolean;
   /** A pause/resume request is on its way. */
   readonly pausePending: boolean;
   /** A row shown whatever the scope toggles say, because a route asked for it. */
@@ -177,6 +175,9 @@ export interface AppState {
   readonly pendingFocusId: string | null;
   readonly actions: AppActions;
 }
+
+/** Scanning is paused: read from the snapshot, the only pause state (a tray or CLI pause included). */
+export const isPaused = (s: AppState): boolean => s.snapshot?.paused === true;
 
 /** The zustand store type. */
 export type AppStore = StoreApi<AppState>;
@@ -237,7 +238,6 @@ export function createAppStore(now: number = Date.now()): AppStore {
     downWatched: new Map(),
     toast: null,
     now,
-    paused: false,
     pausePending: false,
     revealId: null,
     pendingFocusId: null,
@@ -251,17 +251,13 @@ function healthKey(h: Health): string {
 
 /**
  * Applies a snapshot to the state, or returns null when it is not newer than the one shown (an
- * out-of-order push). `force` accepts any seq (after a reconnect the core may have restarted).
+ * out-of-order push). Seq only grows: a core restart is hidden by main's core client, the one
+ * place restarts are handled (a restarted `serve` has a new token, so no tab reconnects to it).
  * Unchanged listeners keep their previous object so memoized rows skip rendering.
  */
-export function applySnapshot(
-  state: AppState,
-  snapshot: Snapshot,
-  now: number,
-  force = false,
-): Partial<AppState> | null {
+export function applySnapshot(state: AppState, snapshot: Snapshot, now: number): Partial<AppState> | null {
   const prev = state.snapshot;
-  if (prev !== null && !force && snapshot.seq <= prev.seq) return null;
+  if (prev !== null && snapshot.seq <= prev.seq) return null;
   const first = prev === null;
   const byId = new Map<string, Listener>();
   const listeners: Listener[] = [];
@@ -319,8 +315,6 @@ export function applySnapshot(
       ? state.currentUser
       : (snapshot.viewer?.user ?? guessCurrentUser(listeners)),
   };
-  // The core says whether scanning is paused (a pause from the tray or another window included).
-  if (snapshot.paused !== undefined) patch.paused = snapshot.paused;
   if (fresh) patch.fresh = fresh;
   if (ghosts) patch.ghosts = ghosts;
   if (history) patch.healthHistory = history;

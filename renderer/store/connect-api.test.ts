@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFakeApi } from '../test-support/fake-api.js';
+import { createFakeApi } from '../../app/testing/fake-api.js';
 import {
   httpUp,
   listener,
@@ -7,7 +7,7 @@ import {
   snapshot,
   syntheticListeners,
   unknownOwner,
-} from '../test-support/fixtures.js';
+} from '../../app/testing/fixtures.js';
 import { rowPropsEqual, type ListRowProps } from '../components/ListRow.js';
 import { createAppStore, TRANSIENT_MS } from './app-store.js';
 import { connectApi } from './connect-api.js';
@@ -106,17 +106,27 @@ describe('connectApi', () => {
     expect(store.getState().ghosts.size).toBe(0);
   });
 
-  it('shows the connection state and refetches (accepting any seq) after a reconnect', async () => {
+  it('shows the connection state and refetches after a reconnect (pushes sent meanwhile were lost)', async () => {
     const { api, store } = setup(snapshot([listener({ port: 3000 })], { seq: 50 }));
     await flush();
     api.setConnection('closed');
     expect(store.getState().connection).toBe('closed');
     expect(store.getState().listeners).toHaveLength(1);
-    // The core restarted: its seq starts again from 1.
-    api.setCurrent(snapshot([listener({ port: 9000 })], { seq: 1 }));
+    api.setCurrent(snapshot([listener({ port: 9000 })], { seq: 51 }));
     api.setConnection('open');
     await flush();
     expect(store.getState().listeners.map((l) => l.port)).toEqual([9000]);
+  });
+
+  it('never goes back to an older snapshot: seq only grows (main hides core restarts)', async () => {
+    const { api, store } = setup(snapshot([listener({ port: 3000 })], { seq: 50 }));
+    await flush();
+    api.push(snapshot([listener({ port: 9000 })], { seq: 1 }));
+    api.setConnection('closed');
+    api.setConnection('open');
+    await flush();
+    expect(store.getState().snapshot?.seq).toBe(50);
+    expect(store.getState().listeners.map((l) => l.port)).toEqual([3000]);
   });
 
   it('reports a failed first load instead of an empty list', async () => {

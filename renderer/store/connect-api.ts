@@ -99,11 +99,11 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
   const ctx: FlowContext = { ...base, refreshLookup: createLookup(base, options.lookupDelayMs ?? 250) };
   const { reveal, ...navigation } = createNavigation(ctx);
 
-  const apply = (snapshot: Snapshot, force = false): void => {
+  const apply = (snapshot: Snapshot): void => {
     if (disposed) return;
     const before = store.getState();
     const at = now();
-    const patch = applySnapshot(before, snapshot, at, force);
+    const patch = applySnapshot(before, snapshot, at);
     if (patch === null) return;
     const live = patch.byId ?? before.byId;
     const selected = selectionAfter(before, live);
@@ -145,9 +145,9 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     }
   };
 
-  const fetchSnapshot = (force: boolean): void => {
+  const fetchSnapshot = (): void => {
     api.getSnapshot().then(
-      (s) => apply(s, force),
+      (s) => apply(s),
       (e: unknown) => {
         if (disposed) return;
         const message = e instanceof Error ? e.message : String(e);
@@ -175,15 +175,9 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     if (state === 'closed') wasClosed = true;
     if (state === 'open' && wasClosed) {
       wasClosed = false;
-      // The core may have restarted (seq from 1 again): take its snapshot as the new truth.
-      fetchSnapshot(true);
-      // A restarted core scans again; the header still says "Paused", so make that true again.
-      if (store.getState().paused) {
-        api.setPaused({ paused: true }).then(
-          () => undefined,
-          () => undefined,
-        );
-      }
+      // Pushes sent while the socket was down are lost: ask for the latest. (The same core: a core
+      // restart is handled in main's core client alone, and a restarted serve has a new token.)
+      fetchSnapshot();
     }
   });
   api.getSettings().then(
@@ -198,7 +192,7 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     },
     () => undefined,
   );
-  fetchSnapshot(false);
+  fetchSnapshot();
 
   const clock = setInterval(() => store.setState({ now: now() }), options.clockTickMs ?? 10_000);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listener, processOwner, unknownOwner } from '../test-support/fixtures.js';
+import { listener, processOwner, unknownOwner } from '../../app/testing/fixtures.js';
 import { SCOPE_CASES } from '../../app/model/test-support/scope-cases.js';
 import { deriveView, guessCurrentUser, portIntent, type ViewInputs } from './derive.js';
 

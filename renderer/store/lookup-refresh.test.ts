@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeApi } from '../test-support/fake-api.js';
-import { listener, processOwner, snapshot } from '../test-support/fixtures.js';
-import { createAppStore } from './app-store.js';
+import { createFakeApi } from '../../app/testing/fake-api.js';
+import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
+import { createAppStore, isPaused } from './app-store.js';
 import { connectApi } from './connect-api.js';
 
 const cleanups: (() => void)[] = [];
@@ -45,10 +45,10 @@ describe('pause state from the core', () => {
     const store = createAppStore();
     cleanups.push(connectApi(store, api, { lookupDelayMs: 0 }));
     await new Promise((r) => setTimeout(r, 0));
-    expect(store.getState().paused).toBe(false);
+    expect(isPaused(store.getState())).toBe(false);
     api.push({ ...snapshot([listener({ port: 3000 })], { seq: 2 }), paused: true });
-    expect(store.getState().paused).toBe(true);
+    expect(isPaused(store.getState())).toBe(true);
     api.push({ ...snapshot([listener({ port: 3000 })], { seq: 3 }), paused: false });
-    expect(store.getState().paused).toBe(false);
+    expect(isPaused(store.getState())).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { App } from '../components/App.js';
 import { createAppStore, type AppStore } from '../store/app-store.js';
 import { connectApi, type ConnectOptions } from '../store/connect-api.js';
 import { StoreContext } from '../store/store-context.js';
-import { createFakeApi, type FakeApi, type FakeApiScript } from './fake-api.js';
+import { createFakeApi, type FakeApi, type FakeApiScript } from '../../app/testing/fake-api.js';
 
 /** Renders the real App wired to a fake API through the real connectApi. */
 export function renderApp(

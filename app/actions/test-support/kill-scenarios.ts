@@ -3,7 +3,8 @@ import type { KillReport } from '../../model/actions.js';
 import type { Result } from '../../model/errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { startCloser, startShellThenOther } from './kill-processes.js';
-import { freePort, startServer, startSupervisor } from './processes.js';
+import { expect, it } from 'vitest';
+import { freePort, isAlive, startServer, startSupervisor } from './processes.js';
 
 /**
  * The three "facts checked after yes" scenarios of issue 9 item 2, run the same way through any
@@ -59,4 +60,44 @@ export async function plainShellReplacement(face: KillFace) {
   const request = await requestFrom(face, shell.firstPid, port);
   const result = await face.kill(request, async () => undefined);
   return { result, shellPid: shell.shellPid, oldPid: shell.firstPid, lines: shell.lines };
+}
+
+/**
+ * The three scenarios as tests, for any face (the service in process, serve's WebSocket): one
+ * copy of the expectations, so the faces cannot drift apart.
+ */
+export function killScenarioTests(face: KillFace): void {
+  it('signals nothing and names the new holder when the port changed hands before the user confirmed', async () => {
+    const { result, holderPid, port, otherPid } = await closeAndRebind(face);
+    expect(result).toMatchObject({ ok: false, error: { code: 'NO_LONGER_HOLDS' } });
+    if (!result.ok) {
+      expect(result.error.message).toBe(
+        `pid ${holderPid} no longer holds tcp 127.0.0.1:${port}; it is now held by node (pid ${otherPid}). Nothing was signalled.`,
+      );
+    }
+    expect(isAlive(holderPid)).toBe(true);
+    expect(isAlive(otherPid)).toBe(true);
+  });
+
+  it('reports a restart by a real supervisor with the evidence', async () => {
+    const { result, supervisorPid, lines } = await supervisorRespawn(face);
+    expect(result).toMatchObject({
+      ok: true,
+      value: { outcome: 'restarted', restartedBy: { pid: supervisorPid, evidence: 'respawned' } },
+    });
+    if (result.ok) {
+      expect(lines).toContain(`child ${result.value.heldBy?.pid ?? 0}`);
+      expect(result.value.message).toContain(`started by pid ${supervisorPid}`);
+    }
+  });
+
+  it('reports a different program from a plain shell as a new process, with no supervisor claim', async () => {
+    const { result, lines } = await plainShellReplacement(face);
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'replaced', restartedBy: null } });
+    if (!result.ok) return;
+    const newPid = result.value.heldBy?.pid ?? 0;
+    expect(lines).toContain(`other ${newPid}`);
+    expect(result.value.message).toContain(`a new process node (pid ${newPid}) now holds it`);
+    expect(result.value.message).not.toMatch(/supervisor|started by/);
+  });
 }

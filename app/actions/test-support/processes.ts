@@ -174,28 +174,7 @@ export async function startClient(port: number, host = '127.0.0.1'): Promise<Spa
   return proc;
 }
 
-/** True while a pid exists (signal 0 only checks). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Polls `predicate` until true or the timeout passes. */
-export async function waitUntil(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await predicate()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return predicate();
-}
+export { isAlive, waitUntil } from '../../testing/wait.js';
 
 /** SIGKILLs every process the helpers started (and supervisors' children), by pid. */
 export function killTracked(): void {

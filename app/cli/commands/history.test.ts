@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testContext } from '../../actions/test-support/cli-context.js';
 import { createHistoryRecorder } from '../../history/recorder.js';
 import { openHistoryStore } from '../../history/store.js';
-import { BAD_PORT_TEXTS } from '../../test-support/bad-input.js';
-import { makeListener, makeProcessOwner, makeSnapshot } from '../../test-support/listener-fixture.js';
+import { BAD_PORT_TEXTS } from '../../testing/bad-input.js';
+import { listener, processOwner, snapshot } from '../../testing/fixtures.js';
 import { historyCommand, parseSince } from './history.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'why-history-cli-'));
@@ -15,20 +15,17 @@ const env = { HARBORMASTER_DATA_DIR: dir };
 
 const now = Date.now();
 const rec = createHistoryRecorder(openHistoryStore({ dir: join(dir, 'history') }), 'tray');
-const web = makeProcessOwner({
+const web = processOwner({
   pid: 4121,
   startToken: '9',
   name: 'node',
   command: 'npm run dev \u001b[2J',
   cwd: '/src/web',
+  project: null,
 });
-rec.observe(
-  makeSnapshot({ takenAt: now - 3 * 3600_000, listeners: [makeListener({ port: 3000, owner: web })] }),
-);
-rec.observe(makeSnapshot({ takenAt: now - 6 * 60_000, listeners: [] }));
-rec.observe(
-  makeSnapshot({ takenAt: now - 5 * 60_000, listeners: [makeListener({ port: 5173, owner: web })] }),
-);
+rec.observe(snapshot({ takenAt: now - 3 * 3600_000, listeners: [listener({ port: 3000, owner: web })] }));
+rec.observe(snapshot({ takenAt: now - 6 * 60_000, listeners: [] }));
+rec.observe(snapshot({ takenAt: now - 5 * 60_000, listeners: [listener({ port: 5173, owner: web })] }));
 
 async function history(...args: string[]) {
   const t = testContext({ env });

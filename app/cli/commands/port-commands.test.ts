@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testContext } from '../../actions/test-support/cli-context.js';
-import { BAD_PORT_QUERIES } from '../../test-support/bad-input.js';
+import { BAD_PORT_QUERIES } from '../../testing/bad-input.js';
 import { checkCommand } from './check.js';
 import { freeCommand } from './free.js';
 import { killCommand } from './kill.js';

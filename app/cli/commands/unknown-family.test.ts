@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { urlHost } from '../../actions/url.js';
 import { probeHost } from '../../health/probe-address.js';
-import { makeListener } from '../../test-support/listener-fixture.js';
+import { listener } from '../../testing/fixtures.js';
 import { describeSocket, listenersFor } from './port-target.js';
 
 // Issue 17: a socket whose family the backend could not tell (ss on gVisor prints `*`) is shown
 // as such by every face, never as IPv4.
 describe('a listener of unknown family', () => {
-  const l = makeListener({ family: null, address: '*', port: 47003 });
+  const l = listener({ family: null, address: '*', port: 47003 });
 
   it('prints as tcp? *:47003 in the CLI', () => {
     expect(describeSocket(l)).toBe('tcp? *:47003');

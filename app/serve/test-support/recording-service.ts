@@ -6,6 +6,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../model/settings.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { HarbormasterService, Interest } from '../../service/types.js';
 import { APP_VERSION, CONTRACT_VERSION } from '../../contract/methods.js';
+import { listener, processOwner, snapshot as fixtureSnapshot } from '../../testing/fixtures.js';
 
 /**
  * A small in-memory HarbormasterService for the transport tests of `app/serve`: it records every
@@ -21,52 +22,20 @@ export interface RecordingService extends HarbormasterService {
   subscriberCount(): number;
 }
 
-/** Builds a TCP listener on 127.0.0.1 owned by `pid` (fields the transport does not read are plain). */
+/** A TCP listener on 127.0.0.1 owned by `pid`, built with the one fixture builder (app/testing). */
 export function fakeListener(port: number, pid: number, name = 'node'): Listener {
-  return {
-    id: `tcp4-127.0.0.1-${port}`,
-    protocol: 'tcp',
-    family: 4,
-    address: '127.0.0.1',
+  return listener({
     port,
-    exposure: 'loopback',
-    portRange: port < 1024 ? 'well-known' : port < 49152 ? 'registered' : 'dynamic',
-    service: null,
-    socketId: null,
-    owner: {
-      kind: 'process',
-      pid,
-      startToken: `start-${pid}`,
-      startedAt: null,
-      name,
-      command: name,
-      exe: null,
-      user: null,
-      uid: null,
-      cwd: null,
-      project: null,
-      container: null,
-      ppid: null,
-    },
-    health: { state: 'unknown' },
     url: `http://127.0.0.1:${port}/`,
-  };
+    owner: processOwner({ pid, startToken: `start-${pid}`, name, command: name }),
+  });
 }
 
 /** Creates a {@link RecordingService} with the given listeners. */
 export function createRecordingService(initial: readonly Listener[] = []): RecordingService {
   let seq = 0;
-  const make = (listeners: readonly Listener[]): Snapshot => ({
-    seq: ++seq,
-    takenAt: Date.now(),
-    durationMs: 1,
-    source: 'procfs',
-    status: 'ok',
-    stale: false,
-    notes: [],
-    error: null,
-    listeners,
-  });
+  const make = (listeners: readonly Listener[]): Snapshot =>
+    fixtureSnapshot(listeners, { seq: ++seq, durationMs: 1 });
   let snapshot = make(initial);
   let settings: Settings = DEFAULT_SETTINGS;
   const subscribers = new Set<(s: Snapshot) => void>();

@@ -2,7 +2,7 @@ import type { Settings } from '../../../app/model/settings.js';
 import { curlCommand } from '../../../app/model/commands.js';
 import { safePageUrl } from '../../api/browser-page.js';
 import { cleanText } from '../../format/text.js';
-import { applySnapshot, type AppActions } from '../app-store.js';
+import type { AppActions } from '../app-store.js';
 import { copyToClipboard } from '../clipboard.js';
 import type { FlowContext } from './context.js';
 
@@ -110,26 +110,10 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
     checkHealth(id) {
       const l = ctx.listenerById(id);
       if (!l) return;
+      // The answer shows through the snapshot the core pushes before it replies; only errors are ours.
       ctx.api.checkHealth({ listenerId: id }).then(
         (r) => {
-          if (!r.ok) {
-            ctx.toast(cleanText(r.error.message), 'bad');
-            return;
-          }
-          // Show the answer at once; the next push carries the same value.
-          const s = ctx.store.getState();
-          const current = s.byId.get(id);
-          if (!current) return;
-          const updated = { ...current, health: r.value };
-          const snapshot = s.snapshot;
-          if (!snapshot) return;
-          const patch = applySnapshot(
-            s,
-            { ...snapshot, listeners: s.listeners.map((x) => (x.id === id ? updated : x)) },
-            ctx.now(),
-            true,
-          );
-          if (patch) ctx.store.setState({ ...patch, snapshot });
+          if (!r.ok) ctx.toast(cleanText(r.error.message), 'bad');
         },
         () => ctx.toast('Health check failed: connection lost.', 'bad'),
       );
@@ -159,7 +143,8 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
       ctx.api.setPaused({ paused }).then(
         (r) => {
           if (ctx.disposed()) return;
-          if (r.ok) ctx.store.setState({ paused: r.value.paused, pausePending: false });
+          // The header follows snapshot.paused: the core pushes that snapshot before it replies.
+          if (r.ok) ctx.store.setState({ pausePending: false });
           else {
             ctx.store.setState({ pausePending: false });
             ctx.toast(cleanText(r.error.message), 'bad');

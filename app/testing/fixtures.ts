@@ -1,17 +1,24 @@
-import { exposureOf, familyOf, portRange } from '../../app/model/classify.js';
-import type { Health } from '../../app/model/health.js';
-import type { Listener, ProcessOwner, UnknownOwner } from '../../app/model/listener.js';
-import { knownService } from '../../app/model/services.js';
-import type { Snapshot } from '../../app/model/snapshot.js';
+// The one set of test fixtures (issue 12): every suite, the e2e specs and the benchmarks build
+// listeners and snapshots here, with one id format (the snapshotter's). Isomorphic on purpose
+// (model imports only, no Node): the renderer's tests use it too.
+import { exposureOf, familyOf, portRange } from '../model/classify.js';
+import type { Health } from '../model/health.js';
+import type { Listener, ProcessOwner, UnknownOwner } from '../model/listener.js';
+import { knownService } from '../model/services.js';
+import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
+import type { Snapshot } from '../model/snapshot.js';
 
-/** A process owner with sensible defaults. */
+// One start time for every default owner of a run (an hour ago), so two builds of one owner are equal.
+const STARTED_AT = Date.now() - 3_725_000;
+
+/** A process owner: a developer's node server in a project; override what the test looks at. */
 export function processOwner(over: Partial<ProcessOwner> = {}): ProcessOwner {
   const pid = over.pid ?? 4242;
   return {
     kind: 'process',
     pid,
     startToken: `st-${pid}`,
-    startedAt: Date.now() - 3_725_000,
+    startedAt: STARTED_AT,
     name: 'node',
     command: 'node /home/alice/dev/shop/node_modules/.bin/vite --port 5173',
     exe: '/usr/bin/node',
@@ -25,7 +32,7 @@ export function processOwner(over: Partial<ProcessOwner> = {}): ProcessOwner {
   };
 }
 
-/** An owner we may not see. */
+/** An owner the scan could not see (by default: another user's process, needs admin). */
 export function unknownOwner(over: Partial<UnknownOwner> = {}): UnknownOwner {
   return {
     kind: 'unknown',
@@ -38,31 +45,52 @@ export function unknownOwner(over: Partial<UnknownOwner> = {}): UnknownOwner {
   };
 }
 
-/** A listener; id, exposure, range and service follow from protocol/address/port. */
-export function listener(over: Partial<Listener> & { port: number }): Listener {
-  const address = over.address ?? '127.0.0.1';
+/**
+ * A listener as a snapshot holds it. Family follows the address (and the address the family,
+ * loopback by default); the id, exposure, port range, known service and URL follow from protocol,
+ * address and port the way the snapshotter derives them, unless overridden. `family: null`
+ * (unknown) is kept as given.
+ */
+export function listener(over: Partial<Listener> = {}): Listener {
+  const family =
+    over.family !== undefined ? over.family : over.address !== undefined ? familyOf(over.address) : 4;
+  const address = over.address ?? (family === 6 ? '::1' : '127.0.0.1');
+  const port = over.port ?? 3000;
   const protocol = over.protocol ?? 'tcp';
-  const family = over.family ?? familyOf(address);
+  const owner = over.owner ?? processOwner();
+  const socketId = over.socketId ?? null;
   const health: Health = over.health ?? { state: 'unknown' };
+  const host = family === 6 ? `[${address}]` : address;
   return {
-    id: over.id ?? `${protocol}${family}|${address}|${over.port}`,
+    ...over,
+    // The snapshotter's format (app/watch/snapshotter.ts listenerId).
+    id:
+      over.id ??
+      `${protocol}${family ?? '?'}|${address}|${port}|${socketId ?? (owner.pid === null ? '-' : `pid${owner.pid}`)}`,
     protocol,
     family,
     address,
-    port: over.port,
+    port,
     exposure: over.exposure ?? exposureOf(address),
-    portRange: over.portRange ?? portRange(over.port),
-    service: over.service === undefined ? knownService(over.port) : over.service,
-    socketId: over.socketId ?? null,
-    owner: over.owner ?? processOwner(),
+    portRange: over.portRange ?? portRange(port),
+    service: over.service === undefined ? knownService(port) : over.service,
+    socketId,
+    owner,
     health,
-    url:
-      over.url === undefined ? `http://${family === 6 ? `[${address}]` : address}:${over.port}/` : over.url,
+    url: over.url === undefined ? (protocol === 'tcp' ? `http://${host}:${port}/` : null) : over.url,
   };
 }
 
-/** A snapshot around listeners. */
-export function snapshot(listeners: readonly Listener[], over: Partial<Snapshot> = {}): Snapshot {
+/**
+ * A successful snapshot: `snapshot([l1, l2], { seq: 2 })`, or `snapshot({ listeners, takenAt })`.
+ */
+export function snapshot(
+  listenersOrOver: readonly Listener[] | Partial<Snapshot> = [],
+  over: Partial<Snapshot> = {},
+): Snapshot {
+  const base = Array.isArray(listenersOrOver)
+    ? { listeners: listenersOrOver as readonly Listener[], ...over }
+    : (listenersOrOver as Partial<Snapshot>);
   return {
     seq: 1,
     takenAt: Date.now(),
@@ -72,9 +100,14 @@ export function snapshot(listeners: readonly Listener[], over: Partial<Snapshot>
     stale: false,
     notes: [],
     error: null,
-    listeners,
-    ...over,
+    listeners: [],
+    ...base,
   };
+}
+
+/** Settings for tests: the defaults plus overrides. */
+export function settingsWith(over: Partial<Settings> = {}): Settings {
+  return { ...DEFAULT_SETTINGS, ...over };
 }
 
 /** An HTTP `up` health value. */
@@ -175,4 +208,19 @@ export function syntheticListeners(n: number, now: number = Date.now()): Listene
     );
   }
   return out;
+}
+
+/** A process owner by what the probe policy looks at: its name and command line. */
+export function ownerNamed(name: string, command = name, pid = 4242): ProcessOwner {
+  return processOwner({ name, command, pid });
+}
+
+/** A listener for a real socket a test opened, as the scanner would report it. */
+export function listenerAt(
+  address: string,
+  port: number,
+  owner: ProcessOwner | UnknownOwner = ownerNamed('node', 'node server.js'),
+  protocol: 'tcp' | 'udp' = 'tcp',
+): Listener {
+  return listener({ protocol, address, port, owner });
 }

@@ -3,15 +3,15 @@ import type {
   ContainerActionRequest,
   HarbormasterApi,
   KillRequest,
-} from '../../app/contract/api.js';
-import type { ContainerActionReport } from '../../app/model/container.js';
-import type { KillReport, LookupResult, OpenResult } from '../../app/model/actions.js';
-import { err, ok, type Result } from '../../app/model/errors.js';
-import type { Diagnosis, PortHistory } from '../../app/model/diagnosis.js';
-import type { Health } from '../../app/model/health.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
-import type { Snapshot } from '../../app/model/snapshot.js';
-import { APP_VERSION, CONTRACT_VERSION } from '../../app/contract/methods.js';
+} from '../contract/api.js';
+import type { ContainerActionReport } from '../model/container.js';
+import type { KillReport, LookupResult, OpenResult } from '../model/actions.js';
+import { err, ok, type Result } from '../model/errors.js';
+import type { Diagnosis, PortHistory } from '../model/diagnosis.js';
+import type { Health } from '../model/health.js';
+import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { APP_VERSION, CONTRACT_VERSION } from '../contract/methods.js';
 
 /** What a test can make the fake answer. */
 export interface FakeApiScript {
@@ -51,6 +51,13 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
   const log = (method: string, params: unknown = undefined): void => {
     calls.push({ method, params });
   };
+  const push = (s: Snapshot): void => {
+    current = s;
+    for (const l of snapshotListeners) l(s);
+  };
+  const republish = (change: Partial<Snapshot>): void => {
+    if (current) push({ ...current, ...change, seq: current.seq + 1 });
+  };
   return {
     calls,
     getSnapshot() {
@@ -78,7 +85,15 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     },
     async checkHealth({ listenerId }) {
       log('checkHealth', { listenerId });
-      return script.checkHealth ? script.checkHealth(listenerId) : err('PROBE_FAILED', 'Not scripted.');
+      const r = script.checkHealth ? script.checkHealth(listenerId) : err('PROBE_FAILED', 'Not scripted.');
+      // Like the real service: the snapshot carrying the answer is pushed before the reply.
+      if (r.ok && current) {
+        const health = r.value;
+        republish({
+          listeners: current.listeners.map((l) => (l.id === listenerId ? { ...l, health } : l)),
+        });
+      }
+      return r;
     },
     async kill(req) {
       log('kill', req);
@@ -98,7 +113,10 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     },
     async setPaused({ paused }) {
       log('setPaused', { paused });
-      return script.setPaused ? script.setPaused(paused) : ok({ paused });
+      const r = script.setPaused ? script.setPaused(paused) : ok({ paused });
+      // Like the real service: a pause is announced by a snapshot that says so, pushed before the reply.
+      if (r.ok) republish({ paused: r.value.paused });
+      return r;
     },
     async getSettings() {
       log('getSettings');
@@ -131,10 +149,7 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
       log('getHost', request);
       return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
     },
-    push(s) {
-      current = s;
-      for (const l of snapshotListeners) l(s);
-    },
+    push,
     setConnection(state) {
       connection = state;
       for (const l of connectionListeners) l(state);
