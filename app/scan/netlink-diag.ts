@@ -253,8 +253,10 @@ export function openNetlinkLister(): NetlinkLister | null {
         socket.off('message', onMessage);
         socket.off('error', onError);
         socket.off('truncatedMessage', onTruncated);
-        if (e) reject(e);
-        else resolve(out);
+        // Settle outside the native read callback: promise reactions (the whole snapshot pipeline
+        // after a scan) would otherwise run inside it, where an exception from any of them aborts
+        // the process in the addon (C++ std::terminate) instead of reaching Node's handlers.
+        setImmediate(() => (e ? reject(e) : resolve(out)));
       };
       socket.on('message', onMessage);
       socket.on('error', onError);
