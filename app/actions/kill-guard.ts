@@ -1,4 +1,3 @@
-import { parseRequest } from '../contract/schemas.js';
 import type { KillRequest } from '../contract/api.js';
 import { err, ok, type Result } from '../model/errors.js';
 import { parsePid } from '../model/port.js';
@@ -83,9 +82,12 @@ export function checkPid(input: unknown): Result<number> {
 /**
  * Checks a kill request against the contract's one schema (`KillRequestSchema`): the transports
  * validate at their edge already; this keeps direct callers of the pipeline to the same rule
- * instead of a hand-written copy of it.
+ * instead of a hand-written copy of it. The schemas (and zod, ~95 modules) load on the first
+ * kill, not when the CLI starts: every command imports this module, few of them kill
+ * (issue 14 item 2).
  */
-export function validateRequest(request: unknown): Result<KillRequest> {
+export async function validateRequest(request: unknown): Promise<Result<KillRequest>> {
+  const { parseRequest } = await import('../contract/schemas.js');
   return parseRequest('kill', request);
 }
 

@@ -136,7 +136,9 @@ export async function verifyAfterExit(ctx: VerifyContext): Promise<Result<KillRe
   const windowEnd = ctx.now() + ctx.respawnWindowMs;
   let freedAt: number | null = null;
   let watch = true;
-  let delay = 25;
+  // Re-scans of one port cost ~1 ms: look again soon (5, 10, 20 … ms), as the kernel closes an
+  // exiting process's sockets a moment after its pid stops looking alive.
+  let delay = 5;
   for (;;) {
     const scanned = await ctx.rescan();
     if (!scanned.ok) return scanned;

@@ -1,4 +1,3 @@
-import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import type { LookupResult } from '../model/actions.js';
 import { err, ok, type Result } from '../model/errors.js';
@@ -46,7 +45,10 @@ export function bindTest(
       });
       return;
     }
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    // node:dgram loads only when a UDP port is tried (cold start of the CLI, issue 14).
+    const socket = process
+      .getBuiltinModule('node:dgram')
+      .createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
     socket.once('error', (e) => {
       socket.close();
       resolve({ free: false, code: errnoCode(e) });

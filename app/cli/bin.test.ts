@@ -50,6 +50,27 @@ describe.runIf(process.platform === 'linux')('the harbormaster command', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('who and list --json start without loading zod, ws or systeminformation (cold start, issue 14)', async () => {
+    // A loader hook prints every module file the command loads; zod alone is ~95 of them.
+    const hook = `export async function load(u, c, n) { if (!u.startsWith('node:')) process.stderr.write('LOADED ' + u + '\\n'); return n(u, c); }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    for (const args of [
+      ['who', String(ports[0])],
+      ['list', '--json'],
+    ]) {
+      const loaded = await new Promise<string>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args],
+          { timeout: 20_000 },
+          (_e, _out, stderr) => resolve(stderr),
+        );
+      });
+      expect(loaded, args.join(' ')).toContain('dist/cli/harbormaster.js');
+      expect(loaded, args.join(' ')).not.toMatch(/node_modules\/(zod|ws|systeminformation)\//);
+    }
+  });
+
   it('exits 2 for a bad port without scanning', async () => {
     const r = await run(['who', '619009']);
     expect(r.code).toBe(2);

@@ -1,4 +1,9 @@
-import { request, type IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+
+/** node:http loads when the engine is first asked, not with every CLI command (issue 14). */
+function request(options: RequestOptions, onResponse: (res: IncomingMessage) => void): ClientRequest {
+  return process.getBuiltinModule('node:http').request(options, onResponse);
+}
 
 /**
  * A minimal Docker/Podman Engine API client: plain HTTP/1.1 over the unix socket with node:http's

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { TlsInfo } from '../model/health.js';
 import { sanitizeText } from './text.js';
 
@@ -19,7 +19,8 @@ const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN
  */
 export function tlsHandshake(socket: Socket, host: string, deadlineAt: number): Promise<HandshakeOutcome> {
   return new Promise((resolve) => {
-    const tls = tlsConnect({
+    // node:tls (and crypto with it) loads on the first TLS probe, not with every CLI command.
+    const tls = process.getBuiltinModule('node:tls').connect({
       socket,
       host,
       rejectUnauthorized: false,

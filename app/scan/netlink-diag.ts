@@ -174,10 +174,13 @@ function formatAddress(src: Buffer, family: Family): string {
   return text;
 }
 
+/** Receive buffer per datagram: the kernel's largest dump datagram is just under 32 KB. */
+const DUMP_BUFFER_BYTES = 32 * 1024;
+
 interface RawSocket {
-  on(event: 'message', cb: (msg: Buffer) => void): unknown;
+  on(event: 'message' | 'truncatedMessage', cb: (msg: Buffer) => void): unknown;
   on(event: 'error', cb: (err: Error) => void): unknown;
-  off(event: 'message', cb: (msg: Buffer) => void): unknown;
+  off(event: 'message' | 'truncatedMessage', cb: (msg: Buffer) => void): unknown;
   off(event: 'error', cb: (err: Error) => void): unknown;
   send(msg: Uint8Array, options?: object, cb?: (err?: Error) => void): void;
   close(): void;
@@ -215,7 +218,13 @@ export function openNetlinkLister(): NetlinkLister | null {
   let socket: RawSocket;
   try {
     const mod = loadRawNetlink();
-    socket = new mod.RawNetlinkSocket(NETLINK_SOCK_DIAG, {});
+    // One 32 KB read per datagram instead of a peek and a read: the kernel sizes dump datagrams
+    // by the largest buffer the reader offered (capped at 32 KB), so 5000 listeners arrive in
+    // ~15 datagrams instead of ~120, each one N-API call and Buffer (issue 14 item 4).
+    socket = new mod.RawNetlinkSocket(NETLINK_SOCK_DIAG, {
+      messagePeeking: false,
+      msgBufferSize: DUMP_BUFFER_BYTES,
+    });
     socket.unref();
   } catch {
     return null;
@@ -236,15 +245,22 @@ export function openNetlinkLister(): NetlinkLister | null {
         else if (d.done) finish(null);
       };
       const onError = (e: Error) => finish(e);
+      // A datagram larger than the buffer (never expected: the kernel caps them below 32 KB) is
+      // a failed dump, never a silently shorter list: the scanner then reads /proc/net instead.
+      const onTruncated = () => finish(new Error('netlink datagram truncated'));
       const finish = (e: Error | null) => {
         clearTimeout(timer);
         socket.off('message', onMessage);
         socket.off('error', onError);
-        if (e) reject(e);
-        else resolve(out);
+        socket.off('truncatedMessage', onTruncated);
+        // Settle outside the native read callback: promise reactions (the whole snapshot pipeline
+        // after a scan) would otherwise run inside it, where an exception from any of them aborts
+        // the process in the addon (C++ std::terminate) instead of reaching Node's handlers.
+        setImmediate(() => (e ? reject(e) : resolve(out)));
       };
       socket.on('message', onMessage);
       socket.on('error', onError);
+      socket.on('truncatedMessage', onTruncated);
       socket.send(buildDumpRequest(spec, mySeq), {}, (e) => {
         if (e) finish(e);
       });

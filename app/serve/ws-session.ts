@@ -7,6 +7,7 @@ import { err, hmError } from '../model/errors.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { MAX_MESSAGE_BYTES, type ServeContext } from './context.js';
 import { decodeWsCall, dispatchCall } from './dispatch.js';
+import { createSnapshotSerializer } from './snapshot-json.js';
 import { checkHost, checkOrigin, checkSubprotocols, isRejection, type Rejection } from './guards.js';
 
 /**
@@ -58,6 +59,7 @@ export interface WsSessions {
 /** Creates the WebSocket side of a server; the poller runs at full rate only while a tab is open. */
 export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessions {
   const clients = new Set<WebSocket>();
+  const serializeSnapshot = createSnapshotSerializer();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
@@ -163,11 +165,7 @@ export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessi
     handleUpgrade,
     broadcast(snapshot) {
       if (clients.size === 0) return;
-      const message = JSON.stringify({
-        type: 'event',
-        event: 'snapshot',
-        data: snapshot,
-      } satisfies WsServerMessage);
+      const message = serializeSnapshot(snapshot);
       for (const ws of clients) send(ctx, ws, message);
     },
     count: () => clients.size,

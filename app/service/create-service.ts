@@ -24,6 +24,7 @@ import { defaultOwnerResolver, defaultScanner } from './platform.js';
 import { createRemoteHosts } from '../remote/remote-hosts-service.js';
 import type { HarbormasterService, Interest } from './types.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
+import { createCoalescer } from './coalesce.js';
 import { defaultHistoryRecorder } from '../history/default-recorder.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { portHistoryForService, whyForService } from '../why/service-methods.js';
@@ -70,7 +71,15 @@ export interface ServiceOptions {
    * `who`/`free`/`check`/`kill`/`open` skip attributing every other socket on the machine.
    */
   readonly focusPorts?: readonly number[];
+  /** Least time between snapshots pushed for health results alone, ms (default 500). */
+  readonly healthRebuildGapMs?: number;
 }
+
+/**
+ * Health results between two scans are pushed at most this often: 100 new listeners still show
+ * their health within ~1 s, and a busy machine no longer rebuilds 20 snapshots a second.
+ */
+export const HEALTH_REBUILD_GAP_MS = 500;
 
 /**
  * Composes the core: scanner → owners → snapshotter → single-flight poller, with the health
@@ -142,6 +151,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     isFailure: (s) => s.status === 'failed',
   });
   poller.subscribe((s) => {
+    // A fresh scan carries every health result so far: a pending health rebuild is redundant.
+    healthRebuild.cancel(true);
     if (requested.size > 0) {
       const present = new Set(s.listeners.map((l) => l.id));
       for (const id of requested.keys()) if (!present.has(id)) requested.delete(id);
@@ -151,16 +162,18 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     publish(s);
   });
 
-  // Health results arrive between scans: fold them in (debounced) and push a new snapshot.
-  let rebuildTimer: ReturnType<typeof setTimeout> | null = null;
-  const offHealth = health.onUpdate(() => {
-    if (rebuildTimer || disposed) return;
-    rebuildTimer = setTimeout(() => {
-      rebuildTimer = null;
+  // Health results arrive between scans: fold them in and push a new snapshot, the first soon
+  // after a quiet spell and then at most every HEALTH_REBUILD_GAP_MS (not one per result).
+  const healthRebuild = createCoalescer({
+    firstDelayMs: 50,
+    minGapMs: options.healthRebuildGapMs ?? HEALTH_REBUILD_GAP_MS,
+    run: () => {
       const s = snapshotter.rebuild();
       if (s && !disposed) publish(s);
-    }, 50);
-    rebuildTimer.unref?.();
+    },
+  });
+  const offHealth = health.onUpdate(() => {
+    if (!disposed) healthRebuild.request();
   });
 
   const source: SnapshotSource = {
@@ -308,7 +321,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       disposed = true;
       poller.stop();
       offHealth();
-      if (rebuildTimer) clearTimeout(rebuildTimer);
+      healthRebuild.dispose();
       health.dispose();
       subscribers.clear();
       scanner.dispose?.();

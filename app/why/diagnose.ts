@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { choosePlan } from '../health/policy.js';
 import { runPlan } from '../health/probe.js';
@@ -94,7 +93,7 @@ async function resolve(
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const found = await Promise.race([
-      lookup(host, { all: true, verbatim: true }),
+      process.getBuiltinModule('node:dns/promises').lookup(host, { all: true, verbatim: true }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`resolving ${host} took over ${timeoutMs} ms`)), timeoutMs);
       }),
