@@ -59,7 +59,9 @@ export function DetailsPane({
           <>
             <dt>Command</dt>
             <dd>
-              <code className="command">{cleanText(o.command) || cleanText(o.name)}</code>
+              <code className="command" tabIndex={0}>
+                {cleanText(o.command) || cleanText(o.name)}
+              </code>
             </dd>
             <dt>Executable</dt>
             <dd className="mono">{o.exe !== null ? cleanText(o.exe) : 'unknown'}</dd>

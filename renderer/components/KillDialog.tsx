@@ -176,7 +176,9 @@ export function KillDialog() {
         ) : null}
         {result.command ? (
           <div className="command-box">
-            <code className="command">{result.command}</code>
+            <code className="command" tabIndex={0}>
+              {result.command}
+            </code>
             <button
               type="button"
               className="btn"

@@ -130,23 +130,39 @@ export function ListView({
     [actions, heights.row],
   );
 
-  const children = virtualizer.getVirtualItems().map((v) => {
+  const virtualItems = virtualizer.getVirtualItems();
+  const rendered = new Set(virtualItems.map((v) => v.index));
+  const children = virtualItems.map((v) => {
     const it = items[v.index] as ListItem;
     if (it.kind === 'group') {
+      // A proper group of options for assistive technology while the DOM stays flat (the rows are
+      // virtualized siblings): the header owns the rendered rows that follow it.
+      const owned: string[] = [];
+      for (let i = v.index + 1; i < items.length; i++) {
+        const next = items[i];
+        if (next === undefined || next.kind !== 'row') break;
+        if (rendered.has(i)) owned.push(domIdFor(next.listener.id));
+      }
       return (
         <div
           key={it.key}
-          role="presentation"
+          role="group"
+          aria-label={`${it.label}, ${it.count} ${it.count === 1 ? 'listener' : 'listeners'}`}
+          aria-owns={owned.length > 0 ? owned.join(' ') : undefined}
           data-index={v.index}
           ref={virtualizer.measureElement}
           className={`group-header scope-${it.scope}`}
           style={{ transform: `translateY(${v.start}px)` }}
         >
-          <span className="group-label" title={it.detail}>
+          <span className="group-label" title={it.detail} aria-hidden="true">
             {it.label}
           </span>
-          <span className="group-detail">{it.detail}</span>
-          <span className="group-count">{it.count}</span>
+          <span className="group-detail" aria-hidden="true">
+            {it.detail}
+          </span>
+          <span className="group-count" aria-hidden="true">
+            {it.count}
+          </span>
         </div>
       );
     }

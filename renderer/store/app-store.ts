@@ -154,7 +154,8 @@ export function createAppStore(now: number = Date.now()): AppStore {
     settings: DEFAULT_SETTINGS,
     version: null,
     query: '',
-    grouping: 'grouped',
+    // Flat by default: it fits the most rows in the popover (renderer/store/grouping-fit.test.ts).
+    grouping: 'flat',
     currentUser: null,
     currentUserChosen: false,
     selectedId: null,

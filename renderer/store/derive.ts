@@ -1,3 +1,4 @@
+import { displayNameOf, pageTitleOf } from '../../app/model/display-name.js';
 import type { Listener } from '../../app/model/listener.js';
 import { parsePortQuery } from '../../app/model/port.js';
 import { hiddenByScope, scopeOf, type Scope } from '../../app/model/scope.js';
@@ -45,6 +46,8 @@ export interface ViewInputs {
   readonly viewerUid?: number | null;
   /** A row shown whatever the scope toggles say (the one a notification or "Details…" asked for). */
   readonly revealId?: string | null;
+  /** Give a header to a process or project with one listener too (the old grouping; for measuring). */
+  readonly groupSingles?: boolean;
 }
 
 /** The visible list plus what the filter hid. */
@@ -73,6 +76,10 @@ export function haystackOf(l: Listener): string {
     l.address,
     `${l.protocol}${l.family ?? ''}`,
     l.service?.name,
+    // What the row is called and what the page says: "storefront", "next dev", the URL.
+    l.url,
+    pageTitleOf(l),
+    displayNameOf(l)?.primary,
   ];
   if (o.kind === 'process') {
     parts.push(o.name, o.pid, o.command, o.user, o.project?.name, o.container?.name, o.exe);
@@ -258,7 +265,15 @@ export function deriveView(inputs: ViewInputs): View {
         a.minPort - b.minPort ||
         (a.label < b.label ? -1 : a.label > b.label ? 1 : 0),
     );
+    // Only a process or project with more than one listener earns a header (scripts/measure in
+    // renderer/bench/grouping-fit.test.ts: a header per single row costs a third of the popover);
+    // the single ones follow, by port, under one "Other listeners" header.
+    const singles: { l: Listener; gone: boolean; scope: Scope }[] = [];
     for (const g of order) {
+      if (g.members.length === 1 && inputs.groupSingles !== true) {
+        singles.push(...g.members);
+        continue;
+      }
       if (g.members.length > 1) g.members.sort((a, b) => compareListeners(a.l, b.l));
       items.push({
         kind: 'group',
@@ -269,6 +284,20 @@ export function deriveView(inputs: ViewInputs): View {
         scope: g.scope,
       });
       for (const m of g.members) row(m);
+    }
+    if (singles.length > 0) {
+      singles.sort((a, b) => SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope] || compareListeners(a.l, b.l));
+      if (items.length > 0) {
+        items.push({
+          kind: 'group',
+          key: 'group:singles',
+          label: 'Other listeners',
+          detail: 'one listener each',
+          count: singles.length,
+          scope: singles[0]?.scope ?? 'mine',
+        });
+      }
+      for (const m of singles) row(m);
     }
   }
   const matched = matches.reduce((n, m) => (m.gone ? n : n + 1), 0);
