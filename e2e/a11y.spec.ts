@@ -26,6 +26,8 @@ for (const scheme of ['light', 'dark'] as const) {
     app,
     page,
   }) => {
+    // Six full axe passes on a loaded 2-core machine: well over the default minute.
+    test.setTimeout(240_000);
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 1280, height: 800 });
     const web = await startHttpServer();

@@ -190,7 +190,7 @@ export const BODY_PREFIX = 'hello from the e2e server';
  * like a server stuck in shutdown. `host` '::1' makes it IPv6-only.
  */
 export function startHttpServer(
-  options: { port?: number; host?: '127.0.0.1' | '::1'; ignoreTerm?: boolean } = {},
+  options: { port?: number; host?: '127.0.0.1' | '::1' | '0.0.0.0'; ignoreTerm?: boolean } = {},
 ): Promise<PortHolder> {
   const script = `
     const http = require('node:http');

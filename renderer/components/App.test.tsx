@@ -113,7 +113,7 @@ describe('states', () => {
         notes: [{ code: 'OWNERS_HIDDEN', message: '1 socket owner hidden.', count: 1 }],
       }),
     });
-    expect(await screen.findByText(/Needs admin: 1 socket owner hidden/)).toBeInTheDocument();
+    expect(await screen.findByText(/1 owner not readable without admin rights/)).toBeInTheDocument();
     const row = screen.getByRole('option', { name: /Port 22/ });
     expect(within(row).getByText('owner unknown (needs admin)')).toBeInTheDocument();
   });
