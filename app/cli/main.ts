@@ -6,6 +6,7 @@ import { historyCommand } from './commands/history.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { openCommand } from './commands/open.js';
+import { pinCommand, pinsCommand, unpinCommand } from './commands/pin.js';
 import { serveCommand } from './commands/serve.js';
 import { whoCommand } from './commands/who.js';
 import { whyCommand } from './commands/why.js';
@@ -25,6 +26,9 @@ export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   whyCommand,
   historyCommand,
+  pinCommand,
+  unpinCommand,
+  pinsCommand,
 ];
 
 function help(): string {

@@ -23,6 +23,8 @@ export const KillRequestSchema = z.strictObject({
   startToken: z.string().min(1).max(64),
   mode: z.enum(['graceful', 'force']),
 });
+/** Longest label a pin may carry (a name, not a note). */
+export const PIN_LABEL_MAX = 60;
 export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
 export const SettingsPatchSchema = z
   .strictObject({
@@ -37,6 +39,7 @@ export const SettingsPatchSchema = z
     launchAtLogin: z.boolean(),
     theme: z.enum(['system', 'light', 'dark']),
     autoProbe: z.boolean(),
+    pins: z.array(z.strictObject({ port, label: z.string().max(PIN_LABEL_MAX).nullable() })).max(100),
   })
   .partial();
 const NoArgs = z.undefined();
@@ -64,7 +67,7 @@ export function parseRequest<M extends InvokeMethod>(method: M, payload: unknown
   if (parsed.success) return ok(parsed.data as ArgOf<M>);
   const first = parsed.error.issues[0];
   const path = first?.path.join('.') ?? '';
-  if (path === 'port' || path.startsWith('watchedPorts')) {
+  if (path === 'port' || path.startsWith('watchedPorts') || /^pins\.\d+\.port$/.test(path)) {
     return err('INVALID_PORT', `Invalid port: port must be ${MIN_PORT}–${MAX_PORT}.`);
   }
   if (path === 'pid') return err('INVALID_PID', 'Invalid pid: a whole number of 1 or more is required.');
