@@ -35,14 +35,18 @@ for (const size of WIDTHS) {
     await page.setViewportSize(size);
     const exposed = await startHttpServer({ host: '0.0.0.0' });
     const v6 = await startHttpServer({ host: '::1' });
-    await expect(app.liveRow(exposed.port)).toHaveCount(1, { timeout: POLL_MS * 4 });
-    await expect(app.liveRow(v6.port)).toHaveCount(1, { timeout: POLL_MS * 4 });
+    for (const port of [exposed.port, v6.port]) {
+      await app.filter(`:${port}`);
+      await expect(app.liveRow(port)).toHaveCount(1, { timeout: POLL_MS * 4 });
+    }
 
-    // The address column: badge whole and visible, the address whole in its tooltip.
+    // The address column: badge whole and visible, the address whole in its tooltip. Each row is
+    // filtered to on its own (the list is virtualized: other listeners may push it out of view).
     for (const [port, address, badge] of [
       [exposed.port, '0.0.0.0', 'all interfaces'],
       [v6.port, '::1', 'loopback'],
     ] as const) {
+      await app.filter(`:${port}`);
       const row = app.liveRow(port);
       const b = row.locator('.cell-addr .badge');
       await expect(b).toHaveText(badge);
@@ -56,6 +60,7 @@ for (const size of WIDTHS) {
       const rowBox = await row.boundingBox();
       expect(badgeBox && rowBox && badgeBox.x + badgeBox.width <= rowBox.x + rowBox.width).toBe(true);
     }
+    await app.filter(`:${exposed.port}`);
 
     // Watching shown, then Kill… must sit on the same line as Open.
     await app.liveRow(exposed.port).click();
@@ -65,6 +70,15 @@ for (const size of WIDTHS) {
     await watch.click();
     await expect(watch).toHaveAttribute('aria-pressed', 'true');
     await expect(watch).toHaveText('Watching');
+    const widths = await bar
+      .getByRole('button')
+      .evaluateAll((bs) =>
+        bs.map(
+          (b) =>
+            `${(b as unknown as { textContent: string }).textContent}=${(b as unknown as Box).clientWidth}`,
+        ),
+      );
+    test.info().annotations.push({ type: `action bar at ${size.width}px`, description: widths.join(' ') });
     const open = await bar.getByRole('button', { name: 'Open' }).boundingBox();
     const kill = await bar.getByRole('button', { name: /^Kill/ }).boundingBox();
     expect(open && kill, 'both buttons are laid out').toBeTruthy();

@@ -12,6 +12,7 @@ import { cleanText } from '../format/text.js';
 import { formatDateTime, formatUptime } from '../format/time.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { Badge } from './Badge.js';
+import { PinControl } from './PinControl.js';
 
 const NO_HISTORY: readonly never[] = [];
 
@@ -114,6 +115,7 @@ export function DetailsPane({
           </>
         )}
       </dl>
+      <PinControl port={listener.port} />
       <div className="details-actions">
         <button
           type="button"

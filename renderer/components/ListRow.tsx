@@ -24,6 +24,9 @@ export interface ListRowProps {
   readonly isNew: boolean;
   readonly gone: boolean;
   readonly watched: boolean;
+  /** Pinned by the user (listed first); its label, when given, names the row. */
+  readonly pinned?: boolean;
+  readonly pinLabel?: string | null;
   /** Uptime clock, rounded so rows do not re-render on every tick. */
   readonly now: number;
   readonly onPick: (id: string) => void;
@@ -41,7 +44,7 @@ export function rowName(l: Listener): { readonly primary: string; readonly secon
  * The accessible name of a row: what a screen reader says when it is selected. It carries what a
  * sighted user reads at a glance: port, name, exposure (open to the network?), health, and whose.
  */
-export function rowLabel(l: Listener, now?: number): string {
+export function rowLabel(l: Listener, now?: number, label?: string | null): string {
   const o = describeOwner(l.owner);
   const n = rowName(l);
   const health = describeHealth(l.health);
@@ -49,7 +52,7 @@ export function rowLabel(l: Listener, now?: number): string {
   const uptime = now !== undefined && l.owner.kind === 'process' ? formatUptime(l.owner.startedAt, now) : '';
   return [
     `Port ${l.port} ${protoLabel(l)} ${addressLabel(l.address)}`,
-    n.secondary !== null ? `${n.primary} (${n.secondary})` : n.primary,
+    label ? `${label} (${n.primary})` : n.secondary !== null ? `${n.primary} (${n.secondary})` : n.primary,
     ...(o.pid !== null ? [`pid ${o.pid}`] : []),
     exposure.label,
     health.label,
@@ -65,7 +68,10 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
   const exposure = describeExposure(l.exposure);
   const uptime = l.owner.kind === 'process' ? formatUptime(l.owner.startedAt, props.now) : '';
   const service = l.service ? cleanText(l.service.name) : '';
-  const name = rowName(l);
+  const named = rowName(l);
+  const pinLabel = props.pinLabel ? cleanText(props.pinLabel) : null;
+  // A user's label names the row; what the row would otherwise be called moves second.
+  const name = pinLabel ? { primary: pinLabel, secondary: named.primary } : named;
   const [addrHead, addrTail] = splitMiddle(addressLabel(l.address));
   const className = `row${selected ? ' is-selected' : ''}${isNew ? ' is-new' : ''}${gone ? ' is-gone' : ''}${
     owner.known ? '' : ' is-unknown'
@@ -91,12 +97,18 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
       {/* The name comes from this text (not aria-label): axe's label-in-name rule then holds, and
           the visible cells below, which say the same in another order, are hidden from the tree. */}
       <span className="sr-only">
-        {rowLabel(l, props.now)}
+        {rowLabel(l, props.now, pinLabel)}
+        {props.pinned ? ', pinned' : ''}
         {props.watched ? ', watched' : ''}
         {gone ? ' (gone)' : ''}
       </span>
       <span className="cell-port" aria-hidden="true">
         <span className="port">{l.port}</span>
+        {props.pinned ? (
+          <span className="pin-mark" title="Pinned port" aria-hidden="true">
+            📌
+          </span>
+        ) : null}
         {props.watched ? (
           <span className="watch-dot" title="Watched port" aria-hidden="true">
             ●
@@ -148,6 +160,8 @@ export function rowPropsEqual(a: ListRowProps, b: ListRowProps): boolean {
     a.isNew === b.isNew &&
     a.gone === b.gone &&
     a.watched === b.watched &&
+    a.pinned === b.pinned &&
+    a.pinLabel === b.pinLabel &&
     a.now === b.now &&
     a.onPick === b.onPick &&
     a.onActivate === b.onActivate

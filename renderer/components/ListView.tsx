@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'rea
 import { viewOf } from '../store/connect-api.js';
 import type { ListItem } from '../store/derive.js';
 import { useActions, useApp } from '../store/store-context.js';
+import { DownRow, downRowId } from './DownRow.js';
 import { ListRow } from './ListRow.js';
 
 /** Layout density: compact for the tray popover, roomy for a full window. */
@@ -64,6 +65,8 @@ export function ListView({
   const scroller = useRef<HTMLDivElement>(null);
   const heights = ITEM_HEIGHTS[density];
   const watchedSet = useMemo(() => new Set(watched), [watched]);
+  const pins = useApp((s) => s.settings.pins);
+  const pinByPort = useMemo(() => new Map(pins.map((p) => [p.port, p])), [pins]);
   const items = view.items;
 
   const estimate = useCallback(
@@ -140,8 +143,9 @@ export function ListView({
       const owned: string[] = [];
       for (let i = v.index + 1; i < items.length; i++) {
         const next = items[i];
-        if (next === undefined || next.kind !== 'row') break;
-        if (rendered.has(i)) owned.push(domIdFor(next.listener.id));
+        if (next === undefined || next.kind === 'group') break;
+        if (rendered.has(i))
+          owned.push(next.kind === 'row' ? domIdFor(next.listener.id) : downRowId(next.pin.port));
       }
       return (
         <div
@@ -166,7 +170,11 @@ export function ListView({
         </div>
       );
     }
+    if (it.kind === 'down') {
+      return <DownRow key={it.key} pin={it.pin} index={v.index} top={v.start} />;
+    }
     const id = it.listener.id;
+    const pin = pinByPort.get(it.listener.port);
     return (
       <ListRow
         key={it.key}
@@ -179,6 +187,8 @@ export function ListView({
         isNew={fresh.has(id)}
         gone={it.gone}
         watched={watchedSet.has(it.listener.port)}
+        pinned={pin !== undefined}
+        pinLabel={pin?.label ?? null}
         now={now}
         onPick={onPick}
         onActivate={onActivate}

@@ -61,6 +61,8 @@ export interface AppActions {
   closeKill(): void;
   checkHealth(id: string): void;
   toggleWatch(port: number): void;
+  /** Pins a port (listed first, "down" when free) with an optional label; `pinned` false unpins. */
+  setPin(port: number, pinned: boolean, label?: string | null): void;
   dismissToast(): void;
   /** Pauses or resumes scanning (the list then stops updating; its age keeps counting). */
   setPaused(paused: boolean): void;
@@ -136,6 +138,7 @@ const NO_ACTIONS: AppActions = {
   closeKill: noop,
   checkHealth: noop,
   toggleWatch: noop,
+  setPin: noop,
   dismissToast: noop,
   setPaused: noop,
   focusListener: noop,

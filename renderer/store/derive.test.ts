@@ -179,7 +179,9 @@ describe('grouping gives a header only to a process or project with more than on
 
   it('heads the multi-listener project, and puts the single ones under one "Other listeners" header', () => {
     const v = deriveView(base({ listeners: [redis, vite, shop6, shop4] }));
-    const shape = v.items.map((i) => (i.kind === 'group' ? `# ${i.label}` : String(i.listener.port)));
+    const shape = v.items.map((i) =>
+      i.kind === 'group' ? `# ${i.label}` : i.kind === 'row' ? String(i.listener.port) : `down ${i.pin.port}`,
+    );
     expect(shape).toEqual(['# shop', '3000', '3000', '# Other listeners', '5173', '6379']);
   });
 

@@ -2,6 +2,7 @@ import { displayNameOf, pageTitleOf } from '../../app/model/display-name.js';
 import type { Listener } from '../../app/model/listener.js';
 import { parsePortQuery } from '../../app/model/port.js';
 import { hiddenByScope, scopeOf, type Scope } from '../../app/model/scope.js';
+import type { Pin } from '../../app/model/settings.js';
 import type { Viewer } from '../../app/model/snapshot.js';
 import { cleanText } from '../format/text.js';
 
@@ -21,7 +22,9 @@ export type ListItem =
       readonly count: number;
       readonly scope: Scope;
     }
-  | { readonly kind: 'row'; readonly key: string; readonly listener: Listener; readonly gone: boolean };
+  | { readonly kind: 'row'; readonly key: string; readonly listener: Listener; readonly gone: boolean }
+  /** A pinned port nothing listens on (not selectable: there is nothing to act on). */
+  | { readonly kind: 'down'; readonly key: string; readonly pin: Pin };
 
 /** What the search box means right now. */
 export type PortIntent =
@@ -48,6 +51,8 @@ export interface ViewInputs {
   readonly revealId?: string | null;
   /** Give a header to a process or project with one listener too (the old grouping; for measuring). */
   readonly groupSingles?: boolean;
+  /** Pinned ports: listed first in pin order, whatever the scope toggles say; "down" when free. */
+  readonly pins?: readonly Pin[];
 }
 
 /** The visible list plus what the filter hid. */
@@ -210,15 +215,24 @@ export function deriveView(inputs: ViewInputs): View {
   const matches: { l: Listener; gone: boolean; scope: Scope }[] = [];
   const viewer = viewerOf(inputs);
   const filter = { showOtherUsers: inputs.showOtherUsers, showSystem: inputs.showSystem };
+  const pins = inputs.pins ?? [];
+  const pinLabels = new Map(pins.map((p) => [p.port, (p.label ?? '').toLowerCase()]));
+  const pinned: { l: Listener; gone: boolean; scope: Scope }[] = [];
   const consider = (l: Listener, gone: boolean): void => {
     if (wantedPort !== null && l.port === wantedPort && !gone) portHeld = true;
+    const label = pinLabels.get(l.port);
     if (intent.kind === 'exact') {
       if (l.port !== intent.port) return;
     } else if (terms.length > 0) {
-      const h = haystackOf(l);
+      const h = label ? `${haystackOf(l)} ${label}` : haystackOf(l);
       for (const t of terms) if (!h.includes(t)) return;
     }
     const scope = scopeOf(l, viewer);
+    // A pinned port is listed whatever the scope toggles say: the user asked for it by number.
+    if (label !== undefined) {
+      pinned.push({ l, gone, scope });
+      return;
+    }
     if (l.id === inputs.revealId && !gone) {
       matches.push({ l, gone, scope });
       return;
@@ -240,6 +254,37 @@ export function deriveView(inputs: ViewInputs): View {
     items.push({ kind: 'row', key: m.l.id, listener: m.l, gone: m.gone });
     rowIds.push(m.l.id);
   };
+
+  // Pins first, in the user's order; a pin nothing listens on is a "down" row.
+  const pinItems: ListItem[] = [];
+  for (const pin of pins) {
+    const here = pinned.filter((m) => m.l.port === pin.port).sort((a, b) => compareListeners(a.l, b.l));
+    if (here.some((m) => !m.gone)) {
+      for (const m of here) pinItems.push({ kind: 'row', key: m.l.id, listener: m.l, gone: m.gone });
+      continue;
+    }
+    const text = `${pin.port} ${(pin.label ?? '').toLowerCase()}`;
+    const wanted = intent.kind === 'exact' ? pin.port === intent.port : terms.every((t) => text.includes(t));
+    if (wanted && !inputs.listeners.some((l) => l.port === pin.port)) {
+      pinItems.push({ kind: 'down', key: `down:${pin.port}`, pin });
+    }
+    for (const m of here) pinItems.push({ kind: 'row', key: m.l.id, listener: m.l, gone: m.gone });
+  }
+  if (pinItems.length > 0) {
+    const rows = pinItems.length;
+    items.push({
+      kind: 'group',
+      key: 'group:pinned',
+      label: 'Pinned',
+      detail: '',
+      count: rows,
+      scope: 'mine',
+    });
+    for (const it of pinItems) {
+      items.push(it);
+      if (it.kind === 'row') rowIds.push(it.listener.id);
+    }
+  }
 
   if (inputs.grouping === 'flat') {
     matches.sort((a, b) => compareListeners(a.l, b.l));
@@ -300,7 +345,8 @@ export function deriveView(inputs: ViewInputs): View {
       for (const m of singles) row(m);
     }
   }
-  const matched = matches.reduce((n, m) => (m.gone ? n : n + 1), 0);
+  const matched =
+    matches.reduce((n, m) => (m.gone ? n : n + 1), 0) + pinned.reduce((n, m) => (m.gone ? n : n + 1), 0);
   return { items, rowIds, matched, hiddenOther, hiddenSystem, intent, portHeld };
 }
 
@@ -320,7 +366,9 @@ export function selectView(inputs: ViewInputs): View {
     lastInputs.showSystem === inputs.showSystem &&
     lastInputs.currentUser === inputs.currentUser &&
     (lastInputs.viewerUid ?? null) === (inputs.viewerUid ?? null) &&
-    (lastInputs.revealId ?? null) === (inputs.revealId ?? null)
+    (lastInputs.revealId ?? null) === (inputs.revealId ?? null) &&
+    lastInputs.pins === inputs.pins &&
+    lastInputs.groupSingles === inputs.groupSingles
   ) {
     return lastView;
   }

@@ -7,7 +7,7 @@ import { deriveView, type ViewInputs } from './derive.js';
 // Issue 16 item 8, measured: how many rows of a typical dev machine fit in the 420×560 tray
 // popover in each layout. The list viewport is what e2e/layout.spec.ts measures there with a row
 // selected (header, filter bar and action bar take the rest); compact rows are 48 px, headers 26 px.
-export const POPOVER_LIST_VIEWPORT_PX = 370;
+export const POPOVER_LIST_VIEWPORT_PX = 406;
 
 const ME = { user: 'alice', uid: 1000 };
 const proj = (name: string) => ({ name, root: `/home/alice/${name}`, kind: 'node' as const });

@@ -13,5 +13,6 @@ export function viewOf(s: AppState): ReturnType<typeof selectView> {
     currentUser: s.currentUser,
     viewerUid: s.currentUserChosen ? null : (s.snapshot?.viewer?.uid ?? null),
     revealId: s.revealId,
+    pins: s.settings.pins,
   });
 }

@@ -1,5 +1,6 @@
 import type { Settings } from '../../../app/model/settings.js';
 import { curlCommand } from '../../../app/model/commands.js';
+import { pinPort, unpinPort } from '../../../app/model/pins.js';
 import { cleanText } from '../../format/text.js';
 import { applySnapshot, type AppActions } from '../app-store.js';
 import { copyToClipboard } from '../clipboard.js';
@@ -14,6 +15,7 @@ type ListenerActions = Pick<
   | 'copyText'
   | 'checkHealth'
   | 'toggleWatch'
+  | 'setPin'
   | 'setPaused'
 >;
 
@@ -128,6 +130,12 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
         : [...watched, port].sort((a, b) => a - b);
       updateSettings({ watchedPorts: next });
       ctx.toast(watched.includes(port) ? `Stopped watching port ${port}` : `Watching port ${port}`, 'info');
+    },
+    setPin(port, pinned, label) {
+      const pins = ctx.store.getState().settings.pins;
+      const was = pins.some((p) => p.port === port);
+      updateSettings({ pins: pinned ? pinPort(pins, port, label) : unpinPort(pins, port) });
+      if (pinned !== was) ctx.toast(pinned ? `Pinned port ${port}` : `Unpinned port ${port}`, 'info');
     },
     setPaused(paused) {
       if (ctx.store.getState().pausePending) return;
