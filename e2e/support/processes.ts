@@ -100,6 +100,8 @@ export interface ServeProcess {
   openedUrls(): string[];
   /** Sends SIGINT (Ctrl+C) and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** The settings folder this serve reads and writes pins in (HARBORMASTER_USER_DATA). */
+  readonly userData: string;
 }
 
 /**
@@ -113,13 +115,15 @@ export async function startServe(): Promise<ServeProcess> {
   const opener = path.join(dir, 'opener.sh');
   writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`);
   chmodSync(opener, 0o755);
+  const userData = path.join(dir, 'user-data');
   const child = track(
     spawn(
       process.execPath,
       [path.join(ROOT, 'bin', 'harbormaster.js'), 'serve', '--port', '0', '--no-open'],
       {
         cwd: ROOT,
-        env: { ...process.env, HARBORMASTER_OPENER: opener },
+        // Its own settings folder: pins written by one test never show in another.
+        env: { ...process.env, HARBORMASTER_OPENER: opener, HARBORMASTER_USER_DATA: userData },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     ),
@@ -134,6 +138,7 @@ export async function startServe(): Promise<ServeProcess> {
     port: Number.parseInt(match[2] ?? '0', 10),
     token: match[3] ?? '',
     pid,
+    userData,
     openedUrls: () =>
       existsSync(log)
         ? readFileSync(log, 'utf8')

@@ -1,3 +1,4 @@
+import { isSelf, SELF_NAME, getSelfPort } from '../format/self-port.js';
 import type { Listener } from '../../app/model/listener.js';
 import { containerOf } from '../format/container.js';
 import { useActions, useApp } from '../store/store-context.js';
@@ -13,7 +14,8 @@ export function ActionBar({
   const actions = useActions();
   const watched = useApp((s) => s.settings.watchedPorts.includes(listener.port));
   const detailsOpen = useApp((s) => s.detailsOpen);
-  const canKill = listener.owner.kind === 'process' || listener.owner.pid !== null;
+  const self = isSelf(listener, getSelfPort());
+  const canKill = !self && (listener.owner.kind === 'process' || listener.owner.pid !== null);
   const container = containerOf(listener.owner);
   return (
     <div className="action-bar" role="toolbar" aria-label={`Actions for port ${listener.port}`}>
@@ -69,9 +71,11 @@ export function ActionBar({
         className="btn danger"
         disabled={!canKill}
         title={
-          container
-            ? `Stop container ${container.name} (Ctrl+K or Delete)`
-            : 'Stop the owning process (Ctrl+K or Delete)'
+          self
+            ? `${SELF_NAME}: it cannot be killed from itself`
+            : container
+              ? `Stop container ${container.name} (Ctrl+K or Delete)`
+              : 'Stop the owning process (Ctrl+K or Delete)'
         }
         onClick={() => actions.requestKill(listener.id)}
       >

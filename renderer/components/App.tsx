@@ -96,6 +96,7 @@ function Summary() {
             total,
             hiddenOther: view.hiddenOther,
             hiddenSystem: view.hiddenSystem,
+            hiddenSelf: view.hiddenSelf,
           })}
           <span className="muted">
             {' '}

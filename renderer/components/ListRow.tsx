@@ -8,6 +8,7 @@ import {
   describeOwner,
   protoLabel,
 } from '../format/describe.js';
+import { isSelf, SELF_NAME, getSelfPort } from '../format/self-port.js';
 import { cleanText, splitMiddle, truncate } from '../format/text.js';
 import { formatUptime } from '../format/time.js';
 import { Badge } from './Badge.js';
@@ -35,6 +36,7 @@ export interface ListRowProps {
 
 /** The name a row shows first, and the process name when that differs (app/model/display-name.ts). */
 export function rowName(l: Listener): { readonly primary: string; readonly secondary: string | null } {
+  if (isSelf(l, getSelfPort())) return { primary: SELF_NAME, secondary: describeOwner(l.owner).name };
   const d = displayNameOf(l);
   if (d !== null) return d;
   return { primary: describeOwner(l.owner).name, secondary: null };

@@ -296,12 +296,15 @@ export function summaryText(counts: {
   readonly total: number;
   readonly hiddenOther: number;
   readonly hiddenSystem: number;
+  readonly hiddenSelf?: number;
 }): string {
   const { shown, total, hiddenOther, hiddenSystem } = counts;
+  const hiddenSelf = counts.hiddenSelf ?? 0;
   const hidden: string[] = [];
   if (hiddenOther > 0) hidden.push(`${hiddenOther} hidden (other users)`);
   if (hiddenSystem > 0) hidden.push(`${hiddenSystem} hidden (system)`);
-  const unmatched = Math.max(0, total - shown - hiddenOther - hiddenSystem);
+  if (hiddenSelf > 0) hidden.push(`${hiddenSelf} hidden (this window)`);
+  const unmatched = Math.max(0, total - shown - hiddenOther - hiddenSystem - hiddenSelf);
   if (unmatched > 0) hidden.push(`${unmatched} not matching`);
   if (hidden.length === 0) return `${shown} listening`;
   return [`${shown} shown`, ...hidden].join(' · ');

@@ -4,6 +4,7 @@ import { parsePortQuery } from '../../app/model/port.js';
 import { hiddenByScope, scopeOf, type Scope } from '../../app/model/scope.js';
 import type { Pin } from '../../app/model/settings.js';
 import type { Viewer } from '../../app/model/snapshot.js';
+import { isSelf } from '../format/self-port.js';
 import { cleanText } from '../format/text.js';
 
 /** How the list is laid out. */
@@ -51,6 +52,8 @@ export interface ViewInputs {
   readonly revealId?: string | null;
   /** Give a header to a process or project with one listener too (the old grouping; for measuring). */
   readonly groupSingles?: boolean;
+  /** The serve port this page came from: its row is hidden unless System is shown (SELF_NAME). */
+  readonly selfPort?: number | null;
   /** Pinned ports: listed first in pin order, whatever the scope toggles say; "down" when free. */
   readonly pins?: readonly Pin[];
 }
@@ -64,6 +67,8 @@ export interface View {
   readonly matched: number;
   readonly hiddenOther: number;
   readonly hiddenSystem: number;
+  /** Harbormaster's own serve port, hidden from "mine" (shown with System). */
+  readonly hiddenSelf: number;
   readonly intent: PortIntent;
   /** True when the intent names a port and some listed socket holds exactly it. */
   readonly portHeld: boolean;
@@ -209,7 +214,9 @@ export function deriveView(inputs: ViewInputs): View {
           .filter((t) => t.length > 0);
   let hiddenOther = 0;
   let hiddenSystem = 0;
+  let hiddenSelf = 0;
   let portHeld = false;
+  const selfPort = inputs.selfPort ?? null;
   const wantedPort = intent.kind === 'exact' || intent.kind === 'digits' ? intent.port : null;
 
   const matches: { l: Listener; gone: boolean; scope: Scope }[] = [];
@@ -235,6 +242,11 @@ export function deriveView(inputs: ViewInputs): View {
     }
     if (l.id === inputs.revealId && !gone) {
       matches.push({ l, gone, scope });
+      return;
+    }
+    // This window's own server is infrastructure, not one of the user's: listed with System.
+    if (isSelf(l, selfPort) && !inputs.showSystem) {
+      hiddenSelf += gone ? 0 : 1;
       return;
     }
     // The tray hides exactly these rows too (main/tray/tray-menu.ts isShown).
@@ -347,7 +359,7 @@ export function deriveView(inputs: ViewInputs): View {
   }
   const matched =
     matches.reduce((n, m) => (m.gone ? n : n + 1), 0) + pinned.reduce((n, m) => (m.gone ? n : n + 1), 0);
-  return { items, rowIds, matched, hiddenOther, hiddenSystem, intent, portHeld };
+  return { items, rowIds, matched, hiddenOther, hiddenSystem, hiddenSelf, intent, portHeld };
 }
 
 let lastInputs: ViewInputs | null = null;
@@ -368,6 +380,7 @@ export function selectView(inputs: ViewInputs): View {
     (lastInputs.viewerUid ?? null) === (inputs.viewerUid ?? null) &&
     (lastInputs.revealId ?? null) === (inputs.revealId ?? null) &&
     lastInputs.pins === inputs.pins &&
+    (lastInputs.selfPort ?? null) === (inputs.selfPort ?? null) &&
     lastInputs.groupSingles === inputs.groupSingles
   ) {
     return lastView;

@@ -1,3 +1,4 @@
+import { isSelf, SELF_NAME, getSelfPort } from '../../format/self-port.js';
 import { elevatedKillCommand, platformOfSource } from '../../../app/model/commands.js';
 import type { HmError } from '../../../app/model/errors.js';
 import type { Listener } from '../../../app/model/listener.js';
@@ -17,6 +18,14 @@ export function createKillFlow(
     requestKill(id) {
       const l = ctx.listenerById(id);
       if (!l) return;
+      // Never from itself: this window's own server (the core refuses its own pid as well).
+      if (isSelf(l, getSelfPort())) {
+        ctx.toast(
+          `${SELF_NAME}: closing it would cut this window off. Stop serve with Ctrl+C instead.`,
+          'info',
+        );
+        return;
+      }
       ctx.store.setState({ kill: { phase: 'confirm', listener: l } });
     },
     confirmKill(mode) {
