@@ -31,6 +31,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 1280, height: 800 });
     const web = await startHttpServer();
+    // Filtered to it: the list is virtualized and sorted by port, so it may be out of view.
+    await app.filter(`:${web.port}`);
     await expect(app.liveRow(web.port)).toContainText('HTTP 200', { timeout: POLL_MS * 4 });
 
     const found: Record<string, string[]> = {};
@@ -51,7 +53,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('status').filter({ hasText: `Port ${free} is free.` })).toBeVisible();
     found['lookup'] = await seriousViolations(page);
 
-    await app.filter('');
+    await app.filter(`:${web.port}`);
     await page.setViewportSize({ width: 420, height: 560 });
     await expect(page.locator('.app')).toHaveAttribute('data-density', 'compact');
     await app.liveRow(web.port).click();
