@@ -19,8 +19,10 @@ for (const scheme of ['light', 'dark'] as const) {
     // Each one filtered to: the flat list is sorted by port and virtualized.
     for (const port of [udp.port, v6.port, stubborn.port]) {
       await app.filter(`:${port}`);
-      await expect(app.row(port)).toHaveCount(1, { timeout: POLL_MS * 3 });
+      await expect(app.row(port)).toHaveCount(1, { timeout: POLL_MS * 5 });
     }
+    await app.filter(`:${web.port}`);
+    await app.liveRow(web.port).click();
     await app.filter('');
     await expect(app.actions(web.port)).toBeVisible();
     await app.screenshot(`list-${scheme}`);
