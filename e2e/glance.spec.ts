@@ -18,7 +18,7 @@ test('a new HTTP server appears within one poll interval with its process, pid, 
   expect(appearedMs).toBeLessThanOrEqual(APPEAR_BUDGET_MS);
 
   await expect(row).toHaveAccessibleName(
-    new RegExp(`^Port ${server.port} tcp4 127\\.0\\.0\\.1, node, pid ${server.pid}, `),
+    new RegExp(`^Port ${server.port} tcp4 127\\.0\\.0\\.1, [^,]*node\\)?, pid ${server.pid}, `),
   );
   await expect(row).toContainText('node');
   await expect(row).toContainText(String(server.pid));
@@ -26,6 +26,8 @@ test('a new HTTP server appears within one poll interval with its process, pid, 
   // The health badge: probed over HTTP by the core (a node process looks like a web server).
   await expect(row).toContainText('HTTP 200', { timeout: POLL_MS * 3 });
   await expect(row).toHaveAccessibleName(/HTTP 200/);
+  // The name carries what a sighted user reads at a glance: exposure, health and whose it is.
+  await expect(row).toHaveAccessibleName(/, loopback, HTTP 200 .*, user \S+/);
 
   await server.stop();
   await expect(app.row(server.port)).toHaveCount(0, { timeout: POLL_MS * 4 });
@@ -39,14 +41,14 @@ test('a UDP listener and an IPv6-only listener appear too', async ({ app }) => {
   const udpRow = app.liveRow(udp.port);
   await expect(udpRow).toHaveCount(1, { timeout: APPEAR_BUDGET_MS + 2000 });
   await expect(udpRow).toHaveAccessibleName(
-    new RegExp(`^Port ${udp.port} udp4 127\\.0\\.0\\.1, node, pid ${udp.pid}, `),
+    new RegExp(`^Port ${udp.port} udp4 127\\.0\\.0\\.1, [^,]*node\\)?, pid ${udp.pid}, `),
   );
 
   await app.filter(`:${v6.port}`);
   const v6Row = app.liveRow(v6.port);
   await expect(v6Row).toHaveCount(1, { timeout: APPEAR_BUDGET_MS + 2000 });
   await expect(v6Row).toHaveAccessibleName(
-    new RegExp(`^Port ${v6.port} tcp6 \\[::1\\], node, pid ${v6.pid}, `),
+    new RegExp(`^Port ${v6.port} tcp6 \\[::1\\], [^,]*node\\)?, pid ${v6.pid}, `),
   );
   await expect(v6Row).toContainText('loopback');
   // Probed at the exact bound address ::1 (never by resolving localhost).

@@ -16,10 +16,14 @@ for (const scheme of ['light', 'dark'] as const) {
     await app.filter(`:${web.port}`);
     await expect(app.liveRow(web.port)).toContainText('HTTP 200', { timeout: POLL_MS * 4 });
     await app.liveRow(web.port).click();
-    await app.filter('');
+    // Each one filtered to: the flat list is sorted by port and virtualized.
     for (const port of [udp.port, v6.port, stubborn.port]) {
-      await expect(app.row(port)).toHaveCount(1, { timeout: POLL_MS * 3 });
+      await app.filter(`:${port}`);
+      await expect(app.row(port)).toHaveCount(1, { timeout: POLL_MS * 5 });
     }
+    await app.filter(`:${web.port}`);
+    await app.liveRow(web.port).click();
+    await app.filter('');
     await expect(app.actions(web.port)).toBeVisible();
     await app.screenshot(`list-${scheme}`);
 

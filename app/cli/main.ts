@@ -8,6 +8,7 @@ import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { openCommand } from './commands/open.js';
 import { runOnHost } from './commands/remote-dispatch.js';
+import { pinCommand, pinsCommand, unpinCommand } from './commands/pin.js';
 import { serveCommand } from './commands/serve.js';
 import { whoCommand } from './commands/who.js';
 import { whyCommand } from './commands/why.js';
@@ -30,6 +31,9 @@ export const COMMANDS: readonly CliCommand[] = [
   hostsCommand,
   forwardCommand,
   forwardsCommand,
+  pinCommand,
+  unpinCommand,
+  pinsCommand,
 ];
 
 function help(): string {

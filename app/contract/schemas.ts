@@ -47,6 +47,8 @@ export const ContainerActionSchema = z.strictObject({
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
   action: z.enum(['stop', 'restart']),
 });
+/** Longest label a pin may carry (a name, not a note). */
+export const PIN_LABEL_MAX = 60;
 export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
 export const SettingsPatchSchema = z
   .strictObject({
@@ -61,6 +63,7 @@ export const SettingsPatchSchema = z
     launchAtLogin: z.boolean(),
     theme: z.enum(['system', 'light', 'dark']),
     autoProbe: z.boolean(),
+    pins: z.array(z.strictObject({ port, label: z.string().max(PIN_LABEL_MAX).nullable() })).max(100),
   })
   .partial();
 // Checked here too, so a hostile alias never reaches the service (CVE-2017-1000117).
@@ -100,7 +103,7 @@ export function parseRequest<M extends InvokeMethod>(method: M, payload: unknown
   if (parsed.success) return ok(parsed.data as ArgOf<M>);
   const first = parsed.error.issues[0];
   const path = first?.path.join('.') ?? '';
-  if (path === 'port' || path.startsWith('watchedPorts')) {
+  if (path === 'port' || path.startsWith('watchedPorts') || /^pins\.\d+\.port$/.test(path)) {
     return err('INVALID_PORT', `Invalid port: port must be ${MIN_PORT}–${MAX_PORT}.`);
   }
   if (path === 'pid') return err('INVALID_PID', 'Invalid pid: a whole number of 1 or more is required.');

@@ -1,3 +1,10 @@
+/** A port the user pinned: it stays at the top of the list, and shows as "down" when nothing listens. */
+export interface Pin {
+  readonly port: number;
+  /** What the user calls it ("Storefront API"); null for none. Untrusted text: cleaned where shown. */
+  readonly label: string | null;
+}
+
 /** User settings shared by every face (persisted by main/ in Electron, kept in memory by serve). */
 export interface Settings {
   /** Poll interval while someone is looking, ms (500–60000). */
@@ -20,6 +27,8 @@ export interface Settings {
   readonly theme: 'system' | 'light' | 'dark';
   /** Probe health automatically (polite tiers), or only on request. */
   readonly autoProbe: boolean;
+  /** Pinned ports with their labels, in the order the user pinned them. */
+  readonly pins: readonly Pin[];
 }
 
 /** Defaults used when a setting is missing or invalid. */
@@ -35,4 +44,5 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   launchAtLogin: false,
   theme: 'system',
   autoProbe: true,
+  pins: [],
 });

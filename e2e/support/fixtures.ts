@@ -30,8 +30,8 @@ function createAppPage(page: Page, serve: ServeProcess): AppPage {
     page,
     async open() {
       await page.goto(serve.url);
-      // The summary shows "N listening" or "M of N" once the first snapshot has arrived.
-      await expect(page.getByLabel('Scan summary')).toContainText(/\d+ (listening|of \d+)/);
+      // The summary shows "N listening" or "M shown · …" once the first snapshot has arrived.
+      await expect(page.getByLabel('Scan summary')).toContainText(/\d+ (listening|shown)/);
     },
     async showEveryone() {
       const group = page.getByRole('group', { name: 'View options' });

@@ -93,6 +93,8 @@ export interface ServeProcess {
   openedUrls(): string[];
   /** Sends SIGINT (Ctrl+C) and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** The settings folder this serve reads and writes pins in (HARBORMASTER_USER_DATA). */
+  readonly userData: string;
 }
 
 /**
@@ -106,13 +108,15 @@ export async function startServe(options: { env?: NodeJS.ProcessEnv } = {}): Pro
   const opener = path.join(dir, 'opener.sh');
   writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`);
   chmodSync(opener, 0o755);
+  const userData = path.join(dir, 'user-data');
   const child = track(
     spawn(
       process.execPath,
       [path.join(ROOT, 'bin', 'harbormaster.js'), 'serve', '--port', '0', '--no-open'],
       {
         cwd: ROOT,
-        env: { ...process.env, ...options.env, HARBORMASTER_OPENER: opener },
+        // Its own settings folder: pins written by one test never show in another.
+        env: { ...process.env, ...options.env, HARBORMASTER_OPENER: opener, HARBORMASTER_USER_DATA: userData },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     ),
@@ -127,6 +131,7 @@ export async function startServe(options: { env?: NodeJS.ProcessEnv } = {}): Pro
     port: Number.parseInt(match[2] ?? '0', 10),
     token: match[3] ?? '',
     pid,
+    userData,
     openedUrls: () =>
       existsSync(log)
         ? readFileSync(log, 'utf8')
@@ -183,7 +188,7 @@ export const BODY_PREFIX = 'hello from the e2e server';
  * like a server stuck in shutdown. `host` '::1' makes it IPv6-only.
  */
 export function startHttpServer(
-  options: { port?: number; host?: '127.0.0.1' | '::1'; ignoreTerm?: boolean } = {},
+  options: { port?: number; host?: '127.0.0.1' | '::1' | '0.0.0.0'; ignoreTerm?: boolean } = {},
 ): Promise<PortHolder> {
   const script = `
     const http = require('node:http');

@@ -4,6 +4,7 @@ import type { Settings } from '../../app/model/settings.js';
 import { hiddenByScope, scopeOf } from '../../app/model/scope.js';
 import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
 import { cleanText } from '../../app/model/clean-text.js';
+import { pinnedPorts, pinTitle } from '../../app/model/pins.js';
 import { cleanMenu } from '../clean-output.js';
 import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
 import { containerLabel, containerOwnership } from './tray-container.js';
@@ -240,6 +241,26 @@ function listenerSubmenu(listener: Listener): TrayMenuItem[] {
   return items;
 }
 
+/** The "Pinned" section: each pin's listener (its label first) or a disabled "down" line. */
+export function pinnedMenu(settings: Settings, listeners: readonly Listener[]): TrayMenuItem[] {
+  const items: TrayMenuItem[] = [];
+  for (const { pin, listeners: here } of pinnedPorts(settings.pins, foldDuplicates(listeners))) {
+    const title = menuText(pinTitle(pin));
+    if (here.length === 0) {
+      items.push({ label: `○ ${title} — down`, enabled: false });
+      continue;
+    }
+    for (const l of here) {
+      const label =
+        pin.label === null
+          ? listenerLabel(l, settings)
+          : `${listenerLabel(l, settings)} · ${menuText(pin.label)}`;
+      items.push({ type: 'submenu', label, submenu: listenerSubmenu(l) });
+    }
+  }
+  return items;
+}
+
 /** A status line for the top of the menu, or null when all is well. */
 export function statusLine(state: TrayState): string | null {
   const s = state.snapshot;
@@ -269,11 +290,16 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   if (menu.length > 0) menu.push({ type: 'separator' });
 
   const listeners = state.snapshot?.listeners ?? [];
+  // Pinned ports first, in the user's order, labelled; a pin nothing listens on says "down".
+  const pinnedRows = pinnedMenu(state.settings, listeners);
+  if (pinnedRows.length > 0)
+    menu.push({ label: 'Pinned', enabled: false }, ...pinnedRows, { type: 'separator' });
   const viewer = trayViewer(state);
   const shown = foldDuplicates(listeners.filter((l) => isShown(l, state.settings, viewer)));
   const hidden = foldDuplicates(listeners).length - shown.length;
   const groups: Record<TrayGroup, Listener[]> = { dev: [], database: [], other: [] };
-  for (const l of shown) groups[groupOf(l)].push(l);
+  const pinnedSet = new Set(state.settings.pins.map((p) => p.port));
+  for (const l of shown) if (!pinnedSet.has(l.port)) groups[groupOf(l)].push(l);
   for (const group of ['dev', 'database', 'other'] as const) {
     const items = groups[group].sort(
       (a, b) =>

@@ -1,3 +1,4 @@
+import { isSelf, SELF_NAME, getSelfPort } from '../format/self-port.js';
 import type { Listener } from '../../app/model/listener.js';
 import { containerOf } from '../format/container.js';
 import { killAbility } from '../store/kill-ability.js';
@@ -19,7 +20,8 @@ export function ActionBar({
   const viewer = useApp((s) => s.snapshot?.viewer ?? null);
   const source = useApp((s) => s.snapshot?.source ?? 'procfs');
   const ability = killAbility(listener, { viewer, source, gone });
-  const canKill = ability.kind !== 'none';
+  const self = isSelf(listener, getSelfPort());
+  const canKill = !self && ability.kind !== 'none';
   const noUrl = listener.url === null || gone;
   const container = containerOf(listener.owner);
   return (
@@ -76,13 +78,15 @@ export function ActionBar({
         className="btn danger"
         disabled={!canKill}
         title={
-          ability.kind === 'none'
-            ? ability.reason
-            : container
-              ? `Stop container ${container.name} (Ctrl+K or Delete)`
-              : ability.kind === 'elevate'
-                ? 'Needs admin: shows the command to run (Ctrl+K or Delete)'
-                : 'Stop the owning process (Ctrl+K or Delete)'
+          self
+            ? `${SELF_NAME}: it cannot be killed from itself`
+            : ability.kind === 'none'
+              ? ability.reason
+              : container
+                ? `Stop container ${container.name} (Ctrl+K or Delete)`
+                : ability.kind === 'elevate'
+                  ? 'Needs admin: shows the command to run (Ctrl+K or Delete)'
+                  : 'Stop the owning process (Ctrl+K or Delete)'
         }
         onClick={() => actions.requestKill(listener.id)}
       >

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { summaryText } from '../format/describe.js';
 import { cleanText } from '../format/text.js';
 import { formatAgo } from '../format/time.js';
 import { viewOf } from '../store/connect-api.js';
@@ -92,7 +93,13 @@ function Summary() {
       />
       {snapshot ? (
         <span>
-          {view.matched === total ? `${total} listening` : `${view.matched} of ${total}`}
+          {summaryText({
+            shown: view.matched,
+            total,
+            hiddenOther: view.hiddenOther,
+            hiddenSystem: view.hiddenSystem,
+            hiddenSelf: view.hiddenSelf,
+          })}
           <span className="muted">
             {' '}
             · {snapshot.source} · {formatAgo(snapshot.takenAt, Math.max(now, snapshot.takenAt))}
@@ -244,17 +251,16 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
       <StatusBanner />
       <PortHint />
       <WatchedDown />
-      <div className="main">
+      <main className="main">
         <div className="list-pane">
           {roomy ? (
             <div className="list-head" aria-hidden="true">
               <span>Port</span>
-              <span>Process</span>
+              <span>Name</span>
               <span>Proto</span>
               <span>Address</span>
               <span>PID</span>
               <span>User</span>
-              <span>Project</span>
               <span>Up</span>
               <span>Health</span>
             </div>
@@ -268,7 +274,7 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
             <DetailsPane listener={selected} />
           </aside>
         ) : null}
-      </div>
+      </main>
       {!roomy && selected ? (
         <footer className="bottom">
           <ActionBar listener={selected} showDetailsToggle />

@@ -15,6 +15,7 @@ import { formatDateTime, formatUptime } from '../format/time.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { Badge } from './Badge.js';
 import { ListenerWhy, PortHistoryView } from './PortHistoryView.js';
+import { PinControl } from './PinControl.js';
 
 const NO_HISTORY: readonly never[] = [];
 
@@ -85,7 +86,9 @@ export function DetailsPane({
           <>
             <dt>Command</dt>
             <dd>
-              <code className="command">{cleanText(o.command) || cleanText(o.name)}</code>
+              <code className="command" tabIndex={0}>
+                {cleanText(o.command) || cleanText(o.name)}
+              </code>
             </dd>
             <dt>Executable</dt>
             <dd className="mono">{o.exe !== null ? cleanText(o.exe) : 'unknown'}</dd>
@@ -138,6 +141,7 @@ export function DetailsPane({
           </>
         )}
       </dl>
+      <PinControl port={listener.port} />
       {o.kind === 'process' && o.container?.info ? (
         <ContainerDetails info={o.container.info} listenerId={listener.id} />
       ) : null}

@@ -32,10 +32,12 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
           type="button"
           className="chip"
           aria-pressed={grouping === 'grouped'}
-          title="Group rows by project or process (off: one flat list by port)"
+          title="Group the listeners of a process or project that has more than one (off: one list by port)"
           onClick={() => actions.setGrouping(grouping === 'grouped' ? 'flat' : 'grouped')}
         >
-          {grouping === 'grouped' ? 'Grouped' : 'By port'}
+          {/* One fixed label; the pressed state says whether it is on (a flipping label told
+              screen readers the opposite of the state). */}
+          Group
         </button>
         <button
           type="button"

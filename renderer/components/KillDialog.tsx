@@ -199,7 +199,9 @@ function CommandBox({ command }: { readonly command: string }) {
   const text = cleanText(command);
   return (
     <div className="command-box">
-      <code className="command">{text}</code>
+      <code className="command" tabIndex={0}>
+        {text}
+      </code>
       <button type="button" className="btn" onClick={() => actions.copyText(text, 'the command')}>
         Copy command
       </button>

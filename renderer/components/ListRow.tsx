@@ -1,4 +1,5 @@
 import { memo, type Ref } from 'react';
+import { displayNameOf } from '../../app/model/display-name.js';
 import type { Listener } from '../../app/model/listener.js';
 import {
   addressLabel,
@@ -7,7 +8,8 @@ import {
   describeOwner,
   protoLabel,
 } from '../format/describe.js';
-import { cleanText, truncate } from '../format/text.js';
+import { isSelf, SELF_NAME, getSelfPort } from '../format/self-port.js';
+import { cleanText, splitMiddle, truncate } from '../format/text.js';
 import { formatUptime } from '../format/time.js';
 import { Badge } from './Badge.js';
 
@@ -23,19 +25,42 @@ export interface ListRowProps {
   readonly isNew: boolean;
   readonly gone: boolean;
   readonly watched: boolean;
+  /** Pinned by the user (listed first); its label, when given, names the row. */
+  readonly pinned?: boolean;
+  readonly pinLabel?: string | null;
   /** Uptime clock, rounded so rows do not re-render on every tick. */
   readonly now: number;
   readonly onPick: (id: string) => void;
   readonly onActivate: (id: string) => void;
 }
 
-/** The accessible name of a row: what a screen reader says when it is selected. */
-export function rowLabel(l: Listener): string {
+/** The name a row shows first, and the process name when that differs (app/model/display-name.ts). */
+export function rowName(l: Listener): { readonly primary: string; readonly secondary: string | null } {
+  if (isSelf(l, getSelfPort())) return { primary: SELF_NAME, secondary: describeOwner(l.owner).name };
+  const d = displayNameOf(l);
+  if (d !== null) return d;
+  return { primary: describeOwner(l.owner).name, secondary: null };
+}
+
+/**
+ * The accessible name of a row: what a screen reader says when it is selected. It carries what a
+ * sighted user reads at a glance: port, name, exposure (open to the network?), health, and whose.
+ */
+export function rowLabel(l: Listener, now?: number, label?: string | null): string {
   const o = describeOwner(l.owner);
+  const n = rowName(l);
   const health = describeHealth(l.health);
-  return `Port ${l.port} ${protoLabel(l)} ${addressLabel(l.address)}, ${o.name}${
-    o.pid !== null ? `, pid ${o.pid}` : ''
-  }, ${health.label}`;
+  const exposure = describeExposure(l.exposure);
+  const uptime = now !== undefined && l.owner.kind === 'process' ? formatUptime(l.owner.startedAt, now) : '';
+  return [
+    `Port ${l.port} ${protoLabel(l)} ${addressLabel(l.address)}`,
+    label ? `${label} (${n.primary})` : n.secondary !== null ? `${n.primary} (${n.secondary})` : n.primary,
+    ...(o.pid !== null ? [`pid ${o.pid}`] : []),
+    exposure.label,
+    health.label,
+    `user ${o.user ?? 'unknown'}`,
+    ...(uptime ? [`up ${uptime}`] : []),
+  ].join(', ');
 }
 
 const GONE_HEALTH = { label: 'gone', tone: 'muted', tooltip: 'No longer listening.' } as const;
@@ -48,6 +73,11 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
   const exposure = describeExposure(l.exposure);
   const uptime = l.owner.kind === 'process' ? formatUptime(l.owner.startedAt, props.now) : '';
   const service = l.service ? cleanText(l.service.name) : '';
+  const named = rowName(l);
+  const pinLabel = props.pinLabel ? cleanText(props.pinLabel) : null;
+  // A user's label names the row; what the row would otherwise be called moves second.
+  const name = pinLabel ? { primary: pinLabel, secondary: named.primary } : named;
+  const [addrHead, addrTail] = splitMiddle(addressLabel(l.address));
   const className = `row${selected ? ' is-selected' : ''}${isNew ? ' is-new' : ''}${gone ? ' is-gone' : ''}${
     owner.known ? '' : ' is-unknown'
   }`;
@@ -58,7 +88,6 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
       ref={ref}
       data-index={props.index}
       aria-selected={selected}
-      aria-label={gone ? `${rowLabel(l)} (gone)` : rowLabel(l)}
       className={className}
       data-listener-id={l.id}
       data-port={l.port}
@@ -70,34 +99,48 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
       }}
       onDoubleClick={() => props.onActivate(l.id)}
     >
-      <span className="cell-port">
+      {/* The name comes from this text (not aria-label): axe's label-in-name rule then holds, and
+          the visible cells below, which say the same in another order, are hidden from the tree. */}
+      <span className="sr-only">
+        {rowLabel(l, props.now, pinLabel)}
+        {props.pinned ? ', pinned' : ''}
+        {props.watched ? ', watched' : ''}
+        {gone ? ' (gone)' : ''}
+      </span>
+      <span className="cell-port" aria-hidden="true">
         <span className="port">{l.port}</span>
+        {props.pinned ? (
+          <span className="pin-mark" title="Pinned port" aria-hidden="true">
+            📌
+          </span>
+        ) : null}
         {props.watched ? (
           <span className="watch-dot" title="Watched port" aria-hidden="true">
             ●
           </span>
         ) : null}
       </span>
-      <span className="cell-proto">{protoLabel(l)}</span>
-      <span className="line line1">
+      <span className="cell-proto" aria-hidden="true">
+        {protoLabel(l)}
+      </span>
+      <span className="line line1" aria-hidden="true">
         <span className="who">
           <span className="cell-name" title={owner.tooltip}>
-            <span className="name">{truncate(owner.name, 40)}</span>
+            <span className="name">{truncate(name.primary, 64)}</span>
+            {name.secondary !== null ? <span className="proc">{truncate(name.secondary, 24)}</span> : null}
             {service ? <span className="service">{truncate(service, 18)}</span> : null}
-          </span>
-          <span className="cell-project" title={owner.project ?? ''}>
-            {owner.project !== null ? truncate(owner.project, 22) : ''}
           </span>
         </span>
         <span className="cell-health">
           <Badge view={health} className="health" />
         </span>
       </span>
-      <span className="line line2">
+      <span className="line line2" aria-hidden="true">
         <span className="meta">
           <span className="cell-addr">
             <span className="addr" title={cleanText(l.address)}>
-              {truncate(addressLabel(l.address), 28)}
+              <span className="addr-head">{addrHead}</span>
+              <span className="addr-tail">{addrTail}</span>
             </span>
             <Badge view={exposure} className="exposure" />
           </span>
@@ -122,6 +165,8 @@ export function rowPropsEqual(a: ListRowProps, b: ListRowProps): boolean {
     a.isNew === b.isNew &&
     a.gone === b.gone &&
     a.watched === b.watched &&
+    a.pinned === b.pinned &&
+    a.pinLabel === b.pinLabel &&
     a.now === b.now &&
     a.onPick === b.onPick &&
     a.onActivate === b.onActivate

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'rea
 import { viewOf } from '../store/connect-api.js';
 import type { ListItem } from '../store/derive.js';
 import { useActions, useApp } from '../store/store-context.js';
+import { DownRow, downRowId } from './DownRow.js';
 import { ListRow } from './ListRow.js';
 import { RowActions } from './RowActions.js';
 
@@ -65,6 +66,8 @@ export function ListView({
   const scroller = useRef<HTMLDivElement>(null);
   const heights = ITEM_HEIGHTS[density];
   const watchedSet = useMemo(() => new Set(watched), [watched]);
+  const pins = useApp((s) => s.settings.pins);
+  const pinByPort = useMemo(() => new Map(pins.map((p) => [p.port, p])), [pins]);
   const items = view.items;
 
   const estimate = useCallback(
@@ -131,27 +134,48 @@ export function ListView({
     [actions, heights.row],
   );
 
-  const children = virtualizer.getVirtualItems().map((v) => {
+  const virtualItems = virtualizer.getVirtualItems();
+  const rendered = new Set(virtualItems.map((v) => v.index));
+  const children = virtualItems.map((v) => {
     const it = items[v.index] as ListItem;
     if (it.kind === 'group') {
+      // A proper group of options for assistive technology while the DOM stays flat (the rows are
+      // virtualized siblings): the header owns the rendered rows that follow it.
+      const owned: string[] = [];
+      for (let i = v.index + 1; i < items.length; i++) {
+        const next = items[i];
+        if (next === undefined || next.kind === 'group') break;
+        if (rendered.has(i))
+          owned.push(next.kind === 'row' ? domIdFor(next.listener.id) : downRowId(next.pin.port));
+      }
       return (
         <div
           key={it.key}
-          role="presentation"
+          role="group"
+          aria-label={`${it.label}, ${it.count} ${it.count === 1 ? 'listener' : 'listeners'}`}
+          aria-owns={owned.length > 0 ? owned.join(' ') : undefined}
           data-index={v.index}
           ref={virtualizer.measureElement}
           className={`group-header scope-${it.scope}`}
           style={{ transform: `translateY(${v.start}px)` }}
         >
-          <span className="group-label" title={it.detail}>
+          <span className="group-label" title={it.detail} aria-hidden="true">
             {it.label}
           </span>
-          <span className="group-detail">{it.detail}</span>
-          <span className="group-count">{it.count}</span>
+          <span className="group-detail" aria-hidden="true">
+            {it.detail}
+          </span>
+          <span className="group-count" aria-hidden="true">
+            {it.count}
+          </span>
         </div>
       );
     }
+    if (it.kind === 'down') {
+      return <DownRow key={it.key} pin={it.pin} index={v.index} top={v.start} />;
+    }
     const id = it.listener.id;
+    const pin = pinByPort.get(it.listener.port);
     const row = (
       <ListRow
         key={it.key}
@@ -164,6 +188,8 @@ export function ListView({
         isNew={fresh.has(id)}
         gone={it.gone}
         watched={watchedSet.has(it.listener.port)}
+        pinned={pin !== undefined}
+        pinLabel={pin?.label ?? null}
         now={now}
         onPick={onPick}
         onActivate={onActivate}

@@ -1,4 +1,7 @@
+import { useMemo } from 'react';
+import { ownerBanner } from '../format/owner-banner.js';
 import { cleanText } from '../format/text.js';
+import { viewOf } from '../store/connect-api.js';
 import { formatAgo } from '../format/time.js';
 import { isPaused } from '../store/app-store.js';
 import { useApp } from '../store/store-context.js';
@@ -14,6 +17,17 @@ export function StatusBanner() {
   const phase = useApp((s) => s.phase);
   const now = useApp((s) => s.now);
   const paused = useApp(isPaused);
+  const view = useApp(viewOf);
+  // Worded from the rows shown, by their real reason (never blaming permissions for filtered rows).
+  const owners = useMemo(
+    () =>
+      ownerBanner(
+        view.items.flatMap((i) => (i.kind === 'row' && !i.gone ? [i.listener] : [])),
+        snapshot?.viewer ?? null,
+      ),
+    [view.items, snapshot?.viewer],
+  );
+  const root = snapshot?.viewer?.uid === 0;
   const banners: { key: string; tone: 'bad' | 'warn' | 'info'; text: string; alert: boolean }[] = [];
   if (transportProblem) banners.push({ key: 'transport', tone: 'bad', text: transportProblem, alert: true });
   else if (connection === 'closed') {
@@ -50,7 +64,9 @@ export function StatusBanner() {
       });
     }
     for (const note of snapshot.notes) {
-      const limited = note.code === 'OWNERS_HIDDEN' || note.code === 'PERMISSION_LIMITED';
+      // The core's count covers every socket; the banner below counts the rows shown instead.
+      if (note.code === 'OWNERS_HIDDEN') continue;
+      const limited = note.code === 'PERMISSION_LIMITED' && !root;
       banners.push({
         key: `note-${note.code}`,
         tone: limited ? 'warn' : 'info',
@@ -58,6 +74,7 @@ export function StatusBanner() {
         alert: false,
       });
     }
+    if (owners !== null) banners.push({ key: 'owners', tone: owners.tone, text: owners.text, alert: false });
   }
   if (banners.length === 0) return null;
   return (

@@ -80,7 +80,9 @@ describe('grouping containers (issue 10)', () => {
       ['shop', 'compose project'],
       ['cache', 'container · redis:7'],
     ]);
-    const order = v.items.map((i) => (i.kind === 'group' ? `# ${i.label}` : String(i.listener.port)));
+    const order = v.items.map((i) =>
+      i.kind === 'group' ? `# ${i.label}` : i.kind === 'row' ? String(i.listener.port) : i.key,
+    );
     expect(order).toEqual(['# shop', '18080', '18081', '# cache', '18082', '18083']);
   });
 });

@@ -297,3 +297,23 @@ export function describeError(error: HmError): KillResultView {
       return { ...base, headline: message || 'The action failed.', detail: cleanText(error.hint) };
   }
 }
+
+/** What the header counts: "7 shown · 1 hidden (other users)", never "7 of 8" or "31 of 26". */
+export function summaryText(counts: {
+  readonly shown: number;
+  readonly total: number;
+  readonly hiddenOther: number;
+  readonly hiddenSystem: number;
+  readonly hiddenSelf?: number;
+}): string {
+  const { shown, total, hiddenOther, hiddenSystem } = counts;
+  const hiddenSelf = counts.hiddenSelf ?? 0;
+  const hidden: string[] = [];
+  if (hiddenOther > 0) hidden.push(`${hiddenOther} hidden (other users)`);
+  if (hiddenSystem > 0) hidden.push(`${hiddenSystem} hidden (system)`);
+  if (hiddenSelf > 0) hidden.push(`${hiddenSelf} hidden (this window)`);
+  const unmatched = Math.max(0, total - shown - hiddenOther - hiddenSystem - hiddenSelf);
+  if (unmatched > 0) hidden.push(`${unmatched} not matching`);
+  if (hidden.length === 0) return `${shown} listening`;
+  return [`${shown} shown`, ...hidden].join(' · ');
+}

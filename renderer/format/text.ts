@@ -24,3 +24,13 @@ export function truncate(value: string, max: number): string {
 export function shortText(value: string | null | undefined, max: number): string {
   return truncate(cleanText(value), max);
 }
+
+/**
+ * Splits a value for a middle ellipsis (`fe80::1…%eth0`): CSS can only cut the end of one box, so
+ * the head shrinks with an ellipsis and the tail (up to 8 characters) always stays visible. The
+ * end of an address is what tells two apart (`.0.1`, the zone `%eth0`).
+ */
+export function splitMiddle(value: string): readonly [head: string, tail: string] {
+  const cut = value.length - Math.min(8, Math.floor(value.length / 2));
+  return [value.slice(0, cut), value.slice(cut)];
+}

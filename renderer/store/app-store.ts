@@ -109,6 +109,8 @@ export interface AppActions {
   restartContainer(id: string): void;
   checkHealth(id: string): void;
   toggleWatch(port: number): void;
+  /** Pins a port (listed first, "down" when free) with an optional label; `pinned` false unpins. */
+  setPin(port: number, pinned: boolean, label?: string | null): void;
   dismissToast(): void;
   /** Pauses or resumes scanning (the list then stops updating; its age keeps counting). */
   setPaused(paused: boolean): void;
@@ -201,6 +203,7 @@ const NO_ACTIONS: AppActions = {
   restartContainer: noop,
   checkHealth: noop,
   toggleWatch: noop,
+  setPin: noop,
   dismissToast: noop,
   setPaused: noop,
   focusListener: noop,
@@ -221,7 +224,8 @@ export function createAppStore(now: number = Date.now()): AppStore {
     settings: DEFAULT_SETTINGS,
     version: null,
     query: '',
-    grouping: 'grouped',
+    // Flat by default: it fits the most rows in the popover (renderer/store/grouping-fit.test.ts).
+    grouping: 'flat',
     currentUser: null,
     currentUserChosen: false,
     selectedId: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listener, processOwner, unknownOwner } from '../../app/testing/fixtures.js';
+import { httpUp, listener, processOwner, unknownOwner } from '../../app/testing/fixtures.js';
 import { SCOPE_CASES } from '../../app/model/test-support/scope-cases.js';
 import { deriveView, guessCurrentUser, portIntent, type ViewInputs } from './derive.js';
 
@@ -54,9 +54,9 @@ describe('whose listener', () => {
   });
   it('classes root and service accounts as system, unknown owners as unknown (the shared rule)', () => {
     const byAlice = (l: ReturnType<typeof listener>) =>
-      deriveView(base({ listeners: [l], showOtherUsers: true, showSystem: true })).items.find(
-        (i) => i.kind === 'group',
-      );
+      deriveView(
+        base({ listeners: [l], showOtherUsers: true, showSystem: true, groupSingles: true }),
+      ).items.find((i) => i.kind === 'group');
     const postgres = listener({ port: 5432, owner: processOwner({ user: 'postgres', uid: 113 }) });
     expect(byAlice(postgres)).toMatchObject({ scope: 'system' });
     expect(byAlice(listener({ port: 22, owner: unknownOwner() }))).toMatchObject({ scope: 'unknown' });
@@ -140,5 +140,61 @@ describe('deriveView', () => {
     // Shown, but not counted as matching listeners: the header says "1 listening", never "2 of 1".
     expect(v.rowIds).toHaveLength(2);
     expect(v.matched).toBe(1);
+  });
+});
+
+describe('search matches what the row is called, the page title and the URL', () => {
+  const shop = listener({
+    port: 3000,
+    owner: processOwner({
+      pid: 20,
+      name: 'node',
+      command: 'node /home/alice/shop/node_modules/.bin/next dev',
+      project: { name: 'shop', root: '/home/alice/shop', kind: 'node' },
+    }),
+    health: httpUp({ title: 'Storefront Admin' }),
+    url: 'http://127.0.0.1:3000/',
+  });
+  const admin = listener({
+    port: 5173,
+    owner: processOwner({ pid: 21, name: 'node', command: 'node /home/alice/admin/node_modules/.bin/vite' }),
+    url: 'http://localhost:5173/',
+  });
+  const ids = (query: string) =>
+    deriveView(base({ listeners: [shop, admin], query, grouping: 'flat' })).rowIds;
+
+  it('finds a row by its page title', () => {
+    expect(ids('storefront')).toEqual([shop.id]);
+  });
+  it('finds a row by its script', () => {
+    expect(ids('next dev')).toEqual([shop.id]);
+    expect(ids('vite')).toEqual([admin.id]);
+  });
+  it('finds a row by its URL', () => {
+    expect(ids('localhost')).toEqual([admin.id]);
+  });
+});
+
+describe('grouping gives a header only to a process or project with more than one listener', () => {
+  const proj = { name: 'shop', root: '/home/alice/shop', kind: 'node' as const };
+  const shop4 = listener({ port: 3000, owner: processOwner({ pid: 30, project: proj }) });
+  const shop6 = listener({ port: 3000, address: '::1', owner: processOwner({ pid: 30, project: proj }) });
+  const vite = listener({ port: 5173, owner: processOwner({ pid: 31, name: 'vite', project: null }) });
+  const redis = listener({
+    port: 6379,
+    owner: processOwner({ pid: 32, name: 'redis-server', project: null }),
+  });
+
+  it('heads the multi-listener project, and puts the single ones under one "Other listeners" header', () => {
+    const v = deriveView(base({ listeners: [redis, vite, shop6, shop4] }));
+    const shape = v.items.map((i) =>
+      i.kind === 'group' ? `# ${i.label}` : i.kind === 'row' ? String(i.listener.port) : `down ${i.pin.port}`,
+    );
+    expect(shape).toEqual(['# shop', '3000', '3000', '# Other listeners', '5173', '6379']);
+  });
+
+  it('shows no header at all when every process has one listener', () => {
+    const v = deriveView(base({ listeners: [redis, vite] }));
+    expect(v.items.every((i) => i.kind === 'row')).toBe(true);
   });
 });

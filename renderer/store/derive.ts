@@ -1,7 +1,10 @@
+import { displayNameOf, pageTitleOf } from '../../app/model/display-name.js';
 import type { Listener } from '../../app/model/listener.js';
 import { parsePortQuery } from '../../app/model/port.js';
 import { hiddenByScope, scopeOf, type Scope } from '../../app/model/scope.js';
+import type { Pin } from '../../app/model/settings.js';
 import type { Viewer } from '../../app/model/snapshot.js';
+import { isSelf } from '../format/self-port.js';
 import { cleanText } from '../format/text.js';
 
 /** How the list is laid out. */
@@ -20,7 +23,9 @@ export type ListItem =
       readonly count: number;
       readonly scope: Scope;
     }
-  | { readonly kind: 'row'; readonly key: string; readonly listener: Listener; readonly gone: boolean };
+  | { readonly kind: 'row'; readonly key: string; readonly listener: Listener; readonly gone: boolean }
+  /** A pinned port nothing listens on (not selectable: there is nothing to act on). */
+  | { readonly kind: 'down'; readonly key: string; readonly pin: Pin };
 
 /** What the search box means right now. */
 export type PortIntent =
@@ -45,6 +50,12 @@ export interface ViewInputs {
   readonly viewerUid?: number | null;
   /** A row shown whatever the scope toggles say (the one a notification or "Details…" asked for). */
   readonly revealId?: string | null;
+  /** Give a header to a process or project with one listener too (the old grouping; for measuring). */
+  readonly groupSingles?: boolean;
+  /** The serve port this page came from: its row is hidden unless System is shown (SELF_NAME). */
+  readonly selfPort?: number | null;
+  /** Pinned ports: listed first in pin order, whatever the scope toggles say; "down" when free. */
+  readonly pins?: readonly Pin[];
 }
 
 /** The visible list plus what the filter hid. */
@@ -56,6 +67,8 @@ export interface View {
   readonly matched: number;
   readonly hiddenOther: number;
   readonly hiddenSystem: number;
+  /** Harbormaster's own serve port, hidden from "mine" (shown with System). */
+  readonly hiddenSelf: number;
   readonly intent: PortIntent;
   /** True when the intent names a port and some listed socket holds exactly it. */
   readonly portHeld: boolean;
@@ -73,6 +86,10 @@ export function haystackOf(l: Listener): string {
     l.address,
     `${l.protocol}${l.family ?? ''}`,
     l.service?.name,
+    // What the row is called and what the page says: "storefront", "next dev", the URL.
+    l.url,
+    pageTitleOf(l),
+    displayNameOf(l)?.primary,
   ];
   if (o.kind === 'process') {
     parts.push(o.name, o.pid, o.command, o.user, o.project?.name, o.container?.name, o.exe);
@@ -220,23 +237,39 @@ export function deriveView(inputs: ViewInputs): View {
           .filter((t) => t.length > 0);
   let hiddenOther = 0;
   let hiddenSystem = 0;
+  let hiddenSelf = 0;
   let portHeld = false;
+  const selfPort = inputs.selfPort ?? null;
   const wantedPort = intent.kind === 'exact' || intent.kind === 'digits' ? intent.port : null;
 
   const matches: { l: Listener; gone: boolean; scope: Scope }[] = [];
   const viewer = viewerOf(inputs);
   const filter = { showOtherUsers: inputs.showOtherUsers, showSystem: inputs.showSystem };
+  const pins = inputs.pins ?? [];
+  const pinLabels = new Map(pins.map((p) => [p.port, (p.label ?? '').toLowerCase()]));
+  const pinned: { l: Listener; gone: boolean; scope: Scope }[] = [];
   const consider = (l: Listener, gone: boolean): void => {
     if (wantedPort !== null && l.port === wantedPort && !gone) portHeld = true;
+    const label = pinLabels.get(l.port);
     if (intent.kind === 'exact') {
       if (l.port !== intent.port) return;
     } else if (terms.length > 0) {
-      const h = haystackOf(l);
+      const h = label ? `${haystackOf(l)} ${label}` : haystackOf(l);
       for (const t of terms) if (!h.includes(t)) return;
     }
     const scope = scopeOf(l, viewer);
+    // A pinned port is listed whatever the scope toggles say: the user asked for it by number.
+    if (label !== undefined) {
+      pinned.push({ l, gone, scope });
+      return;
+    }
     if (l.id === inputs.revealId && !gone) {
       matches.push({ l, gone, scope });
+      return;
+    }
+    // This window's own server is infrastructure, not one of the user's: listed with System.
+    if (isSelf(l, selfPort) && !inputs.showSystem) {
+      hiddenSelf += gone ? 0 : 1;
       return;
     }
     // The tray hides exactly these rows too (main/tray/tray-menu.ts isShown).
@@ -256,6 +289,37 @@ export function deriveView(inputs: ViewInputs): View {
     items.push({ kind: 'row', key: m.l.id, listener: m.l, gone: m.gone });
     rowIds.push(m.l.id);
   };
+
+  // Pins first, in the user's order; a pin nothing listens on is a "down" row.
+  const pinItems: ListItem[] = [];
+  for (const pin of pins) {
+    const here = pinned.filter((m) => m.l.port === pin.port).sort((a, b) => compareListeners(a.l, b.l));
+    if (here.some((m) => !m.gone)) {
+      for (const m of here) pinItems.push({ kind: 'row', key: m.l.id, listener: m.l, gone: m.gone });
+      continue;
+    }
+    const text = `${pin.port} ${(pin.label ?? '').toLowerCase()}`;
+    const wanted = intent.kind === 'exact' ? pin.port === intent.port : terms.every((t) => text.includes(t));
+    if (wanted && !inputs.listeners.some((l) => l.port === pin.port)) {
+      pinItems.push({ kind: 'down', key: `down:${pin.port}`, pin });
+    }
+    for (const m of here) pinItems.push({ kind: 'row', key: m.l.id, listener: m.l, gone: m.gone });
+  }
+  if (pinItems.length > 0) {
+    const rows = pinItems.length;
+    items.push({
+      kind: 'group',
+      key: 'group:pinned',
+      label: 'Pinned',
+      detail: '',
+      count: rows,
+      scope: 'mine',
+    });
+    for (const it of pinItems) {
+      items.push(it);
+      if (it.kind === 'row') rowIds.push(it.listener.id);
+    }
+  }
 
   if (inputs.grouping === 'flat') {
     matches.sort((a, b) => compareListeners(a.l, b.l));
@@ -281,7 +345,15 @@ export function deriveView(inputs: ViewInputs): View {
         a.minPort - b.minPort ||
         (a.label < b.label ? -1 : a.label > b.label ? 1 : 0),
     );
+    // Only a process or project with more than one listener earns a header (scripts/measure in
+    // renderer/bench/grouping-fit.test.ts: a header per single row costs a third of the popover);
+    // the single ones follow, by port, under one "Other listeners" header.
+    const singles: { l: Listener; gone: boolean; scope: Scope }[] = [];
     for (const g of order) {
+      if (g.members.length === 1 && inputs.groupSingles !== true) {
+        singles.push(...g.members);
+        continue;
+      }
       if (g.members.length > 1) g.members.sort((a, b) => compareListeners(a.l, b.l));
       items.push({
         kind: 'group',
@@ -293,9 +365,24 @@ export function deriveView(inputs: ViewInputs): View {
       });
       for (const m of g.members) row(m);
     }
+    if (singles.length > 0) {
+      singles.sort((a, b) => SCOPE_RANK[a.scope] - SCOPE_RANK[b.scope] || compareListeners(a.l, b.l));
+      if (items.length > 0) {
+        items.push({
+          kind: 'group',
+          key: 'group:singles',
+          label: 'Other listeners',
+          detail: 'one listener each',
+          count: singles.length,
+          scope: singles[0]?.scope ?? 'mine',
+        });
+      }
+      for (const m of singles) row(m);
+    }
   }
-  const matched = matches.reduce((n, m) => (m.gone ? n : n + 1), 0);
-  return { items, rowIds, matched, hiddenOther, hiddenSystem, intent, portHeld };
+  const matched =
+    matches.reduce((n, m) => (m.gone ? n : n + 1), 0) + pinned.reduce((n, m) => (m.gone ? n : n + 1), 0);
+  return { items, rowIds, matched, hiddenOther, hiddenSystem, hiddenSelf, intent, portHeld };
 }
 
 let lastInputs: ViewInputs | null = null;
@@ -314,7 +401,10 @@ export function selectView(inputs: ViewInputs): View {
     lastInputs.showSystem === inputs.showSystem &&
     lastInputs.currentUser === inputs.currentUser &&
     (lastInputs.viewerUid ?? null) === (inputs.viewerUid ?? null) &&
-    (lastInputs.revealId ?? null) === (inputs.revealId ?? null)
+    (lastInputs.revealId ?? null) === (inputs.revealId ?? null) &&
+    lastInputs.pins === inputs.pins &&
+    (lastInputs.selfPort ?? null) === (inputs.selfPort ?? null) &&
+    lastInputs.groupSingles === inputs.groupSingles
   ) {
     return lastView;
   }

@@ -1,3 +1,4 @@
+import { getSelfPort } from '../format/self-port.js';
 import type { AppState } from './app-store.js';
 import { selectView } from './derive.js';
 
@@ -13,5 +14,7 @@ export function viewOf(s: AppState): ReturnType<typeof selectView> {
     currentUser: s.currentUser,
     viewerUid: s.currentUserChosen ? null : (s.snapshot?.viewer?.uid ?? null),
     revealId: s.revealId,
+    pins: s.settings.pins,
+    selfPort: getSelfPort(),
   });
 }

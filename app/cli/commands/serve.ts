@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchOpener, OPENER_ENV, resolveOpenerCommand } from '../../actions/open.js';
 import { parsePort } from '../../model/port.js';
+import type { Pin } from '../../model/settings.js';
 import type { createLaunchFile, LaunchFile } from '../../serve/launch-file.js';
 import { DEFAULT_SERVE_PORT } from '../../serve/default-port.js';
 import type { HarbormasterService } from '../../service/types.js';
@@ -62,8 +63,24 @@ export interface ServeCommandDeps {
 
 async function defaultService(ctx: CliContext): Promise<HarbormasterService> {
   const { createHarbormasterService } = await import('../../service/create-service.js');
+  const { readPins, userDataDir, writePins } = await import('../../settings/pins-file.js');
+  const { DEFAULT_SETTINGS } = await import('../../model/settings.js');
+  // Pins are shared with the desktop app and `harbormaster pin`: read them from its settings
+  // file, and write them back when the page changes them (the other settings stay in memory).
+  const dir = userDataDir(process.platform, ctx.env, homedir());
+  const pins = await readPins(dir);
+  let saved: readonly Pin[] = pins.ok ? pins.value : [];
   // Unlike `list`/`who`, serve keeps a live view: poll, and probe health politely.
-  return createHarbormasterService({ env: ctx.env, face: 'serve' });
+  return createHarbormasterService({
+    env: ctx.env,
+    face: 'serve',
+    settings: { ...DEFAULT_SETTINGS, pins: saved },
+    persistSettings: async (settings) => {
+      if (settings.pins === saved || !pins.ok) return;
+      saved = settings.pins;
+      await writePins(dir, settings.pins);
+    },
+  });
 }
 
 function waitForSignal(): Promise<string> {

@@ -1,3 +1,4 @@
+import { isSelf, SELF_NAME, getSelfPort } from '../../format/self-port.js';
 import type { KillReport } from '../../../app/model/actions.js';
 import type { HmError } from '../../../app/model/errors.js';
 import type { Listener } from '../../../app/model/listener.js';
@@ -55,6 +56,14 @@ export function createKillFlow(
       const live = s.byId.get(id);
       const l = live ?? s.ghosts.get(id)?.listener;
       if (!l) return;
+      // Never from itself: this window's own server (the core refuses its own pid as well).
+      if (isSelf(l, getSelfPort())) {
+        ctx.toast(
+          `${SELF_NAME}: closing it would cut this window off. Stop serve with Ctrl+C instead.`,
+          'info',
+        );
+        return;
+      }
       const ability = killAbility(l, {
         viewer: s.snapshot?.viewer ?? null,
         source: s.snapshot?.source ?? 'procfs',

@@ -1,6 +1,7 @@
 import type { Settings } from '../../../app/model/settings.js';
 import { curlCommand } from '../../../app/model/commands.js';
 import { safePageUrl } from '../../api/browser-page.js';
+import { pinPort, unpinPort } from '../../../app/model/pins.js';
 import { cleanText } from '../../format/text.js';
 import type { AppActions } from '../app-store.js';
 import { copyToClipboard } from '../clipboard.js';
@@ -15,6 +16,7 @@ type ListenerActions = Pick<
   | 'copyText'
   | 'checkHealth'
   | 'toggleWatch'
+  | 'setPin'
   | 'setPaused'
 >;
 
@@ -136,6 +138,12 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
         );
       }
       ctx.toast(watched.includes(port) ? `Stopped watching port ${port}` : `Watching port ${port}`, 'info');
+    },
+    setPin(port, pinned, label) {
+      const pins = ctx.store.getState().settings.pins;
+      const was = pins.some((p) => p.port === port);
+      updateSettings({ pins: pinned ? pinPort(pins, port, label) : unpinPort(pins, port) });
+      if (pinned !== was) ctx.toast(pinned ? `Pinned port ${port}` : `Unpinned port ${port}`, 'info');
     },
     setPaused(paused) {
       if (ctx.store.getState().pausePending) return;
