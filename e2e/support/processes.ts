@@ -116,7 +116,12 @@ export async function startServe(options: { env?: NodeJS.ProcessEnv } = {}): Pro
       {
         cwd: ROOT,
         // Its own settings folder: pins written by one test never show in another.
-        env: { ...process.env, ...options.env, HARBORMASTER_OPENER: opener, HARBORMASTER_USER_DATA: userData },
+        env: {
+          ...process.env,
+          ...options.env,
+          HARBORMASTER_OPENER: opener,
+          HARBORMASTER_USER_DATA: userData,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     ),
