@@ -91,7 +91,7 @@ describe('displayNameOf: project and script first, process name second', () => {
   it('names a plain process by its name alone', () => {
     const l = makeListener({
       port: 6379,
-      owner: makeProcessOwner({ name: 'redis-server', command: 'redis-server' }),
+      owner: makeProcessOwner({ name: 'redis-server', command: 'redis-server', project: null }),
     });
     expect(displayNameOf(l)).toEqual({ primary: 'redis-server', secondary: null, script: null });
   });

@@ -2,7 +2,7 @@
  * Host aliases reach `ssh`'s argv, so a hostile one (`-oProxyCommand=…`, CVE-2017-1000117; shell
  * metacharacters expanded by `%h`, CVE-2023-51385) must be refused before anything is spawned.
  * Only config-style names pass: letters, digits, `.`, `_`, `-`, an optional `user@`, never a
- * leading `-`. docs/SECURITY.md; research/remote.md §4.
+ * leading `-`. docs/SECURITY.md (Remote hosts).
  */
 
 /** A validated alias (a branded string: only {@link checkAlias} makes one). */

@@ -2,7 +2,7 @@ import type { HostAlias } from './alias.js';
 
 /**
  * Pure argv builders for the system `ssh` (never a shell string): every argv ends with `--` and
- * the validated alias, so nothing after it can be read as an option. research/remote.md §3–4.
+ * the validated alias, so nothing after it can be read as an option. docs/SECURITY.md (Remote hosts).
  */
 
 /** Where and how one host is reached. */

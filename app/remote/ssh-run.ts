@@ -28,7 +28,7 @@ export interface SshRunOptions {
 }
 
 /**
- * Runs the system `ssh` with an argv array (never a shell: research/remote.md §3). SSH_ASKPASS
+ * Runs the system `ssh` with an argv array (never a shell: docs/SECURITY.md, Remote hosts). SSH_ASKPASS
  * is dropped from the environment so no run can raise a prompt the user did not start; the
  * user's agent (SSH_AUTH_SOCK) stays, it is how they log in.
  */

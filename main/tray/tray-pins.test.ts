@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { listener as fixture, processOwner, settingsWith, snapshot } from '../../app/testing/fixtures.js';
 import type { Listener } from '../../app/model/listener.js';
-
-const listener = (port: number, over: Partial<Listener> = {}): Listener =>
-  fixture({ url: null, ...over, port });
 import { buildTrayMenu, type TrayMenuItem } from './tray-menu.js';
+
+// Plain processes outside any project, and no URL unless a case gives one.
+const listener = (port: number, over: Partial<Listener> = {}): Listener =>
+  fixture({ url: null, owner: processOwner({ project: null }), ...over, port });
 
 const labels = (items: readonly TrayMenuItem[]) =>
   items.map((i) => (i.type === 'separator' ? '---' : i.label));
@@ -12,11 +13,11 @@ const labels = (items: readonly TrayMenuItem[]) =>
 describe('the tray lists pinned ports first', () => {
   const api = listener(3000, {
     url: 'http://127.0.0.1:3000/',
-    owner: processOwner({ pid: 501, name: 'node', uid: 1000 }),
+    owner: processOwner({ project: null, pid: 501, name: 'node', uid: 1000 }),
   });
   const vite = listener(5173, {
     url: 'http://127.0.0.1:5173/',
-    owner: processOwner({ pid: 502, name: 'vite', uid: 1000 }),
+    owner: processOwner({ project: null, pid: 502, name: 'vite', uid: 1000 }),
   });
 
   it('puts pins before every group, labelled, with "down" for a pin nothing listens on', () => {

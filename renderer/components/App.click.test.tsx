@@ -250,8 +250,8 @@ describe('after a kill (item 4)', () => {
     // The scan still lists the socket a moment, its owner no longer readable.
     const orphan = { ...api3000, owner: unknownOwner({ pid: null }) };
     act(() => r.api.push(snapshot([orphan, vite], { viewer, seq: 2 })));
-    const row = await screen.findByRole('option', { name: /Port 3000.*\(gone\)/ });
-    expect(row).toHaveAccessibleName(/node, pid 5000/);
+    const row = await screen.findByRole('option', { name: /Port 3000.*, gone,/ });
+    expect(row).toHaveAccessibleName(/node\), pid 5000/);
     expect(screen.queryByText(/Owner unknown/)).toBeNull();
     expect(screen.getByRole('option', { name: /Port 5173/ })).toHaveAttribute('aria-selected', 'true');
   });
@@ -290,7 +290,7 @@ describe('watch (item 5)', () => {
     expect(within(item).getByRole('button', { name: 'Stop watching port 5173' })).toBeInTheDocument();
     expect(p.shown).toEqual([{ title: 'Port 5173 is down', body: 'node (pid 4242) stopped listening.' }]);
     // The fading row says gone, not its last "HTTP 200", and offers no kill.
-    const ghost = screen.getByRole('option', { name: /Port 5173.*\(gone\)/ });
+    const ghost = screen.getByRole('option', { name: /Port 5173.*, gone,/ });
     expect(ghost).toHaveTextContent('gone');
     expect(ghost).not.toHaveTextContent(/HTTP 200/);
 

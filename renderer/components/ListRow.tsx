@@ -42,14 +42,17 @@ export function rowName(l: Listener): { readonly primary: string; readonly secon
   return { primary: describeOwner(l.owner).name, secondary: null };
 }
 
+const GONE_HEALTH = { label: 'gone', tone: 'muted', tooltip: 'No longer listening.' } as const;
+
 /**
  * The accessible name of a row: what a screen reader says when it is selected. It carries what a
  * sighted user reads at a glance: port, name, exposure (open to the network?), health, and whose.
  */
-export function rowLabel(l: Listener, now?: number, label?: string | null): string {
+export function rowLabel(l: Listener, now?: number, label?: string | null, gone = false): string {
   const o = describeOwner(l.owner);
   const n = rowName(l);
-  const health = describeHealth(l.health);
+  // A gone row is never announced with the health it had while it listened.
+  const health = gone ? GONE_HEALTH : describeHealth(l.health);
   const exposure = describeExposure(l.exposure);
   const uptime = now !== undefined && l.owner.kind === 'process' ? formatUptime(l.owner.startedAt, now) : '';
   return [
@@ -62,8 +65,6 @@ export function rowLabel(l: Listener, now?: number, label?: string | null): stri
     ...(uptime ? [`up ${uptime}`] : []),
   ].join(', ');
 }
-
-const GONE_HEALTH = { label: 'gone', tone: 'muted', tooltip: 'No longer listening.' } as const;
 
 function ListRowImpl({ ref, ...props }: ListRowProps) {
   const { listener: l, selected, isNew, gone } = props;
@@ -102,10 +103,9 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
       {/* The name comes from this text (not aria-label): axe's label-in-name rule then holds, and
           the visible cells below, which say the same in another order, are hidden from the tree. */}
       <span className="sr-only">
-        {rowLabel(l, props.now, pinLabel)}
+        {rowLabel(l, props.now, pinLabel, gone)}
         {props.pinned ? ', pinned' : ''}
         {props.watched ? ', watched' : ''}
-        {gone ? ' (gone)' : ''}
       </span>
       <span className="cell-port" aria-hidden="true">
         <span className="port">{l.port}</span>

@@ -15,7 +15,7 @@ import { join } from 'node:path';
  * A real OpenSSH server in a network namespace made for the test (the "remote machine"), reached
  * over a veth pair, plus a bastion namespace that alone can reach the target's second address
  * (ProxyJump). The client side is isolated: its own `-F` config, known_hosts, key and HOME.
- * Names start with `hr-` (this helper's prefix). research/remote.md §5.
+ * Names start with `hr-` so a leftover is easy to find and remove.
  */
 export interface SshdFixture {
   readonly dir: string;
