@@ -67,9 +67,14 @@ test('a published port shows its container and image under its compose project, 
     const row = app.liveRow(port);
     await expect(row).toHaveCount(1, { timeout: 30_000 });
     await expect(row).toContainText(`docker-proxy → ${name}`, { timeout: 30_000 });
-    // The project cell shows the image (truncated to fit; the details pane has it whole).
+    // The image follows the name (truncated to fit; the details pane has it whole).
     await expect(row).toContainText('hmtest-containers-img');
+    // Grouped view: the container's ports sit under its compose project.
+    const group = page.getByRole('button', { name: 'Group', exact: true });
+    await group.click();
+    await expect(group).toHaveAttribute('aria-pressed', 'true');
     await expect(page.locator('.group-header', { hasText: 'hme2e' })).toContainText('compose project');
+    await group.click();
 
     await row.click();
     await app.actions(port).getByRole('button', { name: 'Stop container…' }).click();

@@ -31,7 +31,7 @@ base(
       await page.goto(fileUrl);
       await expect(page).toHaveURL(printed);
       // The first snapshot arrived over the token-authenticated WebSocket.
-      await expect(page.getByLabel('Scan summary')).toContainText(/\d+ (listening|of \d+)/);
+      await expect(page.getByLabel('Scan summary')).toContainText(/\d+ (listening|shown)/);
     } finally {
       if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGINT');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));

@@ -32,7 +32,7 @@ export const FilterBar = forwardRef<HTMLInputElement>(function FilterBar(_props,
           type="button"
           className="chip"
           aria-pressed={grouping === 'grouped'}
-          title="Group the listeners of a process or project that has more than one (off: one list by port)"
+          title="Group the listeners of a container, compose project, or a process or project that has more than one (off: one list by port)"
           onClick={() => actions.setGrouping(grouping === 'grouped' ? 'flat' : 'grouped')}
         >
           {/* One fixed label; the pressed state says whether it is on (a flipping label told

@@ -50,7 +50,9 @@ export function KillConfirm({
         <dd>{owner.name}</dd>
         <dt>Command</dt>
         <dd>
-          <code className="command">{command || 'unknown'}</code>
+          <code className="command" tabIndex={0}>
+            {command || 'unknown'}
+          </code>
         </dd>
         <dt>Working dir</dt>
         <dd className="mono">{cwd || 'unknown'}</dd>

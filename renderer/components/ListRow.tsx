@@ -37,6 +37,12 @@ export interface ListRowProps {
 /** The name a row shows first, and the process name when that differs (app/model/display-name.ts). */
 export function rowName(l: Listener): { readonly primary: string; readonly secondary: string | null } {
   if (isSelf(l, getSelfPort())) return { primary: SELF_NAME, secondary: describeOwner(l.owner).name };
+  // A container's port is named by the container (docker-proxy → web) with its image second,
+  // never by the working directory of Docker's plumbing.
+  if (l.owner.kind === 'process' && l.owner.container?.name) {
+    const o = describeOwner(l.owner);
+    return { primary: o.name, secondary: o.project };
+  }
   const d = displayNameOf(l);
   if (d !== null) return d;
   return { primary: describeOwner(l.owner).name, secondary: null };

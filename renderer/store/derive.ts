@@ -350,7 +350,10 @@ export function deriveView(inputs: ViewInputs): View {
     // the single ones follow, by port, under one "Other listeners" header.
     const singles: { l: Listener; gone: boolean; scope: Scope }[] = [];
     for (const g of order) {
-      if (g.members.length === 1 && inputs.groupSingles !== true) {
+      // A container or compose project is a unit the user knows by name: it keeps its header
+      // even with one port (issue 10: a container's listeners are grouped under it).
+      const unit = g.key.startsWith('compose:') || g.key.startsWith('container:');
+      if (g.members.length === 1 && inputs.groupSingles !== true && !unit) {
         singles.push(...g.members);
         continue;
       }
