@@ -224,3 +224,23 @@ export function listenerAt(
 ): Listener {
   return listener({ protocol, address, port, owner });
 }
+
+/**
+ * A plain user's process outside any project, with no start time: the tray's cases, where the
+ * project and uptime would otherwise show up in every label.
+ */
+export function plainOwner(over: Partial<ProcessOwner> = {}): ProcessOwner {
+  return processOwner({
+    user: 'dev',
+    cwd: '/home/dev/shop',
+    project: null,
+    command: 'node server.js',
+    startedAt: null,
+    ...over,
+  });
+}
+
+/** A listener of a {@link plainOwner}, with no URL or service unless a case gives one. */
+export function plainListener(over: Partial<Listener> & { readonly port: number }): Listener {
+  return listener({ url: null, service: null, owner: plainOwner(), ...over });
+}

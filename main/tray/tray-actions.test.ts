@@ -4,30 +4,16 @@ import type { KillRequest } from '../../app/contract/api.js';
 import { ok, err } from '../../app/model/errors.js';
 import type { KillReport } from '../../app/model/actions.js';
 import {
-  listener as fixture,
-  processOwner as ownerFixture,
+  plainListener as listener,
+  plainOwner as processOwner,
   settingsWith,
   snapshot,
 } from '../../app/testing/fixtures.js';
-import type { Listener, ProcessOwner } from '../../app/model/listener.js';
 import type { WindowRoute } from '../../app/model/window-route.js';
 import { killConfirmation } from './kill-confirmation.js';
 import { toMenuTemplate, trayMenuMode } from './to-menu-template.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
 import { buildTrayMenu, type TrayAction } from './tray-menu.js';
-
-// The tray's cases: a plain user's process outside any project, and no URL unless a case gives one.
-const processOwner = (o: Partial<ProcessOwner> = {}): ProcessOwner =>
-  ownerFixture({
-    user: 'dev',
-    cwd: '/home/dev/shop',
-    project: null,
-    command: 'node server.js',
-    startedAt: null,
-    ...o,
-  });
-const listener = (o: Partial<Listener> & { port: number }): Listener =>
-  fixture({ url: null, service: null, owner: processOwner(), ...o });
 
 const dev = listener({
   port: 3000,

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPE_CASES } from '../../app/model/test-support/scope-cases.js';
 import {
-  listener as fixture,
-  processOwner as ownerFixture,
+  plainListener as listener,
+  plainOwner as processOwner,
   settingsWith,
   snapshot,
 } from '../../app/testing/fixtures.js';
-import type { Listener, ProcessOwner } from '../../app/model/listener.js';
+import type { Listener } from '../../app/model/listener.js';
 import { formatUptime, killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
 import { hasWatchedDown, MAX_TOOLTIP, trayIconFor, trayTooltip } from './tray-icon.js';
 import { buildTrayMenu, MAX_PER_GROUP, menuText, type TrayMenuItem, type TrayState } from './tray-menu.js';
-
-// The tray's cases: a plain user's process outside any project, and no URL unless a case gives one.
-const processOwner = (o: Partial<ProcessOwner> = {}): ProcessOwner =>
-  ownerFixture({
-    user: 'dev',
-    cwd: '/home/dev/shop',
-    project: null,
-    command: 'node server.js',
-    startedAt: null,
-    ...o,
-  });
-const listener = (o: Partial<Listener> & { port: number }): Listener =>
-  fixture({ url: null, service: null, owner: processOwner(), ...o });
 
 const web = { name: 'HTTP', category: 'web', neverHttp: false } as const;
 const pg = { name: 'PostgreSQL', category: 'database', neverHttp: true } as const;
