@@ -69,9 +69,10 @@ export const whyCommand: CliCommand = {
     }
     const service = await ctx.service();
     const { diagnose } = await import('../../why/diagnose.js');
-    const { defaultHistoryDir } = await import('../../history/store.js');
+    // The one rule for where history lives, HARBORMASTER_HISTORY=off included (the CLI read it anyway).
+    const { historyDirFor } = await import('../../why/service-methods.js');
     const source = { latest: () => null, refresh: () => service.getSnapshot() };
-    const d = await diagnose(target.value, { source, timeoutMs, historyDir: defaultHistoryDir(ctx.env) });
+    const d = await diagnose(target.value, { source, timeoutMs, historyDir: historyDirFor(ctx.env) });
     if (json) ctx.stdout(`${JSON.stringify(d, null, 2)}\n`);
     else ctx.stdout(formatDiagnosis(d));
     return d.reachable ? 0 : 1;
