@@ -79,7 +79,10 @@ test('a kill for a pid whose identity changed (stale start token) is refused and
   });
   attempt.ws.close();
   expect(reply).toMatchObject({ type: 'result', result: { ok: false, error: { code: 'PROCESS_CHANGED' } } });
-  await new Promise((r) => setTimeout(r, 500));
+  // Positive control instead of a fixed wait: a signal sent before the refusal would have ended
+  // the server before it could answer a request made after it.
+  const answer = await fetch(`http://127.0.0.1:${server.port}/`);
+  expect(await answer.text()).toContain(String(server.pid));
   expect(isAlive(server.pid)).toBe(true);
   expect(await canBindTcp(server.port)).toBe(false);
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeApi } from '../../app/testing/fake-api.js';
 import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
+import { waitUntil } from '../../app/testing/wait.js';
 import { createAppStore, isPaused } from './app-store.js';
 import { connectApi } from './connect-api.js';
 
@@ -20,7 +21,7 @@ describe('free-port lookup', () => {
     store.getState().actions.setQuery(':3999');
     expect(store.getState().lookup).toMatchObject({ status: 'loading', port: 3999 });
     api.push(snapshot([listener({ port: 3000 })], { seq: 2 })); // a poll arrives mid-debounce
-    await new Promise((r) => setTimeout(r, 100));
+    expect(await waitUntil(() => store.getState().lookup.status === 'done')).toBe(true);
     expect(api.calls.filter((c) => c.method === 'lookup')).toHaveLength(1);
     expect(store.getState().lookup).toMatchObject({ status: 'done', port: 3999 });
   });
