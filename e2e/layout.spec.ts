@@ -37,8 +37,7 @@ for (const size of WIDTHS) {
     const local = await startHttpServer({ host: '127.0.0.1' });
     const v6 = await startHttpServer({ host: '::1' });
     for (const port of [exposed.port, local.port, v6.port]) {
-      await app.filter(`:${port}`);
-      await expect(app.liveRow(port)).toHaveCount(1, { timeout: POLL_MS * 4 });
+      await app.showPort(port, { timeout: POLL_MS * 4 });
     }
 
     // The address column: badge whole and inside its cell, the address whole in its tooltip and,
