@@ -1,23 +1,15 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KillReport } from '../../app/model/actions.js';
 import { ok, type Result } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
 import type { PageFaculties } from '../api/browser-page.js';
 import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
-import { renderApp } from '../test-support/render-app.js';
+import { mountApp } from '../test-support/render-app.js';
 
 // Issue 16, the click: open in browser mode, kill enablement, force/cancel, fading rows, watch.
 
-const disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const d of disposers.splice(0)) d();
-});
-function app(...args: Parameters<typeof renderApp>) {
-  const r = renderApp(...args);
-  disposers.push(r.dispose);
-  return r;
-}
+const app = mountApp;
 
 /** A page that records what it opened and notified. */
 function fakePage(permission: 'granted' | 'denied' | 'default' = 'granted') {
@@ -68,7 +60,7 @@ const report = (over: Partial<KillReport>): KillReport => ({
   ...over,
 });
 
-async function pick(user: ReturnType<typeof renderApp>['user'], port: number) {
+async function pick(user: ReturnType<typeof mountApp>['user'], port: number) {
   await user.click(await screen.findByRole('option', { name: new RegExp(`Port ${port}`) }));
 }
 

@@ -1,20 +1,12 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KillReport } from '../../app/model/actions.js';
 import { err, ok } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
 import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
-import { renderApp } from '../test-support/render-app.js';
+import { mountApp } from '../test-support/render-app.js';
 
-const disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const d of disposers.splice(0)) d();
-});
-function app(...args: Parameters<typeof renderApp>) {
-  const r = renderApp(...args);
-  disposers.push(r.dispose);
-  return r;
-}
+const app = mountApp;
 
 const vite = listener({
   port: 5173,
@@ -287,7 +279,7 @@ describe('keyboard', () => {
 });
 
 describe('kill', () => {
-  async function confirmKill(script: Parameters<typeof renderApp>[0]) {
+  async function confirmKill(script: Parameters<typeof mountApp>[0]) {
     const r = app(script);
     await r.user.click(await screen.findByRole('option', { name: /Port 5173/ }));
     await r.user.click(screen.getByRole('button', { name: 'Kill…' }));
