@@ -1,9 +1,15 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { KillReport } from '../../app/model/actions.js';
 import { err, ok } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
-import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
+import {
+  httpUp,
+  killReport,
+  listener,
+  processOwner,
+  snapshot,
+  unknownOwner,
+} from '../../app/testing/fixtures.js';
 import { mountApp } from '../test-support/render-app.js';
 
 const app = mountApp;
@@ -26,20 +32,7 @@ const apiServer = listener({
   }),
   health: { state: 'refused', checkedAt: 1, latencyMs: 1 },
 });
-const report = (over: Partial<KillReport>): KillReport => ({
-  outcome: 'freed',
-  pid: 4242,
-  port: 5173,
-  protocol: 'tcp',
-  signals: ['SIGTERM'],
-  elapsedMs: 400,
-  heldBy: null,
-  restartedBy: null,
-  listeners: [],
-  command: null,
-  message: '',
-  ...over,
-});
+const report = killReport;
 
 describe('states', () => {
   it('shows a loading state until the first snapshot, then the rows', async () => {

@@ -2,7 +2,7 @@ import type { KillReport } from '../../model/actions.js';
 import { err, ok, type Result } from '../../model/errors.js';
 import type { Listener } from '../../model/listener.js';
 import { createFakeService, type FakeService } from '../../testing/fake-api.js';
-import { listener, processOwner, snapshot } from '../../testing/fixtures.js';
+import { killReport, listener, processOwner, snapshot } from '../../testing/fixtures.js';
 
 /**
  * The one fake (app/testing/fake-api.ts) set up for the transport tests of `app/serve`: it records
@@ -40,19 +40,15 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
         return err('PROCESS_CHANGED', 'That pid now belongs to another process.');
       }
       process.kill(request.pid, 'SIGTERM');
-      return ok({
-        outcome: 'freed',
-        pid: request.pid,
-        port: target.port,
-        protocol: target.protocol,
-        signals: ['SIGTERM'],
-        elapsedMs: 0,
-        heldBy: null,
-        restartedBy: null,
-        listeners: [],
-        command: null,
-        message: 'Freed.',
-      });
+      return ok(
+        killReport({
+          pid: request.pid,
+          port: target.port,
+          protocol: target.protocol,
+          elapsedMs: 0,
+          message: 'Freed.',
+        }),
+      );
     },
   });
 }
