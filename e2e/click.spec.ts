@@ -11,9 +11,7 @@ test('Ctrl+K then Enter does not kill: focus starts on Cancel, and the dialog sh
   page,
 }) => {
   const server = await startHttpServer();
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1);
+  const row = await app.showPort(server.port);
   await row.click();
   await page.getByRole('listbox').focus();
   await page.keyboard.press('Control+k');
@@ -35,10 +33,7 @@ test('Force after a failed SIGTERM sends SIGKILL at once, the title follows the 
   page,
 }) => {
   const server = await startHttpServer({ ignoreTerm: true });
-  await app.filter(`:${server.port}`);
-  await expect(app.liveRow(server.port)).toHaveCount(1);
-  await app.liveRow(server.port).click();
-  await app.actions(server.port).getByRole('button', { name: 'Kill…' }).click();
+  await app.startKill(server.port);
   await page.getByRole('dialog').getByRole('button', { name: 'Kill node' }).click();
   await expect(page.getByRole('dialog', { name: 'Stopping node…' })).toBeVisible();
   const stillRunning = page.getByRole('dialog', { name: 'node is still running' });
@@ -63,10 +58,7 @@ test('Force after a failed SIGTERM sends SIGKILL at once, the title follows the 
 
 test('Esc while waiting stops waiting; the outcome still arrives as a message', async ({ app, page }) => {
   const server = await startHttpServer({ ignoreTerm: true });
-  await app.filter(`:${server.port}`);
-  await expect(app.liveRow(server.port)).toHaveCount(1);
-  await app.liveRow(server.port).click();
-  await app.actions(server.port).getByRole('button', { name: 'Kill…' }).click();
+  await app.startKill(server.port);
   await page.getByRole('dialog').getByRole('button', { name: 'Kill node' }).click();
   const waiting = page.getByRole('dialog', { name: 'Stopping node…' });
   await expect(waiting.getByRole('button', { name: 'Cancel' })).toBeFocused();
@@ -180,9 +172,7 @@ test('a watched port that goes down stays as a "down" row and notifies through t
 
 test('hover actions: Kill… on the hovered row opens the dialog for that row', async ({ app, page }) => {
   const server = await startHttpServer();
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1);
+  const row = await app.showPort(server.port);
   await row.hover();
   const strip = page.locator('.row-actions').filter({ has: page.locator(`a[href*=":${server.port}/"]`) });
   await expect(strip).toBeVisible();

@@ -63,9 +63,7 @@ test('a published port shows its container and image under its compose project, 
   try {
     const proxyPid = proxyPidFor(port);
     expect(proxyPid).not.toBeNull();
-    await app.filter(`:${port}`);
-    const row = app.liveRow(port);
-    await expect(row).toHaveCount(1, { timeout: 30_000 });
+    const row = await app.showPort(port, { timeout: 30_000 });
     await expect(row).toContainText(`docker-proxy → ${name}`, { timeout: 30_000 });
     // The image follows the name (truncated to fit; the details pane has it whole).
     await expect(row).toContainText('hmtest-containers-img');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import type { HarbormasterApi } from '../app/contract/api.js';
 import type { Listener } from '../app/model/listener.js';
+import type { Snapshot } from '../app/model/snapshot.js';
 import type { TrayMenuItem } from '../main/tray/tray-menu.js';
 import {
   canBindTcp,
@@ -122,7 +123,8 @@ test.describe('Electron tray app', () => {
       h.updateTray();
       const during = { same: h.trayMenuObject() === before, ...h.trayDeferral() };
       before.emit('menu-will-close');
-      await new Promise((r) => setTimeout(r, 50));
+      // The controller swaps the menu on the next setImmediate turn after the close (tray-controller.ts).
+      await new Promise((r) => setImmediate(r));
       const after = { replaced: h.trayMenuObject() !== before, ...h.trayDeferral() };
       return {
         during: { same: during.same, open: during.open, pending: during.pending !== null },
@@ -205,15 +207,21 @@ test.describe('Electron tray app', () => {
     const page = await showWindow();
     await expect(page.getByText(`:${server.port}`).first()).toBeVisible({ timeout: 20_000 });
 
+    // Waits for the snapshot that lists it (pushed by the core), not for a fixed number of polls.
     const listener = await page.evaluate(async (port) => {
       const api = (globalThis as unknown as { harbormaster: HarbormasterApi }).harbormaster;
-      for (let i = 0; i < 50; i += 1) {
-        const s = await api.getSnapshot();
-        const l = s.listeners.find((x) => x.port === port);
-        if (l) return l;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      return null;
+      const find = (s: Snapshot): Listener | null => s.listeners.find((x) => x.port === port) ?? null;
+      const now = find(await api.getSnapshot());
+      if (now) return now;
+      return new Promise<Listener>((resolve) => {
+        const off = api.onSnapshot((s) => {
+          const l = find(s);
+          if (l) {
+            off();
+            resolve(l);
+          }
+        });
+      });
     }, server.port);
     expect(listener?.owner.kind).toBe('process');
     const owner = (listener as Listener).owner;

@@ -10,9 +10,7 @@ test('a new HTTP server appears within one poll interval with its process, pid, 
 }) => {
   const server = await startHttpServer();
   const listeningAt = Date.now();
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1, { timeout: APPEAR_BUDGET_MS + 2000 });
+  const row = await app.showPort(server.port, { timeout: APPEAR_BUDGET_MS + 2000 });
   const appearedMs = Date.now() - listeningAt;
   test.info().annotations.push({ type: 'row appeared after (ms)', description: String(appearedMs) });
   expect(appearedMs).toBeLessThanOrEqual(APPEAR_BUDGET_MS);
@@ -37,16 +35,12 @@ test('a UDP listener and an IPv6-only listener appear too', async ({ app }) => {
   const udp = await startUdpListener();
   const v6 = await startHttpServer({ host: '::1' });
 
-  await app.filter(`:${udp.port}`);
-  const udpRow = app.liveRow(udp.port);
-  await expect(udpRow).toHaveCount(1, { timeout: APPEAR_BUDGET_MS + 2000 });
+  const udpRow = await app.showPort(udp.port, { timeout: APPEAR_BUDGET_MS + 2000 });
   await expect(udpRow).toHaveAccessibleName(
     new RegExp(`^Port ${udp.port} udp4 127\\.0\\.0\\.1, [^,]*node\\)?, pid ${udp.pid}, `),
   );
 
-  await app.filter(`:${v6.port}`);
-  const v6Row = app.liveRow(v6.port);
-  await expect(v6Row).toHaveCount(1, { timeout: APPEAR_BUDGET_MS + 2000 });
+  const v6Row = await app.showPort(v6.port, { timeout: APPEAR_BUDGET_MS + 2000 });
   await expect(v6Row).toHaveAccessibleName(
     new RegExp(`^Port ${v6.port} tcp6 \\[::1\\], [^,]*node\\)?, pid ${v6.pid}, `),
   );

@@ -11,11 +11,7 @@ test('Kill → confirm with name and pid → the process is gone, the port is fr
   page,
 }) => {
   const server = await startHttpServer();
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1);
-  await row.click();
-  await app.actions(server.port).getByRole('button', { name: 'Kill…' }).click();
+  await app.startKill(server.port);
 
   const dialog = page.getByRole('dialog', { name: `Kill node on port ${server.port}?` });
   await expect(dialog).toBeVisible();
@@ -35,11 +31,7 @@ test('Kill → confirm with name and pid → the process is gone, the port is fr
 
 test('a process that ignores SIGTERM shows "still running", then Force kills it', async ({ app, page }) => {
   const server = await startHttpServer({ ignoreTerm: true });
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1);
-  await row.click();
-  await app.actions(server.port).getByRole('button', { name: 'Kill…' }).click();
+  await app.startKill(server.port);
   await page.getByRole('dialog').getByRole('button', { name: 'Kill node' }).click();
 
   const dialog = page.getByRole('dialog');
@@ -59,8 +51,7 @@ test('a kill for a pid whose identity changed (stale start token) is refused and
   serve,
 }) => {
   const server = await startHttpServer();
-  await app.filter(`:${server.port}`);
-  await expect(app.liveRow(server.port)).toHaveCount(1);
+  await app.showPort(server.port);
 
   const attempt = await connectWs(serve);
   if (attempt.kind !== 'open') throw new Error(`authorized connection refused: ${attempt.status}`);
@@ -79,7 +70,10 @@ test('a kill for a pid whose identity changed (stale start token) is refused and
   });
   attempt.ws.close();
   expect(reply).toMatchObject({ type: 'result', result: { ok: false, error: { code: 'PROCESS_CHANGED' } } });
-  await new Promise((r) => setTimeout(r, 500));
+  // Positive control instead of a fixed wait: a signal sent before the refusal would have ended
+  // the server before it could answer a request made after it.
+  const answer = await fetch(`http://127.0.0.1:${server.port}/`);
+  expect(await answer.text()).toContain(String(server.pid));
   expect(isAlive(server.pid)).toBe(true);
   expect(await canBindTcp(server.port)).toBe(false);
 });
@@ -89,10 +83,7 @@ test('confirming a kill after the port changed hands does not kill the new proce
   page,
 }) => {
   const first = await startHttpServer();
-  await app.filter(`:${first.port}`);
-  await expect(app.liveRow(first.port)).toHaveCount(1);
-  await app.liveRow(first.port).click();
-  await app.actions(first.port).getByRole('button', { name: 'Kill…' }).click();
+  await app.startKill(first.port);
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText(String(first.pid));
 

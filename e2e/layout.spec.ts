@@ -34,31 +34,50 @@ for (const size of WIDTHS) {
   }) => {
     await page.setViewportSize(size);
     const exposed = await startHttpServer({ host: '0.0.0.0' });
+    const local = await startHttpServer({ host: '127.0.0.1' });
     const v6 = await startHttpServer({ host: '::1' });
-    for (const port of [exposed.port, v6.port]) {
-      await app.filter(`:${port}`);
-      await expect(app.liveRow(port)).toHaveCount(1, { timeout: POLL_MS * 4 });
+    for (const port of [exposed.port, local.port, v6.port]) {
+      await app.showPort(port, { timeout: POLL_MS * 4 });
     }
 
-    // The address column: badge whole and visible, the address whole in its tooltip. Each row is
-    // filtered to on its own (the list is virtualized: other listeners may push it out of view).
-    for (const [port, address, badge] of [
-      [exposed.port, '0.0.0.0', 'all interfaces'],
-      [v6.port, '::1', 'loopback'],
+    // The address column: badge whole and inside its cell, the address whole in its tooltip and,
+    // in the window (not the popover), whole on screen too. Checked with the details pane closed
+    // and open (the narrower list). Each row is filtered to on its own (the list is virtualized).
+    for (const [port, address, shown, badge] of [
+      [exposed.port, '0.0.0.0', '0.0.0.0', 'all interfaces'],
+      [local.port, '127.0.0.1', '127.0.0.1', 'loopback'],
+      [v6.port, '::1', '[::1]', 'loopback'],
     ] as const) {
       await app.filter(`:${port}`);
       const row = app.liveRow(port);
-      const b = row.locator('.cell-addr .badge');
-      await expect(b).toHaveText(badge);
-      await expect(b).toBeVisible();
-      expect(await isClipped(b), `${badge} badge clipped at ${size.width}px`).toBe(false);
-      const addr = row.locator('.addr');
-      await expect(addr).toHaveAttribute('title', address);
-      // The tail of the address is never cut (the middle ellipsis cuts the head only).
-      expect(await isClipped(row.locator('.addr-tail'))).toBe(false);
-      const badgeBox = await b.boundingBox();
-      const rowBox = await row.boundingBox();
-      expect(badgeBox && rowBox && badgeBox.x + badgeBox.width <= rowBox.x + rowBox.width).toBe(true);
+      for (const pane of ['closed', 'open'] as const) {
+        if (pane === 'open') {
+          await row.click();
+          await expect(app.actions(port)).toBeVisible();
+        }
+        const at = `${address} at ${size.width}px, details ${pane}`;
+        const cell = row.locator('.cell-addr');
+        const b = cell.locator('.badge');
+        await expect(b).toHaveText(badge);
+        await expect(b).toBeVisible();
+        expect(await isClipped(b), `${badge} badge clipped: ${at}`).toBe(false);
+        expect(await isClipped(cell), `address cell overflows: ${at}`).toBe(false);
+        const badgeBox = await b.boundingBox();
+        const cellBox = await cell.boundingBox();
+        expect(badgeBox && cellBox, 'badge and cell are laid out').toBeTruthy();
+        if (badgeBox && cellBox)
+          expect(badgeBox.x + badgeBox.width, `badge cut by its cell: ${at}`).toBeLessThanOrEqual(
+            cellBox.x + cellBox.width + 0.5,
+          );
+        const addr = row.locator('.addr');
+        await expect(addr).toHaveAttribute('title', address);
+        // The tail of the address is never cut (the middle ellipsis cuts the head only).
+        expect(await isClipped(row.locator('.addr-tail'))).toBe(false);
+        if (size.width >= 1100) {
+          expect(await isClipped(row.locator('.addr-head')), `address ellipsized: ${at}`).toBe(false);
+          await expect(addr).toHaveText(shown);
+        }
+      }
     }
     await app.filter(`:${exposed.port}`);
 

@@ -12,9 +12,7 @@ test('Open and Enter open exactly the listener URL in a new tab of this browser,
 }) => {
   const server = await startHttpServer();
   const expected = `http://127.0.0.1:${server.port}/`;
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1);
+  const row = await app.showPort(server.port);
   await row.click();
   await expect(row).toHaveAttribute('aria-selected', 'true');
 
@@ -39,9 +37,7 @@ test('Open and Enter open exactly the listener URL in a new tab of this browser,
 
 test('a row carries its URL as a real link: middle-click opens it in a new tab', async ({ app, page }) => {
   const server = await startHttpServer();
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1);
+  const row = await app.showPort(server.port);
   await row.hover();
   const link = page.locator(`.row-actions a[href="http://127.0.0.1:${server.port}/"]`);
   await expect(link).toBeVisible();
@@ -56,9 +52,7 @@ test('a row carries its URL as a real link: middle-click opens it in a new tab',
 
 test('an IPv6-only server opens at its bracketed ::1 URL', async ({ app, serve }) => {
   const server = await startHttpServer({ host: '::1' });
-  await app.filter(`:${server.port}`);
-  const row = app.liveRow(server.port);
-  await expect(row).toHaveCount(1);
+  const row = await app.showPort(server.port);
   await row.click();
   const [opened] = await Promise.all([
     app.page.context().waitForEvent('page'),

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 const dist = new URL('../dist/app/health/', import.meta.url);
 const { createHealthMonitor } = await import(new URL('monitor.js', dist).href);
 const { probeListener } = await import(new URL('probe.js', dist).href);
+const { countingProbe } = await import(new URL('../testing/counting-probe.js', dist).href);
 
 const TICK_MS = 10; // USER_HZ = 100
 function childCpuMs() {
@@ -77,37 +78,11 @@ const workloads = [
 
 /** Ours: the monitor as `list --health` uses it, counting probes in flight. */
 async function ours(listeners) {
-  let active = 0;
-  let maxActive = 0;
-  const enter = () => {
-    active += 1;
-    maxActive = Math.max(maxActive, active);
-  };
-  const probe = async (l, options) => {
-    let holding = true;
-    enter();
-    const turn = {
-      park() {
-        if (holding) active -= 1;
-        holding = false;
-        options.turn.park();
-      },
-      async take() {
-        await options.turn.take();
-        if (!holding) enter();
-        holding = true;
-      },
-    };
-    try {
-      return await probeListener(l, { ...options, turn });
-    } finally {
-      if (holding) active -= 1;
-    }
-  };
+  const { probe, maxInFlight } = countingProbe();
   const monitor = createHealthMonitor({ probe, paused: true });
   const r = await timed(() => Promise.all(listeners.map((l) => monitor.checkNow(l, { bulk: true }))));
   monitor.dispose();
-  return { ...r, maxActive };
+  return { ...r, maxActive: maxInFlight() };
 }
 
 /** Floor: the same probes, all at once, no limit. */

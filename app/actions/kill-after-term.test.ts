@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KillRequest } from '../contract/api.js';
 import { parseRequest } from '../contract/schemas.js';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
 import { killListenerOwner, type KillDeps, type KillSignal } from './kill.js';
 import { bindTest } from './lookup.js';
 import { isAlive, killTracked, startServer } from './test-support/processes.js';
 import { createCoreSource } from './test-support/core-source.js';
+import { reincarnated, scannedRequest } from './test-support/kill-helpers.js';
 
 // Issue 16 item 3: Force after a SIGTERM the user already saw fail sends SIGKILL at once, after the
 // same identity and still-holds re-check as any signal: no second SIGTERM, no second grace period.
@@ -14,12 +14,8 @@ const linux = process.platform === 'linux';
 const { readIdentity: readProcIdentity } = createLinuxOwnerResolver();
 type Source = ReturnType<typeof createCoreSource>;
 
-async function requestFor(source: Source, pid: number, port: number): Promise<KillRequest> {
-  const snap = await source.refresh();
-  const l = snap.listeners.find((x) => x.port === port && x.owner.kind === 'process' && x.owner.pid === pid);
-  if (!l || l.owner.kind !== 'process') throw new Error(`pid ${pid} not seen on port ${port}`);
-  return { listenerId: l.id, pid, startToken: l.owner.startToken, mode: 'force', afterFailedTerm: true };
-}
+const requestFor = (source: Source, pid: number, port: number) =>
+  scannedRequest(source, pid, port, 'force', { afterFailedTerm: true });
 
 describe.runIf(linux)('force after a failed SIGTERM', () => {
   let source: Source;
@@ -60,12 +56,7 @@ describe.runIf(linux)('force after a failed SIGTERM', () => {
     const request = await requestFor(source, server.pid, server.port);
     const result = await killListenerOwner(request, {
       ...deps,
-      readIdentity: async (pid) => {
-        const real = await readProcIdentity(pid);
-        return real.ok
-          ? { ok: true, value: { ...real.value, startToken: `${real.value.startToken}1` } }
-          : real;
-      },
+      readIdentity: reincarnated(readProcIdentity),
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'PROCESS_CHANGED' } });
     expect(calls).toEqual([]);

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KillRequest } from '../contract/api.js';
-import type { KillMode } from '../model/actions.js';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
-import { killListenerOwner, type KillDeps, type KillSignal } from './kill.js';
+import { killListenerOwner, type KillDeps } from './kill.js';
 import { bindTest } from './lookup.js';
 import { createCoreSource } from './test-support/core-source.js';
+import { scannedRequest as requestFor, spySignal } from './test-support/kill-helpers.js';
 import { startCloser, startMultiPortServer, startShellThenOther } from './test-support/kill-processes.js';
 import {
   freePort,
@@ -21,29 +20,6 @@ import {
 
 type Source = ReturnType<typeof createCoreSource>;
 const { readIdentity } = createLinuxOwnerResolver();
-
-function spySignal() {
-  const calls: { pid: number; signal: KillSignal }[] = [];
-  const fn = (pid: number, signal: KillSignal): void => {
-    calls.push({ pid, signal });
-    process.kill(pid, signal);
-  };
-  return { calls, fn };
-}
-
-async function requestFor(
-  source: Source,
-  pid: number,
-  port: number,
-  mode: KillMode = 'graceful',
-): Promise<KillRequest> {
-  const snap = await source.refresh();
-  const l = snap.listeners.find(
-    (x) => x.port === port && x.protocol === 'tcp' && x.owner.kind === 'process' && x.owner.pid === pid,
-  );
-  if (!l || l.owner.kind !== 'process') throw new Error(`pid ${pid} not seen on port ${port}`);
-  return { listenerId: l.id, pid, startToken: l.owner.startToken, mode };
-}
 
 describe.runIf(process.platform === 'linux')(
   'kill re-checks the confirmed listener before each signal',

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KillRequest } from '../contract/api.js';
-import type { KillMode } from '../model/actions.js';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
 import { readAncestors } from './ancestors.js';
 import {
@@ -14,7 +13,6 @@ import {
   isProtectedName,
   killListenerOwner,
   type KillDeps,
-  type KillSignal,
   type RunTaskkill,
 } from './kill.js';
 import { bindTest } from './lookup.js';
@@ -29,36 +27,14 @@ import {
   waitUntil,
 } from './test-support/processes.js';
 import { createCoreSource } from './test-support/core-source.js';
+import { reincarnated, scannedRequest as requestFor, spySignal } from './test-support/kill-helpers.js';
 
 const linux = process.platform === 'linux';
-
-/** A signal function that records every call and then really signals (like process.kill). */
-function spySignal() {
-  const calls: { pid: number; signal: KillSignal }[] = [];
-  const fn = (pid: number, signal: KillSignal): void => {
-    calls.push({ pid, signal });
-    process.kill(pid, signal);
-  };
-  return { calls, fn };
-}
 
 type Source = ReturnType<typeof createCoreSource>;
 
 /** The real /proc identity reader, as the service hands it to kill. */
 const { readIdentity: readProcIdentity } = createLinuxOwnerResolver();
-
-/** The request a user would make after seeing `pid` on `port` in a fresh scan. */
-async function requestFor(
-  source: Source,
-  pid: number,
-  port: number,
-  mode: KillMode = 'graceful',
-): Promise<KillRequest> {
-  const snap = await source.refresh();
-  const l = snap.listeners.find((x) => x.port === port && x.owner.kind === 'process' && x.owner.pid === pid);
-  if (!l || l.owner.kind !== 'process') throw new Error(`pid ${pid} not seen on port ${port}`);
-  return { listenerId: l.id, pid, startToken: l.owner.startToken, mode };
-}
 
 describe.runIf(linux)('killListenerOwner with real processes', () => {
   let source: Source;
@@ -125,12 +101,7 @@ describe.runIf(linux)('killListenerOwner with real processes', () => {
     const result = await killListenerOwner(request, {
       ...deps,
       // Simulates pid reuse between the scan and the signal: same pid, later start time.
-      readIdentity: async (pid) => {
-        const real = await readProcIdentity(pid);
-        return real.ok
-          ? { ok: true, value: { ...real.value, startToken: `${real.value.startToken}1` } }
-          : real;
-      },
+      readIdentity: reincarnated(readProcIdentity),
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'PROCESS_CHANGED' } });
     expect(spy.calls).toEqual([]);

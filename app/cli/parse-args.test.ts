@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from './parse-args.js';
+import { commandArgs, parseArgs } from './parse-args.js';
 
 const spec = { flags: ['json', 'yes', 'force'], options: ['pid', 'timeout'] };
 
@@ -49,5 +49,34 @@ describe('CLI argument parsing', () => {
   it('takes an option value that starts with a dash, as the old parser did', () => {
     const r = parseArgs(['--pid', '-5'], spec);
     expect(r.ok && r.options.get('pid')).toBe('-5');
+  });
+});
+
+describe('commandArgs', () => {
+  const usage = 'Usage: harbormaster pins [--json]';
+  const run = (args: string[], noArguments?: { name: string }) => {
+    let err = '';
+    const parsed = commandArgs((t) => (err += t), usage, args, { flags: ['json'] }, noArguments);
+    return { parsed, err };
+  };
+
+  it('returns the parsed arguments and prints nothing when they are good', () => {
+    const { parsed, err } = run(['--json']);
+    expect(parsed?.flags.has('json')).toBe(true);
+    expect(err).toBe('');
+  });
+
+  it('prints the error with the usage and returns null on an unknown option', () => {
+    const { parsed, err } = run(['--nope']);
+    expect(parsed).toBeNull();
+    expect(err).toMatch(/--nope/);
+    expect(err.endsWith(`\n\n${usage}\n`)).toBe(true);
+  });
+
+  it('refuses positionals for a command that takes none, by name', () => {
+    expect(run(['3000']).parsed?.positionals).toEqual(['3000']);
+    const { parsed, err } = run(['3000'], { name: 'pins' });
+    expect(parsed).toBeNull();
+    expect(err).toBe(`pins takes no arguments.\n\n${usage}\n`);
   });
 });

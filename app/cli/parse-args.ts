@@ -68,3 +68,26 @@ export function parseArgs(
   }
   return { ok: true, flags, options, positionals };
 }
+
+/**
+ * {@link parseArgs} for a command's `run`: on bad input it writes the error and the usage to
+ * `stderr` and returns null (the caller exits 2). With `noArguments`, positionals are bad input
+ * too, said as "NAME takes no arguments.".
+ */
+export function commandArgs(
+  stderr: (text: string) => void,
+  usage: string,
+  args: readonly string[],
+  spec: ArgsSpec,
+  noArguments?: { readonly name: string },
+): ParsedArgs | null {
+  const parsed = parseArgs(args, spec);
+  const error = !parsed.ok
+    ? parsed.error
+    : noArguments && parsed.positionals.length > 0
+      ? `${noArguments.name} takes no arguments.`
+      : null;
+  if (error === null && parsed.ok) return parsed;
+  stderr(`${error}\n\n${usage}\n`);
+  return null;
+}

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../testing/wait.js';
 
 // Issue 9 item 1: the serve token is never on any process's command line or in its environment.
 // The installed command runs as a real process (dist/ is built by `npm test` first); the opener is a
@@ -65,13 +66,9 @@ function processesHolding(secret: string): string[] {
 }
 
 async function until<T>(probe: () => T | null | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let value: T | null | undefined | false = null;
+  if (!(await waitUntil(() => Boolean((value = probe())), ms))) throw new Error('timed out');
+  return value as T;
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
@@ -150,6 +147,7 @@ describe.runIf(process.platform === 'linux')(
         // sampled over a second while serve runs and its core polls.
         for (let i = 0; i < 10; i += 1) {
           expect(processesHolding(token)).toEqual([]);
+          // Deliberately timed: the claim is about every moment of serve's life, so sample across one.
           await new Promise((r) => setTimeout(r, 100));
         }
         const argv = readFileSync(`${record}.argv`, 'utf8').trim();

@@ -18,10 +18,10 @@ import {
   freshSnapshot,
   holdersOn,
   running,
-  serviceFor,
   until,
+  withPublished,
 } from './test-support/container-suite.js';
-import { freePort, startDockerHarness } from './test-support/docker-harness.js';
+import { startDockerHarness } from './test-support/docker-harness.js';
 
 // A private dockerd with the default userland proxy: docker-proxy holds each published port.
 const setup = await startDockerHarness({ userlandProxy: true });
@@ -32,241 +32,210 @@ afterAll(async () => h?.stop(), 60_000);
 describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
   it('lists a published port with the container name, image, compose labels, state and restart policy', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-web',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-      labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
-    });
-    const service = await serviceFor(h);
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      const owner = held[0]?.owner as ProcessOwner;
-      expect(owner.name).toBe('docker-proxy');
-      expect(owner.container).toMatchObject({
-        kind: 'docker',
+    await withPublished(
+      h,
+      {
         name: 'hmtest-containers-web',
-        id: id.slice(0, 12),
-        image: h.image,
-      });
-      expect(owner.container?.info).toMatchObject({
-        state: 'running',
-        health: null,
-        composeProject: 'shop',
-        composeService: 'web',
-        restartPolicy: 'no',
-      });
-      const section = (await freshSnapshot(service)).containers;
-      const c = section?.containers.find((x) => x.id === id);
-      expect(c?.published).toEqual([
-        expect.objectContaining({
-          protocol: 'tcp',
-          hostIp: '127.0.0.1',
-          hostPort: port,
-          containerPort: 80,
-          listenerIds: [held[0]?.id],
-        }),
-      ]);
-      const who = testContext({ service: () => service, answers: null });
-      expect(await whoCommand.run([String(port)], who.ctx)).toBe(0);
-      expect(who.stdout()).toContain(`docker-proxy → container hmtest-containers-web (${h.image})`);
-      expect(who.stdout()).toContain(
-        `container hmtest-containers-web · ${id.slice(0, 12)} · image ${h.image} · running · compose shop/web · restart no`,
-      );
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+        labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
+      },
+      async ({ id, port, service, held }) => {
+        const owner = held[0]?.owner as ProcessOwner;
+        expect(owner.name).toBe('docker-proxy');
+        expect(owner.container).toMatchObject({
+          kind: 'docker',
+          name: 'hmtest-containers-web',
+          id: id.slice(0, 12),
+          image: h.image,
+        });
+        expect(owner.container?.info).toMatchObject({
+          state: 'running',
+          health: null,
+          composeProject: 'shop',
+          composeService: 'web',
+          restartPolicy: 'no',
+        });
+        const section = (await freshSnapshot(service)).containers;
+        const c = section?.containers.find((x) => x.id === id);
+        expect(c?.published).toEqual([
+          expect.objectContaining({
+            protocol: 'tcp',
+            hostIp: '127.0.0.1',
+            hostPort: port,
+            containerPort: 80,
+            listenerIds: [held[0]?.id],
+          }),
+        ]);
+        const who = testContext({ service: () => service, answers: null });
+        expect(await whoCommand.run([String(port)], who.ctx)).toBe(0);
+        expect(who.stdout()).toContain(`docker-proxy → container hmtest-containers-web (${h.image})`);
+        expect(who.stdout()).toContain(
+          `container hmtest-containers-web · ${id.slice(0, 12)} · image ${h.image} · running · compose shop/web · restart no`,
+        );
+      },
+    );
   });
 
   it('kill on a published port stops the container, frees the port, and never signals docker-proxy or dockerd', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-kill',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-    });
-    const owners = createLinuxOwnerResolver();
-    const service = await serviceFor(h);
-    const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
-    const signalled: number[] = [];
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      const listener = held[0];
-      const proxy = listener?.owner as ProcessOwner;
-      expect(proxy.name).toBe('docker-proxy');
-      const source = { latest: () => null, refresh: () => freshSnapshot(service) };
-      const r = await killListenerOwner(
-        { listenerId: listener?.id ?? '', pid: proxy.pid, startToken: proxy.startToken, mode: 'graceful' },
-        {
-          source,
-          readIdentity: owners.readIdentity,
-          signal: (pid) => void signalled.push(pid),
-          stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
-        },
-      );
-      expect(r).toMatchObject({
-        ok: true,
-        value: {
-          outcome: 'freed',
-          signals: [],
-          message: `container hmtest-containers-kill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
-        },
-      });
-      expect(signalled).toEqual([]);
-      expect(await running(h, id)).toBe(false);
-      expect(await holdersOn(service, port)).toEqual([]);
-      expect(alive(h.daemonPid)).toBe(true);
-    } finally {
-      catalog.dispose();
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-kill',
+      },
+      async ({ id, port, service, held }) => {
+        const owners = createLinuxOwnerResolver();
+        const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
+        const signalled: number[] = [];
+        try {
+          const listener = held[0];
+          const proxy = listener?.owner as ProcessOwner;
+          expect(proxy.name).toBe('docker-proxy');
+          const source = { latest: () => null, refresh: () => freshSnapshot(service) };
+          const r = await killListenerOwner(
+            {
+              listenerId: listener?.id ?? '',
+              pid: proxy.pid,
+              startToken: proxy.startToken,
+              mode: 'graceful',
+            },
+            {
+              source,
+              readIdentity: owners.readIdentity,
+              signal: (pid) => void signalled.push(pid),
+              stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
+            },
+          );
+          expect(r).toMatchObject({
+            ok: true,
+            value: {
+              outcome: 'freed',
+              signals: [],
+              message: `container hmtest-containers-kill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+            },
+          });
+          expect(signalled).toEqual([]);
+          expect(await running(h, id)).toBe(false);
+          expect(await holdersOn(service, port)).toEqual([]);
+          expect(alive(h.daemonPid)).toBe(true);
+        } finally {
+          catalog.dispose();
+        }
+      },
+    );
   });
 
   it('refuses a kill aimed at docker-proxy when the container cannot be asked, and signals nothing', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-refuse',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-    });
-    const service = await serviceFor(h);
-    const signalled: number[] = [];
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      const proxy = held[0]?.owner as ProcessOwner;
-      const r = await killListenerOwner(
-        { listenerId: held[0]?.id ?? '', pid: proxy.pid, startToken: proxy.startToken, mode: 'force' },
-        {
-          source: { latest: () => null, refresh: () => freshSnapshot(service) },
-          readIdentity: createLinuxOwnerResolver().readIdentity,
-          signal: (pid) => void signalled.push(pid),
-        },
-      );
-      expect(r).toMatchObject({
-        ok: false,
-        error: {
-          code: 'PROTECTED',
-          message:
-            'This port is forwarded by Docker to container hmtest-containers-refuse; stop the container instead.',
-        },
-      });
-      expect(signalled).toEqual([]);
-      expect(alive(proxy.pid)).toBe(true);
-      expect(await running(h, id)).toBe(true);
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-refuse',
+      },
+      async ({ id, service, held }) => {
+        const signalled: number[] = [];
+        const proxy = held[0]?.owner as ProcessOwner;
+        const r = await killListenerOwner(
+          { listenerId: held[0]?.id ?? '', pid: proxy.pid, startToken: proxy.startToken, mode: 'force' },
+          {
+            source: { latest: () => null, refresh: () => freshSnapshot(service) },
+            readIdentity: createLinuxOwnerResolver().readIdentity,
+            signal: (pid) => void signalled.push(pid),
+          },
+        );
+        expect(r).toMatchObject({
+          ok: false,
+          error: {
+            code: 'PROTECTED',
+            message:
+              'This port is forwarded by Docker to container hmtest-containers-refuse; stop the container instead.',
+          },
+        });
+        expect(signalled).toEqual([]);
+        expect(alive(proxy.pid)).toBe(true);
+        expect(await running(h, id)).toBe(true);
+      },
+    );
   });
 
   it('flags an app bound to 127.0.0.1 inside a published container, and an unpublished listener', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-inside',
-      cmd: ['sh', '-c', '/bin/busybox nc -l -p 9000 & exec /bin/busybox httpd -f -p 127.0.0.1:80 -h /'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-    });
-    const service = await serviceFor(h);
-    try {
-      const inside = async () =>
-        (await freshSnapshot(service)).containers?.containers.find((c) => c.id === id)?.inside ?? [];
-      const seen = await until(inside, (l) => l.length >= 2);
-      expect(seen).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
-            protocol: 'tcp',
-            address: '127.0.0.1',
-            port: 80,
-            published: true,
-            loopbackOnly: true,
-            note: `published as 127.0.0.1:${port}, but the app inside listens on 127.0.0.1 only, so it is unreachable from the host`,
-          }),
-          expect.objectContaining({ protocol: 'tcp', port: 9000, published: false, loopbackOnly: false }),
-        ]),
-      );
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-inside',
+        cmd: ['sh', '-c', '/bin/busybox nc -l -p 9000 & exec /bin/busybox httpd -f -p 127.0.0.1:80 -h /'],
+        minHolders: 0,
+      },
+      async ({ id, port, service }) => {
+        const inside = async () =>
+          (await freshSnapshot(service)).containers?.containers.find((c) => c.id === id)?.inside ?? [];
+        const seen = await until(inside, (l) => l.length >= 2);
+        expect(seen).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              protocol: 'tcp',
+              address: '127.0.0.1',
+              port: 80,
+              published: true,
+              loopbackOnly: true,
+              note: `published as 127.0.0.1:${port}, but the app inside listens on 127.0.0.1 only, so it is unreachable from the host`,
+            }),
+            expect.objectContaining({ protocol: 'tcp', port: 9000, published: false, loopbackOnly: false }),
+          ]),
+        );
+      },
+    );
   });
 
   it("lists a published port whose host process is gone as forwarded by Docker's NAT", async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-nat',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-    });
-    const service = await serviceFor(h);
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      // The damage the issue describes: docker-proxy killed by hand, the container still running.
-      process.kill((held[0]?.owner as ProcessOwner).pid, 'SIGKILL');
-      await until(
-        () => holdersOn(service, port),
-        (l) => l.length === 0,
-      );
-      const c = (await freshSnapshot(service)).containers?.containers.find((x) => x.id === id);
-      expect(c?.published).toEqual([
-        expect.objectContaining({ hostPort: port, listenerIds: [], note: NAT_ONLY_NOTE }),
-      ]);
-      const list = testContext({ service: () => service, answers: null });
-      expect(await listCommand.run([], list.ctx)).toBe(0);
-      expect(list.stdout()).toContain(`tcp 127.0.0.1:${port} → 80   ${NAT_ONLY_NOTE}`);
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-nat',
+      },
+      async ({ id, port, service, held }) => {
+        // The damage the issue describes: docker-proxy killed by hand, the container still running.
+        process.kill((held[0]?.owner as ProcessOwner).pid, 'SIGKILL');
+        await until(
+          () => holdersOn(service, port),
+          (l) => l.length === 0,
+        );
+        const c = (await freshSnapshot(service)).containers?.containers.find((x) => x.id === id);
+        expect(c?.published).toEqual([
+          expect.objectContaining({ hostPort: port, listenerIds: [], note: NAT_ONLY_NOTE }),
+        ]);
+        const list = testContext({ service: () => service, answers: null });
+        expect(await listCommand.run([], list.ctx)).toBe(0);
+        expect(list.stdout()).toContain(`tcp 127.0.0.1:${port} → 80   ${NAT_ONLY_NOTE}`);
+      },
+    );
   });
 
   it('Restart container with restart policy always reports "restarted" and the port is held again', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-always',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-      restart: 'always',
-    });
-    const service = await serviceFor(h);
-    try {
-      await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      const r = await service.containerAction?.({ container: 'hmtest-containers-always', action: 'restart' });
-      expect(r).toMatchObject({
-        ok: true,
-        value: {
-          outcome: 'restarted',
-          message: `container hmtest-containers-always (image ${h.image}) restarted; tcp 127.0.0.1:${port} is served again. Restart policy: always.`,
-        },
-      });
-      expect(await running(h, id)).toBe(true);
-      expect((await holdersOn(service, port)).length).toBeGreaterThan(0);
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-always',
+        restart: 'always',
+      },
+      async ({ id, port, service }) => {
+        const r = await service.containerAction?.({
+          container: 'hmtest-containers-always',
+          action: 'restart',
+        });
+        expect(r).toMatchObject({
+          ok: true,
+          value: {
+            outcome: 'restarted',
+            message: `container hmtest-containers-always (image ${h.image}) restarted; tcp 127.0.0.1:${port} is served again. Restart policy: always.`,
+          },
+        });
+        expect(await running(h, id)).toBe(true);
+        expect((await holdersOn(service, port)).length).toBeGreaterThan(0);
+      },
+    );
   });
 });
 
@@ -311,139 +280,107 @@ describe.skipIf(!h)(
   () => {
     it('kill <port> confirms with container, image and compose project, then stops the container', async () => {
       if (!h) return;
-      const port = await freePort();
-      const id = await h.run({
-        name: 'hmtest-containers-cli',
-        cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-        ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-        labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
-      });
-      const service = await serviceFor(h);
-      try {
-        const held = await until(
-          () => holdersOn(service, port),
-          (l) => l.length > 0,
-        );
-        const proxyPid = (held[0]?.owner as ProcessOwner).pid;
-        const t = testContext({ service: () => service, answers: ['y'] });
-        expect(await killCommand.run([String(port)], t.ctx)).toBe(0);
-        expect(t.stdout()).toContain(
-          `container hmtest-containers-cli  id ${id.slice(0, 12)}  image ${h.image}  running`,
-        );
-        expect(t.stdout()).toContain('compose: project shop, service web');
-        expect(t.stdout()).toContain(`held on the host by docker-proxy (pid ${proxyPid})`);
-        expect(t.prompts).toEqual(['Stop container hmtest-containers-cli? [y/N] ']);
-        expect(t.stdout()).toContain(
-          `container hmtest-containers-cli (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
-        );
-        expect(await running(h, id)).toBe(false);
-        expect(alive(h.daemonPid)).toBe(true);
-      } finally {
-        await service.dispose();
-        await h.api('DELETE', `/containers/${id}?force=1`);
-      }
+      await withPublished(
+        h,
+        {
+          name: 'hmtest-containers-cli',
+          labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
+        },
+        async ({ id, port, service, held }) => {
+          const proxyPid = (held[0]?.owner as ProcessOwner).pid;
+          const t = testContext({ service: () => service, answers: ['y'] });
+          expect(await killCommand.run([String(port)], t.ctx)).toBe(0);
+          expect(t.stdout()).toContain(
+            `container hmtest-containers-cli  id ${id.slice(0, 12)}  image ${h.image}  running`,
+          );
+          expect(t.stdout()).toContain('compose: project shop, service web');
+          expect(t.stdout()).toContain(`held on the host by docker-proxy (pid ${proxyPid})`);
+          expect(t.prompts).toEqual(['Stop container hmtest-containers-cli? [y/N] ']);
+          expect(t.stdout()).toContain(
+            `container hmtest-containers-cli (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+          );
+          expect(await running(h, id)).toBe(false);
+          expect(alive(h.daemonPid)).toBe(true);
+        },
+      );
     });
 
     it('kill --pid aimed at docker-proxy is refused (exit 3), and nothing is stopped or signalled', async () => {
       if (!h) return;
-      const port = await freePort();
-      const id = await h.run({
-        name: 'hmtest-containers-clipid',
-        cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-        ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-      });
-      const service = await serviceFor(h);
-      try {
-        const held = await until(
-          () => holdersOn(service, port),
-          (l) => l.length > 0,
-        );
-        const proxyPid = (held[0]?.owner as ProcessOwner).pid;
-        const t = testContext({ service: () => service, answers: null });
-        expect(
-          await killCommand.run([String(port), '--pid', String(proxyPid), '--yes', '--force'], t.ctx),
-        ).toBe(3);
-        expect(t.stderr()).toContain(
-          'This port is forwarded by Docker to container hmtest-containers-clipid; stop the container instead.',
-        );
-        expect(t.stderr()).toContain(`harbormaster stop-container ${id.slice(0, 12)}`);
-        expect(alive(proxyPid)).toBe(true);
-        expect(await running(h, id)).toBe(true);
-      } finally {
-        await service.dispose();
-        await h.api('DELETE', `/containers/${id}?force=1`);
-      }
+      await withPublished(
+        h,
+        {
+          name: 'hmtest-containers-clipid',
+        },
+        async ({ id, port, service, held }) => {
+          const proxyPid = (held[0]?.owner as ProcessOwner).pid;
+          const t = testContext({ service: () => service, answers: null });
+          expect(
+            await killCommand.run([String(port), '--pid', String(proxyPid), '--yes', '--force'], t.ctx),
+          ).toBe(3);
+          expect(t.stderr()).toContain(
+            'This port is forwarded by Docker to container hmtest-containers-clipid; stop the container instead.',
+          );
+          expect(t.stderr()).toContain(`harbormaster stop-container ${id.slice(0, 12)}`);
+          expect(alive(proxyPid)).toBe(true);
+          expect(await running(h, id)).toBe(true);
+        },
+      );
     });
 
     it('stop-container NAME and restart-container ID work for scripts and report the truth', async () => {
       if (!h) return;
-      const port = await freePort();
-      const id = await h.run({
-        name: 'hmtest-containers-script',
-        cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-        ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-      });
-      const service = await serviceFor(h);
-      try {
-        await until(
-          () => holdersOn(service, port),
-          (l) => l.length > 0,
-        );
-        const r1 = testContext({ service: () => service, answers: null });
-        expect(await restartContainerCommand.run([id.slice(0, 12)], r1.ctx)).toBe(0);
-        expect(r1.stdout()).toContain('restarted;');
-        const t = testContext({ service: () => service, answers: null });
-        expect(await stopContainerCommand.run(['hmtest-containers-script', '--json'], t.ctx)).toBe(0);
-        expect(JSON.parse(t.stdout())).toMatchObject({
-          action: 'stop',
-          outcome: 'freed',
-          container: { name: 'hmtest-containers-script' },
-        });
-        const none = testContext({ service: () => service, answers: null });
-        expect(await stopContainerCommand.run(['hmtest-containers-script'], none.ctx)).toBe(3);
-        expect(none.stderr()).toContain('No running container is named "hmtest-containers-script"');
-        const bad = testContext({ service: () => service, answers: null });
-        expect(await stopContainerCommand.run(['--', '-rf'], bad.ctx)).toBe(2);
-      } finally {
-        await service.dispose();
-        await h.api('DELETE', `/containers/${id}?force=1`);
-      }
+      await withPublished(
+        h,
+        {
+          name: 'hmtest-containers-script',
+        },
+        async ({ id, service }) => {
+          const r1 = testContext({ service: () => service, answers: null });
+          expect(await restartContainerCommand.run([id.slice(0, 12)], r1.ctx)).toBe(0);
+          expect(r1.stdout()).toContain('restarted;');
+          const t = testContext({ service: () => service, answers: null });
+          expect(await stopContainerCommand.run(['hmtest-containers-script', '--json'], t.ctx)).toBe(0);
+          expect(JSON.parse(t.stdout())).toMatchObject({
+            action: 'stop',
+            outcome: 'freed',
+            container: { name: 'hmtest-containers-script' },
+          });
+          const none = testContext({ service: () => service, answers: null });
+          expect(await stopContainerCommand.run(['hmtest-containers-script'], none.ctx)).toBe(3);
+          expect(none.stderr()).toContain('No running container is named "hmtest-containers-script"');
+          const bad = testContext({ service: () => service, answers: null });
+          expect(await stopContainerCommand.run(['--', '-rf'], bad.ctx)).toBe(2);
+        },
+      );
     });
 
     it.skipIf(!(built && nobodyCanRun))(
       'as `nobody` (no socket access): "docker-proxy → a container (needs access…)", what to do, nothing signalled',
       async () => {
         if (!h) return;
-        const port = await freePort();
-        const id = await h.run({
-          name: 'hmtest-containers-nobody',
-          cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-          ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-        });
-        const service = await serviceFor(h);
-        try {
-          const held = await until(
-            () => holdersOn(service, port),
-            (l) => l.length > 0,
-          );
-          const proxyPid = (held[0]?.owner as ProcessOwner).pid;
-          const env = { DOCKER_HOST: `unix://${h.socketPath}`, PATH: process.env['PATH'] ?? '' };
-          const who = await runAsNobody(['who', String(port)], env);
-          expect(who.stdout).toContain('docker-proxy → a container (needs access to the Docker socket)');
-          const r = await runAsNobody(['kill', String(port), '--yes', '--force'], env);
-          expect(r.stderr).toContain(
-            'This port is forwarded by Docker to a container; stop the container instead.',
-          );
-          expect(r.stderr).toContain('docker group');
-          expect(r.stderr).toContain(`docker ps --filter publish=${port}`);
-          expect(r.code).toBe(4);
-          expect(alive(proxyPid)).toBe(true);
-          expect(await running(h, id)).toBe(true);
-          expect(alive(h.daemonPid)).toBe(true);
-        } finally {
-          await service.dispose();
-          await h.api('DELETE', `/containers/${id}?force=1`);
-        }
+        await withPublished(
+          h,
+          {
+            name: 'hmtest-containers-nobody',
+          },
+          async ({ id, port, held }) => {
+            const proxyPid = (held[0]?.owner as ProcessOwner).pid;
+            const env = { DOCKER_HOST: `unix://${h.socketPath}`, PATH: process.env['PATH'] ?? '' };
+            const who = await runAsNobody(['who', String(port)], env);
+            expect(who.stdout).toContain('docker-proxy → a container (needs access to the Docker socket)');
+            const r = await runAsNobody(['kill', String(port), '--yes', '--force'], env);
+            expect(r.stderr).toContain(
+              'This port is forwarded by Docker to a container; stop the container instead.',
+            );
+            expect(r.stderr).toContain('docker group');
+            expect(r.stderr).toContain(`docker ps --filter publish=${port}`);
+            expect(r.code).toBe(4);
+            expect(alive(proxyPid)).toBe(true);
+            expect(await running(h, id)).toBe(true);
+            expect(alive(h.daemonPid)).toBe(true);
+          },
+        );
       },
     );
   },

@@ -4,15 +4,8 @@ import type { ProcessOwner } from '../model/listener.js';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
 import { runContainerAction } from './actions.js';
 import { createContainerCatalog } from './catalog.js';
-import {
-  alive,
-  freshSnapshot,
-  holdersOn,
-  running,
-  serviceFor,
-  until,
-} from './test-support/container-suite.js';
-import { freePort, startDockerHarness } from './test-support/docker-harness.js';
+import { alive, freshSnapshot, holdersOn, running, withPublished } from './test-support/container-suite.js';
+import { startDockerHarness } from './test-support/docker-harness.js';
 
 // A private dockerd run --userland-proxy=false: the daemon itself holds each published port.
 const setup = await startDockerHarness({ userlandProxy: false });
@@ -23,159 +16,132 @@ afterAll(async () => h?.stop(), 60_000);
 describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=false, real dockerd)', () => {
   it('attributes the dockerd-held port (tcp and udp) to the container', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-nproxy',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: {
-        '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
-        '53/udp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-nproxy',
+        ports: (port) => ({
+          '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+          '53/udp': [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+        }),
+        labels: { 'com.docker.compose.project': 'infra', 'com.docker.compose.service': 'dns' },
+        minHolders: 2,
       },
-      labels: { 'com.docker.compose.project': 'infra', 'com.docker.compose.service': 'dns' },
-    });
-    const service = await serviceFor(h);
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length >= 2,
-      );
-      for (const l of held) {
-        const owner = l.owner as ProcessOwner;
-        expect(owner.pid).toBe(h.daemonPid);
-        expect(owner.name).toBe('dockerd');
-        expect(owner.container).toMatchObject({
-          name: 'hmtest-containers-nproxy',
-          image: h.image,
-          info: { composeProject: 'infra', composeService: 'dns' },
-        });
-      }
-      expect(held.map((l) => l.protocol).sort()).toEqual(['tcp', 'udp']);
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+      async ({ held }) => {
+        for (const l of held) {
+          const owner = l.owner as ProcessOwner;
+          expect(owner.pid).toBe(h.daemonPid);
+          expect(owner.name).toBe('dockerd');
+          expect(owner.container).toMatchObject({
+            name: 'hmtest-containers-nproxy',
+            image: h.image,
+            info: { composeProject: 'infra', composeService: 'dns' },
+          });
+        }
+        expect(held.map((l) => l.protocol).sort()).toEqual(['tcp', 'udp']);
+      },
+    );
   });
 
   it('kill stops the container instead of the daemon: port free, dockerd alive, never signalled', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-nkill',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-    });
-    const service = await serviceFor(h);
-    const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
-    const signalled: number[] = [];
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      const owner = held[0]?.owner as ProcessOwner;
-      expect(owner.pid).toBe(h.daemonPid);
-      const source = { latest: () => null, refresh: () => freshSnapshot(service) };
-      const r = await killListenerOwner(
-        { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
-        {
-          source,
-          readIdentity: createLinuxOwnerResolver().readIdentity,
-          signal: (pid) => void signalled.push(pid),
-          stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
-        },
-      );
-      expect(r).toMatchObject({
-        ok: true,
-        value: {
-          outcome: 'freed',
-          signals: [],
-          message: `container hmtest-containers-nkill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
-        },
-      });
-      expect(signalled).toEqual([]);
-      expect(await running(h, id)).toBe(false);
-      expect(await holdersOn(service, port)).toEqual([]);
-      expect(alive(h.daemonPid)).toBe(true);
-      expect((await h.api('GET', '/_ping')).status).toBe(200);
-    } finally {
-      catalog.dispose();
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-nkill',
+      },
+      async ({ id, port, service, held }) => {
+        const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
+        const signalled: number[] = [];
+        try {
+          const owner = held[0]?.owner as ProcessOwner;
+          expect(owner.pid).toBe(h.daemonPid);
+          const source = { latest: () => null, refresh: () => freshSnapshot(service) };
+          const r = await killListenerOwner(
+            { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
+            {
+              source,
+              readIdentity: createLinuxOwnerResolver().readIdentity,
+              signal: (pid) => void signalled.push(pid),
+              stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
+            },
+          );
+          expect(r).toMatchObject({
+            ok: true,
+            value: {
+              outcome: 'freed',
+              signals: [],
+              message: `container hmtest-containers-nkill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+            },
+          });
+          expect(signalled).toEqual([]);
+          expect(await running(h, id)).toBe(false);
+          expect(await holdersOn(service, port)).toEqual([]);
+          expect(alive(h.daemonPid)).toBe(true);
+          expect((await h.api('GET', '/_ping')).status).toBe(200);
+        } finally {
+          catalog.dispose();
+        }
+      },
+    );
   });
 
   it("the faces' kill (service.kill, as the window and tray call it) stops the container, not dockerd", async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-nface',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-    });
-    const service = await serviceFor(h);
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      const owner = held[0]?.owner as ProcessOwner;
-      const r = await service.kill({
-        listenerId: held[0]?.id ?? '',
-        pid: owner.pid,
-        startToken: owner.startToken,
-        mode: 'force',
-      });
-      expect(r).toMatchObject({
-        ok: true,
-        value: { outcome: 'freed', signals: [], container: { name: 'hmtest-containers-nface' } },
-      });
-      expect(await running(h, id)).toBe(false);
-      expect(alive(h.daemonPid)).toBe(true);
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-nface',
+      },
+      async ({ id, service, held }) => {
+        const owner = held[0]?.owner as ProcessOwner;
+        const r = await service.kill({
+          listenerId: held[0]?.id ?? '',
+          pid: owner.pid,
+          startToken: owner.startToken,
+          mode: 'force',
+        });
+        expect(r).toMatchObject({
+          ok: true,
+          value: { outcome: 'freed', signals: [], container: { name: 'hmtest-containers-nface' } },
+        });
+        expect(await running(h, id)).toBe(false);
+        expect(alive(h.daemonPid)).toBe(true);
+      },
+    );
   });
 
   it('refuses to signal dockerd when no container stop is wired in, naming what to do instead', async () => {
     if (!h) return;
-    const port = await freePort();
-    const id = await h.run({
-      name: 'hmtest-containers-nrefuse',
-      cmd: ['httpd', '-f', '-p', '80', '-h', '/'],
-      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
-    });
-    const service = await serviceFor(h);
-    const signalled: number[] = [];
-    try {
-      const held = await until(
-        () => holdersOn(service, port),
-        (l) => l.length > 0,
-      );
-      const owner = held[0]?.owner as ProcessOwner;
-      const r = await killListenerOwner(
-        { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
-        {
-          source: { latest: () => null, refresh: () => freshSnapshot(service) },
-          readIdentity: createLinuxOwnerResolver().readIdentity,
-          signal: (pid) => void signalled.push(pid),
-        },
-      );
-      expect(r).toMatchObject({
-        ok: false,
-        error: {
-          code: 'PROTECTED',
-          message:
-            'This port is forwarded by Docker to container hmtest-containers-nrefuse; stop the container instead.',
-          command: 'docker stop hmtest-containers-nrefuse',
-        },
-      });
-      expect(signalled).toEqual([]);
-      expect(await running(h, id)).toBe(true);
-      expect(alive(h.daemonPid)).toBe(true);
-    } finally {
-      await service.dispose();
-      await h.api('DELETE', `/containers/${id}?force=1`);
-    }
+    await withPublished(
+      h,
+      {
+        name: 'hmtest-containers-nrefuse',
+      },
+      async ({ id, service, held }) => {
+        const signalled: number[] = [];
+        const owner = held[0]?.owner as ProcessOwner;
+        const r = await killListenerOwner(
+          { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
+          {
+            source: { latest: () => null, refresh: () => freshSnapshot(service) },
+            readIdentity: createLinuxOwnerResolver().readIdentity,
+            signal: (pid) => void signalled.push(pid),
+          },
+        );
+        expect(r).toMatchObject({
+          ok: false,
+          error: {
+            code: 'PROTECTED',
+            message:
+              'This port is forwarded by Docker to container hmtest-containers-nrefuse; stop the container instead.',
+            command: 'docker stop hmtest-containers-nrefuse',
+          },
+        });
+        expect(signalled).toEqual([]);
+        expect(await running(h, id)).toBe(true);
+        expect(alive(h.daemonPid)).toBe(true);
+      },
+    );
   });
 });

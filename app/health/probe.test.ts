@@ -1,7 +1,9 @@
+import { connect as netConnect } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Health, HealthUp } from '../model/health.js';
 import { probeListener } from './probe.js';
 import { ownerNamed, listenerAt } from '../testing/fixtures.js';
+import { waitUntil } from '../testing/wait.js';
 import {
   freePort,
   makeSelfSignedCert,
@@ -90,8 +92,12 @@ describe('HTTP probes against real servers', () => {
     expect(h.status).toBe(302);
     expect(h.redirect).toBe(target);
     expect(h.detail).toContain('Redirects to another host (not followed)');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(elsewhere.connections()).toBe(0);
+    // Positive control instead of a fixed wait: a connection made now is accepted after any the
+    // probe made earlier, so once it is counted, a followed redirect would be counted too.
+    const control = netConnect(elsewhere.port, '127.0.0.1').on('error', () => undefined);
+    expect(await waitUntil(() => elsewhere.connections() >= 1)).toBe(true);
+    control.destroy();
+    expect(elsewhere.connections()).toBe(1);
     expect(s.connections()).toBe(1);
   });
 
@@ -243,7 +249,8 @@ describe('banner-first and non-HTTP servers', () => {
     expect(h.kind).toBe('banner');
     expect(h.protocol).toBe('SSH');
     expect(h.banner).toBe('SSH-2.0-OpenSSH_9.2p1 Debian-2');
-    await new Promise((r) => setTimeout(r, 50));
+    // The probe's connection closing means everything it sent has arrived.
+    expect(await waitUntil(() => s.connections() === 1 && s.openConnections() === 0)).toBe(true);
     expect(s.received().every((b) => b.length === 0)).toBe(true);
   });
 

@@ -5,44 +5,13 @@ import { DEFAULT_SETTINGS } from '../model/settings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { createHarbormasterService } from '../service/create-service.js';
 import { createHealthMonitor, type HealthMonitor, type ProbeFn } from './monitor.js';
-import { PROBE_DEADLINE_MS, probeListener, type ProbeTurn } from './probe.js';
+import { PROBE_DEADLINE_MS, probeListener } from './probe.js';
 import { startFleet, type Fleet, type FleetStats } from './test-support/fleet.js';
+import { countingProbe } from '../testing/counting-probe.js';
 import { ownerNamed, listenerAt } from '../testing/fixtures.js';
 
 // Issue 14, item 1: health for 100 listeners in ≤ 2 s with ≤ 4 probes in flight; silent listeners
 // cost one deadline in all, not one each. Real servers in a child process, real probes.
-
-/** The real probe, counting how many probes hold a turn (are in flight) at once. */
-function countingProbe(): { probe: ProbeFn; maxInFlight: () => number } {
-  let active = 0;
-  let max = 0;
-  const enter = (): void => {
-    active += 1;
-    max = Math.max(max, active);
-  };
-  const probe: ProbeFn = async (listener, options) => {
-    let holding = true;
-    enter();
-    const turn: ProbeTurn = {
-      park() {
-        if (holding) active -= 1;
-        holding = false;
-        options.turn.park();
-      },
-      async take() {
-        await options.turn.take();
-        if (!holding) enter();
-        holding = true;
-      },
-    };
-    try {
-      return await probeListener(listener, { ...options, turn });
-    } finally {
-      if (holding) active -= 1;
-    }
-  };
-  return { probe, maxInFlight: () => max };
-}
 
 const web = (pid: number) => ownerNamed('node', 'node scripts/health-fleet.mjs', pid);
 const listenersOf = (ports: readonly number[], pid: number, name = 'node'): Listener[] =>

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTool } from '../scan/run-tool.js';
+import { waitUntil } from '../testing/wait.js';
 import { createStandInTools, type StandInTools } from '../scan/test-support/stand-in-tool.js';
 import { createPsOwnerResolver, parseLstart, parsePsIdentity, parsePsOwners, PS_PATHS } from './ps-owners.js';
 
@@ -133,10 +134,7 @@ describe.runIf(hasPs)('createPsOwnerResolver with real processes', () => {
     process.kill(pid, 'SIGKILL');
     // Wait until node has reaped it (a zombie still has a ps row for a moment).
     let after = await resolver.readIdentity(pid);
-    for (let i = 0; i < 20 && after.ok; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = await resolver.readIdentity(pid);
-    }
+    await waitUntil(async () => !(after = await resolver.readIdentity(pid)).ok);
     expect(after).toMatchObject({ ok: false, error: { code: 'ESRCH' } });
     const gone = await resolver.resolve([pid]);
     expect(gone.get(pid)).toMatchObject({ ok: false, error: { code: 'ESRCH' } });

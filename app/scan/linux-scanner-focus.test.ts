@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  spawnListeners,
-  type ListenerChild,
-  LOOPBACK_BINDS,
-  WILDCARD_BINDS,
-} from '../testing/listener-child.js';
+import { describe, expect, it } from 'vitest';
+import type { ListenerChild } from '../testing/listener-child.js';
+import { useListenerPair } from './test-support/listener-pair.js';
 import { createLinuxScanner } from './linux-scanner.js';
 
 const linux = process.platform === 'linux';
@@ -15,13 +11,9 @@ const linux = process.platform === 'linux';
 describe.runIf(linux)('Linux scanner focused on one port', () => {
   let a: ListenerChild;
   let b: ListenerChild;
-  beforeAll(async () => {
-    a = await spawnListeners(LOOPBACK_BINDS);
-    b = await spawnListeners(WILDCARD_BINDS);
-  });
-  afterAll(async () => {
-    await a?.kill();
-    await b?.kill();
+  useListenerPair((loopback, wildcard) => {
+    a = loopback;
+    b = wildcard;
   });
 
   for (const listing of ['netlink', 'procfs'] as const) {

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
-import {
-  spawnListeners,
-  type ListenerChild,
-  LOOPBACK_BINDS,
-  WILDCARD_BINDS,
-} from '../testing/listener-child.js';
+import { spawnListeners, type ListenerChild } from '../testing/listener-child.js';
+import { useListenerPair } from './test-support/listener-pair.js';
 import { createSnapshotter } from '../watch/snapshotter.js';
 import { createLinuxScanner } from './linux-scanner.js';
 import { realProcFs } from './socket-owners.js';
@@ -15,13 +11,9 @@ const linux = process.platform === 'linux';
 describe.runIf(linux)('Linux scanner with real sockets', () => {
   let a: ListenerChild;
   let b: ListenerChild;
-  beforeAll(async () => {
-    a = await spawnListeners(LOOPBACK_BINDS);
-    b = await spawnListeners(WILDCARD_BINDS);
-  });
-  afterAll(async () => {
-    await a?.kill();
-    await b?.kill();
+  useListenerPair((loopback, wildcard) => {
+    a = loopback;
+    b = wildcard;
   });
 
   const expectations = () => [

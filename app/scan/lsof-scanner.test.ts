@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  spawnListeners,
-  type ListenerChild,
-  LOOPBACK_BINDS,
-  WILDCARD_BINDS,
-} from '../testing/listener-child.js';
+import type { ListenerChild } from '../testing/listener-child.js';
+import { useListenerPair } from './test-support/listener-pair.js';
 import { createLsofScanner, LSOF_PATHS } from './lsof-scanner.js';
 import { findTool } from './run-tool.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';
@@ -21,13 +17,9 @@ const listenersOf = (o: ScanOutcome): readonly RawListener[] => {
 describe.runIf(hasLsof)('lsof scanner with real sockets', () => {
   let a: ListenerChild | undefined;
   let b: ListenerChild | undefined;
-  beforeAll(async () => {
-    a = await spawnListeners(LOOPBACK_BINDS);
-    b = await spawnListeners(WILDCARD_BINDS);
-  });
-  afterAll(async () => {
-    await a?.kill();
-    await b?.kill();
+  useListenerPair((loopback, wildcard) => {
+    a = loopback;
+    b = wildcard;
   });
 
   it('finds TCP and UDP on 127.0.0.1, ::1, 0.0.0.0 and :: with the right pid, family and address', async () => {

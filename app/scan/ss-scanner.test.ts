@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  spawnListeners,
-  type ListenerChild,
-  LOOPBACK_BINDS,
-  WILDCARD_BINDS,
-} from '../testing/listener-child.js';
+import type { ListenerChild } from '../testing/listener-child.js';
+import { useListenerPair } from './test-support/listener-pair.js';
 import { createSsScanner, SS_PATHS } from './ss-scanner.js';
 import { findTool } from './run-tool.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';
@@ -31,13 +27,9 @@ const EXPECTED = [
 
 describe.runIf(hasSs)('ss scanner with real sockets', () => {
   const children: Record<'a' | 'b', ListenerChild | undefined> = { a: undefined, b: undefined };
-  beforeAll(async () => {
-    children.a = await spawnListeners(LOOPBACK_BINDS);
-    children.b = await spawnListeners(WILDCARD_BINDS);
-  });
-  afterAll(async () => {
-    await children.a?.kill();
-    await children.b?.kill();
+  useListenerPair((loopback, wildcard) => {
+    children.a = loopback;
+    children.b = wildcard;
   });
 
   it('finds TCP and UDP on 127.0.0.1, ::1, 0.0.0.0 and :: with the right pid, family and address', async () => {

@@ -10,16 +10,20 @@ import { err, ok, type Result } from '../model/errors.js';
 import type { Diagnosis, PortHistory } from '../model/diagnosis.js';
 import type { Health } from '../model/health.js';
 import { DEFAULT_SETTINGS, type Settings } from '../model/settings.js';
+import type { Listener } from '../model/listener.js';
 import type { Snapshot } from '../model/snapshot.js';
+import type { HarbormasterService, Interest } from '../service/types.js';
 import { APP_VERSION, CONTRACT_VERSION } from '../contract/methods.js';
+import { snapshot as fixtureSnapshot } from './fixtures.js';
 
 /** What a test can make the fake answer. */
 export interface FakeApiScript {
   /** The first getSnapshot answer; `'pending'` keeps it loading until `resolveSnapshot`. */
   snapshot: Snapshot | 'pending' | Error;
   settings?: Settings;
-  kill?: (req: KillRequest) => Result<KillReport> | Promise<Result<KillReport>>;
-  lookup?: (port: number) => Result<LookupResult>;
+  /** `current` is the snapshot the fake serves at the time of the call. */
+  kill?: (req: KillRequest, current: Snapshot | null) => Result<KillReport> | Promise<Result<KillReport>>;
+  lookup?: (port: number, current: Snapshot | null) => Result<LookupResult>;
   checkHealth?: (listenerId: string) => Result<Health>;
   open?: (listenerId: string, anyway: boolean) => Result<OpenResult>;
   setPaused?: (paused: boolean) => Result<{ readonly paused: boolean }>;
@@ -36,10 +40,22 @@ export interface FakeApi extends HarbormasterApi {
   resolveSnapshot(snapshot: Snapshot): void;
   /** Replaces the snapshot returned by later getSnapshot calls. */
   setCurrent(snapshot: Snapshot): void;
+  /** Pushes a fixture snapshot of `listeners`, numbered after the current one; returns it. */
+  publish(listeners: readonly Listener[]): Snapshot;
+  subscriberCount(): number;
+}
+
+/** The same fake as a HarbormasterService (the serve/CLI transport tests): it records interest too. */
+export interface FakeService extends FakeApi, HarbormasterService {
+  readonly interest: Interest[];
 }
 
 /** Builds a fake API that answers from a script. */
 export function createFakeApi(script: FakeApiScript): FakeApi {
+  return build(script).api;
+}
+
+function build(script: FakeApiScript): { api: FakeApi; dropSubscribers: () => void } {
   const snapshotListeners = new Set<(s: Snapshot) => void>();
   const connectionListeners = new Set<(s: ConnectionState) => void>();
   const calls: { method: string; params: unknown }[] = [];
@@ -58,7 +74,7 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
   const republish = (change: Partial<Snapshot>): void => {
     if (current) push({ ...current, ...change, seq: current.seq + 1 });
   };
-  return {
+  const api: FakeApi = {
     calls,
     getSnapshot() {
       log('getSnapshot');
@@ -80,7 +96,7 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     async lookup({ port }) {
       log('lookup', { port });
       return script.lookup
-        ? script.lookup(port)
+        ? script.lookup(port, current)
         : ok({ port, holders: [], free: true, bindTests: [], nextFree: port });
     },
     async checkHealth({ listenerId }) {
@@ -97,7 +113,7 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     },
     async kill(req) {
       log('kill', req);
-      return script.kill ? script.kill(req) : err('INTERNAL', 'Not scripted.');
+      return script.kill ? script.kill(req, current) : err('INTERNAL', 'Not scripted.');
     },
     async containerAction(req) {
       log('containerAction', req);
@@ -162,5 +178,33 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     setCurrent(s) {
       current = s;
     },
+    publish(listeners) {
+      const next = fixtureSnapshot(listeners, { seq: (current?.seq ?? 0) + 1, durationMs: 1 });
+      push(next);
+      return next;
+    },
+    subscriberCount: () => snapshotListeners.size,
   };
+  return {
+    api,
+    dropSubscribers: () => {
+      snapshotListeners.clear();
+      connectionListeners.clear();
+    },
+  };
+}
+
+/** Builds the fake as a service: `setInterest` is recorded in `interest`, `dispose` drops subscribers. */
+export function createFakeService(script: FakeApiScript): FakeService {
+  const { api, dropSubscribers } = build(script);
+  const interest: Interest[] = [];
+  return Object.assign(api, {
+    interest,
+    setInterest(value: Interest) {
+      interest.push(value);
+    },
+    async dispose() {
+      dropSubscribers();
+    },
+  });
 }

@@ -2,6 +2,7 @@
 // listeners and snapshots here, with one id format (the snapshotter's). Isomorphic on purpose
 // (model imports only, no Node): the renderer's tests use it too.
 import { exposureOf, familyOf, portRange } from '../model/classify.js';
+import type { KillReport } from '../model/actions.js';
 import type { Health } from '../model/health.js';
 import type { Listener, ProcessOwner, UnknownOwner } from '../model/listener.js';
 import { knownService } from '../model/services.js';
@@ -106,6 +107,24 @@ export function snapshot(
 }
 
 /** Settings for tests: the defaults plus overrides. */
+/** A kill report: SIGTERM freed :5173 of pid 4242 in 400 ms, unless `over` says otherwise. */
+export function killReport(over: Partial<KillReport> = {}): KillReport {
+  return {
+    outcome: 'freed',
+    pid: 4242,
+    port: 5173,
+    protocol: 'tcp',
+    signals: ['SIGTERM'],
+    elapsedMs: 400,
+    heldBy: null,
+    restartedBy: null,
+    listeners: [],
+    command: null,
+    message: '',
+    ...over,
+  };
+}
+
 export function settingsWith(over: Partial<Settings> = {}): Settings {
   return { ...DEFAULT_SETTINGS, ...over };
 }

@@ -185,8 +185,13 @@ describe('harbormaster why: findings', () => {
     );
     servers.push({ pid: child.pid ?? 0, port, child });
     const clients = Array.from({ length: 4 }, () => connect(port, '127.0.0.1').on('error', () => undefined));
+    // Backlog 1 queues two finished handshakes: wait for those two instead of a fixed pause.
+    let queued = 0;
+    const twoQueued = new Promise<void>((resolve) => {
+      for (const c of clients) c.once('connect', () => (++queued === 2 ? resolve() : undefined));
+    });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await twoQueued;
       const { code, d } = await whyJson(`127.0.0.1:${port}`, '--timeout', '700');
       expect(code).toBe(1);
       expect(ids(d)[0]).toBe('accept-queue-full');

@@ -21,6 +21,10 @@ export interface AppPage {
   liveRow(port: number): Locator;
   /** The toolbar of actions for the selected row. */
   actions(port: number): Locator;
+  /** Filters to `:port` and waits until exactly one live row shows it; returns that row. */
+  showPort(port: number, options?: { timeout?: number }): Promise<Locator>;
+  /** Shows the port's row, selects it and presses Kill… in its action bar (the dialog opens). */
+  startKill(port: number): Promise<void>;
   /** Saves a screenshot as a test artifact under test-results/screenshots/ and attaches it. */
   screenshot(name: string): Promise<string>;
 }
@@ -48,6 +52,16 @@ function createAppPage(page: Page, serve: ServeProcess): AppPage {
     row: (port) => page.locator(`[role="option"][data-port="${port}"]`),
     liveRow: (port) => page.locator(`[role="option"][data-port="${port}"]:not(.is-gone)`),
     actions: (port) => page.getByRole('toolbar', { name: `Actions for port ${port}` }),
+    async showPort(port, options) {
+      await app.filter(`:${port}`);
+      const row = app.liveRow(port);
+      await expect(row).toHaveCount(1, options);
+      return row;
+    },
+    async startKill(port) {
+      await (await app.showPort(port)).click();
+      await app.actions(port).getByRole('button', { name: 'Kill…' }).click();
+    },
     async screenshot(name) {
       const dir = path.join(ROOT, 'test-results', 'screenshots');
       mkdirSync(dir, { recursive: true });

@@ -10,7 +10,7 @@ import { createAppStore } from '../store/app-store.js';
 import { connectApi, viewOf } from '../store/connect-api.js';
 import { StoreContext } from '../store/store-context.js';
 import { createFakeApi } from '../../app/testing/fake-api.js';
-import { snapshot, syntheticListeners } from '../../app/testing/fixtures.js';
+import { killReport, snapshot, syntheticListeners } from '../../app/testing/fixtures.js';
 import { demoSnapshot } from './demo-data.js';
 import '../styles/app.css';
 
@@ -36,19 +36,11 @@ const api = createFakeApi({
   lookup: (port) => ({ ok: true, value: { port, holders: [], free: true, bindTests: [], nextFree: port } }),
   kill: (req) => ({
     ok: true,
-    value: {
-      outcome: 'freed',
+    value: killReport({
       pid: req.pid,
-      port: 5173,
-      protocol: 'tcp',
-      signals: ['SIGTERM'],
       elapsedMs: 412,
-      restartedBy: null,
-      listeners: [],
-      heldBy: null,
-      command: null,
       message: 'The process exited and nothing listens on the port any more.',
-    },
+    }),
   }),
 });
 const store = createAppStore(now);

@@ -1,23 +1,22 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KillReport } from '../../app/model/actions.js';
 import { ok, type Result } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
 import type { PageFaculties } from '../api/browser-page.js';
-import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
-import { renderApp } from '../test-support/render-app.js';
+import {
+  httpUp,
+  killReport,
+  listener,
+  processOwner,
+  snapshot,
+  unknownOwner,
+} from '../../app/testing/fixtures.js';
+import { mountApp } from '../test-support/render-app.js';
 
 // Issue 16, the click: open in browser mode, kill enablement, force/cancel, fading rows, watch.
 
-const disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const d of disposers.splice(0)) d();
-});
-function app(...args: Parameters<typeof renderApp>) {
-  const r = renderApp(...args);
-  disposers.push(r.dispose);
-  return r;
-}
+const app = mountApp;
 
 /** A page that records what it opened and notified. */
 function fakePage(permission: 'granted' | 'denied' | 'default' = 'granted') {
@@ -53,22 +52,9 @@ const api3000 = listener({
   owner: processOwner({ pid: 5000, startToken: 'st-5000', uid: 1000, name: 'node' }),
   health: httpUp({}),
 });
-const report = (over: Partial<KillReport>): KillReport => ({
-  outcome: 'freed',
-  pid: 4242,
-  port: 5173,
-  protocol: 'tcp',
-  signals: ['SIGTERM'],
-  elapsedMs: 400,
-  heldBy: null,
-  restartedBy: null,
-  listeners: [],
-  command: null,
-  message: '',
-  ...over,
-});
+const report = killReport;
 
-async function pick(user: ReturnType<typeof renderApp>['user'], port: number) {
+async function pick(user: ReturnType<typeof mountApp>['user'], port: number) {
   await user.click(await screen.findByRole('option', { name: new RegExp(`Port ${port}`) }));
 }
 

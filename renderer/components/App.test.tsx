@@ -1,20 +1,18 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KillReport } from '../../app/model/actions.js';
+import { describe, expect, it } from 'vitest';
 import { err, ok } from '../../app/model/errors.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
-import { httpUp, listener, processOwner, snapshot, unknownOwner } from '../../app/testing/fixtures.js';
-import { renderApp } from '../test-support/render-app.js';
+import {
+  httpUp,
+  killReport,
+  listener,
+  processOwner,
+  snapshot,
+  unknownOwner,
+} from '../../app/testing/fixtures.js';
+import { mountApp } from '../test-support/render-app.js';
 
-const disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const d of disposers.splice(0)) d();
-});
-function app(...args: Parameters<typeof renderApp>) {
-  const r = renderApp(...args);
-  disposers.push(r.dispose);
-  return r;
-}
+const app = mountApp;
 
 const vite = listener({
   port: 5173,
@@ -34,20 +32,7 @@ const apiServer = listener({
   }),
   health: { state: 'refused', checkedAt: 1, latencyMs: 1 },
 });
-const report = (over: Partial<KillReport>): KillReport => ({
-  outcome: 'freed',
-  pid: 4242,
-  port: 5173,
-  protocol: 'tcp',
-  signals: ['SIGTERM'],
-  elapsedMs: 400,
-  heldBy: null,
-  restartedBy: null,
-  listeners: [],
-  command: null,
-  message: '',
-  ...over,
-});
+const report = killReport;
 
 describe('states', () => {
   it('shows a loading state until the first snapshot, then the rows', async () => {
@@ -287,7 +272,7 @@ describe('keyboard', () => {
 });
 
 describe('kill', () => {
-  async function confirmKill(script: Parameters<typeof renderApp>[0]) {
+  async function confirmKill(script: Parameters<typeof mountApp>[0]) {
     const r = app(script);
     await r.user.click(await screen.findByRole('option', { name: /Port 5173/ }));
     await r.user.click(screen.getByRole('button', { name: 'Kill…' }));

@@ -1,21 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Diagnosis, PortHistory } from '../../app/model/diagnosis.js';
 import { ok } from '../../app/model/errors.js';
 import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
-import { renderApp } from '../test-support/render-app.js';
+import { mountApp } from '../test-support/render-app.js';
 
 // The window's half of issue 13 against the fake API: what the core answers is covered by
 // app/why/why-api.test.ts and e2e/why.spec.ts (real servers through `harbormaster serve`).
-const disposers: (() => void)[] = [];
-afterEach(() => {
-  for (const d of disposers.splice(0)) d();
-});
-function app(...args: Parameters<typeof renderApp>) {
-  const r = renderApp(...args);
-  disposers.push(r.dispose);
-  return r;
-}
+const app = mountApp;
 
 const vite = listener({
   port: 5173,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeApi } from '../../app/testing/fake-api.js';
 import {
   httpUp,
+  killReport,
   listener,
   processOwner,
   snapshot,
@@ -143,22 +144,7 @@ describe('connectApi', () => {
     const l = listener({ port: 3000, owner });
     const api = createFakeApi({
       snapshot: snapshot([l]),
-      kill: (req) => ({
-        ok: true,
-        value: {
-          outcome: 'freed',
-          pid: req.pid,
-          port: 3000,
-          protocol: 'tcp',
-          signals: ['SIGTERM'],
-          elapsedMs: 400,
-          heldBy: null,
-          restartedBy: null,
-          listeners: [],
-          command: null,
-          message: 'freed',
-        },
-      }),
+      kill: (req) => ({ ok: true, value: killReport({ pid: req.pid, port: 3000, message: 'freed' }) }),
     });
     const store = createAppStore();
     cleanups.push(connectApi(store, api));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeApi } from '../../app/testing/fake-api.js';
 import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
+import { waitUntil } from '../../app/testing/wait.js';
 import { createAppStore, isPaused } from './app-store.js';
 import { connectApi } from './connect-api.js';
 
@@ -15,12 +16,12 @@ describe('free-port lookup', () => {
     const store = createAppStore();
     const disconnect = connectApi(store, api, { lookupDelayMs: 30 });
     cleanups.push(disconnect);
-    await new Promise((r) => setTimeout(r, 0));
+    expect(await waitUntil(() => store.getState().snapshot !== null)).toBe(true);
     // connectApi returns a disconnect function; the store actions are reached through the store.
     store.getState().actions.setQuery(':3999');
     expect(store.getState().lookup).toMatchObject({ status: 'loading', port: 3999 });
     api.push(snapshot([listener({ port: 3000 })], { seq: 2 })); // a poll arrives mid-debounce
-    await new Promise((r) => setTimeout(r, 100));
+    expect(await waitUntil(() => store.getState().lookup.status === 'done')).toBe(true);
     expect(api.calls.filter((c) => c.method === 'lookup')).toHaveLength(1);
     expect(store.getState().lookup).toMatchObject({ status: 'done', port: 3999 });
   });
@@ -34,7 +35,7 @@ describe('whose processes are "mine"', () => {
     });
     const store = createAppStore();
     cleanups.push(connectApi(store, api, { lookupDelayMs: 0 }));
-    await new Promise((r) => setTimeout(r, 0));
+    expect(await waitUntil(() => store.getState().snapshot !== null)).toBe(true);
     expect(store.getState().currentUser).toBe('root');
   });
 });
@@ -44,7 +45,7 @@ describe('pause state from the core', () => {
     const api = createFakeApi({ snapshot: snapshot([listener({ port: 3000 })], { seq: 1 }) });
     const store = createAppStore();
     cleanups.push(connectApi(store, api, { lookupDelayMs: 0 }));
-    await new Promise((r) => setTimeout(r, 0));
+    expect(await waitUntil(() => store.getState().snapshot !== null)).toBe(true);
     expect(isPaused(store.getState())).toBe(false);
     api.push({ ...snapshot([listener({ port: 3000 })], { seq: 2 }), paused: true });
     expect(isPaused(store.getState())).toBe(true);

@@ -1,5 +1,6 @@
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { onTestFinished } from 'vitest';
 import { App } from '../components/App.js';
 import { createAppStore, type AppStore } from '../store/app-store.js';
 import { connectApi, type ConnectOptions } from '../store/connect-api.js';
@@ -33,4 +34,11 @@ export function renderApp(
       dispose();
     },
   };
+}
+
+/** {@link renderApp}, disposed when the current test finishes (the App component tests' set-up). */
+export function mountApp(...args: Parameters<typeof renderApp>): ReturnType<typeof renderApp> {
+  const r = renderApp(...args);
+  onTestFinished(r.dispose);
+  return r;
 }

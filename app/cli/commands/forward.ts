@@ -4,7 +4,7 @@ import { closeForward, forwardStatuses, openForward } from '../../remote/forward
 import { discoverHosts } from '../../remote/ssh-config.js';
 import { expandGlob, readTextOrNull } from '../../remote/ssh-config-fs.js';
 import { jsonOut, table } from '../format.js';
-import { parseArgs } from '../parse-args.js';
+import { commandArgs } from '../parse-args.js';
 import type { CliCommand } from '../types.js';
 import {
   EXIT_HOST_FAILED,
@@ -39,8 +39,8 @@ export const forwardCommand: CliCommand = {
   summary: 'forward a port of an ssh host to this machine (loopback only)',
   usage: FORWARD_USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, { flags: ['json'], options: ['local'] });
-    if (!parsed.ok) return (ctx.stderr(`${parsed.error}\n\n${FORWARD_USAGE}\n`), 2);
+    const parsed = commandArgs(ctx.stderr, FORWARD_USAGE, args, { flags: ['json'], options: ['local'] });
+    if (parsed === null) return 2;
     const [aliasText, portText] = parsed.positionals;
     const alias = checkAlias(aliasText ?? '');
     if (!alias.ok)
@@ -82,12 +82,9 @@ export const forwardsCommand: CliCommand = {
   summary: 'list or close the managed forwards',
   usage: FORWARDS_USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, { flags: ['json'], options: ['close'] });
-    if (!parsed.ok || parsed.positionals.length > 0)
-      return (
-        ctx.stderr(`${parsed.ok ? 'forwards takes no arguments.' : parsed.error}\n\n${FORWARDS_USAGE}\n`),
-        2
-      );
+    const spec = { flags: ['json'], options: ['close'] };
+    const parsed = commandArgs(ctx.stderr, FORWARDS_USAGE, args, spec, { name: 'forwards' });
+    if (parsed === null) return 2;
     const dir = runtimeDirOf(ctx);
     if (dir === null) return EXIT_HOST_FAILED;
     const records = readForwards(dir);
@@ -148,8 +145,8 @@ export const hostsCommand: CliCommand = {
   summary: 'list the hosts of your ssh config (for --host ALIAS)',
   usage: HOSTS_USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, { flags: ['json'] });
-    if (!parsed.ok || parsed.positionals.length > 0) return (ctx.stderr(`${HOSTS_USAGE}\n`), 2);
+    const parsed = commandArgs(ctx.stderr, HOSTS_USAGE, args, { flags: ['json'] }, { name: 'hosts' });
+    if (parsed === null) return 2;
     const cfg = sshConfigOf(ctx);
     const found = discoverHosts(cfg.file, cfg.home, readTextOrNull, expandGlob);
     if (parsed.flags.has('json')) ctx.stdout(jsonOut({ config: cfg.file, ...found }));

@@ -4,7 +4,7 @@ import { pinnedPorts, pinPort, pinTitle, unpinPort } from '../../model/pins.js';
 import type { Pin } from '../../model/settings.js';
 import { readPins, userDataDir, writePins } from '../../settings/pins-file.js';
 import { clean, jsonOut } from '../format.js';
-import { parseArgs } from '../parse-args.js';
+import { commandArgs } from '../parse-args.js';
 import type { CliCommand, CliContext } from '../types.js';
 
 const PIN_USAGE = `Usage: harbormaster pin <port> [--label TEXT]
@@ -66,11 +66,8 @@ export const pinCommand: CliCommand = {
   summary: 'pin a port (listed first, shown as down when free), with an optional label',
   usage: PIN_USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, { options: ['label'] });
-    if (!parsed.ok) {
-      ctx.stderr(`${parsed.error}\n\n${PIN_USAGE}\n`);
-      return 2;
-    }
+    const parsed = commandArgs(ctx.stderr, PIN_USAGE, args, { options: ['label'] });
+    if (parsed === null) return 2;
     const port = portArg('pin', parsed.positionals, ctx, PIN_USAGE);
     if (port === null) return 2;
     const label = parsed.options.get('label');
@@ -88,11 +85,8 @@ export const unpinCommand: CliCommand = {
   summary: 'remove the pin of a port',
   usage: UNPIN_USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, {});
-    if (!parsed.ok) {
-      ctx.stderr(`${parsed.error}\n\n${UNPIN_USAGE}\n`);
-      return 2;
-    }
+    const parsed = commandArgs(ctx.stderr, UNPIN_USAGE, args, {});
+    if (parsed === null) return 2;
     const port = portArg('unpin', parsed.positionals, ctx, UNPIN_USAGE);
     if (port === null) return 2;
     let was = false;
@@ -112,11 +106,8 @@ export const pinsCommand: CliCommand = {
   summary: 'list the pinned ports and whether each is up',
   usage: PINS_USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, { flags: ['json'] });
-    if (!parsed.ok || parsed.positionals.length > 0) {
-      ctx.stderr(`${parsed.ok ? 'pins takes no arguments.' : parsed.error}\n\n${PINS_USAGE}\n`);
-      return 2;
-    }
+    const parsed = commandArgs(ctx.stderr, PINS_USAGE, args, { flags: ['json'] }, { name: 'pins' });
+    if (parsed === null) return 2;
     const pins = await readPins(dirOf(ctx));
     if (!pins.ok) {
       ctx.stderr(`${pins.error.message}\n`);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecordingService, fakeListener } from '../../serve/test-support/recording-service.js';
+import { waitUntil } from '../../testing/wait.js';
 import type { CliContext } from '../types.js';
 import { createServeCommand } from './serve.js';
 
@@ -46,11 +47,6 @@ function fetchStatus(url: string): Promise<number> {
   });
 }
 
-async function until(predicate: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-}
-
 describe('harbormaster serve', () => {
   it('prints a loopback URL with the token, serves it, and stops cleanly with exit 0', async () => {
     const service = createRecordingService();
@@ -68,7 +64,7 @@ describe('harbormaster serve', () => {
     });
     const h = harness();
     const running = command.run(['--port', '0', '--no-open'], h.ctx);
-    await until(() => h.out().includes('#token='));
+    await waitUntil(() => h.out().includes('#token='));
     const url = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]{43})/.exec(h.out());
     expect(url).not.toBeNull();
     expect(await fetchStatus(`http://127.0.0.1:${url?.[1]}/`)).toBe(200);
@@ -94,7 +90,7 @@ describe('harbormaster serve', () => {
     const h = harness();
     const ctx = { ...h.ctx, env: { ...h.ctx.env, XDG_RUNTIME_DIR: runtime } };
     const running = command.run(['--port=0', '--opener', opener], ctx);
-    await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('file://'));
+    await waitUntil(() => existsSync(log) && readFileSync(log, 'utf8').includes('file://'));
     const printed = /http:\/\/\S+/.exec(h.out())?.[0] ?? '';
     const token = /#token=(\S+)/.exec(printed)?.[1] ?? '';
     expect(token).toHaveLength(43);

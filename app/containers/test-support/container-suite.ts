@@ -4,7 +4,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import type { HarbormasterService } from '../../service/types.js';
 import { createHarbormasterService } from '../../service/create-service.js';
 import { createContainerCatalog } from '../catalog.js';
-import type { DockerHarness } from './docker-harness.js';
+import { freePort, type DockerHarness, type RunSpec } from './docker-harness.js';
 
 /** A real core (real scanner, real owners) that reads the harness daemon's Engine API. */
 export async function serviceFor(h: DockerHarness): Promise<HarbormasterService> {
@@ -53,4 +53,53 @@ export function alive(pid: number): boolean {
 export async function running(h: DockerHarness, id: string): Promise<boolean> {
   const r = await h.api('GET', `/containers/${id}/json`);
   return (JSON.parse(r.body) as { State: { Running: boolean } }).State.Running;
+}
+
+/** What {@link withPublished} hands a test. */
+export interface Published {
+  readonly id: string;
+  /** The free 127.0.0.1 host port the container's port 80 is published on. */
+  readonly port: number;
+  readonly service: HarbormasterService;
+  /** The host listeners on `port` once the scan lists at least `minHolders` of them. */
+  readonly held: Listener[];
+}
+
+/**
+ * The set-up every container test shares: busybox httpd in a container with its port 80 published
+ * on a free loopback port, a real core reading the harness daemon, a wait until the scan lists
+ * `minHolders` holders (1 unless said), then `body`; the core is disposed and the container removed
+ * whatever `body` did.
+ */
+export async function withPublished(
+  h: DockerHarness,
+  spec: Omit<RunSpec, 'cmd' | 'ports'> & {
+    readonly cmd?: RunSpec['cmd'];
+    /** Published ports other than the default `80/tcp` on `port`. */
+    readonly ports?: (port: number) => RunSpec['ports'];
+    readonly minHolders?: number;
+  },
+  body: (c: Published) => Promise<void>,
+): Promise<void> {
+  const port = await freePort();
+  const { minHolders = 1, ports, cmd = ['httpd', '-f', '-p', '80', '-h', '/'], ...rest } = spec;
+  const id = await h.run({
+    ...rest,
+    cmd,
+    ports: ports?.(port) ?? { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+  });
+  const service = await serviceFor(h);
+  try {
+    const held =
+      minHolders > 0
+        ? await until(
+            () => holdersOn(service, port),
+            (l) => l.length >= minHolders,
+          )
+        : [];
+    await body({ id, port, service, held });
+  } finally {
+    await service.dispose();
+    await h.api('DELETE', `/containers/${id}?force=1`);
+  }
 }

@@ -14,6 +14,8 @@ export interface TestServer {
   connections(): number;
   /** Raw bytes received so far, per connection, in order. */
   received(): Buffer[];
+  /** Connections accepted and not yet closed: 0 means every peer has finished sending. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ function track(server: Server, host: string): Promise<TestServer> {
         host,
         connections: () => count,
         received: () => data.map((chunks) => Buffer.concat(chunks)),
+        openConnections: () => sockets.size,
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

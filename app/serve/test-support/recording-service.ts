@@ -1,26 +1,16 @@
-import type { KillRequest } from '../../contract/api.js';
 import type { KillReport } from '../../model/actions.js';
 import { err, ok, type Result } from '../../model/errors.js';
 import type { Listener } from '../../model/listener.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../model/settings.js';
-import type { Snapshot } from '../../model/snapshot.js';
-import type { HarbormasterService, Interest } from '../../service/types.js';
-import { APP_VERSION, CONTRACT_VERSION } from '../../contract/methods.js';
-import { listener, processOwner, snapshot as fixtureSnapshot } from '../../testing/fixtures.js';
+import { createFakeService, type FakeService } from '../../testing/fake-api.js';
+import { killReport, listener, processOwner, snapshot } from '../../testing/fixtures.js';
 
 /**
- * A small in-memory HarbormasterService for the transport tests of `app/serve`: it records every
- * call that reaches it and, for `kill`, really signals the pid when it is in its snapshot, so the
- * security tests can prove that a rejected request never reaches the core (a live process survives)
- * while an accepted one does. The e2e specs use the real core instead.
+ * The one fake (app/testing/fake-api.ts) set up for the transport tests of `app/serve`: it records
+ * every call that reaches it and, for `kill`, really signals the pid when it is in its snapshot, so
+ * the security tests can prove that a rejected request never reaches the core (a live process
+ * survives) while an accepted one does. The e2e specs use the real core instead.
  */
-export interface RecordingService extends HarbormasterService {
-  readonly calls: { readonly method: string; readonly params: unknown }[];
-  readonly interest: Interest[];
-  /** Replaces the snapshot and pushes it to subscribers. */
-  publish(listeners: readonly Listener[]): Snapshot;
-  subscriberCount(): number;
-}
+export type RecordingService = FakeService;
 
 /** A TCP listener on 127.0.0.1 owned by `pid`, built with the one fixture builder (app/testing). */
 export function fakeListener(port: number, pid: number, name = 'node'): Listener {
@@ -31,77 +21,18 @@ export function fakeListener(port: number, pid: number, name = 'node'): Listener
   });
 }
 
-/** Creates a {@link RecordingService} with the given listeners. */
+/** Creates a {@link RecordingService} serving the given listeners. */
 export function createRecordingService(initial: readonly Listener[] = []): RecordingService {
-  let seq = 0;
-  const make = (listeners: readonly Listener[]): Snapshot =>
-    fixtureSnapshot(listeners, { seq: ++seq, durationMs: 1 });
-  let snapshot = make(initial);
-  let settings: Settings = DEFAULT_SETTINGS;
-  const subscribers = new Set<(s: Snapshot) => void>();
-  const calls: { method: string; params: unknown }[] = [];
-  const interest: Interest[] = [];
-  const record = (method: string, params: unknown): void => {
-    calls.push({ method, params });
-  };
-
-  return {
-    calls,
-    interest,
-    publish(listeners) {
-      snapshot = make(listeners);
-      for (const s of subscribers) s(snapshot);
-      return snapshot;
+  return createFakeService({
+    snapshot: snapshot(initial, { seq: 1, durationMs: 1 }),
+    lookup: (port, current) => {
+      const holders = (current?.listeners ?? []).filter((l) => l.port === port);
+      return ok({ port, holders, free: holders.length === 0, bindTests: [], nextFree: null });
     },
-    subscriberCount: () => subscribers.size,
-    async getSnapshot() {
-      record('getSnapshot', undefined);
-      return snapshot;
-    },
-    onSnapshot(listener) {
-      subscribers.add(listener);
-      return () => subscribers.delete(listener);
-    },
-    onConnection(listener) {
-      listener('open');
-      return () => undefined;
-    },
-    async getVersion() {
-      record('getVersion', undefined);
-      return { app: APP_VERSION, contract: CONTRACT_VERSION };
-    },
-    async why(request) {
-      record('why', request);
-      return err('UNSUPPORTED', 'The recording service does not diagnose.');
-    },
-    async portHistory(request) {
-      record('portHistory', request);
-      return ok({ port: request.port, events: [], total: 0, coversFrom: null, note: null });
-    },
-    async listHosts() {
-      record('listHosts', undefined);
-      return { config: '', hosts: [], refused: [] };
-    },
-    async getHost(request) {
-      record('getHost', request);
-      return err('UNSUPPORTED', 'No ssh hosts in the recording service.');
-    },
-    async lookup(request) {
-      record('lookup', request);
-      const holders = snapshot.listeners.filter((l) => l.port === request.port);
-      return ok({ port: request.port, holders, free: holders.length === 0, bindTests: [], nextFree: null });
-    },
-    async containerAction(request) {
-      record('containerAction', request);
-      return err('UNSUPPORTED', 'No container engine in the recording service.');
-    },
-    async checkHealth(request) {
-      record('checkHealth', request);
-      return ok({ state: 'unknown' });
-    },
-    async kill(request: KillRequest): Promise<Result<KillReport>> {
-      record('kill', request);
-      const target = snapshot.listeners.find((l) => l.id === request.listenerId);
+    checkHealth: () => ok({ state: 'unknown' }),
+    open: (listenerId) => ok({ url: `http://127.0.0.1/${listenerId}` }),
+    kill: (request, current): Result<KillReport> => {
+      const target = current?.listeners.find((l) => l.id === request.listenerId);
       if (!target || target.owner.kind !== 'process' || target.owner.pid !== request.pid) {
         return err('NOT_IN_SNAPSHOT', 'That process is no longer listed.');
       }
@@ -109,42 +40,15 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
         return err('PROCESS_CHANGED', 'That pid now belongs to another process.');
       }
       process.kill(request.pid, 'SIGTERM');
-      return ok({
-        outcome: 'freed',
-        pid: request.pid,
-        port: target.port,
-        protocol: target.protocol,
-        signals: ['SIGTERM'],
-        elapsedMs: 0,
-        heldBy: null,
-        restartedBy: null,
-        listeners: [],
-        command: null,
-        message: 'Freed.',
-      });
+      return ok(
+        killReport({
+          pid: request.pid,
+          port: target.port,
+          protocol: target.protocol,
+          elapsedMs: 0,
+          message: 'Freed.',
+        }),
+      );
     },
-    async open(request) {
-      record('open', request);
-      return ok({ url: `http://127.0.0.1/${request.listenerId}` });
-    },
-    async setPaused(request) {
-      record('setPaused', request);
-      return ok({ paused: request.paused });
-    },
-    async getSettings() {
-      record('getSettings', undefined);
-      return settings;
-    },
-    async updateSettings(patch) {
-      record('updateSettings', patch);
-      settings = { ...settings, ...patch };
-      return ok(settings);
-    },
-    setInterest(value) {
-      interest.push(value);
-    },
-    async dispose() {
-      subscribers.clear();
-    },
-  };
+  });
 }
