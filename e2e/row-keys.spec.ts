@@ -18,7 +18,7 @@ test('row actions by keyboard: Tab or → from the list reaches Open, Copy URL a
 
   // Tab to the list (no mouse), then select the row with the arrow key.
   const list = page.getByRole('listbox', { name: 'Listeners' });
-  for (let i = 0; i < 20 && !(await list.evaluate((el) => el === document.activeElement)); i++)
+  for (let i = 0; i < 20 && !(await list.evaluate((el) => el === el.ownerDocument.activeElement)); i++)
     await page.keyboard.press('Tab');
   await expect(list).toBeFocused();
   await page.keyboard.press('Home');
@@ -38,7 +38,7 @@ test('row actions by keyboard: Tab or → from the list reaches Open, Copy URL a
   await expect(copy).toBeFocused();
   await page.keyboard.press('Enter');
   await expect
-    .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+    .poll(() => page.evaluate<string>('navigator.clipboard.readText()'))
     .toBe(`http://127.0.0.1:${server.port}/`);
   await page.keyboard.press('Escape');
   await expect(list).toBeFocused();

@@ -2,6 +2,7 @@ import type {
   ConnectionState,
   ContainerActionRequest,
   HarbormasterApi,
+  CancelKillRequest,
   KillRequest,
 } from '../contract/api.js';
 import type { ContainerActionReport } from '../model/container.js';
@@ -19,6 +20,7 @@ export interface FakeApiScript {
   snapshot: Snapshot | 'pending' | Error;
   settings?: Settings;
   kill?: (req: KillRequest) => Result<KillReport> | Promise<Result<KillReport>>;
+  cancelKill?: (req: CancelKillRequest) => Result<{ readonly cancelled: boolean }>;
   lookup?: (port: number) => Result<LookupResult>;
   checkHealth?: (listenerId: string) => Result<Health>;
   open?: (listenerId: string, anyway: boolean) => Result<OpenResult>;
@@ -98,6 +100,10 @@ export function createFakeApi(script: FakeApiScript): FakeApi {
     async kill(req) {
       log('kill', req);
       return script.kill ? script.kill(req) : err('INTERNAL', 'Not scripted.');
+    },
+    async cancelKill(req) {
+      log('cancelKill', req);
+      return script.cancelKill ? script.cancelKill(req) : ok({ cancelled: false });
     },
     async containerAction(req) {
       log('containerAction', req);

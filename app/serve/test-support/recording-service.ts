@@ -99,6 +99,10 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
       record('checkHealth', request);
       return ok({ state: 'unknown' });
     },
+    async cancelKill(request) {
+      record('cancelKill', request);
+      return ok({ cancelled: false });
+    },
     async kill(request: KillRequest): Promise<Result<KillReport>> {
       record('kill', request);
       const target = snapshot.listeners.find((l) => l.id === request.listenerId);
