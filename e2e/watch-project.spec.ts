@@ -37,19 +37,23 @@ test('a watched project that goes down and comes back notifies through the brows
     // The user allowed notifications; the page's calls to the real API are recorded.
     await context.grantPermissions(['notifications'], { origin: serve.origin });
     await page.addInitScript(() => {
+      type Options = { readonly body?: string };
+      type NotificationClass = new (title: string, options?: Options) => object;
       const shown: { title: string; body: string }[] = [];
       const g = globalThis as unknown as {
         shownNotifications: typeof shown;
-        Notification: typeof Notification;
+        Notification: NotificationClass;
       };
       g.shownNotifications = shown;
       const Real = g.Notification;
       class Recording extends Real {
-        constructor(title: string, options?: NotificationOptions) {
+        constructor(title: string, options?: Options) {
           super(title, options);
           shown.push({ title, body: options?.body ?? '' });
         }
       }
+      // The real class's statics (permission, requestPermission) stay reachable through the prototype chain.
+      Object.setPrototypeOf(Recording, Real);
       Object.defineProperty(globalThis, 'Notification', { value: Recording, configurable: true });
     });
     // Watch the project (settings are shared by every face; the window reads them on load).
@@ -62,7 +66,11 @@ test('a watched project that goes down and comes back notifies through the brows
     const first = await startProjectServer(dir);
     server = first.child;
     await page.goto(serve.url);
-    expect(await page.evaluate(() => Notification.permission)).toBe('granted');
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission,
+      ),
+    ).toBe('granted');
     await page.getByRole('searchbox', { name: 'Filter listeners' }).fill(`:${first.port}`);
     await expect(page.locator(`[role="option"][data-port="${first.port}"]`)).toHaveCount(1, {
       timeout: POLL_MS * 4,
