@@ -39,6 +39,8 @@ export interface SignallerOptions {
   readonly runTaskkill: RunTaskkill;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** The user's Cancel (issue 16 item 3): a wait that sees it stops and answers 'cancelled'. */
+  readonly abort?: AbortSignal;
 }
 
 /** Signals one process incarnation: identity re-checks, TERM/KILL (or taskkill), waiting for exit. */
@@ -50,7 +52,8 @@ export interface Signaller {
   /** Identity (pid + start token + exe) right before a signal: 'match', 'gone', or why not. */
   recheck(): Promise<'match' | 'gone' | HmError>;
   send(force: boolean): Promise<SignalResult>;
-  waitForExit(budgetMs: number): Promise<'exited' | 'alive'>;
+  /** Waits for the exit; 'cancelled' when the user cancelled first (checked every poll, ≤ 100 ms). */
+  waitForExit(budgetMs: number, cancellable?: boolean): Promise<'exited' | 'alive' | 'cancelled'>;
 }
 
 /** The signalling half of the kill pipeline, for exactly `owner`. */
@@ -114,7 +117,10 @@ export function createSignaller(o: SignallerOptions): Signaller {
   };
 
   // Polls identity with back-off until the process is gone (or its pid was reused) or time is up.
-  const waitForExit = async (budgetMs: number): Promise<'exited' | 'alive'> => {
+  const waitForExit = async (
+    budgetMs: number,
+    cancellable = true,
+  ): Promise<'exited' | 'alive' | 'cancelled'> => {
     const deadline = now() + budgetMs;
     let delay = FIRST_POLL_MS;
     for (;;) {
@@ -125,6 +131,7 @@ export function createSignaller(o: SignallerOptions): Signaller {
       if (id.ok && (id.value.startToken !== startToken || (owner.exe !== null && id.value.exe === null))) {
         return 'exited';
       }
+      if (cancellable && o.abort?.aborted === true) return 'cancelled';
       const left = deadline - now();
       if (left <= 0) return 'alive';
       await sleep(Math.min(delay, left));

@@ -70,6 +70,11 @@ export interface KillDeps {
   readonly runTaskkill?: RunTaskkill;
   /** ── CONTAINER HOOK (issue 10) ── stops a container via the Engine API instead of a signal. */
   readonly stopContainer?: StopContainer;
+  /**
+   * The user's Cancel (issue 16 item 3): once fired, no further signal is sent (no SIGKILL after
+   * the grace period, no SIGTERM if it had not gone yet) and the outcome is `cancelled`.
+   */
+  readonly abort?: AbortSignal;
 }
 
 /** Default SIGTERM grace period: long enough for a dev server to close, short enough to wait for. */
@@ -148,7 +153,9 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
     runTaskkill: deps.runTaskkill ?? defaultRunTaskkill,
     now,
     sleep,
+    ...(deps.abort ? { abort: deps.abort } : {}),
   });
+  const isCancelled = (): boolean => deps.abort?.aborted === true;
 
   const report = (outcome: KillOutcome, message: string, extra: ReportExtra = {}): Result<KillReport> => {
     const listeners = listenerFates([...held.values()], lastListeners, owner);
@@ -254,9 +261,34 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
       .map((l) => ownerKey(l.owner)),
   );
   const forceName = platform === 'win32' ? 'taskkill /F' : 'SIGKILL';
+  // Cancelled: send nothing more, and say what is true now (exited meanwhile, or still running).
+  const cancelled = async (): Promise<Result<KillReport>> => {
+    if ((await waitForExit(0, false)) === 'exited') return verifyAfterExit(verify);
+    const scanned = await rescan();
+    if (!scanned.ok) return scanned;
+    const holder = scanned.value[0];
+    const after = signals.length > 0 ? `after ${signals.join(', ')}` : 'before any signal';
+    const skipped =
+      signals.length === 0
+        ? 'nothing was sent'
+        : mode === 'force'
+          ? `${forceName} was not sent`
+          : 'nothing more was sent';
+    const port_ =
+      holder === undefined
+        ? `${protocol} port ${port} is free`
+        : ownerKey(holder.owner) === ownerKey(owner)
+          ? `it still holds ${protocol} port ${port}`
+          : `${protocol} port ${port} is held by ${holder.owner.kind === 'process' ? `${holder.owner.name} (pid ${holder.owner.pid})` : 'another process'}`;
+    return report('cancelled', `Cancelled ${after}: ${skipped}. ${who} is still running; ${port_}.`, {
+      heldBy: holder ? summary(holder.owner) : null,
+    });
+  };
+  if (isCancelled()) return cancelled();
   // Force after a TERM this window saw fail for this same incarnation (pid + start token, checked
   // by locate): the check just made is the re-check before SIGKILL; no second TERM, no second wait.
   if (mode === 'force' && valid.value.afterFailedTerm === true) return forceNow();
+  if (isCancelled()) return cancelled();
   const term = await send(false);
   if (term === 'gone') return reportAlreadyGone(verify);
   if (term === 'denied') return denied();
@@ -264,6 +296,7 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
 
   const graceful = term === 'needs-force' ? 'alive' : await waitForExit(graceMs);
   if (graceful === 'exited') return verifyAfterExit(verify);
+  if (graceful === 'cancelled' || isCancelled()) return cancelled();
 
   if (mode === 'graceful') {
     const scanned = await rescan();
@@ -296,6 +329,8 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
     );
   }
   if (second !== 'holds') return { ok: false, error: second };
+  // The re-check took a scan: a Cancel that came meanwhile still stops SIGKILL.
+  if (isCancelled()) return cancelled();
   return forceNow();
 
   // SIGKILL (taskkill /F) on facts checked right before, then verify.
@@ -309,7 +344,8 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
         `Could not force-stop ${who}${typeof kill === 'object' ? `: ${kill.failed}` : ''}.`,
       );
     }
-    if ((await waitForExit(forceGraceMs)) === 'exited') return verifyAfterExit(verify);
+    // SIGKILL is sent: a Cancel now changes nothing, the outcome is reported in full.
+    if ((await waitForExit(forceGraceMs, false)) === 'exited') return verifyAfterExit(verify);
     const scanned = await rescan();
     if (!scanned.ok) return scanned;
     return report(

@@ -2,6 +2,13 @@ import { cleanText, toSafeJson } from '../model/clean-text.js';
 import { deniedOwnerText } from '../model/container.js';
 import type { Health } from '../model/health.js';
 import type { Listener, Owner } from '../model/listener.js';
+import type { Viewer } from '../model/snapshot.js';
+import { unknownOwnerWords } from '../model/unknown-owner-words.js';
+
+/** Who this process runs as (uid only; POSIX), for wording what it could not read. */
+export function localViewer(): Viewer {
+  return { uid: typeof process.getuid === 'function' ? process.getuid() : null, user: null };
+}
 
 /** Untrusted text for one line of a table or message: the shared {@link cleanText}, capped at `max`. */
 export function clean(text: string, max = 200): string {
@@ -62,14 +69,13 @@ export function formatHealth(h: Health): string {
   }
 }
 
-/** Owner summary for tables: `node (pid 1234, alice)` or `owner unknown (needs admin)`. */
-export function formatOwner(owner: Owner): string {
-  if (owner.kind === 'unknown') {
-    if (owner.reason === 'permission') return 'owner unknown (needs admin)';
-    if (owner.reason === 'other-namespace') return 'owner not visible (other namespace)';
-    if (owner.reason === 'no-process') return 'no process (kernel socket)';
-    return `owner unknown (${owner.reason})`;
-  }
+/**
+ * Owner summary for tables: `node → container web` or, for an owner that could not be read, the
+ * real reason worded for the viewer (app/model/unknown-owner-words.ts: root is never told to get
+ * admin rights). The viewer defaults to this process: the CLI runs its core in-process.
+ */
+export function formatOwner(owner: Owner, viewer: Viewer | null = localViewer()): string {
+  if (owner.kind === 'unknown') return unknownOwnerWords(owner, viewer).short;
   const c = owner.container;
   // Issue 10: the container is the owner; without socket access say so instead of guessing.
   if (c?.access === 'denied') return deniedOwnerText(clean(owner.name, 40));
@@ -119,7 +125,14 @@ export function listenerJson(l: Listener) {
             project: o.project?.name ?? null,
             container: o.container,
           }
-        : { known: false as const, reason: o.reason, message: o.message, pid: o.pid, user: o.user },
+        : {
+            known: false as const,
+            reason: o.reason,
+            // Worded for this viewer: root is never told to get admin rights.
+            message: unknownOwnerWords(o, localViewer()).detail,
+            pid: o.pid,
+            user: o.user,
+          },
     health: l.health,
   };
 }

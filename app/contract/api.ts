@@ -19,6 +19,17 @@ export interface KillRequest {
    * with no second SIGTERM and no second grace period (issue 16 item 3).
    */
   readonly afterFailedTerm?: boolean;
+  /**
+   * A token the caller chose for this kill, so `cancelKill` can stop its waiting (issue 16 item 3):
+   * after a cancel no further signal is sent (no SIGKILL after the grace period) and the report's
+   * outcome is `cancelled`, with the process's state as re-scanned.
+   */
+  readonly killId?: string;
+}
+
+/** Cancels the waiting of a kill started with this `killId`. */
+export interface CancelKillRequest {
+  readonly killId: string;
 }
 
 /** Asks for a listener by id. */
@@ -118,6 +129,11 @@ export interface HarbormasterApi {
   checkHealth(request: CheckHealthRequest): Promise<Result<Health>>;
   /** Runs the safe kill pipeline and reports the verified outcome. */
   kill(request: KillRequest): Promise<Result<KillReport>>;
+  /**
+   * Stops a running kill's wait (by its `killId`): it sends nothing more and answers `cancelled`.
+   * `cancelled: false` when no kill with that id is running (it already finished, or never was).
+   */
+  cancelKill(request: CancelKillRequest): Promise<Result<{ readonly cancelled: boolean }>>;
   /**
    * Opens the listener's URL (built by the core) in the default browser, only when its last probe
    * (made now if there is none) saw HTTP(S), unless `anyway`; otherwise `NOT_HTTP` says what it

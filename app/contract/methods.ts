@@ -48,6 +48,7 @@ export const METHODS = {
   lookup: { channel: 'port:lookup', returns: 'result', retryable: true, takesRequest: true },
   checkHealth: { channel: 'health:check', returns: 'result', retryable: true, takesRequest: true },
   kill: { channel: 'process:kill', returns: 'result', retryable: false, takesRequest: true },
+  cancelKill: { channel: 'process:kill-cancel', returns: 'result', retryable: false, takesRequest: true },
   containerAction: {
     channel: 'container:action',
     returns: 'result',

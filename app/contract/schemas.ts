@@ -28,6 +28,13 @@ export const KillRequestSchema = z.strictObject({
   startToken: z.string().min(1).max(64),
   mode: z.enum(['graceful', 'force']),
   afterFailedTerm: z.boolean().optional(),
+  killId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/)
+    .optional(),
+});
+export const CancelKillRequestSchema = z.strictObject({
+  killId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
 });
 // A pasted URL may be long, but not unbounded; the core parses it strictly (app/why/target.ts).
 export const WhyRequestSchema = z.strictObject({
@@ -81,6 +88,7 @@ export const REQUEST_SCHEMAS = {
   lookup: PortRequestSchema,
   checkHealth: CheckHealthRequestSchema,
   kill: KillRequestSchema,
+  cancelKill: CancelKillRequestSchema,
   containerAction: ContainerActionSchema,
   open: OpenRequestSchema,
   setPaused: SetPausedSchema,

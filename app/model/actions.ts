@@ -16,7 +16,15 @@ export type KillMode = 'graceful' | 'force';
  * - `permission-denied`: the OS refused; `command` is the elevated command to copy.
  */
 export type KillOutcome =
-  'freed' | 'still-running' | 'restarted' | 'replaced' | 'still-held' | 'already-gone' | 'permission-denied';
+  | 'freed'
+  | 'still-running'
+  | 'restarted'
+  | 'replaced'
+  | 'still-held'
+  | 'already-gone'
+  | 'permission-denied'
+  /** The user cancelled while the pipeline waited: nothing more was sent; the report says what is left. */
+  | 'cancelled';
 
 /** A short owner description for reports. */
 export interface OwnerSummary {

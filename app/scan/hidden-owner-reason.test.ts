@@ -175,18 +175,26 @@ describe.runIf(canUnshare)('the reason given for an owner we cannot see (real na
       await guarded?.stop();
     });
 
-    it('the default scanner says "not permitted (needs admin)"', async () => {
+    // Issue 16 item 9: that root is root in its namespace (uid 0), and is never told to get admin.
+    it('the default scanner says "not readable, even as root", never "needs admin"', async () => {
       const r = await run(['unshare', '-U', '--map-root-user', process.execPath, bin, 'list', '--json']);
       expect(r.stderr).toBe('');
       const out = JSON.parse(r.stdout) as JsonList;
       const hit = out.listeners.find((l) => l.port === guarded.port && l.protocol === 'tcp');
       expect(hit?.owner).toMatchObject({ known: false, reason: 'permission' });
+      expect(JSON.stringify(hit?.owner)).not.toMatch(/needs admin/);
       const note = out.notes.find((n) => n.code === 'OWNERS_HIDDEN')?.message ?? '';
-      expect(note).toMatch(/not permitted \(needs admin\)/);
-      expect(note).not.toMatch(/namespace/);
+      expect(note).toMatch(/not readable, even as root/);
+      expect(note).not.toMatch(/needs admin|namespace/);
+      // The table names the reason for the row too, in the owner cell and the detail column.
+      const table = await run(['unshare', '-U', '--map-root-user', process.execPath, bin, 'list']);
+      const row = table.stdout.split('\n').find((line) => line.startsWith(`${guarded.port} `)) ?? '';
+      expect(row).toContain('owner unknown (unreadable even as root)');
+      expect(row).toContain('could not be read even as root');
+      expect(table.stdout).not.toMatch(/needs admin/);
     });
 
-    it.runIf(existsSync(distSs))('the ss backend says "not permitted (needs admin)" too', async () => {
+    it.runIf(existsSync(distSs))('the ss backend says "not readable, even as root" too', async () => {
       const script = `import(${JSON.stringify(distSs)}).then(async (m) => { const o = await m.createSsScanner().scan(); process.stdout.write(JSON.stringify(o)); })`;
       const r = await run(['unshare', '-U', '--map-root-user', process.execPath, '-e', script]);
       const out = JSON.parse(r.stdout) as {
@@ -198,8 +206,8 @@ describe.runIf(canUnshare)('the reason given for an owner we cannot see (real na
       const hit = out.listeners.find((l) => l.port === guarded.port);
       expect(hit).toMatchObject({ pid: null, unknownReason: 'permission' });
       const note = out.notes.find((n) => n.code === 'OWNERS_HIDDEN')?.message ?? '';
-      expect(note).toMatch(/not permitted \(needs admin\)/);
-      expect(note).not.toMatch(/namespace/);
+      expect(note).toMatch(/not readable, even as root/);
+      expect(note).not.toMatch(/needs admin|namespace/);
     });
   });
 });

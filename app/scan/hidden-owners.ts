@@ -66,7 +66,12 @@ export function explainHiddenOwners(
  * The OWNERS_HIDDEN note for listeners without a pid, worded by their reasons. Hidden sockets are
  * listed, never dropped. "Another container or namespace" is said only when that is the reason.
  */
-export function hiddenOwnersNote(listeners: readonly RawListener[]): CompletenessNote[] {
+export function hiddenOwnersNote(
+  listeners: readonly RawListener[],
+  // Root is never told to get admin rights (the same rule as the window's banner): when root
+  // cannot read a process either, admin rights would not help.
+  root: boolean = typeof process.getuid === 'function' && process.getuid() === 0,
+): CompletenessNote[] {
   const hidden = listeners.filter((l) => l.pid === null);
   if (hidden.length === 0) return [];
   const count = (r: UnknownReason) => hidden.filter((l) => (l.unknownReason ?? 'permission') === r).length;
@@ -76,7 +81,12 @@ export function hiddenOwnersNote(listeners: readonly RawListener[]): Completenes
   const none = count('no-process');
   const other = hidden.length - permission - namespace - none;
   const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-  if (permission > 0) parts.push(`${n(permission, 'owner', 'owners')} not permitted (needs admin)`);
+  if (permission > 0)
+    parts.push(
+      root
+        ? `${n(permission, 'owner', 'owners')} not readable, even as root (a confined root, or a non-dumpable process)`
+        : `${n(permission, 'owner', 'owners')} not permitted (needs admin)`,
+    );
   if (namespace > 0)
     parts.push(`${n(namespace, 'owner is', 'owners are')} in another container or namespace`);
   if (none > 0) parts.push(`${n(none, 'socket is', 'sockets are')} held by no process (kernel)`);

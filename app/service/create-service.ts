@@ -2,6 +2,7 @@
 // parts themselves live in their own modules.
 import { userInfo } from 'node:os';
 import { killListenerOwner } from '../actions/kill.js';
+import { createKillRegistry } from '../actions/kill-cancel.js';
 import { findContainer, runContainerAction } from '../containers/actions.js';
 import { createContainerCatalog, type ContainerCatalog } from '../containers/catalog.js';
 import { createContainerJoiner } from '../containers/join.js';
@@ -93,6 +94,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     options.scanner ??
     defaultScanner(process.platform, options.focusPorts ? { ports: options.focusPorts } : {});
   const owners = options.owners ?? defaultOwnerResolver();
+  // Running kills by the caller's id, so cancelKill reaches the one that is waiting.
+  const kills = createKillRegistry();
   // selfPid: never probe our own ports (the serve dashboard) automatically.
   const health = options.health ?? createHealthMonitor({ selfPid: process.pid });
   // Results of on-request checks for listeners the monitor is not watching (autoProbe off, e.g.
@@ -252,21 +255,27 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return ok(await probeNow(listener, request.bulk === true));
     },
     async kill(request: KillRequest) {
-      return killListenerOwner(request, {
-        source,
-        ...(catalog ? { stopContainer: (c) => containerAction(c, 'stop') } : {}),
-        readIdentity: owners.readIdentity,
-        // A new holder's parent, by name and command line: "restarted by a supervisor" needs evidence.
-        readParent: async (pid) => {
-          const r = (await owners.resolve([pid])).get(pid);
-          return r?.ok ? { pid, name: r.value.name, exe: r.value.exe, command: r.value.command } : null;
-        },
-        ...(options.protectedPids ? { protectedPids: options.protectedPids } : {}),
-        ...(options.killGraceMs !== undefined ? { graceMs: options.killGraceMs } : {}),
-        ...(options.killRespawnWindowMs !== undefined
-          ? { respawnWindowMs: options.killRespawnWindowMs }
-          : {}),
-      });
+      return kills.run(request, (abort) =>
+        killListenerOwner(request, {
+          abort,
+          source,
+          ...(catalog ? { stopContainer: (c) => containerAction(c, 'stop') } : {}),
+          readIdentity: owners.readIdentity,
+          // A new holder's parent, by name and command line: "restarted by a supervisor" needs evidence.
+          readParent: async (pid) => {
+            const r = (await owners.resolve([pid])).get(pid);
+            return r?.ok ? { pid, name: r.value.name, exe: r.value.exe, command: r.value.command } : null;
+          },
+          ...(options.protectedPids ? { protectedPids: options.protectedPids } : {}),
+          ...(options.killGraceMs !== undefined ? { graceMs: options.killGraceMs } : {}),
+          ...(options.killRespawnWindowMs !== undefined
+            ? { respawnWindowMs: options.killRespawnWindowMs }
+            : {}),
+        }),
+      );
+    },
+    async cancelKill(request) {
+      return kills.cancel(request.killId);
     },
     async open(request) {
       return openListener(

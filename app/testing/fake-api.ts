@@ -2,6 +2,7 @@ import type {
   ConnectionState,
   ContainerActionRequest,
   HarbormasterApi,
+  CancelKillRequest,
   KillRequest,
 } from '../contract/api.js';
 import type { ContainerActionReport } from '../model/container.js';
@@ -24,6 +25,7 @@ export interface FakeApiScript {
   /** `current` is the snapshot the fake serves at the time of the call. */
   kill?: (req: KillRequest, current: Snapshot | null) => Result<KillReport> | Promise<Result<KillReport>>;
   lookup?: (port: number, current: Snapshot | null) => Result<LookupResult>;
+  cancelKill?: (req: CancelKillRequest) => Result<{ readonly cancelled: boolean }>;
   checkHealth?: (listenerId: string) => Result<Health>;
   open?: (listenerId: string, anyway: boolean) => Result<OpenResult>;
   setPaused?: (paused: boolean) => Result<{ readonly paused: boolean }>;
@@ -114,6 +116,10 @@ function build(script: FakeApiScript): { api: FakeApi; dropSubscribers: () => vo
     async kill(req) {
       log('kill', req);
       return script.kill ? script.kill(req, current) : err('INTERNAL', 'Not scripted.');
+    },
+    async cancelKill(req) {
+      log('cancelKill', req);
+      return script.cancelKill ? script.cancelKill(req) : ok({ cancelled: false });
     },
     async containerAction(req) {
       log('containerAction', req);

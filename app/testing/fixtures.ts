@@ -253,7 +253,9 @@ export function plainOwner(over: Partial<ProcessOwner> = {}): ProcessOwner {
     user: 'dev',
     cwd: '/home/dev/shop',
     project: null,
-    command: 'node server.js',
+    // The command is the process name alone, so a case's label shows the name it gave (the
+    // tray names a process by its script when the command has one: app/model/display-name.ts).
+    command: over.name ?? 'node',
     startedAt: null,
     ...over,
   });

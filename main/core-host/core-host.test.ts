@@ -155,6 +155,7 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     ),
     checkHealth: async () => never,
     kill: async () => (calls.push('kill'), options.hang ? never : never),
+    cancelKill: async () => never,
     containerAction: async () => never,
     open: async () => never,
     // Like the real service: a snapshot that says so is pushed before the reply.

@@ -137,6 +137,7 @@ describe('registerIpcHandlers', () => {
       lookup: record('lookup', { ok: true, value: 'looked up' }),
       checkHealth: record('checkHealth', { ok: true }),
       kill: record('kill', { ok: true, value: 'killed' }),
+      cancelKill: record('cancelKill', { ok: true, value: { cancelled: false } }),
       containerAction: record('containerAction', { ok: true, value: 'stopped' }),
       open: record('open', { ok: true, value: { url: 'http://127.0.0.1:3000/' } }),
       setPaused: record('setPaused', { ok: true, value: { paused: true } }),

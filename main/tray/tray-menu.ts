@@ -4,6 +4,7 @@ import type { Settings } from '../../app/model/settings.js';
 import { hiddenByScope, scopeOf } from '../../app/model/scope.js';
 import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
 import { cleanText } from '../../app/model/clean-text.js';
+import { displayNameOf } from '../../app/model/display-name.js';
 import { pinnedPorts, pinTitle } from '../../app/model/pins.js';
 import { cleanMenu } from '../clean-output.js';
 import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
@@ -126,27 +127,37 @@ export function menuText(text: string, max = MAX_LABEL): string {
   return cleanText(text, { max, collapse: true });
 }
 
-/** The one-line label of a listener: health mark, watched star, port, process and project. */
-export function listenerLabel(listener: Listener, settings: Settings): string {
+/**
+ * What a listener is called in the menu: the same name as the window's row
+ * (app/model/display-name.ts: project and script, else the script, else the page title), with the
+ * process name second, so five "node" entries can be told apart; a container's port by its
+ * container (issue 10).
+ */
+export function trayName(listener: Listener): string {
+  const owner = listener.owner;
+  if (owner.kind !== 'process')
+    return owner.reason === 'permission' ? 'owner hidden (needs admin)' : 'owner unknown';
+  const ctr = containerOwnership(listener);
+  if (ctr.kind === 'known') return containerLabel(ctr.info);
+  const d = displayNameOf(listener);
+  if (d === null) return owner.name;
+  return d.secondary !== null ? `${d.primary} (${d.secondary})` : d.primary;
+}
+
+/**
+ * The one-line label of a listener: health mark, watched star, port, then the pin's label (when
+ * the user gave one) and the listener's name.
+ */
+export function listenerLabel(
+  listener: Listener,
+  settings: Settings,
+  pinLabel: string | null = null,
+): string {
   const mark = healthMark(listener);
   const star = isWatched(listener, settings) ? '★ ' : '';
   const proto = listener.protocol === 'udp' ? ' udp' : '';
-  const owner = listener.owner;
-  const name =
-    owner.kind === 'process'
-      ? owner.name
-      : owner.reason === 'permission'
-        ? 'owner hidden (needs admin)'
-        : 'owner unknown';
-  const project = projectOf(listener);
-  const ctr = containerOwnership(listener);
-  // A container's port is labelled with the container, not with docker-proxy (issue 10).
-  const tail =
-    ctr.kind === 'known'
-      ? `${containerLabel(ctr.info)}`
-      : project !== null && project !== name
-        ? `${name} · ${project}`
-        : name;
+  const name = trayName(listener);
+  const tail = pinLabel === null ? name : `${pinLabel} · ${name}`;
   return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail)}`;
 }
 
@@ -251,10 +262,7 @@ export function pinnedMenu(settings: Settings, listeners: readonly Listener[]): 
       continue;
     }
     for (const l of here) {
-      const label =
-        pin.label === null
-          ? listenerLabel(l, settings)
-          : `${listenerLabel(l, settings)} · ${menuText(pin.label)}`;
+      const label = listenerLabel(l, settings, pin.label === null ? null : menuText(pin.label));
       items.push({ type: 'submenu', label, submenu: listenerSubmenu(l) });
     }
   }

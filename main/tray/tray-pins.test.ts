@@ -36,7 +36,8 @@ describe('the tray lists pinned ports first', () => {
     const l = labels(menu);
     expect(l[0]).toBe('Pinned');
     expect(l[1]).toBe('○ :4000 Payments — down');
-    expect(l[2]).toMatch(/:3000 .*node · Storefront API$/);
+    // The label first, then the name the window gives the row (app/model/display-name.ts).
+    expect(l[2]).toBe('○ :3000  Storefront API · vite (node)');
     expect(menu[2]?.submenu?.some((i) => i.action?.type === 'open')).toBe(true);
     // The pinned listener is not listed again under its group.
     expect(l.filter((x) => x?.includes(':3000')).length).toBe(1);

@@ -70,7 +70,7 @@ describe('buildTrayMenu', () => {
     const menu = buildTrayMenu(state([sshd, rootNginx, postgres, vite]));
     expect(labels(menu)).toEqual([
       'Dev servers',
-      '● :5173  node · shop',
+      '● :5173  shop · node',
       '○ :8080  nginx',
       'Databases',
       '○ :5432  postgres',
@@ -145,7 +145,7 @@ describe('buildTrayMenu', () => {
       }),
     );
     expect(find(menu, ':53')?.label).toBe('○ :53 udp  node');
-    expect(find(menu, ':5173')?.label).toBe('● ★ :5173  node · shop');
+    expect(find(menu, ':5173')?.label).toBe('● ★ :5173  shop · node');
   });
 
   it('hides other users\u2019 and system listeners unless the settings show them, and says so', () => {

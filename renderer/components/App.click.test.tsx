@@ -213,7 +213,13 @@ describe('kill dialog (items 3 and 10)', () => {
     expect(within(waiting).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     await r.user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(await screen.findByText(/Stopped waiting for node/)).toBeInTheDocument();
+    expect(await screen.findByText(/Cancelling: nothing more is sent to node/)).toBeInTheDocument();
+    // The core is told, by the id the kill was sent with, so its wait stops too (no SIGKILL after).
+    const sent = r.api.calls.find((c) => c.method === 'kill')?.params as { killId?: string };
+    expect(sent.killId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(r.api.calls.filter((c) => c.method === 'cancelKill').map((c) => c.params)).toEqual([
+      { killId: sent.killId },
+    ]);
     act(() => finish?.(ok(report({}))));
     expect(await screen.findByText('Port 5173 freed in 0.4 s.')).toBeInTheDocument();
     expect(screen.queryByRole('dialog')).toBeNull();

@@ -46,6 +46,8 @@ export function killTitle(flow: KillFlow): string {
           return `Port ${r.port} is still held`;
         case 'permission-denied':
           return `Needs admin to stop ${name}`;
+        case 'cancelled':
+          return `Kill of ${name} cancelled`;
       }
     }
   }
@@ -128,7 +130,9 @@ export function KillDialog() {
         <p className="dialog-lead" role="status">
           {flow.mode === 'force' ? 'Force-killing' : 'Stopping'} {name} and checking port {l.port}…
         </p>
-        <p className="muted">Cancel stops waiting here; a signal already sent is not taken back.</p>
+        <p className="muted">
+          Cancel stops the wait: nothing more is sent. A signal already sent is not taken back.
+        </p>
         <div className="dialog-buttons">
           <button type="button" className="btn" data-autofocus onClick={actions.closeKill}>
             Cancel

@@ -4,13 +4,22 @@ import {
   useVirtualizer,
   type Virtualizer,
 } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+} from 'react';
 import { viewOf } from '../store/connect-api.js';
 import type { ListItem } from '../store/derive.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { DownRow, downRowId } from './DownRow.js';
 import { ListRow } from './ListRow.js';
-import { RowActions } from './RowActions.js';
+import { RowActions, ROW_KEYS_ID } from './RowActions.js';
 
 /** Layout density: compact for the tray popover, roomy for a full window. */
 export type Density = 'compact' | 'roomy';
@@ -69,6 +78,13 @@ export function ListView({
   const pins = useApp((s) => s.settings.pins);
   const pinByPort = useMemo(() => new Map(pins.map((p) => [p.port, p])), [pins]);
   const items = view.items;
+  // Focus in the list or on the selected row's actions: only then do those actions exist (they are
+  // the keyboard's way to the hover strip, and would be a second copy of the action bar otherwise).
+  const [focusIn, setFocusIn] = useState(false);
+  const onFocusIn = useCallback(() => setFocusIn(true), []);
+  const onFocusOut = useCallback((e: FocusEvent<HTMLDivElement>) => {
+    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false);
+  }, []);
 
   const estimate = useCallback(
     (i: number) => (items[i]?.kind === 'group' ? heights.group : heights.row),
@@ -124,6 +140,8 @@ export function ListView({
         PageUp: () => actions.moveSelection(-page),
         Home: () => actions.moveSelection('first'),
         End: () => actions.moveSelection('last'),
+        // Into the selected row's actions (Open, Copy URL, Kill…); Escape there comes back.
+        ArrowRight: () => document.querySelector<HTMLElement>(`#${ROW_KEYS_ID} [tabindex="0"]`)?.focus(),
       };
       const fn = handled[e.key];
       if (fn && !e.altKey && !e.ctrlKey && !e.metaKey) {
@@ -201,22 +219,46 @@ export function ListView({
       : [row, <RowActions key={`${it.key}#actions`} listener={it.listener} top={v.start} gone={it.gone} />];
   });
 
+  // The selected row's actions for the keyboard, placed over the row from outside the listbox.
+  const offset = virtualizer.scrollOffset ?? 0;
+  const selectedItem = selectedIndex >= 0 ? items[selectedIndex] : undefined;
+  const selectedAt = virtualItems.find((v) => v.index === selectedIndex);
+  const keysTools =
+    focusIn && selectedItem?.kind === 'row' && !selectedItem.gone && selectedAt !== undefined ? (
+      <RowActions
+        key={`${selectedItem.key}#keys`}
+        listener={selectedItem.listener}
+        top={selectedAt.start - offset}
+        gone={false}
+        mode="keys"
+        onLeave={() => scroller.current?.focus()}
+      />
+    ) : null;
+  // The keyboard strip sits outside the scroller, so it aligns past the scrollbar's width.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    el?.parentElement?.style.setProperty('--list-gutter', `${el.offsetWidth - el.clientWidth}px`);
+  });
+
   return (
-    <div
-      ref={scroller}
-      id="listener-list"
-      className="list-scroller"
-      role="listbox"
-      aria-label="Listeners"
-      tabIndex={0}
-      aria-activedescendant={selectedId !== null && selectedIndex >= 0 ? domIdFor(selectedId) : undefined}
-      onKeyDown={onKeyDown}
-      data-virtualized={virtualized ? 'true' : 'false'}
-      data-row-count={view.rowIds.length}
-    >
-      <div className="list-canvas" style={{ height: `${virtualizer.getTotalSize()}px` }}>
-        {children}
+    <div className="list-body" onFocus={onFocusIn} onBlur={onFocusOut}>
+      <div
+        ref={scroller}
+        id="listener-list"
+        className="list-scroller"
+        role="listbox"
+        aria-label="Listeners"
+        tabIndex={0}
+        aria-activedescendant={selectedId !== null && selectedIndex >= 0 ? domIdFor(selectedId) : undefined}
+        onKeyDown={onKeyDown}
+        data-virtualized={virtualized ? 'true' : 'false'}
+        data-row-count={view.rowIds.length}
+      >
+        <div className="list-canvas" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          {children}
+        </div>
       </div>
+      {keysTools}
     </div>
   );
 }

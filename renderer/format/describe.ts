@@ -247,6 +247,17 @@ export function describeKillReport(report: KillReport, name: string): KillResult
         offerForce: false,
         command,
       };
+    case 'cancelled':
+      return {
+        headline:
+          report.signals.length > 0
+            ? `Cancelled after ${report.signals.join(', ')}: nothing more was sent, and ${who} is still running.`
+            : `Cancelled: ${who} was not signalled and is still running.`,
+        detail,
+        tone: 'info',
+        offerForce: false,
+        command,
+      };
     case 'permission-denied':
       return {
         headline: `Needs admin: the system refused to signal ${who}.`,

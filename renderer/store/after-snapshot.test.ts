@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
-import { nextDownWatched } from './after-snapshot.js';
+import { nextDownWatched, watchedProjectChanges } from './after-snapshot.js';
 
 const web = listener({ port: 3000, owner: processOwner({ pid: 10, startToken: 'st-10' }) });
 
@@ -62,5 +62,30 @@ describe('fading rows under a stream of snapshots', () => {
     } finally {
       dispose();
     }
+  });
+});
+
+describe('watchedProjectChanges', () => {
+  // The default fixture owner runs in project "shop".
+  const before = { snapshot: snapshot([web], { seq: 1 }), listeners: [web] };
+
+  it('a project is down when none of its processes listens, and back when one does again', () => {
+    expect(watchedProjectChanges(before, [], snapshot([], { seq: 2 }), ['shop'])).toEqual([
+      { project: 'shop', kind: 'down', listener: web },
+    ]);
+    const empty = { snapshot: snapshot([], { seq: 2 }), listeners: [] };
+    expect(watchedProjectChanges(empty, [web], snapshot([web], { seq: 3 }), ['shop'])).toEqual([
+      { project: 'shop', kind: 'back', listener: web },
+    ]);
+  });
+
+  it('says nothing for unwatched projects, failed scans or the first snapshot', () => {
+    expect(watchedProjectChanges(before, [], snapshot([], { seq: 2 }), ['blog'])).toEqual([]);
+    expect(watchedProjectChanges(before, [], snapshot([], { seq: 2, status: 'failed' }), ['shop'])).toEqual(
+      [],
+    );
+    expect(
+      watchedProjectChanges({ snapshot: null, listeners: [] }, [web], snapshot([web]), ['shop']),
+    ).toEqual([]);
   });
 });

@@ -81,3 +81,38 @@ export function selectionAfter(
   }
   return null;
 }
+
+/** A watched project that went down (none of its processes listens any more) or came back. */
+export interface ProjectChange {
+  readonly project: string;
+  readonly kind: 'down' | 'back';
+  /** What held its last port (down) or holds one now (back). */
+  readonly listener: Listener | null;
+}
+
+function projectName(l: Listener): string | null {
+  return l.owner.kind === 'process' ? (l.owner.project?.name ?? null) : null;
+}
+
+/**
+ * Watched projects after a snapshot (issue 16 item 5, as main's notifier treats them): a project is
+ * up while any of its processes listens. A failed or stale scan is not a project going down; the
+ * first snapshot has nothing to compare with.
+ */
+export function watchedProjectChanges(
+  before: Pick<AppState, 'snapshot' | 'listeners'>,
+  listeners: readonly Listener[],
+  snapshot: Snapshot,
+  projects: readonly string[],
+): readonly ProjectChange[] {
+  if (projects.length === 0 || before.snapshot === null || snapshot.stale || snapshot.status === 'failed')
+    return [];
+  const changes: ProjectChange[] = [];
+  for (const project of new Set(projects)) {
+    const was = before.listeners.find((l) => projectName(l) === project) ?? null;
+    const is = listeners.find((l) => projectName(l) === project) ?? null;
+    if (was !== null && is === null) changes.push({ project, kind: 'down', listener: was });
+    else if (was === null && is !== null) changes.push({ project, kind: 'back', listener: is });
+  }
+  return changes;
+}

@@ -37,6 +37,8 @@ export type KillFlow =
       readonly mode: 'graceful' | 'force';
       /** Bumped per request, so a cancelled wait's late answer is told apart from the current one. */
       readonly attempt: number;
+      /** The id the core knows this kill by: Cancel sends it (`cancelKill`) to stop the wait. */
+      readonly killId: string;
     }
   | {
       readonly phase: 'result';

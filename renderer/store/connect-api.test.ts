@@ -157,6 +157,8 @@ describe('connectApi', () => {
       pid: 777,
       startToken: 'tok-777',
       mode: 'graceful',
+      // The id a Cancel names to the core (cancelKill).
+      killId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
     });
     const flow = store.getState().kill;
     expect(flow?.phase === 'result' && flow.report?.outcome).toBe('freed');

@@ -3,7 +3,13 @@ import type { Snapshot } from '../../app/model/snapshot.js';
 import type { PageFaculties } from '../api/browser-page.js';
 import { describeOwner } from '../format/describe.js';
 import { cleanText } from '../format/text.js';
-import { nextDownWatched, selectionAfter, type WatchChange } from './after-snapshot.js';
+import {
+  nextDownWatched,
+  selectionAfter,
+  watchedProjectChanges,
+  type ProjectChange,
+  type WatchChange,
+} from './after-snapshot.js';
 import {
   applySnapshot,
   expireTransients,
@@ -120,6 +126,14 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
       ...(selected !== undefined ? { selectedId: selected } : {}),
     });
     notifyWatch(watch.changes);
+    notifyProjects(
+      watchedProjectChanges(
+        before,
+        patch.listeners ?? before.listeners,
+        snapshot,
+        before.settings.watchedProjects,
+      ),
+    );
     scheduleExpiry();
     ctx.refreshLookup();
     const pending = store.getState().pendingFocusId;
@@ -141,6 +155,26 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
           ? `${who ?? 'Its listener'} stopped listening.`
           : `${who ?? 'Something'} is listening again.`,
         c.kind === 'back' && id !== null ? () => store.getState().actions.focusListener(id) : undefined,
+      );
+    }
+  };
+
+  // Watched projects, as main's notifier does in Electron: down when none of its processes listens.
+  const notifyProjects = (changes: readonly ProjectChange[]): void => {
+    const n = ctx.page?.notifications;
+    if (!n || changes.length === 0 || n.permission() !== 'granted') return;
+    for (const c of changes) {
+      const l = c.listener;
+      const who = l
+        ? `${describeOwner(l.owner).name}${l.owner.pid !== null ? ` (pid ${l.owner.pid})` : ''}`
+        : 'Its process';
+      const project = cleanText(c.project);
+      n.show(
+        `Project ${project} is ${c.kind === 'down' ? 'down' : 'back'}`,
+        c.kind === 'down'
+          ? `${who} stopped listening on port ${l?.port ?? '?'}.`
+          : `${who} is listening on port ${l?.port ?? '?'}.`,
+        c.kind === 'back' && l !== null ? () => store.getState().actions.focusListener(l.id) : undefined,
       );
     }
   };

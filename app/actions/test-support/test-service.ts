@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../model/settings.js';
 import { err, ok } from '../../model/errors.js';
 import type { HarbormasterService } from '../../service/types.js';
 import { killListenerOwner, type KillDeps } from '../kill.js';
+import { createKillRegistry } from '../kill-cancel.js';
 import { lookupPort } from '../lookup.js';
 import { openListener, type Opener } from '../open.js';
 import { urlHost } from '../url.js';
@@ -33,6 +34,7 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
   const source = createCoreSource((id) => healthById.get(id));
   let settings: Settings = DEFAULT_SETTINGS;
   let killCalls = 0;
+  const kills = createKillRegistry();
   const getSnapshot = async () => source.latest() ?? (await source.refresh());
   return {
     getSnapshot,
@@ -81,12 +83,18 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     kill(request) {
       killCalls += 1;
       const { opener: _opener, env: _env, ...killOptions } = options;
-      return killListenerOwner(request, {
-        readIdentity: source.readIdentity,
-        readParent: source.readParent,
-        ...killOptions,
-        source,
-      });
+      return kills.run(request, (abort) =>
+        killListenerOwner(request, {
+          readIdentity: source.readIdentity,
+          readParent: source.readParent,
+          ...killOptions,
+          source,
+          abort,
+        }),
+      );
+    },
+    async cancelKill(request) {
+      return kills.cancel(request.killId);
     },
     open(request) {
       return openListener(

@@ -1,4 +1,5 @@
 import type { Listener } from '../../model/listener.js';
+import { unknownOwnerWords } from '../../model/unknown-owner-words.js';
 import { scopeOf } from '../../model/scope.js';
 import type { Snapshot, Viewer } from '../../model/snapshot.js';
 import {
@@ -113,13 +114,13 @@ export const listCommand: CliCommand = {
           formatEndpoint(l.address, l.port).replace(/:\d+$/, ''),
           l.exposure === 'loopback' ? 'local' : l.exposure === 'all-interfaces' ? 'ALL' : 'lan',
           o.kind === 'process' ? String(o.pid) : o.pid === null ? '-' : String(o.pid),
-          formatOwner(o),
+          formatOwner(o, viewer),
           o.kind === 'process' ? clean(o.user ?? '', 16) : clean(o.user ?? '', 16),
           o.kind === 'process' ? formatUptime(o.startedAt) : '',
           l.health.state === 'unknown' ? (l.service?.name ?? '') : formatHealth(l.health),
           o.kind === 'process'
             ? clean(o.project ? `[${o.project.name}] ${o.command}` : o.command, 80)
-            : clean(o.message, 80),
+            : clean(unknownOwnerWords(o, viewer).detail, 80),
         ];
       });
       ctx.stdout(

@@ -1,5 +1,14 @@
 import { parsePortQuery } from '../../model/port.js';
-import { clean, formatEndpoint, formatOwner, formatUptime, jsonOut, listenerJson } from '../format.js';
+import {
+  clean,
+  formatEndpoint,
+  formatOwner,
+  formatUptime,
+  jsonOut,
+  listenerJson,
+  localViewer,
+} from '../format.js';
+import { unknownOwnerWords } from '../../model/unknown-owner-words.js';
 import { parseArgs } from '../parse-args.js';
 import { containerLine } from './container.js';
 import type { CliCommand } from '../types.js';
@@ -63,7 +72,7 @@ export const whoCommand: CliCommand = {
         if (container) ctx.stdout(`    ${container}\n`);
       } else {
         ctx.stdout(
-          `  ${formatOwner(o)}${o.pid !== null ? ` · pid ${o.pid}` : ''} · ${where}\n    ${o.message}\n`,
+          `  ${formatOwner(o)}${o.pid !== null ? ` · pid ${o.pid}` : ''} · ${where}\n    ${clean(unknownOwnerWords(o, localViewer()).detail, 300)}\n`,
         );
       }
     }

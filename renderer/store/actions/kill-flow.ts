@@ -16,6 +16,12 @@ export function termFailedIn(report: KillReport): boolean {
   );
 }
 
+/** A fresh id for one kill request, so Cancel can name it to the core (`cancelKill`). */
+export function newKillId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `k-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 /**
  * The kill flow: confirm → running → result, or `elevate` (the admin command) for an owner
  * Harbormaster may not signal. The core runs the safe pipeline; this carries the user's choice,
@@ -94,8 +100,9 @@ export function createKillFlow(
       const key = incarnationKey(o.pid, o.startToken);
       const afterFailedTerm = mode === 'force' && s.termFailed.has(key);
       const attempt = ++attempts;
+      const killId = newKillId();
       ctx.store.setState({
-        kill: { phase: 'running', listener: l, mode, attempt },
+        kill: { phase: 'running', listener: l, mode, attempt, killId },
         killed: new Set(s.killed).add(key),
       });
       ctx.api
@@ -104,6 +111,7 @@ export function createKillFlow(
           pid: o.pid,
           startToken: o.startToken,
           mode,
+          killId,
           ...(afterFailedTerm ? { afterFailedTerm: true } : {}),
         })
         .then(
@@ -119,11 +127,11 @@ export function createKillFlow(
     closeKill() {
       const flow = ctx.store.getState().kill;
       if (flow?.phase === 'running') {
+        // The core stops its wait too: nothing more is sent (no SIGKILL after the grace period),
+        // and its answer (cancelled, or how it ended if it was too late) arrives as a toast.
         const name = describeOwner(flow.listener.owner).name;
-        ctx.toast(
-          `Stopped waiting for ${name}. Harbormaster finishes what it started and says here how it ended.`,
-          'info',
-        );
+        ctx.api.cancelKill({ killId: flow.killId }).catch(() => undefined);
+        ctx.toast(`Cancelling: nothing more is sent to ${name}. The result follows here.`, 'info');
       }
       ctx.store.setState({ kill: null });
     },
