@@ -73,6 +73,14 @@ export const HostRequestSchema = z.strictObject({
     .max(300)
     .refine((a) => checkAlias(a).ok, 'not a valid host alias'),
 });
+export const RemoteOpenSchema = z.strictObject({
+  alias: HostRequestSchema.shape.alias,
+  port,
+  launch: z.boolean().optional(),
+});
+export const CloseForwardsSchema = z.strictObject({
+  id: z.union([z.number().int().min(1).max(1_000_000), z.literal('all')]),
+});
 const NoArgs = z.undefined();
 
 /** The schema of each method's single argument. */
@@ -91,6 +99,10 @@ export const REQUEST_SCHEMAS = {
   portHistory: PortHistoryRequestSchema,
   listHosts: NoArgs,
   getHost: HostRequestSchema,
+  collapseHost: HostRequestSchema,
+  openRemote: RemoteOpenSchema,
+  listForwards: NoArgs,
+  closeForwards: CloseForwardsSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

@@ -30,9 +30,13 @@ export interface HostSessionOptions {
 
 /** One host section's life: poll, notice a lost master, retry with back-off, restore forwards. */
 export interface HostSession {
+  readonly host: RemoteHost;
   view(): HostView;
   /** Starts polling (the user opened or pinned the host); collapsed hosts are never polled. */
   start(): void;
+  /** Stops polling (section collapsed, not pinned); the master and its forwards stay. */
+  stop(): void;
+  readonly polling: boolean;
   /** Stops polling and closes this host's forwards and master (app quit). */
   dispose(): Promise<void>;
 }
@@ -61,13 +65,14 @@ export function createHostSession(o: HostSessionOptions): HostSession {
   };
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let polling = false;
   let everOk = false;
   const set = (next: Partial<HostView>) => {
     view = { ...view, ...next };
     o.onChange?.(view);
   };
   const schedule = (ms: number) => {
-    if (stopped) return;
+    if (stopped || !polling) return;
     timer = setTimeout(() => void tick(), ms);
     timer.unref();
   };
@@ -97,7 +102,7 @@ export function createHostSession(o: HostSessionOptions): HostSession {
   };
   const tick = async () => {
     timer = null;
-    if (stopped) return;
+    if (stopped || !polling) return;
     const wasConnected = view.state === 'ok';
     if (!wasConnected || !(await o.host.isConnected())) {
       const c = await o.host.connect();
@@ -120,9 +125,20 @@ export function createHostSession(o: HostSessionOptions): HostSession {
     schedule(interval);
   };
   return {
+    host: o.host,
     view: () => view,
+    get polling() {
+      return polling;
+    },
     start() {
-      if (timer === null && !stopped) schedule(0);
+      if (polling || stopped) return;
+      polling = true;
+      if (timer === null) schedule(0);
+    },
+    stop() {
+      polling = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
     },
     async dispose() {
       stopped = true;

@@ -1,10 +1,17 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createPlatformOpener, type Opener } from '../actions/open.js';
 import { err, ok, type Result } from '../model/errors.js';
-import type { RemoteHostList, RemoteHostView } from '../model/remote-host.js';
+import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
 import { checkAlias, type HostAlias } from './alias.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
 import { createRemoteHost } from './remote-host.js';
+import {
+  closeForwardsById,
+  listForwardViews,
+  openRemoteListener,
+  type ForwardsContext,
+} from './remote-forwards-service.js';
 import { ensureRuntimeDir } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
@@ -13,6 +20,15 @@ import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
 export interface RemoteHosts {
   listHosts(): Promise<RemoteHostList>;
   getHost(request: { readonly alias: string }): Promise<Result<RemoteHostView>>;
+  /** The section was collapsed: polling stops unless the host is pinned; forwards stay. */
+  collapseHost(request: { readonly alias: string }): Promise<Result<{ readonly polling: boolean }>>;
+  openRemote(request: {
+    readonly alias: string;
+    readonly port: number;
+    readonly launch?: boolean;
+  }): Promise<Result<RemoteOpenResult>>;
+  listForwards(): Promise<readonly ForwardView[]>;
+  closeForwards(request: { readonly id: number | 'all' }): Promise<Result<{ readonly closed: number }>>;
   /** App quit: stops every session, closes its forwards and its master. */
   dispose(): Promise<void>;
 }
@@ -22,6 +38,8 @@ export interface RemoteHostsOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The pinned-host rate (issue 15: 15 s). */
   readonly intervalMs?: number;
+  /** Hands a forward's local URL to the browser (default: the platform opener). */
+  readonly opener?: Opener;
 }
 
 function viewOf(v: HostView): RemoteHostView {
@@ -42,6 +60,37 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
   const home = o.env.HOME ?? homedir();
   const override = o.env.HARBORMASTER_SSH_CONFIG ?? null;
   const configFile = override ?? join(home, '.ssh', 'config');
+  const runtimeDir = () => ensureRuntimeDir(o.env, process.getuid?.() ?? 0);
+  const hostOf = (alias: HostAlias, dir: string, config: string | null) =>
+    // Forwards live on this master until the app quits (dispose exits it): persist while we run.
+    createRemoteHost({ alias, configFile: config, runtimeDir: dir, env: o.env, persist: 'yes' });
+  const sessionFor = (alias: HostAlias): Result<HostSession> => {
+    const existing = sessions.get(alias);
+    if (existing) return ok(existing);
+    const dir = runtimeDir();
+    if (!dir.ok) return err('UNSUPPORTED', dir.message);
+    const session = createHostSession({
+      host: hostOf(alias, dir.path, override),
+      runtimeDir: dir.path,
+      ...(o.intervalMs === undefined ? {} : { intervalMs: o.intervalMs }),
+    });
+    sessions.set(alias, session);
+    return ok(session);
+  };
+  const forwardsCtx = (): Result<ForwardsContext> => {
+    const dir = runtimeDir();
+    if (!dir.ok) return err('UNSUPPORTED', dir.message);
+    return ok({
+      runtimeDir: dir.path,
+      sessionOf: (alias) => sessions.get(alias),
+      hostFor: (r) => hostOf(r.alias as HostAlias, dir.path, r.configFile),
+      opener: o.opener ?? createPlatformOpener(o.env),
+    });
+  };
+  const aliasOf = (text: string): Result<HostAlias> => {
+    const check = checkAlias(text);
+    return check.ok ? ok(check.alias) : err('INVALID_REQUEST', `Refusing host alias: ${check.reason}`);
+  };
   return {
     async listHosts() {
       const found = discoverHosts(configFile, home, readTextOrNull, expandGlob);
@@ -52,27 +101,35 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       };
     },
     async getHost(request) {
-      const check = checkAlias(request.alias);
-      if (!check.ok) return err('INVALID_REQUEST', `Refusing host alias: ${check.reason}`);
-      let session = sessions.get(check.alias);
-      if (!session) {
-        const dir = ensureRuntimeDir(o.env, process.getuid?.() ?? 0);
-        if (!dir.ok) return err('UNSUPPORTED', dir.message);
-        const host = createRemoteHost({
-          alias: check.alias,
-          configFile: override,
-          runtimeDir: dir.path,
-          env: o.env,
-        });
-        session = createHostSession({
-          host,
-          runtimeDir: dir.path,
-          ...(o.intervalMs === undefined ? {} : { intervalMs: o.intervalMs }),
-        });
-        sessions.set(check.alias, session);
-        session.start();
-      }
-      return ok(viewOf(session.view()));
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      const session = sessionFor(alias.value);
+      if (!session.ok) return session;
+      session.value.start();
+      return ok(viewOf(session.value.view()));
+    },
+    async collapseHost(request) {
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      const session = sessions.get(alias.value);
+      session?.stop();
+      return ok({ polling: session?.polling ?? false });
+    },
+    async openRemote(request) {
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      const ctx = forwardsCtx();
+      if (!ctx.ok) return ctx;
+      return openRemoteListener(ctx.value, alias.value, request.port, request.launch !== false);
+    },
+    async listForwards() {
+      const ctx = forwardsCtx();
+      return ctx.ok ? listForwardViews(ctx.value) : [];
+    },
+    async closeForwards(request) {
+      const ctx = forwardsCtx();
+      if (!ctx.ok) return ctx;
+      return closeForwardsById(ctx.value, request.id);
     },
     async dispose() {
       await Promise.all([...sessions.values()].map((s) => s.dispose()));

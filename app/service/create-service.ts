@@ -213,7 +213,10 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       : Promise.resolve(err('UNSUPPORTED', 'No container engine is available.'));
 
   // Issue 15: ssh hosts, each polled only once its section is opened; closed with the app.
-  const remoteHosts = createRemoteHosts({ env: options.env ?? process.env });
+  const remoteHosts = createRemoteHosts({
+    env: options.env ?? process.env,
+    ...(options.opener ? { opener: options.opener } : {}),
+  });
   const service: HarbormasterService = {
     getSnapshot,
     async containerAction(request) {
@@ -313,6 +316,10 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     },
     listHosts: () => remoteHosts.listHosts(),
     getHost: (request) => remoteHosts.getHost(request),
+    collapseHost: (request) => remoteHosts.collapseHost(request),
+    openRemote: (request) => remoteHosts.openRemote(request),
+    listForwards: () => remoteHosts.listForwards(),
+    closeForwards: (request) => remoteHosts.closeForwards(request),
     setInterest(next) {
       interest = next;
       applyInterest();

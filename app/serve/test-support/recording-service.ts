@@ -86,6 +86,22 @@ export function createRecordingService(initial: readonly Listener[] = []): Recor
       record('getHost', request);
       return err('UNSUPPORTED', 'No ssh hosts in the recording service.');
     },
+    async collapseHost(request) {
+      record('collapseHost', request);
+      return ok({ polling: false });
+    },
+    async openRemote(request) {
+      record('openRemote', request);
+      return err('UNSUPPORTED', 'No ssh hosts in the recording service.');
+    },
+    async listForwards() {
+      record('listForwards', undefined);
+      return [];
+    },
+    async closeForwards(request) {
+      record('closeForwards', request);
+      return ok({ closed: 0 });
+    },
     async lookup(request) {
       record('lookup', request);
       const holders = snapshot.listeners.filter((l) => l.port === request.port);
