@@ -70,7 +70,7 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await page.goto(serve.url);
     const hosts = page.getByRole('region', { name: 'Hosts' });
     await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
-    const head = hosts.getByRole('button', { name: /hr-target/ });
+    const head = hosts.getByRole('button', { name: /^hr-target/ });
     await expect(head).toHaveAttribute('aria-expanded', 'false');
     await head.click();
     await expect(head).toContainText('Connected', { timeout: 60_000 });
@@ -106,11 +106,32 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await page.goto(serve.url);
     const hosts = page.getByRole('region', { name: 'Hosts' });
     await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
-    await hosts.getByRole('button', { name: /hr-stranger/ }).click();
+    await hosts.getByRole('button', { name: /^hr-stranger/ }).click();
     const alert = hosts.getByRole('alert');
     await expect(alert).toContainText('not known', { timeout: 60_000 });
     await expect(alert.locator('.fingerprint')).toContainText(/SHA256:/);
     await expect(alert.locator('.host-command')).toHaveText('ssh hr-stranger');
     await expect(page.getByRole('listbox', { name: 'Listeners on hr-stranger' })).toHaveCount(0);
+  });
+
+  test('a host added in the window connects; a hostile one is refused with the reason; Remove takes it away', async ({
+    page,
+  }) => {
+    await page.goto(serve.url);
+    const hosts = page.getByRole('region', { name: 'Hosts' });
+    await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
+    const box = hosts.getByRole('textbox', { name: 'Add a host (ssh alias or user@host)' });
+    await box.fill('-oProxyCommand=touch /tmp/hr2-pwned');
+    await hosts.getByRole('button', { name: 'Add host' }).click();
+    await expect(hosts.getByRole('alert')).toContainText('cannot start with "-"');
+    const added = `root@${fx.targetIp}`;
+    await box.fill(added);
+    await hosts.getByRole('button', { name: 'Add host' }).click();
+    const head = hosts.getByRole('button', { name: new RegExp(`^${added.replace(/\./g, '\\.')}`) });
+    await head.click();
+    await expect(head).toContainText('Connected', { timeout: 60_000 });
+    await expect(page.getByRole('listbox', { name: `Listeners on ${added}` })).toContainText('sshd');
+    await hosts.getByRole('button', { name: `Remove host ${added}` }).click();
+    await expect(head).toHaveCount(0);
   });
 });

@@ -47,6 +47,11 @@ export const ContainerActionSchema = z.strictObject({
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
   action: z.enum(['stop', 'restart']),
 });
+/** An ssh alias or `user@host`: the strict rule of app/remote/alias.ts, never a leading `-`. */
+const hostAlias = z
+  .string()
+  .max(300)
+  .refine((a) => checkAlias(a).ok, 'not a valid host alias');
 /** Longest label a pin may carry (a name, not a note). */
 export const PIN_LABEL_MAX = 60;
 export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
@@ -64,17 +69,14 @@ export const SettingsPatchSchema = z
     theme: z.enum(['system', 'light', 'dark']),
     autoProbe: z.boolean(),
     pins: z.array(z.strictObject({ port, label: z.string().max(PIN_LABEL_MAX).nullable() })).max(100),
+    hosts: z.array(hostAlias).max(100),
+    pinnedHosts: z.array(hostAlias).max(100),
   })
   .partial();
 // Checked here too, so a hostile alias never reaches the service (CVE-2017-1000117).
-export const HostRequestSchema = z.strictObject({
-  alias: z
-    .string()
-    .max(300)
-    .refine((a) => checkAlias(a).ok, 'not a valid host alias'),
-});
+export const HostRequestSchema = z.strictObject({ alias: hostAlias });
 export const RemoteOpenSchema = z.strictObject({
-  alias: HostRequestSchema.shape.alias,
+  alias: hostAlias,
   port,
   launch: z.boolean().optional(),
 });

@@ -61,7 +61,13 @@ export interface RemoteListener {
 export interface RemoteHostList {
   /** The config file read. */
   readonly config: string;
-  readonly hosts: readonly { readonly alias: string }[];
+  readonly hosts: readonly {
+    readonly alias: string;
+    /** Added in settings (removable there), not found in the ssh config. */
+    readonly added?: boolean;
+    /** Pinned: polled and in the tray while collapsed. */
+    readonly pinned?: boolean;
+  }[];
   /** Host names refused by the alias rule (shown, never used). */
   readonly refused: readonly { readonly name: string; readonly reason: string }[];
 }

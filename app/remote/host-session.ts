@@ -23,6 +23,10 @@ export interface HostSessionOptions {
   readonly runtimeDir: string;
   /** Poll interval while ok (the issue's pinned rate: 15 s). */
   readonly intervalMs?: number;
+  /** While this answers true (its window section is open) the poll runs at `activeIntervalMs`. */
+  readonly isActive?: () => boolean;
+  /** Poll interval while the user looks at the host (default 3 s, VS Code's floor is 2 s). */
+  readonly activeIntervalMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
   readonly onChange?: (view: HostView) => void;
@@ -122,7 +126,7 @@ export function createHostSession(o: HostSessionOptions): HostSession {
       attempts: 0,
       nextRetryMs: null,
     });
-    schedule(interval);
+    schedule(o.isActive?.() ? (o.activeIntervalMs ?? Math.min(3_000, interval)) : interval);
   };
   return {
     host: o.host,

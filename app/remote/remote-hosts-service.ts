@@ -29,6 +29,8 @@ export interface RemoteHosts {
   }): Promise<Result<RemoteOpenResult>>;
   listForwards(): Promise<readonly ForwardView[]>;
   closeForwards(request: { readonly id: number | 'all' }): Promise<Result<{ readonly closed: number }>>;
+  /** Settings changed: pinned hosts start polling, unpinned collapsed ones stop. */
+  applySettings(): void;
   /** App quit: stops every session, closes its forwards and its master. */
   dispose(): Promise<void>;
 }
@@ -40,6 +42,8 @@ export interface RemoteHostsOptions {
   readonly intervalMs?: number;
   /** Hands a forward's local URL to the browser (default: the platform opener). */
   readonly opener?: Opener;
+  /** The hosts the user added and pinned (settings); read on every call, so changes apply at once. */
+  readonly settings?: () => { readonly hosts: readonly string[]; readonly pinnedHosts: readonly string[] };
 }
 
 function viewOf(v: HostView): RemoteHostView {
@@ -57,6 +61,15 @@ function viewOf(v: HostView): RemoteHostView {
 /** Creates the hosts service; nothing is spawned until a host is opened. */
 export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
   const sessions = new Map<HostAlias, HostSession>();
+  /** Hosts whose window section is open (the window polls them while it shows them). */
+  const opened = new Set<HostAlias>();
+  const userHosts = () => o.settings?.() ?? { hosts: [], pinnedHosts: [] };
+  /** Settings text passes the alias rule again here: a hand-edited file is untrusted too. */
+  const valid = (names: readonly string[]) =>
+    names.flatMap((n) => {
+      const c = checkAlias(n);
+      return c.ok ? [c.alias] : [];
+    });
   const home = o.env.HOME ?? homedir();
   const override = o.env.HARBORMASTER_SSH_CONFIG ?? null;
   const configFile = override ?? join(home, '.ssh', 'config');
@@ -72,6 +85,7 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
     const session = createHostSession({
       host: hostOf(alias, dir.path, override),
       runtimeDir: dir.path,
+      isActive: () => opened.has(alias),
       ...(o.intervalMs === undefined ? {} : { intervalMs: o.intervalMs }),
     });
     sessions.set(alias, session);
@@ -94,9 +108,15 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
   return {
     async listHosts() {
       const found = discoverHosts(configFile, home, readTextOrNull, expandGlob);
+      const pinned = new Set(valid(userHosts().pinnedHosts));
+      const fromConfig = new Set(found.hosts.map((h) => h.alias));
+      const added = valid(userHosts().hosts).filter((a) => !fromConfig.has(a));
       return {
         config: configFile,
-        hosts: found.hosts.map((h) => ({ alias: h.alias })),
+        hosts: [
+          ...found.hosts.map((h) => ({ alias: h.alias, pinned: pinned.has(h.alias as HostAlias) })),
+          ...added.map((alias) => ({ alias, added: true, pinned: pinned.has(alias) })),
+        ],
         refused: found.refused,
       };
     },
@@ -105,14 +125,16 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       if (!alias.ok) return alias;
       const session = sessionFor(alias.value);
       if (!session.ok) return session;
+      opened.add(alias.value);
       session.value.start();
       return ok(viewOf(session.value.view()));
     },
     async collapseHost(request) {
       const alias = aliasOf(request.alias);
       if (!alias.ok) return alias;
+      opened.delete(alias.value);
       const session = sessions.get(alias.value);
-      session?.stop();
+      if (!valid(userHosts().pinnedHosts).includes(alias.value)) session?.stop();
       return ok({ polling: session?.polling ?? false });
     },
     async openRemote(request) {
@@ -130,6 +152,14 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       const ctx = forwardsCtx();
       if (!ctx.ok) return ctx;
       return closeForwardsById(ctx.value, request.id);
+    },
+    applySettings() {
+      const pinned = new Set(valid(userHosts().pinnedHosts));
+      for (const alias of pinned) {
+        const s = sessionFor(alias);
+        if (s.ok) s.value.start();
+      }
+      for (const [alias, s] of sessions) if (!pinned.has(alias) && !opened.has(alias)) s.stop();
     },
     async dispose() {
       await Promise.all([...sessions.values()].map((s) => s.dispose()));

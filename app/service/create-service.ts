@@ -216,7 +216,9 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   const remoteHosts = createRemoteHosts({
     env: options.env ?? process.env,
     ...(options.opener ? { opener: options.opener } : {}),
+    settings: () => settings,
   });
+  remoteHosts.applySettings();
   const service: HarbormasterService = {
     getSnapshot,
     async containerAction(request) {
@@ -302,6 +304,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     async updateSettings(patch) {
       settings = { ...settings, ...patch };
       applyInterest();
+      if (patch.hosts !== undefined || patch.pinnedHosts !== undefined) remoteHosts.applySettings();
       await options.persistSettings?.(settings);
       return ok(settings);
     },

@@ -61,10 +61,18 @@ export function HostPanel({
   alias,
   deps,
   onForwardsChanged,
+  pinned = false,
+  onPin,
+  onRemove,
 }: {
   readonly alias: string;
   readonly deps: HostsDeps;
   readonly onForwardsChanged: () => void;
+  /** Pinned hosts poll (15 s) while collapsed and show in the tray. */
+  readonly pinned?: boolean;
+  readonly onPin?: (pin: boolean) => void;
+  /** Only for hosts added in settings (config hosts are edited in ~/.ssh/config). */
+  readonly onRemove?: () => void;
 }) {
   const [open, setOpen] = useState(false);
   const [view, setView] = useState<RemoteHostView | null>(null);
@@ -134,6 +142,25 @@ export function HostPanel({
         <span aria-hidden="true">{open ? '▾' : '▸'}</span> {safeAlias}
         {open ? <span className="muted host-state"> · {stateLine(view)}</span> : null}
       </button>
+      <span className="host-tools">
+        {onPin ? (
+          <button
+            type="button"
+            className="btn"
+            aria-pressed={pinned}
+            aria-label={`Pin host ${safeAlias}`}
+            title="Pinned hosts are polled every 15 s and listed in the tray even when collapsed."
+            onClick={() => onPin(!pinned)}
+          >
+            {pinned ? 'Pinned' : 'Pin'}
+          </button>
+        ) : null}
+        {onRemove ? (
+          <button type="button" className="btn" aria-label={`Remove host ${safeAlias}`} onClick={onRemove}>
+            Remove
+          </button>
+        ) : null}
+      </span>
       {open ? (
         <div className="host-body">
           {error ? <p className="tone-bad">{cleanText(error)}</p> : null}

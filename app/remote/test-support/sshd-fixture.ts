@@ -233,6 +233,9 @@ export async function createSshdFixture(prefix = 'hr'): Promise<SshdFixture> {
       ...common,
       'Host hr-*',
       '  ServerAliveInterval 5',
+      // A host added in settings by address (not an alias of this file) still gets the test key.
+      'Host 10.*',
+      ...common,
     ].join('\n') + '\n',
   );
   const sshds: ChildProcess[] = [];
