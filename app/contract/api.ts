@@ -76,6 +76,8 @@ export interface PortHistoryRequest {
 /** Names one host of the user's ssh config (issue 15). */
 export interface HostRequest {
   readonly alias: string;
+  /** Read the host's current view without opening it (the tray reading a pinned host). */
+  readonly peek?: boolean;
 }
 
 /** Opens one remote TCP listener through a managed forward (issue 15). */

@@ -74,7 +74,7 @@ export const SettingsPatchSchema = z
   })
   .partial();
 // Checked here too, so a hostile alias never reaches the service (CVE-2017-1000117).
-export const HostRequestSchema = z.strictObject({ alias: hostAlias });
+export const HostRequestSchema = z.strictObject({ alias: hostAlias, peek: z.boolean().optional() });
 export const RemoteOpenSchema = z.strictObject({
   alias: hostAlias,
   port,

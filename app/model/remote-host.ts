@@ -67,6 +67,8 @@ export interface RemoteHostList {
     readonly added?: boolean;
     /** Pinned: polled and in the tray while collapsed. */
     readonly pinned?: boolean;
+    /** Its window section is open now. */
+    readonly opened?: boolean;
   }[];
   /** Host names refused by the alias rule (shown, never used). */
   readonly refused: readonly { readonly name: string; readonly reason: string }[];

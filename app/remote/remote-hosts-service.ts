@@ -19,7 +19,7 @@ import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
 /** The service half of the Hosts section: config hosts, and one session per opened host. */
 export interface RemoteHosts {
   listHosts(): Promise<RemoteHostList>;
-  getHost(request: { readonly alias: string }): Promise<Result<RemoteHostView>>;
+  getHost(request: { readonly alias: string; readonly peek?: boolean }): Promise<Result<RemoteHostView>>;
   /** The section was collapsed: polling stops unless the host is pinned; forwards stay. */
   collapseHost(request: { readonly alias: string }): Promise<Result<{ readonly polling: boolean }>>;
   openRemote(request: {
@@ -114,8 +114,17 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       return {
         config: configFile,
         hosts: [
-          ...found.hosts.map((h) => ({ alias: h.alias, pinned: pinned.has(h.alias as HostAlias) })),
-          ...added.map((alias) => ({ alias, added: true, pinned: pinned.has(alias) })),
+          ...found.hosts.map((h) => ({
+            alias: h.alias,
+            pinned: pinned.has(h.alias as HostAlias),
+            ...(opened.has(h.alias as HostAlias) ? { opened: true } : {}),
+          })),
+          ...added.map((alias) => ({
+            alias,
+            added: true,
+            pinned: pinned.has(alias),
+            ...(opened.has(alias) ? { opened: true } : {}),
+          })),
         ],
         refused: found.refused,
       };
@@ -123,6 +132,10 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
     async getHost(request) {
       const alias = aliasOf(request.alias);
       if (!alias.ok) return alias;
+      if (request.peek) {
+        const s = sessions.get(alias.value);
+        return s ? ok(viewOf(s.view())) : err('NOT_IN_SNAPSHOT', `${alias.value} is not opened or pinned.`);
+      }
       const session = sessionFor(alias.value);
       if (!session.ok) return session;
       opened.add(alias.value);

@@ -43,6 +43,11 @@ describe('hosts added in settings pass the strict alias rule before anything is 
     if (!refused.ok) expect(refused.error.code).toBe('INVALID_REQUEST');
     await new Promise((r) => setTimeout(r, 300));
     expect(existsSync(log)).toBe(false);
+    // Peeking (the tray) at a host nobody opened starts nothing either.
+    const peek = await hosts.getHost({ alias: 'dev@10.9.9.9', peek: true });
+    expect(peek.ok).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(log)).toBe(false);
     // The recorder works: a valid added host does reach it (with `--` before the destination).
     await hosts.getHost({ alias: 'dev@10.9.9.9' });
     for (let i = 0; i < 100 && !existsSync(log); i += 1) await new Promise((r) => setTimeout(r, 50));
