@@ -1,6 +1,6 @@
 import { backoffDelay } from '../model/backoff.js';
 import { readForwards } from './forward-registry.js';
-import { closeAllForwards } from './forwards.js';
+import { closeAllForwards, reconcileForwards } from './forwards.js';
 import type { HostFailure, HostState } from './host-state.js';
 import type { RemoteHost, RemoteSnapshot } from './remote-host.js';
 
@@ -82,7 +82,8 @@ export function createHostSession(o: HostSessionOptions): HostSession {
   };
   const restoreForwards = async () => {
     // The new master has none of the old one's forwards: re-add them, same local ports.
-    for (const r of readForwards(o.runtimeDir).filter((x) => x.alias === o.host.alias))
+    // A forward cancelled because its remote listener went stays cancelled until it is back.
+    for (const r of readForwards(o.runtimeDir).filter((x) => x.alias === o.host.alias && x.gone !== true))
       for (const bind of r.binds)
         await o.host.forward('forward', {
           bind,
@@ -117,6 +118,8 @@ export function createHostSession(o: HostSessionOptions): HostSession {
     const snap = await o.host.snapshot();
     if (stopped) return;
     if (!snap.ok) return fail(snap.failure);
+    await reconcileForwards(o.host, o.runtimeDir, snap.value.listeners);
+    if (stopped) return;
     everOk = true;
     set({
       state: 'ok',
