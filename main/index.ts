@@ -37,6 +37,7 @@ import {
 } from './startup/startup.js';
 import { runTrayAction, type TrayActionDeps } from './tray/tray-actions.js';
 import { createTrayController } from './tray/tray-controller.js';
+import { readTrayHosts, type TrayHosts } from './tray/tray-hosts.js';
 import { buildTrayMenu, type TrayState } from './tray/tray-menu.js';
 import { createWindowManager } from './window/window-manager.js';
 import type { WindowRoute } from '../app/model/window-route.js';
@@ -127,16 +128,21 @@ async function main(): Promise<void> {
     onVisibility: refreshInterest,
   });
   const showWindow = (route: WindowRoute) => windows.show(route);
+  // Pinned/opened ssh hosts and the forwards (issue 15), re-read every 5 s: the core polls the
+  // hosts; this only peeks at their views, so the tray never opens a host itself.
+  let trayHosts: TrayHosts | null = null;
   const trayState = (): TrayState => ({
     snapshot: client.latest(),
     paused: client.latest()?.paused === true,
     settings: client.currentSettings(),
     currentUid,
     platform,
+    hosts: trayHosts,
   });
 
   const actionDeps: TrayActionDeps = {
     api: client,
+    remote: client,
     latest: () => client.latest(),
     settings: () => client.currentSettings(),
     currentUid,
@@ -205,6 +211,13 @@ async function main(): Promise<void> {
     tray.update(trayState());
   });
   client.onInitFailed((error) => log(error.message));
+  setInterval(() => {
+    void readTrayHosts(client).then((next) => {
+      if (JSON.stringify(next) === JSON.stringify(trayHosts)) return;
+      trayHosts = next;
+      tray.update(trayState());
+    });
+  }, 5_000).unref();
 
   const supervisor = startCoreHost({ entry: paths.coreHostEntry, client, protectedPids: appPids, log });
   client.setInterest('idle');

@@ -6,6 +6,7 @@ import { App } from './components/App.js';
 import { selfPortOf, setSelfPort } from './format/self-port.js';
 import { createAppStore } from './store/app-store.js';
 import { connectApi } from './store/connect-api.js';
+import { HostsContext } from './store/hosts-context.js';
 import { StoreContext } from './store/store-context.js';
 import './styles/app.css';
 
@@ -14,17 +15,17 @@ const { api, problem, transport } = getApi();
 if (transport === 'websocket') setSelfPort(selfPortOf(location));
 const store = createAppStore();
 // Browser mode (serve): the page opens tabs and notifies itself; Electron's main does both.
-connectApi(store, api, {
-  transportProblem: problem,
-  page: transport === 'websocket' ? browserPage(window) : null,
-});
+const page = transport === 'websocket' ? browserPage(window) : null;
+connectApi(store, api, { transportProblem: problem, page });
 
 const rootElement = document.getElementById('root');
 if (rootElement) {
   createRoot(rootElement).render(
     <StrictMode>
       <StoreContext.Provider value={store}>
-        <App />
+        <HostsContext.Provider value={{ api, page }}>
+          <App />
+        </HostsContext.Provider>
       </StoreContext.Provider>
     </StrictMode>,
   );

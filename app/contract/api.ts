@@ -4,7 +4,7 @@ import type { KillMode, KillReport, LookupResult, OpenResult } from '../model/ac
 import type { ContainerActionReport } from '../model/container.js';
 import type { Result } from '../model/errors.js';
 import type { Settings } from '../model/settings.js';
-import type { RemoteHostList, RemoteHostView } from '../model/remote-host.js';
+import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
 import type { Snapshot } from '../model/snapshot.js';
 
 /** Identifies a listener and the process incarnation the user saw (pid + start token). */
@@ -87,6 +87,21 @@ export interface PortHistoryRequest {
 /** Names one host of the user's ssh config (issue 15). */
 export interface HostRequest {
   readonly alias: string;
+  /** Read the host's current view without opening it (the tray reading a pinned host). */
+  readonly peek?: boolean;
+}
+
+/** Opens one remote TCP listener through a managed forward (issue 15). */
+export interface RemoteOpenRequest {
+  readonly alias: string;
+  readonly port: number;
+  /** `false`: create the forward and answer the URL; the page opens it (browser mode). */
+  readonly launch?: boolean;
+}
+
+/** Closes one managed forward by id, or every one with `all`. */
+export interface CloseForwardsRequest {
+  readonly id: number | 'all';
 }
 
 /** What `getVersion` answers: the running package and the contract it speaks. */
@@ -163,6 +178,17 @@ export interface HarbormasterApi {
    * its current state and listeners. Collapsed hosts are never polled.
    */
   getHost(request: HostRequest): Promise<Result<RemoteHostView>>;
+  /** Collapses a host section: its polling stops (unless pinned); its forwards stay. */
+  collapseHost(request: HostRequest): Promise<Result<{ readonly polling: boolean }>>;
+  /**
+   * Forwards a remote listener of an opened host to 127.0.0.1 (and ::1), probes the scheme through
+   * the forward, and opens the local URL (unless `launch: false`).
+   */
+  openRemote(request: RemoteOpenRequest): Promise<Result<RemoteOpenResult>>;
+  /** Every managed forward with its status. */
+  listForwards(): Promise<readonly ForwardView[]>;
+  /** Closes one forward, or all of them. */
+  closeForwards(request: CloseForwardsRequest): Promise<Result<{ readonly closed: number }>>;
 }
 
 // The method table (channels, result kinds, retry), the generic client and the event channels

@@ -64,6 +64,10 @@ export const METHODS = {
   portHistory: { channel: 'port:history', returns: 'result', retryable: true, takesRequest: true },
   listHosts: { channel: 'hosts:list', returns: 'bare', retryable: true, takesRequest: false },
   getHost: { channel: 'hosts:get', returns: 'result', retryable: true, takesRequest: true },
+  collapseHost: { channel: 'hosts:collapse', returns: 'result', retryable: false, takesRequest: true },
+  openRemote: { channel: 'hosts:open', returns: 'result', retryable: false, takesRequest: true },
+  listForwards: { channel: 'forwards:list', returns: 'bare', retryable: true, takesRequest: false },
+  closeForwards: { channel: 'forwards:close', returns: 'result', retryable: false, takesRequest: true },
 } as const satisfies Record<InvokeMethod, MethodSpec>;
 
 // Compile-time checks that the table agrees with the interface: a method answers with a `Result`

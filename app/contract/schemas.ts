@@ -54,6 +54,11 @@ export const ContainerActionSchema = z.strictObject({
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
   action: z.enum(['stop', 'restart']),
 });
+/** An ssh alias or `user@host`: the strict rule of app/remote/alias.ts, never a leading `-`. */
+const hostAlias = z
+  .string()
+  .max(300)
+  .refine((a) => checkAlias(a).ok, 'not a valid host alias');
 /** Longest label a pin may carry (a name, not a note). */
 export const PIN_LABEL_MAX = 60;
 export const SetPausedSchema = z.strictObject({ paused: z.boolean() });
@@ -71,14 +76,19 @@ export const SettingsPatchSchema = z
     theme: z.enum(['system', 'light', 'dark']),
     autoProbe: z.boolean(),
     pins: z.array(z.strictObject({ port, label: z.string().max(PIN_LABEL_MAX).nullable() })).max(100),
+    hosts: z.array(hostAlias).max(100),
+    pinnedHosts: z.array(hostAlias).max(100),
   })
   .partial();
 // Checked here too, so a hostile alias never reaches the service (CVE-2017-1000117).
-export const HostRequestSchema = z.strictObject({
-  alias: z
-    .string()
-    .max(300)
-    .refine((a) => checkAlias(a).ok, 'not a valid host alias'),
+export const HostRequestSchema = z.strictObject({ alias: hostAlias, peek: z.boolean().optional() });
+export const RemoteOpenSchema = z.strictObject({
+  alias: hostAlias,
+  port,
+  launch: z.boolean().optional(),
+});
+export const CloseForwardsSchema = z.strictObject({
+  id: z.union([z.number().int().min(1).max(1_000_000), z.literal('all')]),
 });
 const NoArgs = z.undefined();
 
@@ -99,6 +109,10 @@ export const REQUEST_SCHEMAS = {
   portHistory: PortHistoryRequestSchema,
   listHosts: NoArgs,
   getHost: HostRequestSchema,
+  collapseHost: HostRequestSchema,
+  openRemote: RemoteOpenSchema,
+  listForwards: NoArgs,
+  closeForwards: CloseForwardsSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

@@ -61,7 +61,15 @@ export interface RemoteListener {
 export interface RemoteHostList {
   /** The config file read. */
   readonly config: string;
-  readonly hosts: readonly { readonly alias: string }[];
+  readonly hosts: readonly {
+    readonly alias: string;
+    /** Added in settings (removable there), not found in the ssh config. */
+    readonly added?: boolean;
+    /** Pinned: polled and in the tray while collapsed. */
+    readonly pinned?: boolean;
+    /** Its window section is open now. */
+    readonly opened?: boolean;
+  }[];
   /** Host names refused by the alias rule (shown, never used). */
   readonly refused: readonly { readonly name: string; readonly reason: string }[];
 }
@@ -75,4 +83,31 @@ export interface RemoteHostView {
   readonly durationMs: number | null;
   readonly forwardsBroken: boolean;
   readonly nextRetryMs: number | null;
+}
+
+/** A managed forward as every face lists it. */
+export interface ForwardView {
+  readonly id: number;
+  readonly alias: string;
+  readonly localPort: number;
+  readonly remotePort: number;
+  /** "remote 8080 → local 8081". */
+  readonly mapping: string;
+  readonly binds: readonly string[];
+  /** The local URL, with the scheme learned from a probe through the forward (null: not HTTP). */
+  readonly url: string | null;
+  /**
+   * `ok`; `remote listener gone` (cancelled, so the local port refuses at once); `host disconnected`
+   * (its master is down, restored on reconnect).
+   */
+  readonly status: 'ok' | 'remote listener gone' | 'host disconnected';
+  readonly createdAt: number;
+}
+
+/** What opening a remote listener did: the forward, and whether the URL was handed to a browser. */
+export interface RemoteOpenResult {
+  readonly forward: ForwardView;
+  /** The URL opened (or to open, with `launch: false`); null when nothing answered HTTP(S). */
+  readonly url: string | null;
+  readonly launched: boolean;
 }

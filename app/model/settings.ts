@@ -29,6 +29,13 @@ export interface Settings {
   readonly autoProbe: boolean;
   /** Pinned ports with their labels, in the order the user pinned them. */
   readonly pins: readonly Pin[];
+  /**
+   * ssh hosts the user added beyond ~/.ssh/config (issue 15): aliases or `user@host`, each checked
+   * by the strict alias rule (app/remote/alias.ts) before it is stored or reaches ssh.
+   */
+  readonly hosts: readonly string[];
+  /** Hosts polled (15 s) and shown in the tray even while their window section is collapsed. */
+  readonly pinnedHosts: readonly string[];
 }
 
 /** Defaults used when a setting is missing or invalid. */
@@ -45,4 +52,6 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   theme: 'system',
   autoProbe: true,
   pins: [],
+  hosts: [],
+  pinnedHosts: [],
 });

@@ -13,6 +13,13 @@ export interface ForwardRecord {
   readonly remoteHost: string;
   readonly remotePort: number;
   readonly createdAt: number;
+  /** Learned by a probe through the forward when it was opened; absent or null: not HTTP(S). */
+  readonly scheme?: 'http' | 'https' | null;
+  /**
+   * The remote listener disappeared: the forward was cancelled (so the local port refuses at once)
+   * and is restored when the listener returns.
+   */
+  readonly gone?: boolean;
 }
 
 /** The record file in the 0700 runtime directory. */
@@ -49,4 +56,12 @@ export function writeForwards(runtimeDir: string, records: readonly ForwardRecor
 /** The next free record id. */
 export function nextForwardId(records: readonly ForwardRecord[]): number {
   return records.reduce((m, r) => Math.max(m, r.id), 0) + 1;
+}
+
+/** Rewrites one record (by id) with `patch`; a record closed meanwhile stays closed. */
+export function patchForward(runtimeDir: string, id: number, patch: Partial<ForwardRecord>): void {
+  writeForwards(
+    runtimeDir,
+    readForwards(runtimeDir).map((r) => (r.id === id ? { ...r, ...patch } : r)),
+  );
 }

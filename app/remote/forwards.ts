@@ -1,4 +1,11 @@
-import { nextForwardId, readForwards, writeForwards, type ForwardRecord } from './forward-registry.js';
+import {
+  nextForwardId,
+  patchForward,
+  readForwards,
+  writeForwards,
+  type ForwardRecord,
+} from './forward-registry.js';
+import type { RemoteListener } from '../model/remote-host.js';
 import { cleanText } from '../model/clean-text.js';
 import type { HostFailure } from './host-state.js';
 import { pickLocalPort } from './local-port.js';
@@ -136,4 +143,35 @@ export async function closeAllForwards(host: RemoteHost, runtimeDir: string): Pr
   const mine = readForwards(runtimeDir).filter((r) => r.alias === host.alias);
   for (const r of mine) await closeForward(host, runtimeDir, r.id);
   return mine.length;
+}
+
+/**
+ * After each remote scan: a forward whose remote listener is gone is cancelled on the master, so
+ * its local port refuses at once instead of accepting and then dropping (vscode-remote-release
+ * #11614), and is marked "remote listener gone"; when the listener is back, the forward is
+ * re-added on the same local port. Returns the ids that changed.
+ */
+export async function reconcileForwards(
+  host: RemoteHost,
+  runtimeDir: string,
+  listeners: readonly RemoteListener[],
+): Promise<number[]> {
+  const listening = new Set(listeners.filter((l) => l.protocol === 'tcp').map((l) => l.port));
+  const changed: number[] = [];
+  for (const r of readForwards(runtimeDir).filter((x) => x.alias === host.alias)) {
+    const present = listening.has(r.remotePort);
+    if (!present && r.gone !== true) {
+      for (const spec of specs(r)) await host.forward('cancel', spec);
+      patchForward(runtimeDir, r.id, { gone: true });
+      changed.push(r.id);
+    } else if (present && r.gone === true) {
+      const results = [];
+      for (const spec of specs(r)) results.push(await host.forward('forward', spec));
+      if (results[0]?.code === 0) {
+        patchForward(runtimeDir, r.id, { gone: false });
+        changed.push(r.id);
+      }
+    }
+  }
+  return changed;
 }

@@ -1,6 +1,6 @@
 import { backoffDelay } from '../model/backoff.js';
 import { readForwards } from './forward-registry.js';
-import { closeAllForwards } from './forwards.js';
+import { closeAllForwards, reconcileForwards } from './forwards.js';
 import type { HostFailure, HostState } from './host-state.js';
 import type { RemoteHost, RemoteSnapshot } from './remote-host.js';
 
@@ -23,6 +23,10 @@ export interface HostSessionOptions {
   readonly runtimeDir: string;
   /** Poll interval while ok (the issue's pinned rate: 15 s). */
   readonly intervalMs?: number;
+  /** While this answers true (its window section is open) the poll runs at `activeIntervalMs`. */
+  readonly isActive?: () => boolean;
+  /** Poll interval while the user looks at the host (default 3 s, VS Code's floor is 2 s). */
+  readonly activeIntervalMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
   readonly onChange?: (view: HostView) => void;
@@ -30,9 +34,13 @@ export interface HostSessionOptions {
 
 /** One host section's life: poll, notice a lost master, retry with back-off, restore forwards. */
 export interface HostSession {
+  readonly host: RemoteHost;
   view(): HostView;
   /** Starts polling (the user opened or pinned the host); collapsed hosts are never polled. */
   start(): void;
+  /** Stops polling (section collapsed, not pinned); the master and its forwards stay. */
+  stop(): void;
+  readonly polling: boolean;
   /** Stops polling and closes this host's forwards and master (app quit). */
   dispose(): Promise<void>;
 }
@@ -61,19 +69,21 @@ export function createHostSession(o: HostSessionOptions): HostSession {
   };
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let polling = false;
   let everOk = false;
   const set = (next: Partial<HostView>) => {
     view = { ...view, ...next };
     o.onChange?.(view);
   };
   const schedule = (ms: number) => {
-    if (stopped) return;
+    if (stopped || !polling) return;
     timer = setTimeout(() => void tick(), ms);
     timer.unref();
   };
   const restoreForwards = async () => {
     // The new master has none of the old one's forwards: re-add them, same local ports.
-    for (const r of readForwards(o.runtimeDir).filter((x) => x.alias === o.host.alias))
+    // A forward cancelled because its remote listener went stays cancelled until it is back.
+    for (const r of readForwards(o.runtimeDir).filter((x) => x.alias === o.host.alias && x.gone !== true))
       for (const bind of r.binds)
         await o.host.forward('forward', {
           bind,
@@ -97,7 +107,7 @@ export function createHostSession(o: HostSessionOptions): HostSession {
   };
   const tick = async () => {
     timer = null;
-    if (stopped) return;
+    if (stopped || !polling) return;
     const wasConnected = view.state === 'ok';
     if (!wasConnected || !(await o.host.isConnected())) {
       const c = await o.host.connect();
@@ -108,6 +118,8 @@ export function createHostSession(o: HostSessionOptions): HostSession {
     const snap = await o.host.snapshot();
     if (stopped) return;
     if (!snap.ok) return fail(snap.failure);
+    await reconcileForwards(o.host, o.runtimeDir, snap.value.listeners);
+    if (stopped) return;
     everOk = true;
     set({
       state: 'ok',
@@ -117,12 +129,23 @@ export function createHostSession(o: HostSessionOptions): HostSession {
       attempts: 0,
       nextRetryMs: null,
     });
-    schedule(interval);
+    schedule(o.isActive?.() ? (o.activeIntervalMs ?? Math.min(3_000, interval)) : interval);
   };
   return {
+    host: o.host,
     view: () => view,
+    get polling() {
+      return polling;
+    },
     start() {
-      if (timer === null && !stopped) schedule(0);
+      if (polling || stopped) return;
+      polling = true;
+      if (timer === null) schedule(0);
+    },
+    stop() {
+      polling = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
     },
     async dispose() {
       stopped = true;

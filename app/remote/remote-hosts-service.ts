@@ -1,10 +1,17 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createPlatformOpener, type Opener } from '../actions/open.js';
 import { err, ok, type Result } from '../model/errors.js';
-import type { RemoteHostList, RemoteHostView } from '../model/remote-host.js';
+import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
 import { checkAlias, type HostAlias } from './alias.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
 import { createRemoteHost } from './remote-host.js';
+import {
+  closeForwardsById,
+  listForwardViews,
+  openRemoteListener,
+  type ForwardsContext,
+} from './remote-forwards-service.js';
 import { ensureRuntimeDir } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
@@ -12,7 +19,18 @@ import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
 /** The service half of the Hosts section: config hosts, and one session per opened host. */
 export interface RemoteHosts {
   listHosts(): Promise<RemoteHostList>;
-  getHost(request: { readonly alias: string }): Promise<Result<RemoteHostView>>;
+  getHost(request: { readonly alias: string; readonly peek?: boolean }): Promise<Result<RemoteHostView>>;
+  /** The section was collapsed: polling stops unless the host is pinned; forwards stay. */
+  collapseHost(request: { readonly alias: string }): Promise<Result<{ readonly polling: boolean }>>;
+  openRemote(request: {
+    readonly alias: string;
+    readonly port: number;
+    readonly launch?: boolean;
+  }): Promise<Result<RemoteOpenResult>>;
+  listForwards(): Promise<readonly ForwardView[]>;
+  closeForwards(request: { readonly id: number | 'all' }): Promise<Result<{ readonly closed: number }>>;
+  /** Settings changed: pinned hosts start polling, unpinned collapsed ones stop. */
+  applySettings(): void;
   /** App quit: stops every session, closes its forwards and its master. */
   dispose(): Promise<void>;
 }
@@ -22,6 +40,10 @@ export interface RemoteHostsOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The pinned-host rate (issue 15: 15 s). */
   readonly intervalMs?: number;
+  /** Hands a forward's local URL to the browser (default: the platform opener). */
+  readonly opener?: Opener;
+  /** The hosts the user added and pinned (settings); read on every call, so changes apply at once. */
+  readonly settings?: () => { readonly hosts: readonly string[]; readonly pinnedHosts: readonly string[] };
 }
 
 function viewOf(v: HostView): RemoteHostView {
@@ -39,40 +61,118 @@ function viewOf(v: HostView): RemoteHostView {
 /** Creates the hosts service; nothing is spawned until a host is opened. */
 export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
   const sessions = new Map<HostAlias, HostSession>();
+  /** Hosts whose window section is open (the window polls them while it shows them). */
+  const opened = new Set<HostAlias>();
+  const userHosts = () => o.settings?.() ?? { hosts: [], pinnedHosts: [] };
+  /** Settings text passes the alias rule again here: a hand-edited file is untrusted too. */
+  const valid = (names: readonly string[]) =>
+    names.flatMap((n) => {
+      const c = checkAlias(n);
+      return c.ok ? [c.alias] : [];
+    });
   const home = o.env.HOME ?? homedir();
   const override = o.env.HARBORMASTER_SSH_CONFIG ?? null;
   const configFile = override ?? join(home, '.ssh', 'config');
+  const runtimeDir = () => ensureRuntimeDir(o.env, process.getuid?.() ?? 0);
+  const hostOf = (alias: HostAlias, dir: string, config: string | null) =>
+    // Forwards live on this master until the app quits (dispose exits it): persist while we run.
+    createRemoteHost({ alias, configFile: config, runtimeDir: dir, env: o.env, persist: 'yes' });
+  const sessionFor = (alias: HostAlias): Result<HostSession> => {
+    const existing = sessions.get(alias);
+    if (existing) return ok(existing);
+    const dir = runtimeDir();
+    if (!dir.ok) return err('UNSUPPORTED', dir.message);
+    const session = createHostSession({
+      host: hostOf(alias, dir.path, override),
+      runtimeDir: dir.path,
+      isActive: () => opened.has(alias),
+      ...(o.intervalMs === undefined ? {} : { intervalMs: o.intervalMs }),
+    });
+    sessions.set(alias, session);
+    return ok(session);
+  };
+  const forwardsCtx = (): Result<ForwardsContext> => {
+    const dir = runtimeDir();
+    if (!dir.ok) return err('UNSUPPORTED', dir.message);
+    return ok({
+      runtimeDir: dir.path,
+      sessionOf: (alias) => sessions.get(alias),
+      hostFor: (r) => hostOf(r.alias as HostAlias, dir.path, r.configFile),
+      opener: o.opener ?? createPlatformOpener(o.env),
+    });
+  };
+  const aliasOf = (text: string): Result<HostAlias> => {
+    const check = checkAlias(text);
+    return check.ok ? ok(check.alias) : err('INVALID_REQUEST', `Refusing host alias: ${check.reason}`);
+  };
   return {
     async listHosts() {
       const found = discoverHosts(configFile, home, readTextOrNull, expandGlob);
+      const pinned = new Set(valid(userHosts().pinnedHosts));
+      const fromConfig = new Set(found.hosts.map((h) => h.alias));
+      const added = valid(userHosts().hosts).filter((a) => !fromConfig.has(a));
       return {
         config: configFile,
-        hosts: found.hosts.map((h) => ({ alias: h.alias })),
+        hosts: [
+          ...found.hosts.map((h) => ({
+            alias: h.alias,
+            pinned: pinned.has(h.alias as HostAlias),
+            ...(opened.has(h.alias as HostAlias) ? { opened: true } : {}),
+          })),
+          ...added.map((alias) => ({
+            alias,
+            added: true,
+            pinned: pinned.has(alias),
+            ...(opened.has(alias) ? { opened: true } : {}),
+          })),
+        ],
         refused: found.refused,
       };
     },
     async getHost(request) {
-      const check = checkAlias(request.alias);
-      if (!check.ok) return err('INVALID_REQUEST', `Refusing host alias: ${check.reason}`);
-      let session = sessions.get(check.alias);
-      if (!session) {
-        const dir = ensureRuntimeDir(o.env, process.getuid?.() ?? 0);
-        if (!dir.ok) return err('UNSUPPORTED', dir.message);
-        const host = createRemoteHost({
-          alias: check.alias,
-          configFile: override,
-          runtimeDir: dir.path,
-          env: o.env,
-        });
-        session = createHostSession({
-          host,
-          runtimeDir: dir.path,
-          ...(o.intervalMs === undefined ? {} : { intervalMs: o.intervalMs }),
-        });
-        sessions.set(check.alias, session);
-        session.start();
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      if (request.peek) {
+        const s = sessions.get(alias.value);
+        return s ? ok(viewOf(s.view())) : err('NOT_IN_SNAPSHOT', `${alias.value} is not opened or pinned.`);
       }
-      return ok(viewOf(session.view()));
+      const session = sessionFor(alias.value);
+      if (!session.ok) return session;
+      opened.add(alias.value);
+      session.value.start();
+      return ok(viewOf(session.value.view()));
+    },
+    async collapseHost(request) {
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      opened.delete(alias.value);
+      const session = sessions.get(alias.value);
+      if (!valid(userHosts().pinnedHosts).includes(alias.value)) session?.stop();
+      return ok({ polling: session?.polling ?? false });
+    },
+    async openRemote(request) {
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      const ctx = forwardsCtx();
+      if (!ctx.ok) return ctx;
+      return openRemoteListener(ctx.value, alias.value, request.port, request.launch !== false);
+    },
+    async listForwards() {
+      const ctx = forwardsCtx();
+      return ctx.ok ? listForwardViews(ctx.value) : [];
+    },
+    async closeForwards(request) {
+      const ctx = forwardsCtx();
+      if (!ctx.ok) return ctx;
+      return closeForwardsById(ctx.value, request.id);
+    },
+    applySettings() {
+      const pinned = new Set(valid(userHosts().pinnedHosts));
+      for (const alias of pinned) {
+        const s = sessionFor(alias);
+        if (s.ok) s.value.start();
+      }
+      for (const [alias, s] of sessions) if (!pinned.has(alias) && !opened.has(alias)) s.stop();
     },
     async dispose() {
       await Promise.all([...sessions.values()].map((s) => s.dispose()));

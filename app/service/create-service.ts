@@ -216,7 +216,12 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       : Promise.resolve(err('UNSUPPORTED', 'No container engine is available.'));
 
   // Issue 15: ssh hosts, each polled only once its section is opened; closed with the app.
-  const remoteHosts = createRemoteHosts({ env: options.env ?? process.env });
+  const remoteHosts = createRemoteHosts({
+    env: options.env ?? process.env,
+    ...(options.opener ? { opener: options.opener } : {}),
+    settings: () => settings,
+  });
+  remoteHosts.applySettings();
   const service: HarbormasterService = {
     getSnapshot,
     async containerAction(request) {
@@ -308,6 +313,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     async updateSettings(patch) {
       settings = { ...settings, ...patch };
       applyInterest();
+      if (patch.hosts !== undefined || patch.pinnedHosts !== undefined) remoteHosts.applySettings();
       await options.persistSettings?.(settings);
       return ok(settings);
     },
@@ -322,6 +328,10 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     },
     listHosts: () => remoteHosts.listHosts(),
     getHost: (request) => remoteHosts.getHost(request),
+    collapseHost: (request) => remoteHosts.collapseHost(request),
+    openRemote: (request) => remoteHosts.openRemote(request),
+    listForwards: () => remoteHosts.listForwards(),
+    closeForwards: (request) => remoteHosts.closeForwards(request),
     setInterest(next) {
       interest = next;
       applyInterest();

@@ -171,6 +171,22 @@ function build(script: FakeApiScript): { api: FakeApi; dropSubscribers: () => vo
       log('getHost', request);
       return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
     },
+    async collapseHost(request) {
+      log('collapseHost', request);
+      return { ok: true, value: { polling: false } };
+    },
+    async openRemote(request) {
+      log('openRemote', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
+    async listForwards() {
+      log('listForwards');
+      return [];
+    },
+    async closeForwards(request) {
+      log('closeForwards', request);
+      return { ok: true, value: { closed: 0 } };
+    },
     push,
     setConnection(state) {
       connection = state;

@@ -171,6 +171,10 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     portHistory: async () => never,
     listHosts: async () => ({ config: '', hosts: [], refused: [] }),
     getHost: async () => err('UNSUPPORTED', 'no hosts'),
+    collapseHost: async () => err('UNSUPPORTED', 'no hosts'),
+    openRemote: async () => err('UNSUPPORTED', 'no hosts'),
+    listForwards: async () => [],
+    closeForwards: async () => err('UNSUPPORTED', 'no hosts'),
     setInterest: (i) => void calls.push(`interest ${i}`),
     dispose: async () => undefined,
   };

@@ -148,6 +148,10 @@ describe('registerIpcHandlers', () => {
       portHistory: record('portHistory', { ok: true, value: 'remembered' }),
       listHosts: record('listHosts', { config: '', hosts: [], refused: [] }),
       getHost: record('getHost', { ok: true }),
+      collapseHost: record('collapseHost', { ok: true }),
+      openRemote: record('openRemote', { ok: true }),
+      listForwards: record('listForwards', []),
+      closeForwards: record('closeForwards', { ok: true }),
     };
     const log: string[] = [];
     const dispose = registerIpcHandlers(ipcMain, {

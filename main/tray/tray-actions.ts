@@ -11,6 +11,8 @@ import type { TrayAction } from './tray-menu.js';
 /** What a tray intent may use; Electron pieces (dialog, clipboard, window) come in as functions. */
 export interface TrayActionDeps {
   readonly api: Pick<HarbormasterApi, 'open' | 'kill' | 'setPaused' | 'containerAction'>;
+  /** The ssh hosts half (issue 15); absent where no Hosts section is shown. */
+  readonly remote?: Pick<HarbormasterApi, 'openRemote' | 'closeForwards'>;
   readonly latest: () => Snapshot | null;
   readonly settings: () => Settings;
   readonly currentUid: number | null;
@@ -39,6 +41,23 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
     case 'open': {
       const r = await deps.api.open({ listenerId: action.listenerId });
       if (!r.ok) deps.report('Could not open', r.error.message);
+      return;
+    }
+    case 'remote-open': {
+      if (!deps.remote) return;
+      const r = await deps.remote.openRemote({ alias: action.alias, port: action.port });
+      if (!r.ok) deps.report('Could not open', r.error.message);
+      else if (r.value.url === null)
+        deps.report(
+          'Forward open',
+          `${r.value.forward.mapping}: it did not answer HTTP(S), so nothing was opened.`,
+        );
+      return;
+    }
+    case 'close-forward': {
+      if (!deps.remote) return;
+      const r = await deps.remote.closeForwards({ id: action.id });
+      if (!r.ok) deps.report('Forward not closed', r.error.message);
       return;
     }
     case 'copy-url': {

@@ -1,4 +1,5 @@
 import type { KillMode } from '../../app/model/actions.js';
+import { hostsMenu, type TrayHosts } from './tray-hosts.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
 import { hiddenByScope, scopeOf } from '../../app/model/scope.js';
@@ -35,6 +36,9 @@ export type TrayAction =
   | { readonly type: 'lookup' }
   | { readonly type: 'set-paused'; readonly paused: boolean }
   | { readonly type: 'show-window' }
+  /** Forward a remote TCP port (or reuse its forward) and open the local URL (issue 15). */
+  | { readonly type: 'remote-open'; readonly alias: string; readonly port: number }
+  | { readonly type: 'close-forward'; readonly id: number | 'all' }
   | { readonly type: 'quit' };
 
 /** A `MenuItemConstructorOptions`-shaped item with an intent instead of a click handler. */
@@ -55,6 +59,8 @@ export interface TrayState {
   /** The uid of the user running the app (null on Windows): their own listeners come first. */
   readonly currentUid: number | null;
   readonly platform: NodeJS.Platform;
+  /** Pinned or opened ssh hosts and the forwards (tray-hosts.ts); absent: no Hosts section. */
+  readonly hosts?: TrayHosts | null;
 }
 
 /** The tray's three groups, in menu order. */
@@ -335,8 +341,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     menu.push({ label: `${hidden} hidden by settings (other users, system)`, enabled: false });
   }
 
+  menu.push({ type: 'separator' }, ...hostsMenu(state.hosts ?? null));
   menu.push(
-    { type: 'separator' },
     { label: 'Who holds port…', action: { type: 'lookup' } },
     // The lookup takes a pasted URL or host:port too, and says why it cannot be reached (issue 13).
     { label: 'Why can’t I connect…', action: { type: 'lookup' } },

@@ -8,6 +8,7 @@ import { useActions, useApp } from '../store/store-context.js';
 import { ActionBar } from './ActionBar.js';
 import { DetailsPane } from './DetailsPane.js';
 import { FilterBar } from './FilterBar.js';
+import { HostsSection } from './HostsSection.js';
 import { KillDialog } from './KillDialog.js';
 import { ListView, type Density } from './ListView.js';
 import { PortHint } from './PortHint.js';
@@ -251,6 +252,7 @@ export function App({ virtualized = true }: { readonly virtualized?: boolean }) 
       <StatusBanner />
       <PortHint />
       <WatchedDown />
+      <HostsSection />
       <main className="main">
         <div className="list-pane">
           {roomy ? (

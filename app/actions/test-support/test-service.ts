@@ -43,6 +43,10 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     getVersion: async () => ({ app: APP_VERSION, contract: CONTRACT_VERSION }),
     listHosts: async () => ({ config: '', hosts: [], refused: [] }),
     getHost: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
+    collapseHost: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
+    openRemote: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
+    listForwards: async () => [],
+    closeForwards: async () => ok({ closed: 0 }),
     lookup: (request) => lookupPort(request.port, { source }),
     // The real engine on this double's scans; history off, so tests never read the user's.
     why: (request) => whyForService(request, { source, env: { HARBORMASTER_HISTORY: 'off' } }),

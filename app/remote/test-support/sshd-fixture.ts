@@ -118,16 +118,19 @@ async function waitForPort(host: string, port: number, deadlineMs: number): Prom
 }
 
 /** Builds the namespaces, keys, configs, and starts both sshds. */
-export async function createSshdFixture(): Promise<SshdFixture> {
+export async function createSshdFixture(prefix = 'hr'): Promise<SshdFixture> {
+  // Another suite's fixture may run at the same time: its own prefix keeps names apart.
   const tag = Math.random().toString(36).slice(2, 7);
-  const ns = `hr-t-${tag}`;
-  const bastionNs = `hr-b-${tag}`;
+  // …and its own subnets (10.213–215 for the default suite, 10.223–225 for another).
+  const b = prefix === 'hr' ? 213 : 223;
+  const ns = `${prefix}-t-${tag}`;
+  const bastionNs = `${prefix}-b-${tag}`;
   const net = 10 + Math.floor(Math.random() * 200);
-  const targetIp = `10.213.${net}.2`;
-  const hostIp = `10.213.${net}.1`;
-  const bastionIp = `10.214.${net}.2`;
-  const innerTarget = `10.215.${net}.2`;
-  const dir = mkdtempSync('/tmp/hr-sshd-');
+  const targetIp = `10.${b}.${net}.2`;
+  const hostIp = `10.${b}.${net}.1`;
+  const bastionIp = `10.${b + 1}.${net}.2`;
+  const innerTarget = `10.${b + 2}.${net}.2`;
+  const dir = mkdtempSync(`/tmp/${prefix}-sshd-`);
   const home = join(dir, 'home');
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
   mkdirSync('/run/sshd', { recursive: true });
@@ -138,25 +141,25 @@ export async function createSshdFixture(): Promise<SshdFixture> {
     [
       `ip netns add ${ns}`,
       `ip netns add ${bastionNs}`,
-      `ip link add hr-${tag}a type veth peer name hr-${tag}b`,
-      `ip link set hr-${tag}b netns ${ns}`,
-      `ip addr add ${hostIp}/30 dev hr-${tag}a`,
-      `ip link set hr-${tag}a up`,
-      `ip -n ${ns} addr add ${targetIp}/30 dev hr-${tag}b`,
-      `ip -n ${ns} link set hr-${tag}b up`,
+      `ip link add ${prefix}-${tag}a type veth peer name ${prefix}-${tag}b`,
+      `ip link set ${prefix}-${tag}b netns ${ns}`,
+      `ip addr add ${hostIp}/30 dev ${prefix}-${tag}a`,
+      `ip link set ${prefix}-${tag}a up`,
+      `ip -n ${ns} addr add ${targetIp}/30 dev ${prefix}-${tag}b`,
+      `ip -n ${ns} link set ${prefix}-${tag}b up`,
       `ip -n ${ns} link set lo up`,
-      `ip link add hr-${tag}c type veth peer name hr-${tag}d`,
-      `ip link set hr-${tag}d netns ${bastionNs}`,
-      `ip addr add 10.214.${net}.1/30 dev hr-${tag}c`,
-      `ip link set hr-${tag}c up`,
-      `ip -n ${bastionNs} addr add ${bastionIp}/30 dev hr-${tag}d`,
-      `ip -n ${bastionNs} link set hr-${tag}d up`,
+      `ip link add ${prefix}-${tag}c type veth peer name ${prefix}-${tag}d`,
+      `ip link set ${prefix}-${tag}d netns ${bastionNs}`,
+      `ip addr add 10.${b + 1}.${net}.1/30 dev ${prefix}-${tag}c`,
+      `ip link set ${prefix}-${tag}c up`,
+      `ip -n ${bastionNs} addr add ${bastionIp}/30 dev ${prefix}-${tag}d`,
+      `ip -n ${bastionNs} link set ${prefix}-${tag}d up`,
       `ip -n ${bastionNs} link set lo up`,
-      `ip link add hr-${tag}e netns ${bastionNs} type veth peer name hr-${tag}f netns ${ns}`,
-      `ip -n ${bastionNs} addr add 10.215.${net}.1/30 dev hr-${tag}e`,
-      `ip -n ${bastionNs} link set hr-${tag}e up`,
-      `ip -n ${ns} addr add ${innerTarget}/30 dev hr-${tag}f`,
-      `ip -n ${ns} link set hr-${tag}f up`,
+      `ip link add ${prefix}-${tag}e netns ${bastionNs} type veth peer name ${prefix}-${tag}f netns ${ns}`,
+      `ip -n ${bastionNs} addr add 10.${b + 2}.${net}.1/30 dev ${prefix}-${tag}e`,
+      `ip -n ${bastionNs} link set ${prefix}-${tag}e up`,
+      `ip -n ${ns} addr add ${innerTarget}/30 dev ${prefix}-${tag}f`,
+      `ip -n ${ns} link set ${prefix}-${tag}f up`,
     ].join(' && '),
   );
   const sshdConfig = (name: string, key: string, addrs: readonly string[]) => {
@@ -230,6 +233,9 @@ export async function createSshdFixture(): Promise<SshdFixture> {
       ...common,
       'Host hr-*',
       '  ServerAliveInterval 5',
+      // A host added in settings by address (not an alias of this file) still gets the test key.
+      'Host 10.*',
+      ...common,
     ].join('\n') + '\n',
   );
   const sshds: ChildProcess[] = [];
@@ -270,8 +276,8 @@ export async function createSshdFixture(): Promise<SshdFixture> {
       killPids(pidsWithArgument(configFile));
       spawnSync('ip', ['netns', 'del', ns]);
       spawnSync('ip', ['netns', 'del', bastionNs]);
-      spawnSync('ip', ['link', 'del', `hr-${tag}a`]);
-      spawnSync('ip', ['link', 'del', `hr-${tag}c`]);
+      spawnSync('ip', ['link', 'del', `${prefix}-${tag}a`]);
+      spawnSync('ip', ['link', 'del', `${prefix}-${tag}c`]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

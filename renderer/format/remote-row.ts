@@ -1,0 +1,54 @@
+import { portRange } from '../../app/model/classify.js';
+import { UNKNOWN_HEALTH } from '../../app/model/health.js';
+import type { Listener } from '../../app/model/listener.js';
+import type { RemoteListener } from '../../app/model/remote-host.js';
+import { knownService } from '../../app/model/services.js';
+import { cleanText } from './text.js';
+
+/**
+ * A remote listener in the shape the list row draws (the same `ListRow` as local rows), so a
+ * remote port reads exactly like a local one. The text was cleaned by the core; it is cleaned
+ * again here because this is where it reaches the page. Never probed from here: health is
+ * "unknown" (probing a remote port would go through a forward, which only "Open" makes).
+ */
+export function remoteAsListener(alias: string, r: RemoteListener): Listener {
+  const id = `remote:${alias}:${r.protocol}${r.family}:${r.address}:${r.port}:${r.inode}`;
+  const h = r.holder;
+  return {
+    id,
+    protocol: r.protocol,
+    family: r.family,
+    address: r.address,
+    port: r.port,
+    exposure: r.exposure,
+    portRange: portRange(r.port),
+    service: knownService(r.port),
+    socketId: r.inode,
+    health: UNKNOWN_HEALTH,
+    url: null,
+    owner: h
+      ? {
+          kind: 'process',
+          pid: h.pid,
+          startToken: h.startTicks,
+          startedAt: h.startedAt,
+          name: cleanText(h.name),
+          command: cleanText(h.command),
+          exe: null,
+          user: h.user === null ? null : cleanText(h.user),
+          uid: h.uid,
+          cwd: h.cwd === null ? null : cleanText(h.cwd),
+          project: null,
+          container: null,
+          ppid: null,
+        }
+      : {
+          kind: 'unknown',
+          reason: 'permission',
+          message: `Held by uid ${r.socketUid} on ${cleanText(alias)}; its process is not visible to this login.`,
+          pid: null,
+          uid: r.socketUid,
+          user: null,
+        },
+  };
+}
