@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { choosePlan } from '../health/policy.js';
 import { runPlan } from '../health/probe.js';
 import { sanitizeText } from '../health/text.js';
-import { portStory, readHistory } from '../history/query.js';
+import { portStoryFromStore } from '../history/port-read.js';
 import { defaultHistoryDir, openHistoryStore } from '../history/store.js';
 import type { Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
@@ -173,9 +173,8 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
   const dir = deps.historyDir === undefined ? defaultHistoryDir() : deps.historyDir;
   if (dir !== null) {
     try {
-      story = portStory(readHistory(openHistoryStore({ dir }), { now: now() }), port, snapshot.listeners, {
-        now: now(),
-      });
+      // Reads only the segments that name the port, newest first (not the whole 50 MB).
+      story = portStoryFromStore(openHistoryStore({ dir }), port, snapshot.listeners, { now: now() });
     } catch (e) {
       historyNote = `The port history could not be read: ${sanitizeText(e instanceof Error ? e.message : String(e))}`;
     }

@@ -1,5 +1,5 @@
 import type { PortHistoryRequest, WhyRequest } from '../contract/api.js';
-import { readHistory } from '../history/query.js';
+import { portEventsFromStore } from '../history/port-read.js';
 import { defaultHistoryDir, openHistoryStore } from '../history/store.js';
 import type { Diagnosis, PortHistory } from '../model/diagnosis.js';
 import { ok, type Result } from '../model/errors.js';
@@ -44,15 +44,8 @@ export function portHistoryForService(
   const empty = { port: request.port, events: [], total: 0, coversFrom: null };
   if (dir === null) return ok({ ...empty, note: 'Port history is off (HARBORMASTER_HISTORY=off).' });
   try {
-    const h = readHistory(openHistoryStore({ dir }));
-    const onPort = h.events.filter((e) => e.port === request.port);
-    return ok({
-      port: request.port,
-      events: onPort.slice(-limit).reverse(),
-      total: onPort.length,
-      coversFrom: h.coversFrom,
-      note: null,
-    });
+    const h = portEventsFromStore(openHistoryStore({ dir }), request.port, limit);
+    return ok({ port: request.port, events: h.events, total: h.total, coversFrom: h.coversFrom, note: null });
   } catch (e) {
     const why = sanitizeText(e instanceof Error ? e.message : String(e), 200);
     return ok({ ...empty, note: `The port history could not be read: ${why}` });
