@@ -115,9 +115,11 @@ export async function startServe(options: { env?: NodeJS.ProcessEnv } = {}): Pro
       [path.join(ROOT, 'bin', 'harbormaster.js'), 'serve', '--port', '0', '--no-open'],
       {
         cwd: ROOT,
-        // Its own settings folder: pins written by one test never show in another.
+        // Its own settings folder: pins written by one test never show in another. Its own data
+        // folder too: a spec never writes the user's port history, nor reads another spec's.
         env: {
           ...process.env,
+          HARBORMASTER_DATA_DIR: path.join(dir, 'data'),
           ...options.env,
           HARBORMASTER_OPENER: opener,
           HARBORMASTER_USER_DATA: userData,
