@@ -4,6 +4,7 @@ import { runPlan } from '../health/probe.js';
 import { sanitizeText } from '../health/text.js';
 import { portStoryFromStore } from '../history/port-read.js';
 import { defaultHistoryDir, openHistoryStore } from '../history/store.js';
+import { HISTORY_OFF_NOTE } from '../model/diagnosis.js';
 import type { Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
 import type { SnapshotSource } from '../watch/types.js';
@@ -171,7 +172,8 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
   let story: WhyFacts['story'] = null;
   let historyNote: string | null = null;
   const dir = deps.historyDir === undefined ? defaultHistoryDir() : deps.historyDir;
-  if (dir !== null) {
+  if (dir === null) historyNote = HISTORY_OFF_NOTE;
+  else {
     try {
       // Reads only the segments that name the port, newest first (not the whole 50 MB).
       story = portStoryFromStore(openHistoryStore({ dir }), port, snapshot.listeners, { now: now() });
@@ -208,6 +210,7 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
     resolved: facts.resolved,
     attempts,
     historyFrom: story?.coversFrom ?? null,
+    historyNote,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

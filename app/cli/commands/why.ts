@@ -33,9 +33,11 @@ export function formatDiagnosis(d: Diagnosis): string {
     lines.push('');
   });
   const covers =
-    d.historyFrom === null
-      ? 'no port history yet'
-      : `port history covers ${localMinute(d.historyFrom)} – now`;
+    d.historyNote !== null
+      ? clean(d.historyNote, 300).replace(/\.$/, '')
+      : d.historyFrom === null
+        ? 'no port history yet'
+        : `port history covers ${localMinute(d.historyFrom)} – now`;
   lines.push(`(${covers}; answered in ${d.elapsedMs} ms)`);
   return `${lines.join('\n')}\n`;
 }
