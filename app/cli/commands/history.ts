@@ -70,6 +70,13 @@ export const historyCommand: CliCommand = {
       );
       return EXIT_USAGE;
     }
+    if (ctx.env.HARBORMASTER_HISTORY === 'off') {
+      const { HISTORY_OFF_NOTE } = await import('../../model/diagnosis.js');
+      if (json)
+        ctx.stdout(`${JSON.stringify({ coversFrom: null, events: [], note: HISTORY_OFF_NOTE }, null, 2)}\n`);
+      else ctx.stdout(`${HISTORY_OFF_NOTE}\n`);
+      return 0;
+    }
     const { historySince } = await import('../../history/port-read.js');
     const { defaultHistoryDir, openHistoryStore } = await import('../../history/store.js');
     // Reads only the segments the port and the --since window need.
