@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { usePrivateDataDir } from './app/testing/private-data-dir.js';
+
+// Never the user's port history: every serve and CLI a spec spawns inherits this run's temporary
+// data folder (the workers inherit the environment; the global teardown removes the folder).
+usePrivateDataDir();
 
 /**
  * End-to-end tests: the real `harbormaster serve` (real core, real sockets and processes) driven
@@ -19,6 +24,7 @@ const executablePath = systemChromium();
 /** The e2e configuration (see e2e/README.md for what each spec drives). */
 export const config = defineConfig({
   testDir: 'e2e',
+  globalTeardown: './e2e/support/global-teardown.ts',
   // Specs start real processes on real ports and read one shared machine state: run one at a time.
   workers: 1,
   fullyParallel: false,

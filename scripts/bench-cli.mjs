@@ -10,10 +10,17 @@
 // Peer tools are devDependencies pinned for this benchmark only: pid-port (lookup), kill-port and
 // fkill-cli (kill; here only their "nothing to kill" path, the full kill is `npm run bench:kill`).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// Never the user's port history: every CLI, serve or core this bench starts records into a temp
+// data folder, removed at exit.
+const benchData = mkdtempSync(join(tmpdir(), 'bench-data-'));
+process.env.HARBORMASTER_DATA_DIR = benchData;
+process.on('exit', () => rmSync(benchData, { recursive: true, force: true }));
 
 const arg = (name, dflt) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));

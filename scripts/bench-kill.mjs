@@ -19,6 +19,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// Never the user's port history: every CLI, serve or core this bench starts records into a temp
+// data folder, removed at exit.
+const benchData = mkdtempSync(path.join(tmpdir(), 'bench-data-'));
+process.env.HARBORMASTER_DATA_DIR = benchData;
+process.on('exit', () => rmSync(benchData, { recursive: true, force: true }));
+
 const repsArg = process.argv.find((a) => a.startsWith('--reps='));
 const REPS = repsArg ? Number(repsArg.slice(7)) : 10;
 const root = fileURLToPath(new URL('..', import.meta.url));

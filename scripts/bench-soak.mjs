@@ -8,10 +8,17 @@
 // stall (≤ 100 ms), mean CPU (≤ 3 % of a core) and pushes lost (0: every seq the core pushed
 // arrived in the browser, in order). Issue 14 item 4.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+
+// Never the user's port history: every CLI, serve or core this bench starts records into a temp
+// data folder, removed at exit.
+const benchData = mkdtempSync(join(tmpdir(), 'bench-data-'));
+process.env.HARBORMASTER_DATA_DIR = benchData;
+process.on('exit', () => rmSync(benchData, { recursive: true, force: true }));
 
 const opt = (name, dflt) => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));

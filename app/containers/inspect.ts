@@ -40,13 +40,23 @@ export function parseInspect(body: unknown): ContainerInfo | null {
     restartPolicy: str(obj(host['RestartPolicy'])['Name']) || 'no',
     pid: typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : null,
     ips: [...ips],
-    published: parsePortBindings(net['Ports']),
+    published: publishedPorts(net['Ports'], host['PortBindings']),
     inside: null,
   };
 }
 
 /**
- * `NetworkSettings.Ports`: `{"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18080"}], "53/udp":
+ * What the container publishes: the live bindings (`NetworkSettings.Ports`), or, when it has none
+ * because it is not running (restarting between runs, or created), the configured ones
+ * (`HostConfig.PortBindings`), so `why` can still name the container that should answer there.
+ */
+function publishedPorts(live: unknown, configured: unknown): PublishedPort[] {
+  const now = parsePortBindings(live);
+  return now.length > 0 ? now : parsePortBindings(configured);
+}
+
+/**
+ * `NetworkSettings.Ports` (and `HostConfig.PortBindings`, the same shape): `{"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18080"}], "53/udp":
  * null}` — null means exposed but not published. An empty HostIp means every address.
  */
 export function parsePortBindings(ports: unknown): PublishedPort[] {

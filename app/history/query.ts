@@ -10,11 +10,20 @@ export function readHistory(
 ): HistoryRead {
   const { records, skipped } = store.readAll();
   const cutoff = (options.now ?? Date.now()) - (options.maxAgeMs ?? Number.POSITIVE_INFINITY);
+  return historyFromRecords(records, skipped, cutoff);
+}
+
+/** Orders records into a {@link HistoryRead}, putting back the owner a close is written without. */
+export function historyFromRecords(
+  records: readonly LogRecord[],
+  skipped: number,
+  cutoff = Number.NEGATIVE_INFINITY,
+): HistoryRead {
   const events: HistoryEvent[] = [];
   let openAtStart: readonly HistoryEvent[] = [];
   let coversFrom: number | null = null;
   const holders = new Map<string, HistoryOwner | null>();
-  for (const r of records as LogRecord[]) {
+  for (const r of records) {
     if (r.at < cutoff) continue;
     coversFrom ??= r.at;
     if (r.event === 'state') {
@@ -92,7 +101,9 @@ export function portStory(
         .reverse()
         .find((o) => o.event !== 'close' && sameSocket(o)) ??
       history.openAtStart.find((o) => o.port === port && sameSocket(o));
-    const fromCheckpoint = opened !== undefined && !onPort.includes(opened);
+    // An entry of the oldest kept checkpoint opened before the history began: since unknown. One
+    // of a later checkpoint (a read that started mid-log) carries the time of the record it copies.
+    const fromCheckpoint = opened !== undefined && !onPort.includes(opened) && history.startsMidway !== true;
     lastHolder = {
       owner: e.owner ?? opened?.owner ?? null,
       until: e.at,

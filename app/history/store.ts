@@ -15,6 +15,7 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { formatRecord, parseLog, type LogRecord, type StateRecord } from './log-format.js';
+import { summaryFileFor } from './segment-cache.js';
 import type { HistoryEvent } from './types.js';
 
 /**
@@ -37,7 +38,10 @@ export interface HistoryStoreOptions {
   readonly dir: string;
   readonly maxBytes?: number;
   readonly maxAgeMs?: number;
-  /** Rotate the newest segment past this size (default maxBytes / 10). */
+  /**
+   * Rotate the newest segment past this size (default maxBytes / 50, 1 MB): every face parses
+   * the newest segment when it starts (to learn the shared state), so it stays small.
+   */
   readonly segmentBytes?: number;
   readonly now?: () => number;
 }
@@ -69,6 +73,10 @@ export interface HistoryStore {
   readSince(from: LogPosition): { records: LogRecord[]; end: LogPosition } | null;
   /** The position at the end of the newest segment (one stat). */
   position(): LogPosition | null;
+  /** Segment file names, oldest first. */
+  segments(): string[];
+  /** One segment's bytes, or null when it was pruned meanwhile. */
+  readSegment(name: string): Buffer | null;
 }
 
 /** The user's data directory for Harbormaster, shared by the tray, serve and the CLI. */
@@ -96,7 +104,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
   const dir = options.dir;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
-  const segmentBytes = options.segmentBytes ?? Math.floor(maxBytes / 10);
+  const segmentBytes = options.segmentBytes ?? Math.floor(maxBytes / 50);
   const now = options.now ?? Date.now;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 
@@ -105,9 +113,11 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       .filter((f) => SEGMENT.test(f))
       .sort();
   const newest = (): string | null => segments().at(-1) ?? null;
-  const readText = (name: string): string | null => {
+  /** A segment's text and its size in bytes (the offset to tail from: not the text's length). */
+  const readText = (name: string): { text: string; bytes: number } | null => {
     try {
-      return readFileSync(join(dir, name), 'utf8');
+      const buf = readFileSync(join(dir, name));
+      return { text: buf.toString('utf8'), bytes: buf.length };
     } catch {
       return null; // pruned by another writer meanwhile
     }
@@ -151,12 +161,18 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
     }
   };
 
-  /** Starts the next segment with a checkpoint; link(2) makes "create with content" atomic. */
-  const rotate = (current: string, state: readonly HistoryEvent[]): void => {
+  /**
+   * Starts the next segment with a checkpoint; link(2) makes "create with content" atomic. Not
+   * before the segment holds a checkpoint's worth of events besides its own: with thousands of
+   * listeners open, a checkpoint alone can outgrow a segment, and rotating on every write would
+   * fill the history with checkpoints.
+   */
+  const rotate = (current: string, size: number, state: readonly HistoryEvent[]): boolean => {
     const n = Number(SEGMENT.exec(current)?.[1] ?? '0') + 1;
+    const line = formatRecord({ at: now(), event: 'state', open: state } satisfies StateRecord);
+    if (size < segmentBytes + line.length) return false;
     const tmp = join(dir, `.tmp-${process.pid}-${n}`);
-    const checkpoint: StateRecord = { at: now(), event: 'state', open: state };
-    writeFileSync(tmp, formatRecord(checkpoint), { mode: 0o600 });
+    writeFileSync(tmp, line, { mode: 0o600 });
     try {
       linkSync(tmp, join(dir, segmentName(n)));
     } catch {
@@ -165,6 +181,15 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       unlinkSync(tmp);
     }
     prune();
+    return true;
+  };
+
+  const remove = (name: string): void => {
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // already pruned by another writer
+    }
   };
 
   const prune = (): void => {
@@ -185,11 +210,8 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       }
       total += stat.size;
       if (total > maxBytes || stat.mtimeMs < cutoff) {
-        try {
-          unlinkSync(join(dir, name));
-        } catch {
-          // already pruned by another writer
-        }
+        remove(name);
+        remove(summaryFileFor(name));
       }
     }
   };
@@ -207,10 +229,7 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       const name = readUpTo?.segment ?? newest() ?? segmentName(1);
       const cleanAt = readUpTo?.segment === name ? readUpTo.offset : null;
       const { before, after, bytes } = writeLines(name, records.map(formatRecord), cleanAt);
-      if (after >= segmentBytes) {
-        rotate(name, currentState?.() ?? []);
-        return null;
-      }
+      if (after >= segmentBytes && rotate(name, after, currentState?.() ?? [])) return null;
       const alone = readUpTo?.offset === before && after === before + bytes;
       return alone ? { segment: name, offset: after } : null;
     },
@@ -219,23 +238,23 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       let skipped = 0;
       let end: LogPosition | null = null;
       for (const name of segments()) {
-        const text = readText(name);
-        if (text === null) continue;
-        const parsed = parseLog(text);
+        const read = readText(name);
+        if (read === null) continue;
+        const parsed = parseLog(read.text);
         records.push(...parsed.records);
         skipped += parsed.skipped;
-        end = { segment: name, offset: Buffer.byteLength(text) };
+        end = { segment: name, offset: read.bytes };
       }
       return { records, skipped, end };
     },
     readCurrent() {
       const name = newest();
       if (name === null) return { records: [], end: null };
-      const text = readText(name);
-      if (text === null) return this.readAll();
-      const parsed = parseLog(text);
+      const read = readText(name);
+      if (read === null) return this.readAll();
+      const parsed = parseLog(read.text);
       if (parsed.records[0]?.event !== 'state' && segments().length > 1) return this.readAll();
-      return { records: parsed.records, end: { segment: name, offset: Buffer.byteLength(text) } };
+      return { records: parsed.records, end: { segment: name, offset: read.bytes } };
     },
     readSince(from) {
       const name = newest();
@@ -264,5 +283,13 @@ export function openHistoryStore(options: HistoryStoreOptions): HistoryStore {
       }
     },
     position,
+    segments,
+    readSegment(name) {
+      try {
+        return readFileSync(join(dir, name));
+      } catch {
+        return null;
+      }
+    },
   };
 }

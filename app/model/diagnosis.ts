@@ -85,10 +85,16 @@ export interface Diagnosis {
   readonly resolved: readonly { readonly address: string; readonly family: 4 | 6 }[] | null;
   /** One attempt per address a client would try, in that order. */
   readonly attempts: readonly Attempt[];
-  /** Which period the port history covers (epoch ms), or null when it is empty. */
+  /** Which period the port history covers (epoch ms), or null when it is empty, off or unreadable. */
   readonly historyFrom: number | null;
+  /** Why the history was not consulted: {@link HISTORY_OFF_NOTE}, or why it could not be read. */
+  readonly historyNote: string | null;
   readonly elapsedMs: number;
 }
+
+/** What every face says when the port history is off, and how to turn it on. */
+export const HISTORY_OFF_NOTE =
+  'Port history is off (HARBORMASTER_HISTORY=off), so who held a port before is not known. To turn it on, start Harbormaster without HARBORMASTER_HISTORY=off.';
 
 /** Who held a listening socket, as remembered: enough to name it later, never to act on it. */
 export interface HistoryOwner {

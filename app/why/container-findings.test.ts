@@ -42,7 +42,7 @@ describe('container findings', () => {
     const [f] = containerFindings(facts(base));
     expect(f?.id).toBe('container-stopped');
     expect(f?.title).toBe(
-      'The container is restarting: web (aaaaaaaaaaaa, image busybox) publishes port 8080',
+      'Container web (aaaaaaaaaaaa, image busybox) publishes port 8080 but is restarting',
     );
     expect(f?.fix[0]).toBe('docker logs aaaaaaaaaaaa');
   });

@@ -23,7 +23,7 @@ export function containerFindings(f: WhyFacts): Finding[] {
       out.push({
         id: 'container-stopped',
         likelihood: 93,
-        title: `The container is ${t(c.state, 20)}: ${name} publishes port ${port}`,
+        title: `Container ${name} publishes port ${port} but is ${t(c.state, 20)}`,
         evidence: [
           `container state: ${t(c.state, 20)} (restart policy ${t(c.restartPolicy, 20)})`,
           ...publishes.map((p) => `publishes ${p.hostIp}:${p.hostPort} → ${p.containerPort}/${p.protocol}`),
@@ -32,7 +32,12 @@ export function containerFindings(f: WhyFacts): Finding[] {
           c.state === 'restarting'
             ? 'The app inside keeps exiting and Docker keeps restarting it: between restarts nothing answers.'
             : 'The container is not running, so nothing inside can answer the published port.',
-        fix: [`docker logs ${c.shortId}`, `docker start ${c.shortId}`],
+        fix:
+          c.state === 'paused'
+            ? [`docker unpause ${c.shortId}`]
+            : c.state === 'restarting'
+              ? [`docker logs ${c.shortId}`]
+              : [`docker logs ${c.shortId}`, `docker start ${c.shortId}`],
       });
     }
     for (const p of publishes) {

@@ -2,8 +2,9 @@ import { isIP } from 'node:net';
 import { choosePlan } from '../health/policy.js';
 import { runPlan } from '../health/probe.js';
 import { sanitizeText } from '../health/text.js';
-import { portStory, readHistory } from '../history/query.js';
+import { portStoryFromStore } from '../history/port-read.js';
 import { defaultHistoryDir, openHistoryStore } from '../history/store.js';
+import { HISTORY_OFF_NOTE } from '../model/diagnosis.js';
 import type { Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
 import type { SnapshotSource } from '../watch/types.js';
@@ -171,11 +172,11 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
   let story: WhyFacts['story'] = null;
   let historyNote: string | null = null;
   const dir = deps.historyDir === undefined ? defaultHistoryDir() : deps.historyDir;
-  if (dir !== null) {
+  if (dir === null) historyNote = HISTORY_OFF_NOTE;
+  else {
     try {
-      story = portStory(readHistory(openHistoryStore({ dir }), { now: now() }), port, snapshot.listeners, {
-        now: now(),
-      });
+      // Reads only the segments that name the port, newest first (not the whole 50 MB).
+      story = portStoryFromStore(openHistoryStore({ dir }), port, snapshot.listeners, { now: now() });
     } catch (e) {
       historyNote = `The port history could not be read: ${sanitizeText(e instanceof Error ? e.message : String(e))}`;
     }
@@ -209,6 +210,7 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
     resolved: facts.resolved,
     attempts,
     historyFrom: story?.coversFrom ?? null,
+    historyNote,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

@@ -1,7 +1,7 @@
 import type { PortHistoryRequest, WhyRequest } from '../contract/api.js';
-import { readHistory } from '../history/query.js';
+import { portEventsFromStore } from '../history/port-read.js';
 import { defaultHistoryDir, openHistoryStore } from '../history/store.js';
-import type { Diagnosis, PortHistory } from '../model/diagnosis.js';
+import { HISTORY_OFF_NOTE, type Diagnosis, type PortHistory } from '../model/diagnosis.js';
 import { ok, type Result } from '../model/errors.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { diagnose } from './diagnose.js';
@@ -42,17 +42,10 @@ export function portHistoryForService(
   const limit = request.limit ?? 50;
   const dir = historyDirFor(env);
   const empty = { port: request.port, events: [], total: 0, coversFrom: null };
-  if (dir === null) return ok({ ...empty, note: 'Port history is off (HARBORMASTER_HISTORY=off).' });
+  if (dir === null) return ok({ ...empty, note: HISTORY_OFF_NOTE });
   try {
-    const h = readHistory(openHistoryStore({ dir }));
-    const onPort = h.events.filter((e) => e.port === request.port);
-    return ok({
-      port: request.port,
-      events: onPort.slice(-limit).reverse(),
-      total: onPort.length,
-      coversFrom: h.coversFrom,
-      note: null,
-    });
+    const h = portEventsFromStore(openHistoryStore({ dir }), request.port, limit);
+    return ok({ port: request.port, events: h.events, total: h.total, coversFrom: h.coversFrom, note: null });
   } catch (e) {
     const why = sanitizeText(e instanceof Error ? e.message : String(e), 200);
     return ok({ ...empty, note: `The port history could not be read: ${why}` });

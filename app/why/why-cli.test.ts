@@ -226,6 +226,28 @@ describe('harbormaster why: findings', () => {
     expect(d.elapsedMs).toBeLessThan(2000); // no timeout waited; speed: npm run bench:why
   });
 
+  it('with history off says so and how to turn it on, never "no port history yet"', async () => {
+    const run = async (...args: string[]) => {
+      let out = '';
+      const code = await main(['why', ...args], {
+        stdout: (t) => void (out += t),
+        stderr: () => undefined,
+        env: { ...process.env, HARBORMASTER_HISTORY: 'off' },
+      });
+      return { code, out };
+    };
+    // Port 1 (tcpmux): nothing listens there on a developer machine, and no test takes it.
+    const r = await run('127.0.0.1:1');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /\(Port history is off \(HARBORMASTER_HISTORY=off\).*To turn it on, start Harbormaster without HARBORMASTER_HISTORY=off; answered in \d+ ms\)/,
+    );
+    expect(r.out).not.toMatch(/no port history yet/);
+    const j = JSON.parse((await run('127.0.0.1:1', '--json')).out) as Diagnosis;
+    expect(j.historyNote).toMatch(/^Port history is off/);
+    expect(j.historyFrom).toBeNull();
+  });
+
   it('untrusted process names reach the terminal without control bytes', async () => {
     const { symlinkSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'why-evil-'));

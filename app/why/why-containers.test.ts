@@ -70,8 +70,29 @@ describe.skipIf(!h)('why: container findings (real dockerd)', () => {
     expect(f?.fix[0]).toContain('0.0.0.0:80');
   }, 60_000);
 
-  // A restarting container has no NetworkSettings.Ports between runs (the catalog reads those), so
-  // the restarting case is covered by the pure engine test only; a paused one keeps its bindings.
+  it('a restarting container that publishes the port is named, with docker logs', async () => {
+    const port = await freePort();
+    // Exits at once; Docker restarts it (with a growing back-off): between runs NetworkSettings.Ports
+    // is empty, and only HostConfig.PortBindings says it publishes the port.
+    const id = await h!.run({
+      name: 'hw-restarting',
+      cmd: ['sh', '-c', 'exit 3'],
+      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+      restart: 'always',
+    });
+    const d = await whyUntil(await service(), `127.0.0.1:${port}`, 'container-stopped');
+    expect(d.reachable).toBe(false);
+    const f = d.findings.find((x) => x.id === 'container-stopped');
+    expect(f?.title).toMatch(
+      new RegExp(`^Container hw-restarting .* publishes port ${port} but is restarting$`),
+    );
+    expect(f?.evidence.join(' ')).toContain(`publishes 127.0.0.1:${port} → 80/tcp`);
+    expect(f?.fix).toEqual([`docker logs ${id.slice(0, 12)}`]);
+    // It ranks first: the cause, before "nothing listens".
+    expect(d.findings[0]?.id).toBe('container-stopped');
+  }, 60_000);
+
+  // A paused container keeps its live bindings.
   it('a paused container that publishes the port', async () => {
     const port = await freePort();
     const id = await h!.run({
@@ -83,7 +104,8 @@ describe.skipIf(!h)('why: container findings (real dockerd)', () => {
     const d = await whyUntil(await service(), `127.0.0.1:${port}`, 'container-stopped');
     expect(d.reachable).toBe(false);
     const f = d.findings.find((x) => x.id === 'container-stopped');
-    expect(f?.title).toMatch(/The container is paused: hmtest-containers-why-paused/);
+    expect(f?.title).toMatch(/Container hmtest-containers-why-paused .* publishes port \d+ but is paused/);
+    expect(f?.fix).toEqual([`docker unpause ${id.slice(0, 12)}`]);
     await h!.api('POST', `/containers/${id}/unpause`);
   }, 60_000);
 });

@@ -41,8 +41,12 @@ function createAppPage(page: Page, serve: ServeProcess): AppPage {
       const group = page.getByRole('group', { name: 'View options' });
       for (const name of [/^Other users/, /^System/]) {
         const toggle = group.getByRole('button', { name });
-        if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
-        await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+        // Under heavy load a click can land before the view is wired (or a settings push undo it):
+        // click again until it stays on.
+        await expect(async () => {
+          if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+          await expect(toggle).toHaveAttribute('aria-pressed', 'true', { timeout: 3000 });
+        }).toPass({ timeout: 30_000 });
       }
     },
     async filter(text) {

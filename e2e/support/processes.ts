@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  existsSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,29 +110,61 @@ export interface ServeProcess {
  * `HARBORMASTER_OPENER` pointing at a tiny script that appends each URL it is given to a file,
  * and reads the printed link.
  */
-export async function startServe(options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+export async function startServe(
+  options: {
+    env?: NodeJS.ProcessEnv;
+    /** Runs serve inside this command, e.g. `unshare --pid --fork --kill-child --mount-proc`. */
+    prefix?: readonly string[];
+    /** Runs serve as this user (setpriv, no fork: the pid is serve's); its folders are theirs. */
+    as?: { readonly uid: number; readonly gid: number };
+  } = {},
+): Promise<ServeProcess> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hm-e2e-'));
   const log = path.join(dir, 'opened.txt');
   const opener = path.join(dir, 'opener.sh');
   writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\n`);
   chmodSync(opener, 0o755);
   const userData = path.join(dir, 'user-data');
+  const asUser: NodeJS.ProcessEnv = {};
+  if (options.as) {
+    // Another user's serve: its settings, data and runtime folders must be its own.
+    chmodSync(dir, 0o755);
+    for (const sub of ['user-data', 'data', 'run', 'home']) {
+      mkdirSync(path.join(dir, sub), { mode: 0o700 });
+      chownSync(path.join(dir, sub), options.as.uid, options.as.gid);
+    }
+    Object.assign(asUser, { XDG_RUNTIME_DIR: path.join(dir, 'run'), HOME: path.join(dir, 'home') });
+  }
+  const prefix = [
+    ...(options.prefix ?? []),
+    ...(options.as
+      ? ['setpriv', `--reuid=${options.as.uid}`, `--regid=${options.as.gid}`, '--clear-groups', '--']
+      : []),
+  ];
+  const argv = [
+    ...prefix,
+    process.execPath,
+    path.join(ROOT, 'bin', 'harbormaster.js'),
+    'serve',
+    '--port',
+    '0',
+    '--no-open',
+  ];
   const child = track(
-    spawn(
-      process.execPath,
-      [path.join(ROOT, 'bin', 'harbormaster.js'), 'serve', '--port', '0', '--no-open'],
-      {
-        cwd: ROOT,
-        // Its own settings folder: pins written by one test never show in another.
-        env: {
-          ...process.env,
-          ...options.env,
-          HARBORMASTER_OPENER: opener,
-          HARBORMASTER_USER_DATA: userData,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    spawn(argv[0] ?? process.execPath, argv.slice(1), {
+      cwd: ROOT,
+      // Its own settings folder: pins written by one test never show in another. Its own data
+      // folder too: a spec never writes the user's port history, nor reads another spec's.
+      env: {
+        ...process.env,
+        HARBORMASTER_DATA_DIR: path.join(dir, 'data'),
+        ...asUser,
+        ...options.env,
+        HARBORMASTER_OPENER: opener,
+        HARBORMASTER_USER_DATA: userData,
       },
-    ),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   const match = await waitForOutput(child, /(http:\/\/127\.0\.0\.1:(\d+))\/#token=([A-Za-z0-9_-]+)/, 20_000);
   child.stdout?.resume();
@@ -150,7 +190,8 @@ export async function startServe(options: { env?: NodeJS.ProcessEnv } = {}): Pro
           return;
         }
         child.once('exit', (code) => resolve(code));
-        process.kill(pid, 'SIGINT');
+        // unshare --fork ignores SIGINT while it waits; killing it kills serve (--kill-child).
+        process.kill(pid, options.prefix ? 'SIGKILL' : 'SIGINT');
       }),
   };
 }

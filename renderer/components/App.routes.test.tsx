@@ -159,6 +159,7 @@ describe('window route #why= (a watched port went down)', () => {
           resolved: null,
           attempts: [],
           historyFrom: null,
+          historyNote: null,
           elapsedMs: 3,
         }),
     });

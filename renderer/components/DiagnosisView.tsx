@@ -72,9 +72,11 @@ export function DiagnosisView({ diagnosis }: { readonly diagnosis: Diagnosis }) 
         ))}
       </ol>
       <p className="muted">
-        {d.historyFrom === null
-          ? 'No port history yet.'
-          : `Port history covers ${new Date(d.historyFrom).toLocaleString()} – now.`}{' '}
+        {d.historyNote !== null
+          ? cleanText(d.historyNote)
+          : d.historyFrom === null
+            ? 'No port history yet.'
+            : `Port history covers ${new Date(d.historyFrom).toLocaleString()} – now.`}{' '}
         Answered in {d.elapsedMs} ms.
       </p>
     </section>

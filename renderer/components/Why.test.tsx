@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Diagnosis, PortHistory } from '../../app/model/diagnosis.js';
+import { HISTORY_OFF_NOTE, type Diagnosis, type PortHistory } from '../../app/model/diagnosis.js';
 import { ok } from '../../app/model/errors.js';
 import { listener, processOwner, snapshot } from '../../app/testing/fixtures.js';
 import { mountApp } from '../test-support/render-app.js';
@@ -33,6 +33,7 @@ function diagnosisFor(target: string): Diagnosis {
     resolved: [{ address: '127.0.0.1', family: 4 }],
     attempts: [{ address: '127.0.0.1', family: 4, result: 'refused', ms: 1 }],
     historyFrom: null,
+    historyNote: null,
     elapsedMs: 12,
   };
 }
@@ -59,6 +60,18 @@ describe('why in the window', () => {
     // The diagnosis comes before the "free" line.
     const free = screen.getByText(/Port 3000 is free/);
     expect(section.compareDocumentPosition(free) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('says the port history is off, and how to turn it on, instead of "no port history yet"', async () => {
+    const off = (t: string): Diagnosis => ({ ...diagnosisFor(t), historyNote: HISTORY_OFF_NOTE });
+    const { user } = app({ snapshot: snapshot([vite]), why: (t) => ok(off(t)) });
+    await screen.findByRole('option', { name: /Port 5173/ });
+    await user.click(screen.getByRole('searchbox', { name: 'Filter listeners' }));
+    await user.paste('localhost:3000');
+    const section = await screen.findByRole('region', { name: "Why can't I connect?" });
+    expect(section).toHaveTextContent(/Port history is off \(HARBORMASTER_HISTORY=off\)/);
+    expect(section).toHaveTextContent(/To turn it on, start Harbormaster without HARBORMASTER_HISTORY=off/);
+    expect(section).not.toHaveTextContent(/No port history yet/);
   });
 
   it('host:port whose port is listed (on another address) is diagnosed once, beside the row', async () => {

@@ -34,6 +34,13 @@ async function history(...args: string[]) {
 }
 
 describe('harbormaster history', () => {
+  it('with history off says so and how to turn it on, and lists nothing', async () => {
+    const t = testContext({ env: { ...env, HARBORMASTER_HISTORY: 'off' } });
+    expect(await historyCommand.run(['3000'], t.ctx)).toBe(0);
+    expect(t.stdout()).toMatch(/^Port history is off \(HARBORMASTER_HISTORY=off\).*To turn it on/);
+    expect(t.stdout()).not.toMatch(/opened|closed/);
+  });
+
   it('lists appearances and disappearances with time, owner and face, oldest first', async () => {
     const r = await history();
     expect(r.code).toBe(0);

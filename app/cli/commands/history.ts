@@ -70,11 +70,19 @@ export const historyCommand: CliCommand = {
       );
       return EXIT_USAGE;
     }
-    const { readHistory } = await import('../../history/query.js');
+    if (ctx.env.HARBORMASTER_HISTORY === 'off') {
+      const { HISTORY_OFF_NOTE } = await import('../../model/diagnosis.js');
+      if (json)
+        ctx.stdout(`${JSON.stringify({ coversFrom: null, events: [], note: HISTORY_OFF_NOTE }, null, 2)}\n`);
+      else ctx.stdout(`${HISTORY_OFF_NOTE}\n`);
+      return 0;
+    }
+    const { historySince } = await import('../../history/port-read.js');
     const { defaultHistoryDir, openHistoryStore } = await import('../../history/store.js');
-    const h = readHistory(openHistoryStore({ dir: defaultHistoryDir(ctx.env) }));
-    const cutoff = sinceMs === null ? Number.NEGATIVE_INFINITY : Date.now() - sinceMs;
-    const events = h.events.filter((e) => e.at >= cutoff && (port === null || e.port === port));
+    // Reads only the segments the port and the --since window need.
+    const cutoff = sinceMs === null ? null : Date.now() - sinceMs;
+    const h = historySince(openHistoryStore({ dir: defaultHistoryDir(ctx.env) }), port, cutoff);
+    const events = h.events.filter((e) => port === null || e.port === port);
     if (json) {
       ctx.stdout(
         `${JSON.stringify({ coversFrom: h.coversFrom === null ? null : new Date(h.coversFrom).toISOString(), events }, null, 2)}\n`,

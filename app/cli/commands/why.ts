@@ -15,6 +15,13 @@ findings, most likely first, each with what was measured, what it means and how 
   --timeout MS  how long to wait for a connection or an answer (default ${DEFAULT_WHY_TIMEOUT_MS})
 Exit codes: 0 reachable and answers as asked; 1 not; 2 bad input.`;
 
+/** `2026-12-02 14:02` in local time; toLocaleString would load ICU (~100 ms) in a 300 ms budget. */
+function localMinute(at: number): string {
+  const d = new Date(at);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
 /** Renders a diagnosis for a terminal; every untrusted string passes through clean(). */
 export function formatDiagnosis(d: Diagnosis): string {
   const lines = [clean(d.verdict, 300), ''];
@@ -26,9 +33,11 @@ export function formatDiagnosis(d: Diagnosis): string {
     lines.push('');
   });
   const covers =
-    d.historyFrom === null
-      ? 'no port history yet'
-      : `port history covers ${new Date(d.historyFrom).toLocaleString()} – now`;
+    d.historyNote !== null
+      ? clean(d.historyNote, 300).replace(/\.$/, '')
+      : d.historyFrom === null
+        ? 'no port history yet'
+        : `port history covers ${localMinute(d.historyFrom)} – now`;
   lines.push(`(${covers}; answered in ${d.elapsedMs} ms)`);
   return `${lines.join('\n')}\n`;
 }

@@ -22,7 +22,8 @@ describe.runIf(process.platform === 'linux')('port commands on the real service'
   let dir: string;
   let opener: string;
   const fresh = async (env: NodeJS.ProcessEnv = {}): Promise<HarbormasterService> => {
-    const s = await createHarbormasterService({ autoProbe: false, startPolling: false, env });
+    // history: null — not about history, and `env` (no HOME) would resolve to the user's folder.
+    const s = await createHarbormasterService({ autoProbe: false, startPolling: false, env, history: null });
     services.push(s);
     return s;
   };

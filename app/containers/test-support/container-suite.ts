@@ -13,6 +13,8 @@ export async function serviceFor(h: DockerHarness): Promise<HarbormasterService>
     startPolling: false,
     containers: createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0, insideMaxAgeMs: 0 }),
     containerStopTimeoutS: 1,
+    // Not about history: these scans are never written anywhere.
+    history: null,
   });
 }
 
