@@ -10,9 +10,10 @@
 // Peer tools are devDependencies pinned for this benchmark only: pid-port (lookup), kill-port and
 // fkill-cli (kill; here only their "nothing to kill" path, the full kill is `npm run bench:kill`).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const arg = (name, dflt) => {
@@ -49,6 +50,12 @@ async function target() {
     return listen(0);
   }
 }
+// `list` records what it saw in the port history, as it does for a user; here into a throwaway
+// data folder, never the real one (~/.local/share/harbormaster).
+const dataDir = mkdtempSync(join(tmpdir(), 'harbormaster-bench-cli-'));
+const env = { ...process.env, HARBORMASTER_DATA_DIR: dataDir };
+delete env.HARBORMASTER_HISTORY;
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const held = await target();
 const port = held.address().port;
 const freeServer = await listen(0);
@@ -67,7 +74,7 @@ function time(argv) {
   return new Promise((resolve) => {
     const cpu0 = childCpuMs();
     const started = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errText = '';
     child.stdout.on('data', (d) => (out += d));

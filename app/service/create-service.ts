@@ -1,12 +1,11 @@
 // Slightly over ~300 lines on purpose: the composition root, one object wiring every part; the
 // parts themselves live in their own modules.
 import { userInfo } from 'node:os';
-import { killListenerOwner } from '../actions/kill.js';
-import { findContainer, runContainerAction } from '../containers/actions.js';
+import type { runContainerAction } from '../containers/actions.js';
 import { createContainerCatalog, type ContainerCatalog } from '../containers/catalog.js';
 import { createContainerJoiner } from '../containers/join.js';
 import { lookupPort } from '../actions/lookup.js';
-import { openListener, type Opener } from '../actions/open.js';
+import type { Opener } from '../actions/open.js';
 import { urlForListener } from '../actions/url.js';
 import type { KillRequest } from '../contract/api.js';
 import { APP_VERSION, CONTRACT_VERSION } from '../contract/methods.js';
@@ -21,13 +20,12 @@ import { createPoller } from '../watch/poller.js';
 import { createSnapshotter } from '../watch/snapshotter.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { defaultOwnerResolver, defaultScanner } from './platform.js';
-import { createRemoteHosts } from '../remote/remote-hosts-service.js';
+import type { RemoteHosts } from '../remote/remote-hosts-service.js';
 import type { HarbormasterService, Interest } from './types.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import { createCoalescer } from './coalesce.js';
 import { defaultHistoryRecorder } from '../history/default-recorder.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import { portHistoryForService, whyForService } from '../why/service-methods.js';
 
 function safeUserName(): string | null {
   try {
@@ -201,9 +199,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   };
   if (options.startPolling ?? true) poller.start();
 
-  const containerAction = (c: Parameters<typeof runContainerAction>[0], action: 'stop' | 'restart') =>
+  // What only some requests need (kill, open, container actions, why, history, ssh hosts) is
+  // imported on first use: a CLI `who` or `list` never loads it (issue 14 item 2, cold start).
+  const containerAction = async (c: Parameters<typeof runContainerAction>[0], action: 'stop' | 'restart') =>
     catalog
-      ? runContainerAction(c, action, {
+      ? (await import('../containers/actions.js')).runContainerAction(c, action, {
           catalog,
           source,
           ...(options.containerStopTimeoutS !== undefined
@@ -213,7 +213,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       : Promise.resolve(err('UNSUPPORTED', 'No container engine is available.'));
 
   // Issue 15: ssh hosts, each polled only once its section is opened; closed with the app.
-  const remoteHosts = createRemoteHosts({ env: options.env ?? process.env });
+  let remoteHosts: Promise<RemoteHosts> | null = null;
+  const hosts = () =>
+    (remoteHosts ??= import('../remote/remote-hosts-service.js').then((m) =>
+      m.createRemoteHosts({ env: options.env ?? process.env }),
+    ));
   const service: HarbormasterService = {
     getSnapshot,
     async containerAction(request) {
@@ -225,6 +229,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
           state.access === 'denied' ? 'EPERM' : 'UNSUPPORTED',
           state.message ?? 'The container engine is not available.',
         );
+      const { findContainer } = await import('../containers/actions.js');
       const c = findContainer(state.containers, request.container);
       if (!c)
         return err(
@@ -252,6 +257,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return ok(await probeNow(listener, request.bulk === true));
     },
     async kill(request: KillRequest) {
+      const { killListenerOwner } = await import('../actions/kill.js');
       return killListenerOwner(request, {
         source,
         ...(catalog ? { stopContainer: (c) => containerAction(c, 'stop') } : {}),
@@ -269,6 +275,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       });
     },
     async open(request) {
+      const { openListener } = await import('../actions/open.js');
       return openListener(
         request.listenerId,
         {
@@ -306,13 +313,15 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
     async why(request) {
+      const { whyForService } = await import('../why/service-methods.js');
       return whyForService(request, { source, env: options.env ?? process.env });
     },
     async portHistory(request) {
+      const { portHistoryForService } = await import('../why/service-methods.js');
       return portHistoryForService(request, options.env ?? process.env);
     },
-    listHosts: () => remoteHosts.listHosts(),
-    getHost: (request) => remoteHosts.getHost(request),
+    listHosts: async () => (await hosts()).listHosts(),
+    getHost: async (request) => (await hosts()).getHost(request),
     setInterest(next) {
       interest = next;
       applyInterest();
@@ -326,7 +335,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       subscribers.clear();
       scanner.dispose?.();
       catalog?.dispose();
-      await remoteHosts.dispose();
+      if (remoteHosts) await (await remoteHosts).dispose();
     },
   };
   return service;
