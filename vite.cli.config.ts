@@ -1,5 +1,34 @@
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { defineConfig } from 'vite';
+
+/** The app/ source files `entries` import statically (type-only imports and import() left out). */
+function staticClosure(entries: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = entries.map((e) => resolve(e));
+  while (stack.length > 0) {
+    const file = stack.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const m of source.matchAll(/^(?:import|export)\s+(?!type\b)[^'";]*?from\s+'(\.[^']+)'/gm)) {
+      stack.push(resolve(dirname(file), (m[1] as string).replace(/\.js$/, '.ts')));
+    }
+  }
+  return seen;
+}
+
+/**
+ * What the port commands (`who`, `list`, `free`, `check`; `open` and `kill` too) load first:
+ * one chunk instead of ~20 small ones, ~25 ms of a cold start here (each file is a resolve, a read
+ * and a compile). The entry's own modules stay in the entry, so `pin` or `--help` skip this chunk.
+ */
+const portCore = staticClosure([
+  'app/service/create-service.ts',
+  ...['who', 'list', 'free', 'check'].map((c) => `app/cli/commands/${c}.ts`),
+]);
+for (const file of staticClosure(['app/cli/main.ts'])) portCore.delete(file);
 
 /**
  * Bundles the `harbormaster` command into dist/cli/harbormaster.js (bin/harbormaster.js loads
@@ -45,6 +74,7 @@ export const config = defineConfig({
         format: 'cjs',
         entryFileNames: 'harbormaster.js',
         chunkFileNames: '[name]-[hash].js',
+        codeSplitting: { groups: [{ name: 'port-core', test: (id: string) => portCore.has(id) }] },
       },
     },
   },
