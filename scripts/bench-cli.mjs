@@ -56,6 +56,12 @@ async function target() {
     return listen(0);
   }
 }
+// `list` records what it saw in the port history, as it does for a user; here into a throwaway
+// data folder, never the real one (~/.local/share/harbormaster).
+const dataDir = mkdtempSync(join(tmpdir(), 'harbormaster-bench-cli-'));
+const env = { ...process.env, HARBORMASTER_DATA_DIR: dataDir };
+delete env.HARBORMASTER_HISTORY;
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const held = await target();
 const port = held.address().port;
 const freeServer = await listen(0);
@@ -74,7 +80,7 @@ function time(argv) {
   return new Promise((resolve) => {
     const cpu0 = childCpuMs();
     const started = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errText = '';
     child.stdout.on('data', (d) => (out += d));

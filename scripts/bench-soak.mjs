@@ -43,7 +43,7 @@ const { chromium } = await import('playwright-core');
 // ── listeners: 10 children × 100, each replaces its share on request ────────────────────────
 const CHILD = `
 const net = require('node:net');
-const n = Number(process.argv[2]);
+const n = Number(process.argv[1]); // node -e CODE N: N is argv[1] (argv[2] gave 0, so ~100 in all)
 const servers = [];
 const open = () => new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => r(s)); });
 (async () => {
@@ -64,13 +64,21 @@ for (let i = 0; i < CHILDREN; i += 1) {
   );
 }
 await Promise.all(kids.map((c) => new Promise((r) => c.once('message', r))));
+const kidPids = new Set(kids.map((c) => c.pid));
+let warmed = false;
 const stopKids = () => {
   for (const c of kids) if (c.exitCode === null) c.kill('SIGKILL');
 };
 process.on('exit', stopKids);
 
 // ── serve, in process ───────────────────────────────────────────────────────────────────────
-const service = await createHarbormasterService({});
+// serve records its scans in the port history, as it does for a user: here into a throwaway data
+// folder, never the real one (~/.local/share/harbormaster).
+const dataDir = mkdtempSync(join(tmpdir(), 'harbormaster-bench-soak-'));
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+const service = await createHarbormasterService({
+  env: { ...process.env, HARBORMASTER_DATA_DIR: dataDir },
+});
 const started = await startServe({ service, staticDir: rendererDir, port: 0 });
 if (!started.ok) throw new Error(started.error.message);
 const server = started.value;
@@ -78,8 +86,15 @@ const pushed = [];
 let lastScan = null;
 let deadKidErrors = 0;
 let scans = 0;
+let seenMin = Infinity;
+let seenMax = 0;
 service.onSnapshot((s) => {
   pushed.push(s.seq);
+  const mine = s.listeners.filter((l) => kidPids.has(l.owner.pid ?? -1)).length;
+  if (warmed) {
+    seenMin = Math.min(seenMin, mine);
+    seenMax = Math.max(seenMax, mine);
+  }
   // 10 % of the listeners are replaced after every poll (a scan: a new takenAt; health results
   // also push a snapshot, rebuilt from the same scan).
   if (s.takenAt === lastScan) return;
@@ -128,6 +143,7 @@ while (performance.now() < endAt) {
   if (warm === null && t - t0 >= WARMUP_S * 1000) {
     global.gc?.();
     warm = { t, rss: rssMb(), cpu: cpuMs(), pushed: pushed.length };
+    warmed = true;
     loop.enable();
   }
   if (warm) samples.push({ t, rss: rssMb() });
@@ -161,6 +177,10 @@ console.log(
 );
 console.log(
   `snapshots pushed ${end.pushed} (scans ${scans}), received in the browser ${received.length}${deadKidErrors ? `; ${deadKidErrors} sends to a dead listener child failed` : ''}`,
+);
+// The workload itself, as the core saw it: a soak over fewer listeners than asked proves little.
+console.log(
+  `listeners of the workload in each snapshot after warm-up: ${seenMin}–${seenMax} (asked ${LISTENERS})${seenMin < LISTENERS * 0.9 ? '  WORKLOAD TOO SMALL' : ''}`,
 );
 console.log(
   `RSS after warm-up ${warm?.rss.toFixed(1)} MB → end ${rssEnd.toFixed(1)} MB: growth ${growth.toFixed(1)} MB  (≤ 10 MB: ${verdict(growth <= 10, `${(growth - 10).toFixed(1)} MB`)})`,

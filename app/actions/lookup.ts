@@ -128,6 +128,8 @@ export async function lookupPort(port: unknown, deps: LookupDeps): Promise<Resul
   const parsed = parsePort(port);
   if (!parsed.ok) return parsed;
   const p = parsed.value;
+  // The IPv6 probe (one bind) runs while the scan waits on the kernel, not after it.
+  const v6Probe = deps.ipv6 ?? ipv6Available();
   const snapshot = await deps.source.refresh();
   if (snapshot.stale || snapshot.status === 'failed') {
     return err('SCAN_FAILED', `Could not list who holds port ${p}: the scan failed.`, {
@@ -135,7 +137,7 @@ export async function lookupPort(port: unknown, deps: LookupDeps): Promise<Resul
     });
   }
   const holders = snapshot.listeners.filter((l) => l.port === p);
-  const v6 = deps.ipv6 ?? (await ipv6Available());
+  const v6 = await v6Probe;
   const bindTests: { protocol: Protocol; family: Family; free: boolean; code?: string }[] = [];
   if (holders.length === 0) {
     // The four protocol/family tests touch disjoint socket tables (v6 binds are v6-only), so they

@@ -1,5 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -50,24 +52,35 @@ describe.runIf(process.platform === 'linux')('the harbormaster command', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('who and list --json start without loading zod, ws or systeminformation (cold start, issue 14)', async () => {
-    // A loader hook prints every module file the command loads; zod alone is ~95 of them.
-    const hook = `export async function load(u, c, n) { if (!u.startsWith('node:')) process.stderr.write('LOADED ' + u + '\\n'); return n(u, c); }`;
-    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
-    for (const args of [
-      ['who', String(ports[0])],
-      ['list', '--json'],
-    ]) {
-      const loaded = await new Promise<string>((resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args],
-          { timeout: 20_000 },
-          (_e, _out, stderr) => resolve(stderr),
+  it('who and list --json load only their own chunks: no zod, ws, systeminformation, serve or why (cold start, issue 14)', async () => {
+    // A preload prints every file the command required (the CLI is CommonJS); zod alone is ~95
+    // module files as a package, and its bundled copy lives in the contract-schemas chunk.
+    const preload = `process.on('exit', () => { for (const f of Object.keys(require.cache)) process.stderr.write('LOADED ' + f + '\\n'); });`;
+    const dir = mkdtempSync(join(tmpdir(), 'harbormaster-bin-test-'));
+    const hook = join(dir, 'list-loaded.cjs');
+    writeFileSync(hook, preload);
+    try {
+      for (const args of [
+        ['who', String(ports[0])],
+        ['list', '--json'],
+      ]) {
+        const loaded = await new Promise<string>((resolve) => {
+          execFile(
+            process.execPath,
+            ['--require', hook, bin, ...args],
+            { timeout: 20_000, env: { ...process.env, HARBORMASTER_DATA_DIR: dir } },
+            (_e, _out, stderr) => resolve(stderr),
+          );
+        });
+        expect(loaded, args.join(' ')).toContain('dist/cli/harbormaster.js');
+        expect(loaded, args.join(' ')).toMatch(/dist\/cli\/port-core-[\w-]{8}\.js/);
+        expect(loaded, args.join(' ')).not.toMatch(/node_modules\/(zod|ws|systeminformation)\//);
+        expect(loaded, args.join(' ')).not.toMatch(
+          /dist\/cli\/(schemas|server|serve|diagnose|why|kill|remote-dispatch|pins-file)-[\w-]{8}\.js/,
         );
-      });
-      expect(loaded, args.join(' ')).toContain('dist/cli/harbormaster.js');
-      expect(loaded, args.join(' ')).not.toMatch(/node_modules\/(zod|ws|systeminformation)\//);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

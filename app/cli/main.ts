@@ -1,49 +1,19 @@
+import { isatty } from 'node:tty';
 import { escapeForTerminal } from '../model/clean-text.js';
-import { checkCommand } from './commands/check.js';
-import { restartContainerCommand, stopContainerCommand } from './commands/container.js';
-import { forwardCommand, forwardsCommand, hostsCommand } from './commands/forward.js';
-import { freeCommand } from './commands/free.js';
-import { historyCommand } from './commands/history.js';
-import { killCommand } from './commands/kill.js';
-import { listCommand } from './commands/list.js';
-import { openCommand } from './commands/open.js';
-import { runOnHost } from './commands/remote-dispatch.js';
-import { pinCommand, pinsCommand, unpinCommand } from './commands/pin.js';
-import { serveCommand } from './commands/serve.js';
-import { whoCommand } from './commands/who.js';
-import { whyCommand } from './commands/why.js';
-import type { CliCommand, CliContext } from './types.js';
+import { COMMAND_INDEX, loadAllCommands, mentionsHost } from './command-index.js';
+import type { CliContext } from './types.js';
 import type { HarbormasterService } from '../service/types.js';
 
-/** Every subcommand, in help order. */
-export const COMMANDS: readonly CliCommand[] = [
-  listCommand,
-  whoCommand,
-  checkCommand,
-  killCommand,
-  openCommand,
-  freeCommand,
-  stopContainerCommand,
-  restartContainerCommand,
-  serveCommand,
-  whyCommand,
-  historyCommand,
-  hostsCommand,
-  forwardCommand,
-  forwardsCommand,
-  pinCommand,
-  unpinCommand,
-  pinsCommand,
-];
-
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+/** The full help text; it loads every command for its summary line (only help pays for that). */
+async function help(): Promise<string> {
+  const commands = await loadAllCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'harbormaster — what is listening on this machine, and who owns it',
     '',
     'Usage: harbormaster <command> [options]',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `harbormaster <command> --help` for a command’s options.',
     'Add --host ALIAS (a host of your ssh config) to list, who, check, kill, open or why to run it there.',
@@ -55,7 +25,9 @@ export function createCliContext(
   overrides: Partial<CliContext> = {},
 ): CliContext & { dispose(): Promise<void> } {
   let service: Promise<HarbormasterService> | null = null;
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // isatty, not process.stdin.isTTY: touching process.stdin builds a stdin stream (and loads
+  // Node's fs streams) that no command but a prompt ever reads, ~10 ms of every cold start.
+  const interactive = isatty(0) && isatty(1);
   const ctx: CliContext & { dispose(): Promise<void> } = {
     // Every byte the CLI writes passes here, TTY or pipe: whatever a command forgot to clean is
     // escaped as visible \uXXXX text, never written raw (issue 9 item 3).
@@ -107,25 +79,29 @@ export async function main(argv: readonly string[], overrides: Partial<CliContex
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      ctx.stdout(`${help()}\n`);
+      ctx.stdout(`${await help()}\n`);
       return name === undefined ? 2 : 0;
     }
     if (name === '--version' || name === '-v') {
       ctx.stdout('harbormaster 0.1.0\n');
       return 0;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
-      ctx.stderr(`Unknown command ${JSON.stringify(name)}.\n\n${help()}\n`);
+    const entry = COMMAND_INDEX.find((c) => c.name === name);
+    if (!entry) {
+      ctx.stderr(`Unknown command ${JSON.stringify(name)}.\n\n${await help()}\n`);
       return 2;
     }
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       ctx.stdout(`${command.usage}\n`);
       return 0;
     }
     // Issue 15: `--host ALIAS` runs the command against that ssh host instead of this machine.
-    const remote = await runOnHost(command.name, rest, ctx);
-    if (remote !== null) return remote;
+    if (mentionsHost(rest)) {
+      const { runOnHost } = await import('./commands/remote-dispatch.js');
+      const remote = await runOnHost(command.name, rest, ctx);
+      if (remote !== null) return remote;
+    }
     return await command.run(rest, ctx);
   } finally {
     clearInterval(keepAlive);

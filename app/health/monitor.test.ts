@@ -351,3 +351,31 @@ describe('createHealthMonitor with real probes', () => {
     expect(s.connections()).toBe(1);
   });
 });
+
+describe('createHealthMonitor on a steady snapshot', () => {
+  it('plans an unchanged listener once, not on every poll (the policy reads its command line)', () => {
+    const clock = new FakeClock();
+    const fake = fakeProbe(clock, 10);
+    const m = monitor({ clock, probe: fake.probe, jitter: 0 });
+    const base = listenerAt('127.0.0.1', 3000, ownerNamed('node', 'node server.js'));
+    let reads = 0;
+    const owner = base.owner;
+    const counted: Listener = {
+      ...base,
+      owner: new Proxy(owner, {
+        get(target, key, receiver) {
+          if (key === 'command') reads += 1;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      }),
+    };
+    m.observe([counted]);
+    const afterFirst = reads;
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i += 1) m.observe([counted]);
+    expect(reads).toBe(afterFirst);
+    // A new object for the same socket (its owner changed) is planned again.
+    m.observe([{ ...counted }]);
+    expect(reads).toBeGreaterThan(afterFirst);
+  });
+});

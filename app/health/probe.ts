@@ -197,8 +197,13 @@ interface Conn {
   readonly latencyMs: number;
 }
 
+// One formatter, made on first use: toLocaleString builds a new one per call (~ms each), and
+// every silent listener's result is worded with it (a tenth of serve's CPU in the soak).
+let secondsFormat: Intl.NumberFormat | null = null;
+
 function seconds(ms: number): string {
-  return `${(ms / 1000).toLocaleString('en', { maximumFractionDigits: 1 })} s`;
+  secondsFormat ??= new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+  return `${secondsFormat.format(ms / 1000)} s`;
 }
 
 function up(fields: Omit<HealthUp, 'state' | 'checkedAt'>): HealthUp {

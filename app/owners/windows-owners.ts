@@ -2,7 +2,7 @@ import { win32 } from 'node:path';
 import { err, ok, type Result } from '../model/errors.js';
 import type { ProcessOwner } from '../model/listener.js';
 import { runTool } from '../scan/run-tool.js';
-import { windowsPowerShellPath } from '../scan/windows-scanner.js';
+import { windowsPowerShellPath } from '../scan/windows-paths.js';
 import { createCachedOwners, isPid } from './cached-resolver.js';
 import { recognizeProxy } from './container.js';
 import type { OwnerResolver, ProcessIdentity } from './types.js';

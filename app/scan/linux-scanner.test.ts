@@ -28,6 +28,26 @@ describe.runIf(linux)('Linux scanner with real sockets', () => {
   ];
 
   for (const listing of ['netlink', 'procfs'] as const) {
+    it(`hands an unchanged socket out as the same object scan after scan, and the snapshot keeps its row (${listing})`, async () => {
+      const scanner = createLinuxScanner({ listing });
+      const snapshotter = createSnapshotter({ scanner, owners: createLinuxOwnerResolver() });
+      const port = a.sockets[0]?.port;
+      const first = await scanner.scan();
+      const second = await scanner.scan();
+      if (!first.ok || !second.ok) throw new Error('scan failed');
+      const pick = (o: typeof first) => o.listeners.find((l) => l.port === port && l.protocol === 'tcp');
+      expect(pick(first)).toBeDefined();
+      expect(pick(second)).toBe(pick(first));
+      const s1 = await snapshotter.take();
+      const s2 = await snapshotter.take();
+      const row = (s: typeof s1) => s.listeners.find((l) => l.port === port && l.protocol === 'tcp');
+      expect(row(s2)).toBe(row(s1));
+      expect(row(s2)?.owner).toMatchObject({ kind: 'process', pid: a.pid });
+      scanner.dispose?.();
+    });
+  }
+
+  for (const listing of ['netlink', 'procfs'] as const) {
     it(`finds TCP and UDP on 127.0.0.1, ::1, 0.0.0.0 and :: with the right pid, family and exposure (${listing})`, async () => {
       const scanner = createLinuxScanner({ listing });
       const snapshotter = createSnapshotter({ scanner, owners: createLinuxOwnerResolver() });

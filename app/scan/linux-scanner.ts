@@ -86,6 +86,9 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
   let lister: NetlinkLister | null = listing === 'procfs' ? null : openNetlinkLister();
   const ownerMap = createSocketOwnerMap(options.owners);
   let fellBack = listing !== 'procfs' && lister === null;
+  // Last scan's listeners by inode: an unchanged socket is handed out as the same object, so the
+  // snapshotter skips it by identity instead of rebuilding its id and row (issue 14 item 4).
+  let previous = new Map<string, RawListener>();
 
   const scanner: LinuxScanner = {
     get id() {
@@ -150,22 +153,38 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
       if (focus) sockets = focusedSockets(sockets, focus, ownerMap);
       const lookups = ownerMap.resolve(sockets.map((s) => s.inode));
       let hidden = 0;
+      const current = new Map<string, RawListener>();
       const listeners: RawListener[] = sockets.map((s) => {
         const who = lookups.get(s.inode);
         const pid = who?.kind === 'pid' ? who.pid : null;
         if (pid === null) hidden += 1;
-        return {
-          protocol: s.protocol,
-          family: s.family,
-          address: s.address,
-          port: s.port,
-          socketId: s.inode,
-          uid: s.uid,
-          pid,
-          processName: null,
-          ...(who?.kind === 'unknown' ? { unknownReason: who.reason } : {}),
-        };
+        const reason = who?.kind === 'unknown' ? who.reason : undefined;
+        const before = previous.get(s.inode);
+        const raw: RawListener =
+          before !== undefined &&
+          before.pid === pid &&
+          before.unknownReason === reason &&
+          before.port === s.port &&
+          before.address === s.address &&
+          before.protocol === s.protocol &&
+          before.family === s.family &&
+          before.uid === s.uid
+            ? before
+            : {
+                protocol: s.protocol,
+                family: s.family,
+                address: s.address,
+                port: s.port,
+                socketId: s.inode,
+                uid: s.uid,
+                pid,
+                processName: null,
+                ...(reason !== undefined ? { unknownReason: reason } : {}),
+              };
+        current.set(s.inode, raw);
+        return raw;
       });
+      previous = current;
       if (hidden > 0) notes.push(...hiddenOwnersNote(listeners));
       return { ok: true, backend: lister ? 'netlink' : backend, listeners, notes };
     },
@@ -173,6 +192,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
       lister?.close();
       lister = null;
       ownerMap.clear();
+      previous = new Map();
     },
   };
   return scanner;

@@ -41,8 +41,11 @@ const snapshot = (seq: number, listeners: Listener[]): Snapshot => ({
 describe('snapshot push serialisation', () => {
   it('parses to exactly what JSON.stringify of the message gives, for full and empty snapshots', () => {
     const serialize = createSnapshotSerializer();
-    for (const s of [snapshot(1, [listener(3000, 'a'), listener(3001, '</script>\n')]), snapshot(2, [])]) {
-      const text = serialize(s);
+    for (const s of [
+      snapshot(1, [listener(3000, 'a'), listener(3001, '</script>\n'), listener(3002, 'café ✓ 日本 😀')]),
+      snapshot(2, []),
+    ]) {
+      const text = serialize(s).toString('utf8');
       expect(text.startsWith('{"type":"event","event":"snapshot"')).toBe(true);
       expect(JSON.parse(text)).toEqual(
         JSON.parse(JSON.stringify({ type: 'event', event: 'snapshot', data: s })),
@@ -56,7 +59,7 @@ describe('snapshot push serialisation', () => {
     const b = listener(3001, 'same');
     serialize(snapshot(1, [a, b]));
     const a2 = { ...a, health: { ...a.health, title: 'after' } } as Listener;
-    const parsed = JSON.parse(serialize(snapshot(2, [a2, b]))) as { data: Snapshot };
+    const parsed = JSON.parse(serialize(snapshot(2, [a2, b])).toString('utf8')) as { data: Snapshot };
     expect(parsed.data.seq).toBe(2);
     expect(parsed.data.listeners.map((l) => (l.health.state === 'up' ? l.health.title : ''))).toEqual([
       'after',

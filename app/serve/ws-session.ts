@@ -35,14 +35,16 @@ function rejectUpgrade(socket: Duplex, rejection: Rejection): void {
   socket.destroy();
 }
 
-function send(ctx: ServeContext, ws: WebSocket, message: WsServerMessage | string): void {
+function send(ctx: ServeContext, ws: WebSocket, message: WsServerMessage | string | Buffer): void {
   if (ws.readyState !== WebSocket.OPEN) return;
   if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
     ctx.log('dropped a client that stopped reading');
     ws.terminate();
     return;
   }
-  ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  // A snapshot arrives as UTF-8 bytes already: sent as a text frame, never re-encoded.
+  if (Buffer.isBuffer(message)) ws.send(message, { binary: false });
+  else ws.send(typeof message === 'string' ? message : JSON.stringify(message));
 }
 
 /** The connected tabs of one server. */

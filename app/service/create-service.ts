@@ -1,13 +1,12 @@
 // Slightly over ~300 lines on purpose: the composition root, one object wiring every part; the
 // parts themselves live in their own modules.
 import { userInfo } from 'node:os';
-import { killListenerOwner } from '../actions/kill.js';
 import { createKillRegistry } from '../actions/kill-cancel.js';
-import { findContainer, runContainerAction } from '../containers/actions.js';
+import type { runContainerAction } from '../containers/actions.js';
 import { createContainerCatalog, type ContainerCatalog } from '../containers/catalog.js';
 import { createContainerJoiner } from '../containers/join.js';
 import { lookupPort } from '../actions/lookup.js';
-import { openListener, type Opener } from '../actions/open.js';
+import type { Opener } from '../actions/open.js';
 import { urlForListener } from '../actions/url.js';
 import type { KillRequest } from '../contract/api.js';
 import { APP_VERSION, CONTRACT_VERSION } from '../contract/methods.js';
@@ -22,13 +21,12 @@ import { createPoller } from '../watch/poller.js';
 import { createSnapshotter } from '../watch/snapshotter.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { defaultOwnerResolver, defaultScanner } from './platform.js';
-import { createRemoteHosts } from '../remote/remote-hosts-service.js';
+import type { RemoteHosts } from '../remote/remote-hosts-service.js';
 import type { HarbormasterService, Interest } from './types.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import { createCoalescer } from './coalesce.js';
 import { defaultHistoryRecorder } from '../history/default-recorder.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import { portHistoryForService, whyForService } from '../why/service-methods.js';
 
 function safeUserName(): string | null {
   try {
@@ -204,9 +202,11 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
   };
   if (options.startPolling ?? true) poller.start();
 
-  const containerAction = (c: Parameters<typeof runContainerAction>[0], action: 'stop' | 'restart') =>
+  // What only some requests need (kill, open, container actions, why, history, ssh hosts) is
+  // imported on first use: a CLI `who` or `list` never loads it (issue 14 item 2, cold start).
+  const containerAction = async (c: Parameters<typeof runContainerAction>[0], action: 'stop' | 'restart') =>
     catalog
-      ? runContainerAction(c, action, {
+      ? (await import('../containers/actions.js')).runContainerAction(c, action, {
           catalog,
           source,
           ...(options.containerStopTimeoutS !== undefined
@@ -216,12 +216,20 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       : Promise.resolve(err('UNSUPPORTED', 'No container engine is available.'));
 
   // Issue 15: ssh hosts, each polled only once its section is opened; closed with the app.
-  const remoteHosts = createRemoteHosts({
-    env: options.env ?? process.env,
-    ...(options.opener ? { opener: options.opener } : {}),
-    settings: () => settings,
-  });
-  remoteHosts.applySettings();
+  let remoteHosts: Promise<RemoteHosts> | null = null;
+  const hosts = () =>
+    (remoteHosts ??= import('../remote/remote-hosts-service.js').then((m) =>
+      m.createRemoteHosts({
+        env: options.env ?? process.env,
+        ...(options.opener ? { opener: options.opener } : {}),
+        settings: () => settings,
+      }),
+    ));
+  // Pinned hosts poll from the start in a face that polls (tray, serve); a one-shot CLI command
+  // never loads the ssh layer unless it asks for a host.
+  if ((options.startPolling ?? true) && settings.pinnedHosts.length > 0) {
+    void hosts().then((h) => h.applySettings());
+  }
   const service: HarbormasterService = {
     getSnapshot,
     async containerAction(request) {
@@ -233,6 +241,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
           state.access === 'denied' ? 'EPERM' : 'UNSUPPORTED',
           state.message ?? 'The container engine is not available.',
         );
+      const { findContainer } = await import('../containers/actions.js');
       const c = findContainer(state.containers, request.container);
       if (!c)
         return err(
@@ -260,6 +269,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return ok(await probeNow(listener, request.bulk === true));
     },
     async kill(request: KillRequest) {
+      const { killListenerOwner } = await import('../actions/kill.js');
       return kills.run(request, (abort) =>
         killListenerOwner(request, {
           abort,
@@ -283,6 +293,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return kills.cancel(request.killId);
     },
     async open(request) {
+      const { openListener } = await import('../actions/open.js');
       return openListener(
         request.listenerId,
         {
@@ -313,7 +324,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     async updateSettings(patch) {
       settings = { ...settings, ...patch };
       applyInterest();
-      if (patch.hosts !== undefined || patch.pinnedHosts !== undefined) remoteHosts.applySettings();
+      if (patch.hosts !== undefined || patch.pinnedHosts !== undefined)
+        void hosts().then((h) => h.applySettings());
       await options.persistSettings?.(settings);
       return ok(settings);
     },
@@ -321,17 +333,19 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       return { app: APP_VERSION, contract: CONTRACT_VERSION };
     },
     async why(request) {
+      const { whyForService } = await import('../why/service-methods.js');
       return whyForService(request, { source, env: options.env ?? process.env });
     },
     async portHistory(request) {
+      const { portHistoryForService } = await import('../why/service-methods.js');
       return portHistoryForService(request, options.env ?? process.env);
     },
-    listHosts: () => remoteHosts.listHosts(),
-    getHost: (request) => remoteHosts.getHost(request),
-    collapseHost: (request) => remoteHosts.collapseHost(request),
-    openRemote: (request) => remoteHosts.openRemote(request),
-    listForwards: () => remoteHosts.listForwards(),
-    closeForwards: (request) => remoteHosts.closeForwards(request),
+    listHosts: async () => (await hosts()).listHosts(),
+    getHost: async (request) => (await hosts()).getHost(request),
+    collapseHost: async (request) => (await hosts()).collapseHost(request),
+    openRemote: async (request) => (await hosts()).openRemote(request),
+    listForwards: async () => (await hosts()).listForwards(),
+    closeForwards: async (request) => (await hosts()).closeForwards(request),
     setInterest(next) {
       interest = next;
       applyInterest();
@@ -345,7 +359,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       subscribers.clear();
       scanner.dispose?.();
       catalog?.dispose();
-      await remoteHosts.dispose();
+      if (remoteHosts) await (await remoteHosts).dispose();
     },
   };
   return service;

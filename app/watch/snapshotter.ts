@@ -104,6 +104,17 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   // no re-classification or URL building, less garbage, and consumers can compare by reference.
   let memo = new Map<string, { owner: Owner; health: Health; listener: Listener }>();
   let lastBuilt: Listener[] = [];
+  // A scanner that hands an unchanged socket out as the same object (the Linux one does) gets its
+  // id back from here: no new string to build and hash per socket per poll (issue 14 item 4).
+  const ids = new WeakMap<RawListener, string>();
+  const idOf = (raw: RawListener): string => {
+    let id = ids.get(raw);
+    if (id === undefined) {
+      id = listenerId(raw);
+      ids.set(raw, id);
+    }
+    return id;
+  };
   const build = (
     raws: readonly RawListener[],
     owners: ReadonlyMap<number, Result<ProcessOwner>>,
@@ -114,7 +125,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     let reusedAll = true;
     let sameIds = true;
     for (const raw of raws) {
-      const id = listenerId(raw);
+      const id = idOf(raw);
       if (next.has(id)) continue;
       const owner = ownerFor(raw, owners, userName);
       const health = healthOf(id);
