@@ -53,6 +53,8 @@ export function createCliContext(
           autoProbe: false,
           startPolling: false,
           face: 'cli',
+          // The command's environment, not this process's: HARBORMASTER_HISTORY, the data folder.
+          env: ctx.env,
           // A scan focused on one port sees only that port: it must not be recorded as if every
           // other listener had closed, so focused runs leave the port history alone.
           ...(focus ? { focusPorts: focus.ports, history: null } : {}),

@@ -334,7 +334,14 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     },
     async why(request) {
       const { whyForService } = await import('../why/service-methods.js');
-      return whyForService(request, { source, env: options.env ?? process.env });
+      const client = catalog?.client;
+      return whyForService(request, {
+        source,
+        env: options.env ?? process.env,
+        readStoppedContainers: client
+          ? async () => (await import('../containers/stopped.js')).readStoppedContainers(client)
+          : undefined,
+      });
     },
     async portHistory(request) {
       const { portHistoryForService } = await import('../why/service-methods.js');

@@ -5,6 +5,7 @@ import { sanitizeText } from '../health/text.js';
 import { portStoryFromStore } from '../history/port-read.js';
 import { defaultHistoryDir, openHistoryStore } from '../history/store.js';
 import { HISTORY_OFF_NOTE } from '../model/diagnosis.js';
+import type { ContainerInfo } from '../model/container.js';
 import type { Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
 import type { SnapshotSource } from '../watch/types.js';
@@ -37,6 +38,8 @@ export interface DiagnoseDeps {
   /** Port history folder; null: do not read history. */
   readonly historyDir?: string | null;
   readonly now?: () => number;
+  /** Containers that are not running (the snapshot has running ones only); asked only on failure. */
+  readonly readStoppedContainers?: () => Promise<readonly ContainerInfo[]>;
 }
 
 function attemptFromHealth(h: Health, address: string, family: 4 | 6, ms: number): Attempt {
@@ -163,12 +166,18 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
   const waited = attempts.some((a) => a.result === 'timed-out' || a.result === 'accepted-silent');
   const failed =
     attempts.length > 0 && attempts.every((a) => a.result === 'refused' || a.result === 'timed-out');
-  const [queues, firewall] = await Promise.all([
+  const engine = snapshot.containers?.access === 'ok' ? snapshot.containers : null;
+  const [queues, firewall, stopped] = await Promise.all([
     waited ? startQueues() : Promise.resolve(null),
     failed && (tcpHeld || attempts.some((a) => a.result === 'timed-out'))
       ? startFirewall()
       : Promise.resolve(null),
+    failed && engine && deps.readStoppedContainers ? deps.readStoppedContainers() : Promise.resolve([]),
   ]);
+  const running = new Set(engine?.containers.map((c) => c.id));
+  const containers = engine
+    ? { ...engine, containers: [...engine.containers, ...stopped.filter((c) => !running.has(c.id))] }
+    : (snapshot.containers ?? null);
   let story: WhyFacts['story'] = null;
   let historyNote: string | null = null;
   const dir = deps.historyDir === undefined ? defaultHistoryDir() : deps.historyDir;
@@ -193,7 +202,7 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
     story,
     range: readDynamicRange(),
     historyNote,
-    containers: snapshot.containers ?? null,
+    containers,
     now: now(),
   };
   const findings = findingsFor(facts);

@@ -1,6 +1,7 @@
 import type { PortHistoryRequest, WhyRequest } from '../contract/api.js';
 import { portEventsFromStore } from '../history/port-read.js';
 import { defaultHistoryDir, openHistoryStore } from '../history/store.js';
+import type { ContainerInfo } from '../model/container.js';
 import { HISTORY_OFF_NOTE, type Diagnosis, type PortHistory } from '../model/diagnosis.js';
 import { ok, type Result } from '../model/errors.js';
 import type { SnapshotSource } from '../watch/types.js';
@@ -21,7 +22,11 @@ export function historyDirFor(env: NodeJS.ProcessEnv): string | null {
 /** `why`: parses the target strictly (this machine only, the shared port rules) and diagnoses it. */
 export async function whyForService(
   request: WhyRequest,
-  deps: { source: SnapshotSource; env: NodeJS.ProcessEnv },
+  deps: {
+    source: SnapshotSource;
+    env: NodeJS.ProcessEnv;
+    readStoppedContainers?: (() => Promise<readonly ContainerInfo[]>) | undefined;
+  },
 ): Promise<Result<Diagnosis>> {
   const target = parseWhyTarget(request.target.trim());
   if (!target.ok) return target;
@@ -29,6 +34,7 @@ export async function whyForService(
     await diagnose(target.value, {
       source: deps.source,
       historyDir: historyDirFor(deps.env),
+      ...(deps.readStoppedContainers ? { readStoppedContainers: deps.readStoppedContainers } : {}),
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     }),
   );

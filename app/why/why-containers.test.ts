@@ -92,6 +92,27 @@ describe.skipIf(!h)('why: container findings (real dockerd)', () => {
     expect(d.findings[0]?.id).toBe('container-stopped');
   }, 60_000);
 
+  // The catalog lists running containers only; `why` asks the engine for stopped ones on failure.
+  it('an exited container that publishes the port is named, with docker start', async () => {
+    const port = await freePort();
+    const id = await h!.run({
+      name: 'hw-exited',
+      cmd: ['sh', '-c', 'exit 0'],
+      ports: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] },
+    });
+    await until(
+      async () => (await h!.api('GET', `/containers/${id}/json`)).body,
+      (body) => /"Status":"exited"/.test(body),
+      20_000,
+    );
+    const d = await whyUntil(await service(), `127.0.0.1:${port}`, 'container-stopped');
+    expect(d.reachable).toBe(false);
+    const f = d.findings.find((x) => x.id === 'container-stopped');
+    expect(f?.title).toMatch(new RegExp(`^Container hw-exited .* publishes port ${port} but is exited$`));
+    expect(f?.fix).toEqual([`docker logs ${id.slice(0, 12)}`, `docker start ${id.slice(0, 12)}`]);
+    expect(d.findings[0]?.id).toBe('container-stopped');
+  }, 60_000);
+
   // A paused container keeps its live bindings.
   it('a paused container that publishes the port', async () => {
     const port = await freePort();

@@ -76,12 +76,15 @@ export const whyCommand: CliCommand = {
       printError(ctx, json, target.error);
       return EXIT_USAGE;
     }
+    // The service's own `why`: the same history rule (HARBORMASTER_HISTORY=off included) and the
+    // same engine facts (stopped containers) as the window's.
     const service = await ctx.service();
-    const { diagnose } = await import('../../why/diagnose.js');
-    // The one rule for where history lives, HARBORMASTER_HISTORY=off included (the CLI read it anyway).
-    const { historyDirFor } = await import('../../why/service-methods.js');
-    const source = { latest: () => null, refresh: () => service.getSnapshot() };
-    const d = await diagnose(target.value, { source, timeoutMs, historyDir: historyDirFor(ctx.env) });
+    const r = await service.why({ target: parsed.positionals[0] ?? '', timeoutMs });
+    if (!r.ok) {
+      printError(ctx, json, r.error.message);
+      return EXIT_USAGE;
+    }
+    const d = r.value;
     if (json) ctx.stdout(`${JSON.stringify(d, null, 2)}\n`);
     else ctx.stdout(formatDiagnosis(d));
     return d.reachable ? 0 : 1;
