@@ -113,6 +113,8 @@ export interface AppActions {
   toggleWatch(port: number): void;
   /** Pins a port (listed first, "down" when free) with an optional label; `pinned` false unpins. */
   setPin(port: number, pinned: boolean, label?: string | null): void;
+  /** Saves the added and pinned ssh hosts (Hosts section); resolves to the refusal's text or null. */
+  saveHosts(hosts: readonly string[], pinnedHosts: readonly string[]): Promise<string | null>;
   dismissToast(): void;
   /** Pauses or resumes scanning (the list then stops updating; its age keeps counting). */
   setPaused(paused: boolean): void;
@@ -206,6 +208,7 @@ const NO_ACTIONS: AppActions = {
   checkHealth: noop,
   toggleWatch: noop,
   setPin: noop,
+  saveHosts: () => Promise.resolve(null),
   dismissToast: noop,
   setPaused: noop,
   focusListener: noop,
