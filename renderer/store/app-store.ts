@@ -9,7 +9,8 @@ import { sameData, sameListener } from '../../app/model/same-listener.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import type { KillReport } from '../../app/model/actions.js';
-import { guessCurrentUser, type Grouping } from './derive.js';
+import { guessCurrentUser } from './current-user.js';
+import type { Grouping } from './derive.js';
 
 /** How long an appeared row stays highlighted and a vanished row lingers greyed out. */
 export const TRANSIENT_MS = 1500;
