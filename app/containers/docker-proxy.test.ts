@@ -15,6 +15,7 @@ import { runContainerAction } from './actions.js';
 import { createContainerCatalog } from './catalog.js';
 import {
   alive,
+  forceKillFirstHolder,
   freshSnapshot,
   holdersOn,
   running,
@@ -132,16 +133,7 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
         name: 'hmtest-containers-refuse',
       },
       async ({ id, service, held }) => {
-        const signalled: number[] = [];
-        const proxy = held[0]?.owner as ProcessOwner;
-        const r = await killListenerOwner(
-          { listenerId: held[0]?.id ?? '', pid: proxy.pid, startToken: proxy.startToken, mode: 'force' },
-          {
-            source: { latest: () => null, refresh: () => freshSnapshot(service) },
-            readIdentity: createLinuxOwnerResolver().readIdentity,
-            signal: (pid) => void signalled.push(pid),
-          },
-        );
+        const { r, owner: proxy, signalled } = await forceKillFirstHolder(service, held);
         expect(r).toMatchObject({
           ok: false,
           error: {

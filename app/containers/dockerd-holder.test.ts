@@ -4,7 +4,14 @@ import type { ProcessOwner } from '../model/listener.js';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
 import { runContainerAction } from './actions.js';
 import { createContainerCatalog } from './catalog.js';
-import { alive, freshSnapshot, holdersOn, running, withPublished } from './test-support/container-suite.js';
+import {
+  alive,
+  forceKillFirstHolder,
+  freshSnapshot,
+  holdersOn,
+  running,
+  withPublished,
+} from './test-support/container-suite.js';
 import { startDockerHarness } from './test-support/docker-harness.js';
 
 // A private dockerd run --userland-proxy=false: the daemon itself holds each published port.
@@ -119,16 +126,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         name: 'hmtest-containers-nrefuse',
       },
       async ({ id, service, held }) => {
-        const signalled: number[] = [];
-        const owner = held[0]?.owner as ProcessOwner;
-        const r = await killListenerOwner(
-          { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
-          {
-            source: { latest: () => null, refresh: () => freshSnapshot(service) },
-            readIdentity: createLinuxOwnerResolver().readIdentity,
-            signal: (pid) => void signalled.push(pid),
-          },
-        );
+        const { r, signalled } = await forceKillFirstHolder(service, held);
         expect(r).toMatchObject({
           ok: false,
           error: {

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Listener } from '../../model/listener.js';
+import { killListenerOwner } from '../../actions/kill.js';
+import type { KillReport } from '../../model/actions.js';
+import type { Result } from '../../model/errors.js';
+import type { Listener, ProcessOwner } from '../../model/listener.js';
+import { createLinuxOwnerResolver } from '../../owners/linux-owners.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { HarbormasterService } from '../../service/types.js';
 import { createHarbormasterService } from '../../service/create-service.js';
@@ -104,4 +108,25 @@ export async function withPublished(
     await service.dispose();
     await h.api('DELETE', `/containers/${id}?force=1`);
   }
+}
+
+/**
+ * Force-kills the owner of the first listener Docker holds through the real kill pipeline with no
+ * container stop wired in, recording (never sending) any signal: the "refused" cases.
+ */
+export async function forceKillFirstHolder(
+  service: HarbormasterService,
+  held: readonly Listener[],
+): Promise<{ r: Result<KillReport>; owner: ProcessOwner; signalled: number[] }> {
+  const signalled: number[] = [];
+  const owner = held[0]?.owner as ProcessOwner;
+  const r = await killListenerOwner(
+    { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
+    {
+      source: { latest: () => null, refresh: () => freshSnapshot(service) },
+      readIdentity: createLinuxOwnerResolver().readIdentity,
+      signal: (pid) => void signalled.push(pid),
+    },
+  );
+  return { r, owner, signalled };
 }
