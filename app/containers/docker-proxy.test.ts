@@ -7,17 +7,13 @@ import { restartContainerCommand, stopContainerCommand } from '../cli/commands/c
 import { killCommand } from '../cli/commands/kill.js';
 import { listCommand } from '../cli/commands/list.js';
 import { whoCommand } from '../cli/commands/who.js';
-import { killListenerOwner } from '../actions/kill.js';
 import { NAT_ONLY_NOTE } from '../model/container.js';
 import type { ProcessOwner } from '../model/listener.js';
-import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
-import { runContainerAction } from './actions.js';
-import { createContainerCatalog } from './catalog.js';
 import {
   alive,
-  forceKillFirstHolder,
   freshSnapshot,
   holdersOn,
+  killFirstHolder,
   running,
   until,
   withPublished,
@@ -84,43 +80,20 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
         name: 'hmtest-containers-kill',
       },
       async ({ id, port, service, held }) => {
-        const owners = createLinuxOwnerResolver();
-        const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
-        const signalled: number[] = [];
-        try {
-          const listener = held[0];
-          const proxy = listener?.owner as ProcessOwner;
-          expect(proxy.name).toBe('docker-proxy');
-          const source = { latest: () => null, refresh: () => freshSnapshot(service) };
-          const r = await killListenerOwner(
-            {
-              listenerId: listener?.id ?? '',
-              pid: proxy.pid,
-              startToken: proxy.startToken,
-              mode: 'graceful',
-            },
-            {
-              source,
-              readIdentity: owners.readIdentity,
-              signal: (pid) => void signalled.push(pid),
-              stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
-            },
-          );
-          expect(r).toMatchObject({
-            ok: true,
-            value: {
-              outcome: 'freed',
-              signals: [],
-              message: `container hmtest-containers-kill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
-            },
-          });
-          expect(signalled).toEqual([]);
-          expect(await running(h, id)).toBe(false);
-          expect(await holdersOn(service, port)).toEqual([]);
-          expect(alive(h.daemonPid)).toBe(true);
-        } finally {
-          catalog.dispose();
-        }
+        expect((held[0]?.owner as ProcessOwner).name).toBe('docker-proxy');
+        const { r, signalled } = await killFirstHolder(service, held, 'graceful', h);
+        expect(r).toMatchObject({
+          ok: true,
+          value: {
+            outcome: 'freed',
+            signals: [],
+            message: `container hmtest-containers-kill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+          },
+        });
+        expect(signalled).toEqual([]);
+        expect(await running(h, id)).toBe(false);
+        expect(await holdersOn(service, port)).toEqual([]);
+        expect(alive(h.daemonPid)).toBe(true);
       },
     );
   });
@@ -133,7 +106,7 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
         name: 'hmtest-containers-refuse',
       },
       async ({ id, service, held }) => {
-        const { r, owner: proxy, signalled } = await forceKillFirstHolder(service, held);
+        const { r, owner: proxy, signalled } = await killFirstHolder(service, held, 'force');
         expect(r).toMatchObject({
           ok: false,
           error: {

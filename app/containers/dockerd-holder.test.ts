@@ -1,17 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { killListenerOwner } from '../actions/kill.js';
 import type { ProcessOwner } from '../model/listener.js';
-import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
-import { runContainerAction } from './actions.js';
-import { createContainerCatalog } from './catalog.js';
-import {
-  alive,
-  forceKillFirstHolder,
-  freshSnapshot,
-  holdersOn,
-  running,
-  withPublished,
-} from './test-support/container-suite.js';
+import { alive, holdersOn, killFirstHolder, running, withPublished } from './test-support/container-suite.js';
 import { startDockerHarness } from './test-support/docker-harness.js';
 
 // A private dockerd run --userland-proxy=false: the daemon itself holds each published port.
@@ -58,37 +47,21 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         name: 'hmtest-containers-nkill',
       },
       async ({ id, port, service, held }) => {
-        const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
-        const signalled: number[] = [];
-        try {
-          const owner = held[0]?.owner as ProcessOwner;
-          expect(owner.pid).toBe(h.daemonPid);
-          const source = { latest: () => null, refresh: () => freshSnapshot(service) };
-          const r = await killListenerOwner(
-            { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
-            {
-              source,
-              readIdentity: createLinuxOwnerResolver().readIdentity,
-              signal: (pid) => void signalled.push(pid),
-              stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
-            },
-          );
-          expect(r).toMatchObject({
-            ok: true,
-            value: {
-              outcome: 'freed',
-              signals: [],
-              message: `container hmtest-containers-nkill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
-            },
-          });
-          expect(signalled).toEqual([]);
-          expect(await running(h, id)).toBe(false);
-          expect(await holdersOn(service, port)).toEqual([]);
-          expect(alive(h.daemonPid)).toBe(true);
-          expect((await h.api('GET', '/_ping')).status).toBe(200);
-        } finally {
-          catalog.dispose();
-        }
+        expect((held[0]?.owner as ProcessOwner).pid).toBe(h.daemonPid);
+        const { r, signalled } = await killFirstHolder(service, held, 'force', h);
+        expect(r).toMatchObject({
+          ok: true,
+          value: {
+            outcome: 'freed',
+            signals: [],
+            message: `container hmtest-containers-nkill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+          },
+        });
+        expect(signalled).toEqual([]);
+        expect(await running(h, id)).toBe(false);
+        expect(await holdersOn(service, port)).toEqual([]);
+        expect(alive(h.daemonPid)).toBe(true);
+        expect((await h.api('GET', '/_ping')).status).toBe(200);
       },
     );
   });
@@ -126,7 +99,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         name: 'hmtest-containers-nrefuse',
       },
       async ({ id, service, held }) => {
-        const { r, signalled } = await forceKillFirstHolder(service, held);
+        const { r, signalled } = await killFirstHolder(service, held, 'force');
         expect(r).toMatchObject({
           ok: false,
           error: {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { killListenerOwner } from '../../actions/kill.js';
-import type { KillReport } from '../../model/actions.js';
+import type { KillMode, KillReport } from '../../model/actions.js';
+import type { ContainerInfo } from '../../model/container.js';
+import { runContainerAction } from '../actions.js';
 import type { Result } from '../../model/errors.js';
 import type { Listener, ProcessOwner } from '../../model/listener.js';
 import { createLinuxOwnerResolver } from '../../owners/linux-owners.js';
@@ -111,22 +113,37 @@ export async function withPublished(
 }
 
 /**
- * Force-kills the owner of the first listener Docker holds through the real kill pipeline with no
- * container stop wired in, recording (never sending) any signal: the "refused" cases.
+ * Kills the owner of the first listener Docker holds through the real kill pipeline, recording
+ * (never sending) any signal. With `stopVia`, container stops go to that daemon's Engine API;
+ * without, none is wired in (the "refused" cases).
  */
-export async function forceKillFirstHolder(
+export async function killFirstHolder(
   service: HarbormasterService,
   held: readonly Listener[],
+  mode: KillMode,
+  stopVia: DockerHarness | null = null,
 ): Promise<{ r: Result<KillReport>; owner: ProcessOwner; signalled: number[] }> {
   const signalled: number[] = [];
   const owner = held[0]?.owner as ProcessOwner;
-  const r = await killListenerOwner(
-    { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
-    {
-      source: { latest: () => null, refresh: () => freshSnapshot(service) },
-      readIdentity: createLinuxOwnerResolver().readIdentity,
-      signal: (pid) => void signalled.push(pid),
-    },
-  );
-  return { r, owner, signalled };
+  const source = { latest: () => null, refresh: () => freshSnapshot(service) };
+  const catalog = stopVia ? createContainerCatalog({ socketPath: stopVia.socketPath, ttlMs: 0 }) : null;
+  try {
+    const r = await killListenerOwner(
+      { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode },
+      {
+        source,
+        readIdentity: createLinuxOwnerResolver().readIdentity,
+        signal: (pid) => void signalled.push(pid),
+        ...(catalog
+          ? {
+              stopContainer: (c: ContainerInfo) =>
+                runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
+            }
+          : {}),
+      },
+    );
+    return { r, owner, signalled };
+  } finally {
+    catalog?.dispose();
+  }
 }
