@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../testing/wait.js';
 import { testContext } from '../actions/test-support/cli-context.js';
 import { restartContainerCommand, stopContainerCommand } from '../cli/commands/container.js';
 import { killCommand } from '../cli/commands/kill.js';
@@ -10,7 +11,6 @@ import { whoCommand } from '../cli/commands/who.js';
 import { NAT_ONLY_NOTE } from '../model/container.js';
 import type { ProcessOwner } from '../model/listener.js';
 import {
-  alive,
   freshSnapshot,
   holdersOn,
   killFirstHolder,
@@ -93,7 +93,7 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
         expect(signalled).toEqual([]);
         expect(await running(h, id)).toBe(false);
         expect(await holdersOn(service, port)).toEqual([]);
-        expect(alive(h.daemonPid)).toBe(true);
+        expect(isRunning(h.daemonPid)).toBe(true);
       },
     );
   });
@@ -116,7 +116,7 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
           },
         });
         expect(signalled).toEqual([]);
-        expect(alive(proxy.pid)).toBe(true);
+        expect(isRunning(proxy.pid)).toBe(true);
         expect(await running(h, id)).toBe(true);
       },
     );
@@ -265,7 +265,7 @@ describe.skipIf(!h)(
             `container hmtest-containers-cli (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
           );
           expect(await running(h, id)).toBe(false);
-          expect(alive(h.daemonPid)).toBe(true);
+          expect(isRunning(h.daemonPid)).toBe(true);
         },
       );
     });
@@ -287,7 +287,7 @@ describe.skipIf(!h)(
             'This port is forwarded by Docker to container hmtest-containers-clipid; stop the container instead.',
           );
           expect(t.stderr()).toContain(`harbormaster stop-container ${id.slice(0, 12)}`);
-          expect(alive(proxyPid)).toBe(true);
+          expect(isRunning(proxyPid)).toBe(true);
           expect(await running(h, id)).toBe(true);
         },
       );
@@ -341,9 +341,9 @@ describe.skipIf(!h)(
             expect(r.stderr).toContain('docker group');
             expect(r.stderr).toContain(`docker ps --filter publish=${port}`);
             expect(r.code).toBe(4);
-            expect(alive(proxyPid)).toBe(true);
+            expect(isRunning(proxyPid)).toBe(true);
             expect(await running(h, id)).toBe(true);
-            expect(alive(h.daemonPid)).toBe(true);
+            expect(isRunning(h.daemonPid)).toBe(true);
           },
         );
       },

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../testing/wait.js';
 import type { ProcessOwner } from '../model/listener.js';
-import { alive, holdersOn, killFirstHolder, running, withPublished } from './test-support/container-suite.js';
+import { holdersOn, killFirstHolder, running, withPublished } from './test-support/container-suite.js';
 import { startDockerHarness } from './test-support/docker-harness.js';
 
 // A private dockerd run --userland-proxy=false: the daemon itself holds each published port.
@@ -60,7 +61,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         expect(signalled).toEqual([]);
         expect(await running(h, id)).toBe(false);
         expect(await holdersOn(service, port)).toEqual([]);
-        expect(alive(h.daemonPid)).toBe(true);
+        expect(isRunning(h.daemonPid)).toBe(true);
         expect((await h.api('GET', '/_ping')).status).toBe(200);
       },
     );
@@ -86,7 +87,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
           value: { outcome: 'freed', signals: [], container: { name: 'hmtest-containers-nface' } },
         });
         expect(await running(h, id)).toBe(false);
-        expect(alive(h.daemonPid)).toBe(true);
+        expect(isRunning(h.daemonPid)).toBe(true);
       },
     );
   });
@@ -111,7 +112,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         });
         expect(signalled).toEqual([]);
         expect(await running(h, id)).toBe(true);
-        expect(alive(h.daemonPid)).toBe(true);
+        expect(isRunning(h.daemonPid)).toBe(true);
       },
     );
   });

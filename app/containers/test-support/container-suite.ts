@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { killListenerOwner } from '../../actions/kill.js';
 import type { KillMode, KillReport } from '../../model/actions.js';
 import type { ContainerInfo } from '../../model/container.js';
@@ -44,17 +43,6 @@ export async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms
     v = await fn();
   }
   return v;
-}
-
-/** Is the process alive (and not a zombie)? */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
 }
 
 /** `State.Running` of a container, from the Engine API. */
