@@ -5,7 +5,7 @@ import { _electron as electron, expect, test, type ElectronApplication, type Pag
 import type { HarbormasterApi } from '../app/contract/api.js';
 import type { Listener } from '../app/model/listener.js';
 import type { Snapshot } from '../app/model/snapshot.js';
-import type { TrayMenuItem } from '../main/tray/tray-menu.js';
+import type { TrayMenuItem } from '../main/tray/tray-item.js';
 import {
   canBindTcp,
   eventually,

@@ -1,8 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
-import { SERVERS, startNode, stopAll, type ServerProc } from '../app/why/test-support/run-cli.js';
+import {
+  SERVERS,
+  startNoAcceptServer,
+  startNode,
+  stopAll,
+  type ServerProc,
+} from '../app/why/test-support/run-cli.js';
 import { expect, test as base, type AppPage } from './support/fixtures.js';
 import { startServe } from './support/processes.js';
 
@@ -64,28 +69,18 @@ base(
   'full accept queue: a listen(1) server that never accepts, its queue filled by real connections',
   async ({ app }) => {
     base.skip(!tools.perl, 'needs perl (perl-base)');
-    // perl-base is on every Debian system: a socket with backlog 1 that never calls accept().
+    // A socket with backlog 1 that never calls accept().
     // Killed by pid in afterEach (stopAll).
-    const child = spawn(
-      '/usr/bin/perl',
-      [
-        '-MIO::Socket::INET',
-        '-e',
-        '$s=IO::Socket::INET->new(LocalAddr=>"127.0.0.1",LocalPort=>0,Listen=>1,Proto=>"tcp") or die; $|=1; print $s->sockport,"\\n"; sleep 600',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const port = await new Promise<number>((resolve) =>
-      createInterface({ input: child.stdout! }).once('line', (l) => resolve(Number(l))),
-    );
-    servers.push({ pid: child.pid ?? 0, port, child });
+    const srv = await startNoAcceptServer();
+    servers.push(srv);
+    const { port } = srv;
     const clients: Socket[] = Array.from({ length: 4 }, () =>
       connect(port, '127.0.0.1').on('error', () => undefined),
     );
     try {
       const region = await ask(app, `127.0.0.1:${port}`, /^Not reachable: .*The accept queue is full/);
       const f = finding(region, 'accept-queue-full');
-      await expect(f).toContainText(`perl (pid ${child.pid}`);
+      await expect(f).toContainText(`perl (pid ${srv.pid}`);
       await expect(f).toContainText(/connections waiting, backlog 1/);
     } finally {
       for (const c of clients) c.destroy();

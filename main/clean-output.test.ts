@@ -6,7 +6,8 @@ import { notificationsFor } from './notifications/notifications-for.js';
 import { listener, processOwner, settingsWith, snapshot } from '../app/testing/fixtures.js';
 import { killConfirmation } from './tray/kill-confirmation.js';
 import { MAX_TOOLTIP, trayTooltip } from './tray/tray-icon.js';
-import { buildTrayMenu, type TrayMenuItem } from './tray/tray-menu.js';
+import { buildTrayMenu } from './tray/tray-menu.js';
+import { type TrayMenuItem } from './tray/tray-item.js';
 
 // Issue 9 item 3: the pure builders of every native surface, fed a process whose name, argv, cwd,
 // user, exe and project carry each hostile text of the catalogue.

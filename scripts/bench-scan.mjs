@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// Over ~300 lines on purpose: one benchmark run is one script (workloads, every backend, the
+// report) so it can be read top to bottom and run with plain node; it is not product code.
 // `npm run bench:scan`: what one snapshot costs, for each of our backends and for the tools other
 // port apps use, on the same workloads in one run. Prints CPU ms (this process + reaped children)
 // and wall ms per snapshot (medians), ratios against named baselines, and correctness against the

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,6 +106,27 @@ describe.skipIf(why !== null)('the CLI against a real ssh host', () => {
     const closed = await run(['forwards', '--close', String(id)]);
     expect(closed.out).toContain(`Closed forward ${id}`);
     expect((await run(['forwards'])).out).toBe('No managed forwards.\n');
+  });
+
+  it('open --host --no-browser makes a managed forward to the remote port and prints its local URL', async () => {
+    const { port } = await serve();
+    const r = await run(['open', '--host', 'hr-target', String(port), '--no-browser']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const m = new RegExp(`^Forward (\\d+): hr-target .*\\((http://127\\.0\\.0\\.1:\\d+/?)\\)\n$`).exec(r.out);
+    expect(m, r.out).not.toBeNull();
+    // The remote server is plain TCP ("hi"): read it through the forward's local port.
+    const local = Number(new URL(m?.[2] ?? 'http://x').port);
+    const said = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      connect(local, '127.0.0.1')
+        .on('data', (d) => (got += String(d)))
+        .on('end', () => resolve(got))
+        .on('error', reject);
+    });
+    expect(said).toBe('hi\n');
+    expect((await run(['forwards', '--close', String(m?.[1])])).out).toContain(`Closed forward ${m?.[1]}`);
+    expect((await run(['open', '--host', 'hr-target', '1', '--no-browser'])).code).toBe(3);
   });
 
   it('kill --host --yes kills the remote holder and verifies the port is free', async () => {

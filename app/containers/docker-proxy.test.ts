@@ -2,21 +2,18 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../testing/wait.js';
 import { testContext } from '../actions/test-support/cli-context.js';
 import { restartContainerCommand, stopContainerCommand } from '../cli/commands/container.js';
 import { killCommand } from '../cli/commands/kill.js';
 import { listCommand } from '../cli/commands/list.js';
 import { whoCommand } from '../cli/commands/who.js';
-import { killListenerOwner } from '../actions/kill.js';
 import { NAT_ONLY_NOTE } from '../model/container.js';
 import type { ProcessOwner } from '../model/listener.js';
-import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
-import { runContainerAction } from './actions.js';
-import { createContainerCatalog } from './catalog.js';
 import {
-  alive,
   freshSnapshot,
   holdersOn,
+  killFirstHolder,
   running,
   until,
   withPublished,
@@ -83,43 +80,20 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
         name: 'hmtest-containers-kill',
       },
       async ({ id, port, service, held }) => {
-        const owners = createLinuxOwnerResolver();
-        const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
-        const signalled: number[] = [];
-        try {
-          const listener = held[0];
-          const proxy = listener?.owner as ProcessOwner;
-          expect(proxy.name).toBe('docker-proxy');
-          const source = { latest: () => null, refresh: () => freshSnapshot(service) };
-          const r = await killListenerOwner(
-            {
-              listenerId: listener?.id ?? '',
-              pid: proxy.pid,
-              startToken: proxy.startToken,
-              mode: 'graceful',
-            },
-            {
-              source,
-              readIdentity: owners.readIdentity,
-              signal: (pid) => void signalled.push(pid),
-              stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
-            },
-          );
-          expect(r).toMatchObject({
-            ok: true,
-            value: {
-              outcome: 'freed',
-              signals: [],
-              message: `container hmtest-containers-kill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
-            },
-          });
-          expect(signalled).toEqual([]);
-          expect(await running(h, id)).toBe(false);
-          expect(await holdersOn(service, port)).toEqual([]);
-          expect(alive(h.daemonPid)).toBe(true);
-        } finally {
-          catalog.dispose();
-        }
+        expect((held[0]?.owner as ProcessOwner).name).toBe('docker-proxy');
+        const { r, signalled } = await killFirstHolder(service, held, 'graceful', h);
+        expect(r).toMatchObject({
+          ok: true,
+          value: {
+            outcome: 'freed',
+            signals: [],
+            message: `container hmtest-containers-kill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+          },
+        });
+        expect(signalled).toEqual([]);
+        expect(await running(h, id)).toBe(false);
+        expect(await holdersOn(service, port)).toEqual([]);
+        expect(isRunning(h.daemonPid)).toBe(true);
       },
     );
   });
@@ -132,16 +106,7 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
         name: 'hmtest-containers-refuse',
       },
       async ({ id, service, held }) => {
-        const signalled: number[] = [];
-        const proxy = held[0]?.owner as ProcessOwner;
-        const r = await killListenerOwner(
-          { listenerId: held[0]?.id ?? '', pid: proxy.pid, startToken: proxy.startToken, mode: 'force' },
-          {
-            source: { latest: () => null, refresh: () => freshSnapshot(service) },
-            readIdentity: createLinuxOwnerResolver().readIdentity,
-            signal: (pid) => void signalled.push(pid),
-          },
-        );
+        const { r, owner: proxy, signalled } = await killFirstHolder(service, held, 'force');
         expect(r).toMatchObject({
           ok: false,
           error: {
@@ -151,7 +116,7 @@ describe.skipIf(!h)('containers behind docker-proxy (real dockerd)', () => {
           },
         });
         expect(signalled).toEqual([]);
-        expect(alive(proxy.pid)).toBe(true);
+        expect(isRunning(proxy.pid)).toBe(true);
         expect(await running(h, id)).toBe(true);
       },
     );
@@ -300,7 +265,7 @@ describe.skipIf(!h)(
             `container hmtest-containers-cli (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
           );
           expect(await running(h, id)).toBe(false);
-          expect(alive(h.daemonPid)).toBe(true);
+          expect(isRunning(h.daemonPid)).toBe(true);
         },
       );
     });
@@ -322,7 +287,7 @@ describe.skipIf(!h)(
             'This port is forwarded by Docker to container hmtest-containers-clipid; stop the container instead.',
           );
           expect(t.stderr()).toContain(`harbormaster stop-container ${id.slice(0, 12)}`);
-          expect(alive(proxyPid)).toBe(true);
+          expect(isRunning(proxyPid)).toBe(true);
           expect(await running(h, id)).toBe(true);
         },
       );
@@ -376,9 +341,9 @@ describe.skipIf(!h)(
             expect(r.stderr).toContain('docker group');
             expect(r.stderr).toContain(`docker ps --filter publish=${port}`);
             expect(r.code).toBe(4);
-            expect(alive(proxyPid)).toBe(true);
+            expect(isRunning(proxyPid)).toBe(true);
             expect(await running(h, id)).toBe(true);
-            expect(alive(h.daemonPid)).toBe(true);
+            expect(isRunning(h.daemonPid)).toBe(true);
           },
         );
       },

@@ -1,10 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { killListenerOwner } from '../actions/kill.js';
+import { isRunning } from '../testing/wait.js';
 import type { ProcessOwner } from '../model/listener.js';
-import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
-import { runContainerAction } from './actions.js';
-import { createContainerCatalog } from './catalog.js';
-import { alive, freshSnapshot, holdersOn, running, withPublished } from './test-support/container-suite.js';
+import { holdersOn, killFirstHolder, running, withPublished } from './test-support/container-suite.js';
 import { startDockerHarness } from './test-support/docker-harness.js';
 
 // A private dockerd run --userland-proxy=false: the daemon itself holds each published port.
@@ -51,37 +48,21 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         name: 'hmtest-containers-nkill',
       },
       async ({ id, port, service, held }) => {
-        const catalog = createContainerCatalog({ socketPath: h.socketPath, ttlMs: 0 });
-        const signalled: number[] = [];
-        try {
-          const owner = held[0]?.owner as ProcessOwner;
-          expect(owner.pid).toBe(h.daemonPid);
-          const source = { latest: () => null, refresh: () => freshSnapshot(service) };
-          const r = await killListenerOwner(
-            { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
-            {
-              source,
-              readIdentity: createLinuxOwnerResolver().readIdentity,
-              signal: (pid) => void signalled.push(pid),
-              stopContainer: (c) => runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
-            },
-          );
-          expect(r).toMatchObject({
-            ok: true,
-            value: {
-              outcome: 'freed',
-              signals: [],
-              message: `container hmtest-containers-nkill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
-            },
-          });
-          expect(signalled).toEqual([]);
-          expect(await running(h, id)).toBe(false);
-          expect(await holdersOn(service, port)).toEqual([]);
-          expect(alive(h.daemonPid)).toBe(true);
-          expect((await h.api('GET', '/_ping')).status).toBe(200);
-        } finally {
-          catalog.dispose();
-        }
+        expect((held[0]?.owner as ProcessOwner).pid).toBe(h.daemonPid);
+        const { r, signalled } = await killFirstHolder(service, held, 'force', h);
+        expect(r).toMatchObject({
+          ok: true,
+          value: {
+            outcome: 'freed',
+            signals: [],
+            message: `container hmtest-containers-nkill (image ${h.image}) stopped; tcp 127.0.0.1:${port} is free.`,
+          },
+        });
+        expect(signalled).toEqual([]);
+        expect(await running(h, id)).toBe(false);
+        expect(await holdersOn(service, port)).toEqual([]);
+        expect(isRunning(h.daemonPid)).toBe(true);
+        expect((await h.api('GET', '/_ping')).status).toBe(200);
       },
     );
   });
@@ -106,7 +87,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
           value: { outcome: 'freed', signals: [], container: { name: 'hmtest-containers-nface' } },
         });
         expect(await running(h, id)).toBe(false);
-        expect(alive(h.daemonPid)).toBe(true);
+        expect(isRunning(h.daemonPid)).toBe(true);
       },
     );
   });
@@ -119,16 +100,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         name: 'hmtest-containers-nrefuse',
       },
       async ({ id, service, held }) => {
-        const signalled: number[] = [];
-        const owner = held[0]?.owner as ProcessOwner;
-        const r = await killListenerOwner(
-          { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode: 'force' },
-          {
-            source: { latest: () => null, refresh: () => freshSnapshot(service) },
-            readIdentity: createLinuxOwnerResolver().readIdentity,
-            signal: (pid) => void signalled.push(pid),
-          },
-        );
+        const { r, signalled } = await killFirstHolder(service, held, 'force');
         expect(r).toMatchObject({
           ok: false,
           error: {
@@ -140,7 +112,7 @@ describe.skipIf(!h)('containers whose ports dockerd holds (--userland-proxy=fals
         });
         expect(signalled).toEqual([]);
         expect(await running(h, id)).toBe(true);
-        expect(alive(h.daemonPid)).toBe(true);
+        expect(isRunning(h.daemonPid)).toBe(true);
       },
     );
   });

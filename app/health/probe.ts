@@ -104,15 +104,7 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
     return withSent(await Promise.race([runSteps(plan.steps, ctx), overdue]), ctx.sent);
   } catch (e) {
     if (e instanceof Overdue) {
-      return withSent(
-        {
-          state: 'timeout',
-          checkedAt: Date.now(),
-          latencyMs: elapsed(ctx),
-          detail: `No answer within ${seconds(deadlineMs)}`,
-        },
-        ctx.sent,
-      );
+      return withSent(timeoutHealth(ctx, `No answer within ${seconds(deadlineMs)}`), ctx.sent);
     }
     return withSent(
       {
@@ -214,14 +206,14 @@ function elapsed(ctx: Ctx): number {
   return Math.round(performance.now() - ctx.startedAt);
 }
 
+/** A probe that ran out of time: how long it waited and what it was waiting for. */
+function timeoutHealth(ctx: Ctx, detail: string): Health {
+  return { state: 'timeout', checkedAt: Date.now(), latencyMs: elapsed(ctx), detail };
+}
+
 async function open(ctx: Ctx): Promise<Conn | Health> {
   if (performance.now() >= ctx.deadlineAt) {
-    return {
-      state: 'timeout',
-      checkedAt: Date.now(),
-      latencyMs: elapsed(ctx),
-      detail: `No answer within ${seconds(ctx.deadlineMs)}`,
-    };
+    return timeoutHealth(ctx, `No answer within ${seconds(ctx.deadlineMs)}`);
   }
   await myTurn(ctx);
   const outcome = await onPeer(ctx, connectTcp(ctx.host, ctx.port, ctx.deadlineAt));
@@ -463,12 +455,10 @@ function describeExchange(
   const tlsFields = tls ? { tls } : {};
   switch (result.kind) {
     case 'timeout':
-      return {
-        state: 'timeout',
-        checkedAt: Date.now(),
-        latencyMs: elapsed(ctx),
-        detail: `Accepted the connection but sent no ${kind.toUpperCase()} response within ${seconds(ctx.deadlineMs)}`,
-      };
+      return timeoutHealth(
+        ctx,
+        `Accepted the connection but sent no ${kind.toUpperCase()} response within ${seconds(ctx.deadlineMs)}`,
+      );
     case 'closed':
       return up({
         kind: 'tcp',
@@ -542,12 +532,10 @@ async function redisStep(conn: Conn, ctx: Ctx): Promise<Health> {
   const bytes = conn.reader.bytes();
   if (bytes.length === 0) {
     if (outcome === 'time') {
-      return {
-        state: 'timeout',
-        checkedAt: Date.now(),
-        latencyMs: elapsed(ctx),
-        detail: `Accepted the connection but did not answer PING within ${seconds(ctx.deadlineMs)}`,
-      };
+      return timeoutHealth(
+        ctx,
+        `Accepted the connection but did not answer PING within ${seconds(ctx.deadlineMs)}`,
+      );
     }
     return up({ kind: 'tcp', latencyMs, detail: 'Accepted the connection but closed it on PING' });
   }
@@ -583,12 +571,10 @@ async function postgresStep(conn: Conn, ctx: Ctx): Promise<Health> {
   const pg = { kind: 'postgres' as const, latencyMs, protocol: 'PostgreSQL' };
   if (bytes.length === 0) {
     if (outcome === 'time') {
-      return {
-        state: 'timeout',
-        checkedAt: Date.now(),
-        latencyMs: elapsed(ctx),
-        detail: `Accepted the connection but did not answer the PostgreSQL SSLRequest within ${seconds(ctx.deadlineMs)}`,
-      };
+      return timeoutHealth(
+        ctx,
+        `Accepted the connection but did not answer the PostgreSQL SSLRequest within ${seconds(ctx.deadlineMs)}`,
+      );
     }
     return up({ kind: 'tcp', latencyMs, detail: 'Accepted the connection but closed it on SSLRequest' });
   }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Listener } from '../model/listener.js';
 import { parseLog, socketKey, type LogRecord } from './log-format.js';
-import { historyFromRecords, portStory, type PortStory } from './query.js';
+import { FLAP_WINDOW_MS, historyFromRecords, portStory, type PortStory, type StoryOptions } from './query.js';
 import { readCachedSummary, summariseAndCache } from './segment-cache.js';
 import {
   firstAt,
@@ -135,10 +135,10 @@ export function portStoryFromStore(
   store: HistoryStore,
   port: number,
   current: readonly Listener[],
-  options: { now?: number; flapWindowMs?: number } = {},
+  options: StoryOptions = {},
 ): PortStory {
   const now = options.now ?? Date.now();
-  const flapWindowMs = options.flapWindowMs ?? 3600_000;
+  const flapWindowMs = options.flapWindowMs ?? FLAP_WINDOW_MS;
   const windowStart = now - flapWindowMs;
   const { segments, coversFrom } = portSegments(store, port);
   const loaded: Loaded[] = [];

@@ -75,15 +75,21 @@ function stripPorts(command: string): string {
   return command.replace(/\b\d{2,5}\b/g, '#');
 }
 
+/** The window a port's open/close flaps are counted in, unless the caller names another. */
+export const FLAP_WINDOW_MS = 3600_000;
+
+/** How a port's story is told: at `now`, counting flaps within `flapWindowMs`. */
+export type StoryOptions = { now?: number; flapWindowMs?: number };
+
 /** Builds the story of `port` from the history and the listeners open now. */
 export function portStory(
   history: HistoryRead,
   port: number,
   current: readonly Listener[],
-  options: { now?: number; flapWindowMs?: number } = {},
+  options: StoryOptions = {},
 ): PortStory {
   const now = options.now ?? Date.now();
-  const flapWindowMs = options.flapWindowMs ?? 3600_000;
+  const flapWindowMs = options.flapWindowMs ?? FLAP_WINDOW_MS;
   const onPort = history.events.filter((e) => e.port === port);
   let lastHolder: PortStory['lastHolder'] = null;
   let flaps = 0;

@@ -1,8 +1,9 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSelfSignedCert } from '../health/test-support/servers.js';
 import { readForwards } from './forward-registry.js';
 import { openForward } from './forwards.js';
 import { createHostSession, type HostView } from './host-session.js';
@@ -49,27 +50,9 @@ describe.skipIf(why !== null)('forward details over a real sshd (hr2- namespaces
   });
 
   it('learns http, https or neither through the forward before anything is opened', async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(fx.dir, 'tls.key'),
-        '-out',
-        join(fx.dir, 'tls.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const tls = await makeSelfSignedCert();
+    writeFileSync(join(fx.dir, 'tls.key'), tls.key);
+    writeFileSync(join(fx.dir, 'tls.crt'), tls.cert);
     expect(readFileSync(join(fx.dir, 'tls.crt'), 'utf8')).toContain('BEGIN CERTIFICATE');
     const host = fixtureHost(fx, 'hr-target', { persist: 'yes' });
     const dir = dirname(host.target.controlPath);

@@ -3,7 +3,7 @@ import { endianness } from 'node:os';
 import { hmError } from '../model/errors.js';
 import type { CompletenessNote } from '../model/snapshot.js';
 import { openNetlinkLister, type NetlinkLister } from './netlink-diag.js';
-import { parseProcNet, type ProcNetSocket } from './parse-proc-net.js';
+import { parseProcNet, PROC_NET_FILES, type ProcNetSocket } from './parse-proc-net.js';
 import { hiddenOwnersNote } from './hidden-owners.js';
 import { createSocketOwnerMap, type SocketOwnerMap, type SocketOwnerMapOptions } from './socket-owners.js';
 import type { RawListener, ScanOutcome, Scanner } from './types.js';
@@ -28,19 +28,12 @@ export interface LinuxScanner extends Scanner {
   readonly ownerMap: SocketOwnerMap;
 }
 
-const PROC_FILES = [
-  ['tcp', 'tcp', 4],
-  ['tcp6', 'tcp', 6],
-  ['udp', 'udp', 4],
-  ['udp6', 'udp', 6],
-] as const;
-
 /** Reads `/proc/net/{tcp,tcp6,udp,udp6}`; a missing v6 file (IPv6 disabled) is not an error. */
 export function listProcNet(root = '/proc/net'): { sockets: ProcNetSocket[]; skipped: number } {
   const little = endianness() === 'LE';
   const sockets: ProcNetSocket[] = [];
   let skipped = 0;
-  for (const [file, protocol, family] of PROC_FILES) {
+  for (const [file, protocol, family] of PROC_NET_FILES) {
     let text: string;
     try {
       text = readFileSync(`${root}/${file}`, 'latin1');

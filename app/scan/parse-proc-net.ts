@@ -2,6 +2,14 @@ import type { Family, Protocol } from '../model/listener.js';
 import { compressIpv6 } from './address.js';
 import { sampleOf, type ParseFailure } from './parse-util.js';
 
+/** The files under /proc/net that hold listening sockets: name, protocol and family. */
+export const PROC_NET_FILES = [
+  ['tcp', 'tcp', 4],
+  ['tcp6', 'tcp', 6],
+  ['udp', 'udp', 4],
+  ['udp6', 'udp', 6],
+] as const;
+
 /** One listening socket parsed from `/proc/net/{tcp,tcp6,udp,udp6}`. */
 export interface ProcNetSocket {
   readonly protocol: Protocol;

@@ -1,23 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../testing/wait.js';
 import { createFallbackScanner } from './fallback-scanner.js';
 import { runTool } from './run-tool.js';
 import { createSsScanner } from './ss-scanner.js';
 import { createStandInTools, type StandInTools } from './test-support/stand-in-tool.js';
 
 const posix = process.platform !== 'win32';
-
-/** True while `pid` exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 describe.runIf(posix && process.platform === 'linux')('runTool kills the whole process group', () => {
   let tools: StandInTools;
@@ -56,13 +46,13 @@ describe.runIf(posix && process.platform === 'linux')('runTool kills the whole p
     const run = runTool(file, [], { timeoutMs: 20_000, signal: controller.signal });
     await waitForPids('aborted');
     const [tool, grandchild] = pidsOf('aborted') as [number, number];
-    expect(alive(grandchild)).toBe(true);
+    expect(isRunning(grandchild)).toBe(true);
     controller.abort();
     const r = await run;
     expect(r).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
     expect(r.ok || r.error.message).toMatch(/deadline/);
-    expect(alive(tool)).toBe(false);
-    expect(alive(grandchild)).toBe(false);
+    expect(isRunning(tool)).toBe(false);
+    expect(isRunning(grandchild)).toBe(false);
   });
 
   it('on its own timeout: the grandchild dies with the tool', async () => {
@@ -70,8 +60,8 @@ describe.runIf(posix && process.platform === 'linux')('runTool kills the whole p
     const r = await runTool(file, [], { timeoutMs: 300 });
     expect(r).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
     const [tool, grandchild] = pidsOf('slow') as [number, number];
-    expect(alive(tool)).toBe(false);
-    expect(alive(grandchild)).toBe(false);
+    expect(isRunning(tool)).toBe(false);
+    expect(isRunning(grandchild)).toBe(false);
   });
 
   it('after a normal exit: a straggler it left in its group is killed', async () => {
@@ -79,7 +69,7 @@ describe.runIf(posix && process.platform === 'linux')('runTool kills the whole p
     const r = await runTool(file, [], { timeoutMs: 5000 });
     expect(r).toMatchObject({ ok: true, stdout: 'done\n' });
     const [, grandchild] = pidsOf('quick') as [number, number];
-    expect(alive(grandchild)).toBe(false);
+    expect(isRunning(grandchild)).toBe(false);
   });
 
   it('is not started at all when the scan was already aborted', async () => {
@@ -126,7 +116,7 @@ describe.runIf(posix && process.platform === 'linux')('runTool kills the whole p
     expect(await scan).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
     expect(existsSync(marker)).toBe(false);
     const [tool, grandchild] = pidsOf('first') as [number, number];
-    expect(alive(tool) || alive(grandchild)).toBe(false);
+    expect(isRunning(tool) || isRunning(grandchild)).toBe(false);
   });
 
   it('a second caller of the chain waits and then scans afresh: never two tools at once', async () => {

@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Family } from '../model/listener.js';
-import { parseProcNet } from './parse-proc-net.js';
+import { parseProcNet, PROC_NET_FILES } from './parse-proc-net.js';
 import { parseSs } from './parse-ss.js';
 import type { ParsedListeners } from './parse-util.js';
-
-const FILES = [
-  ['tcp', 'tcp', 4],
-  ['tcp6', 'tcp', 6],
-  ['udp', 'udp', 4],
-  ['udp6', 'udp', 6],
-] as const;
 
 /**
  * Socket inode → family of every listener in `/proc/net/{tcp,tcp6,udp,udp6}`. Unreadable or
@@ -19,7 +12,7 @@ const FILES = [
 export function procInodeFamilies(root = '/proc/net'): Map<string, Family> {
   const out = new Map<string, Family>();
   const little = endianness() === 'LE';
-  for (const [file, protocol, family] of FILES) {
+  for (const [file, protocol, family] of PROC_NET_FILES) {
     let text: string;
     try {
       text = readFileSync(`${root}/${file}`, 'latin1');

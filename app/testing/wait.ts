@@ -1,4 +1,5 @@
-// The one isAlive and the one waitUntil for unit tests, e2e specs and benchmarks (issue 12).
+// The one isAlive, isRunning and waitUntil for unit tests, e2e specs and benchmarks (issue 12).
+import { readFileSync } from 'node:fs';
 
 /** True while `pid` exists (signal 0 checks without signalling; EPERM means it exists). */
 export function isAlive(pid: number): boolean {
@@ -7,6 +8,20 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True while `pid` exists and is not a zombie (Linux /proc): a child killed but not yet reaped
+ * still answers signal 0, so "did it die" needs this one.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
   }
 }
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { makeSelfSignedCert } from '../health/test-support/servers.js';
 import { BAD_PORT_QUERIES } from '../testing/bad-input.js';
-import { SERVERS, startNode, stopAll, type ServerProc } from './test-support/run-cli.js';
+import { SERVERS, startNoAcceptServer, startNode, stopAll, type ServerProc } from './test-support/run-cli.js';
 import type { Diagnosis } from './types.js';
 
 // `harbormaster why` in-process (the real CLI code, a real core scanning this machine) against
@@ -167,23 +167,11 @@ describe('harbormaster why: findings', () => {
   });
 
   it('full accept queue: a listen(1) server that never accepts, its queue filled by real connections', async () => {
-    const { spawn } = await import('node:child_process');
     const { connect } = await import('node:net');
-    const { createInterface } = await import('node:readline');
-    // perl-base is on every Debian system: a socket with backlog 1 that never calls accept().
-    const child = spawn(
-      '/usr/bin/perl',
-      [
-        '-MIO::Socket::INET',
-        '-e',
-        '$s=IO::Socket::INET->new(LocalAddr=>"127.0.0.1",LocalPort=>0,Listen=>1,Proto=>"tcp") or die; $|=1; print $s->sockport,"\\n"; sleep 600',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const port = await new Promise<number>((resolve) =>
-      createInterface({ input: child.stdout! }).once('line', (l) => resolve(Number(l))),
-    );
-    servers.push({ pid: child.pid ?? 0, port, child });
+    // A socket with backlog 1 that never calls accept().
+    const srv = await startNoAcceptServer();
+    servers.push(srv);
+    const { port } = srv;
     const clients = Array.from({ length: 4 }, () => connect(port, '127.0.0.1').on('error', () => undefined));
     // Backlog 1 queues two finished handshakes: wait for those two instead of a fixed pause.
     let queued = 0;
@@ -195,7 +183,7 @@ describe('harbormaster why: findings', () => {
       const { code, d } = await whyJson(`127.0.0.1:${port}`, '--timeout', '700');
       expect(code).toBe(1);
       expect(ids(d)[0]).toBe('accept-queue-full');
-      expect(d.findings[0]?.title).toMatch(new RegExp(`perl \\(pid ${child.pid}`));
+      expect(d.findings[0]?.title).toMatch(new RegExp(`perl \\(pid ${srv.pid}`));
       expect(d.findings[0]?.evidence[0]).toMatch(/2 connections waiting, backlog 1/);
       // Within --timeout plus a margin for a loaded machine (the answer needs the timeout).
       expect(d.elapsedMs).toBeLessThanOrEqual(700 + 2000);

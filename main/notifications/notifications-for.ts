@@ -2,7 +2,7 @@ import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot, SnapshotDiff } from '../../app/model/snapshot.js';
 import { cleanNotification } from '../clean-output.js';
-import { menuText } from '../tray/tray-menu.js';
+import { menuText } from '../tray/tray-item.js';
 import { projectOf, watchedTargets } from './watched.js';
 
 /** Up/down per watched key (`port:3000`, `project:shop`) as of the last good scan. */

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { TrayAction, TrayMenuItem } from './tray-menu.js';
+import type { TrayAction, TrayMenuItem } from './tray-item.js';
 
 /**
  * A menu label as the platform's menu should get it. Windows menus read `&` as a mnemonic marker

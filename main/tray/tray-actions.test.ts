@@ -13,7 +13,8 @@ import type { WindowRoute } from '../../app/model/window-route.js';
 import { killConfirmation } from './kill-confirmation.js';
 import { toMenuTemplate, trayMenuMode } from './to-menu-template.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
-import { buildTrayMenu, type TrayAction } from './tray-menu.js';
+import { buildTrayMenu } from './tray-menu.js';
+import { type TrayAction } from './tray-item.js';
 
 const dev = listener({
   port: 3000,

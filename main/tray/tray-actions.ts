@@ -6,7 +6,7 @@ import type { Snapshot } from '../../app/model/snapshot.js';
 import type { WindowRoute } from '../../app/model/window-route.js';
 import { killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
 import { containerConfirmation, containerOwnership } from './tray-container.js';
-import type { TrayAction } from './tray-menu.js';
+import type { TrayAction } from './tray-item.js';
 
 /** What a tray intent may use; Electron pieces (dialog, clipboard, window) come in as functions. */
 export interface TrayActionDeps {

@@ -5,7 +5,8 @@ import { err, ok, type Result } from '../../app/model/errors.js';
 import type { Listener } from '../../app/model/listener.js';
 import { listener, processOwner, settingsWith, snapshot } from '../../app/testing/fixtures.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
-import { buildTrayMenu, type TrayMenuItem } from './tray-menu.js';
+import { buildTrayMenu } from './tray-menu.js';
+import { type TrayMenuItem } from './tray-item.js';
 
 const ID = 'a1b2c3d4e5f6'.padEnd(64, '0');
 

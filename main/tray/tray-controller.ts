@@ -4,7 +4,8 @@ import { trayClickAction } from '../window/popover-toggle.js';
 import { closedMenu, stepMenu, type MenuDeferral, type MenuEvent } from './menu-deferral.js';
 import { toMenuTemplate, trayMenuMode } from './to-menu-template.js';
 import { hasWatchedDown, trayIconFor, trayTooltip } from './tray-icon.js';
-import { buildTrayMenu, type TrayAction, type TrayState } from './tray-menu.js';
+import type { TrayAction } from './tray-item.js';
+import { buildTrayMenu, type TrayState } from './tray-menu.js';
 
 /** Glue: the one owner of the Tray object (kept referenced so it is never garbage-collected). */
 export interface TrayController {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ForwardView, RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
 import { settingsWith, snapshot } from '../../app/testing/fixtures.js';
 import { hostsMenu, readTrayHosts, type TrayHosts } from './tray-hosts.js';
-import { buildTrayMenu, type TrayMenuItem } from './tray-menu.js';
+import { buildTrayMenu } from './tray-menu.js';
+import { type TrayMenuItem } from './tray-item.js';
 
 const remote = (port: number, name: string): RemoteListener => ({
   protocol: 'tcp',

@@ -1,6 +1,6 @@
 import type { HarbormasterApi } from '../../app/contract/api.js';
 import type { ForwardView, RemoteHostView } from '../../app/model/remote-host.js';
-import { menuText, type TrayMenuItem } from './tray-menu.js';
+import { menuText, type TrayMenuItem } from './tray-item.js';
 
 /** What the tray knows about ssh hosts: pinned or opened hosts with their last view, and forwards. */
 export interface TrayHosts {

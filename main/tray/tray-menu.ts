@@ -1,55 +1,13 @@
-import type { KillMode } from '../../app/model/actions.js';
 import { hostsMenu, type TrayHosts } from './tray-hosts.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
 import { hiddenByScope, scopeOf } from '../../app/model/scope.js';
 import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
-import { cleanText } from '../../app/model/clean-text.js';
-import { displayNameOf } from '../../app/model/display-name.js';
 import { pinnedPorts, pinTitle } from '../../app/model/pins.js';
 import { cleanMenu } from '../clean-output.js';
-import { isWatched, projectOf, watchedTargets } from '../notifications/watched.js';
-import { containerLabel, containerOwnership } from './tray-container.js';
-
-/**
- * A named intent a menu item dispatches. The builder stays plain data (no Electron, no closures);
- * the tray controller maps each intent to a call on the core or the window.
- */
-export type TrayAction =
-  | { readonly type: 'open'; readonly listenerId: string }
-  | { readonly type: 'copy-url'; readonly listenerId: string }
-  | {
-      readonly type: 'kill';
-      readonly listenerId: string;
-      readonly pid: number;
-      readonly startToken: string;
-      readonly mode: KillMode;
-    }
-  /** Stop or restart the container behind a docker-proxy/dockerd-held port (issue 10). */
-  | {
-      readonly type: 'container';
-      readonly listenerId: string;
-      readonly containerId: string;
-      readonly action: 'stop' | 'restart';
-    }
-  | { readonly type: 'details'; readonly listenerId: string }
-  | { readonly type: 'lookup' }
-  | { readonly type: 'set-paused'; readonly paused: boolean }
-  | { readonly type: 'show-window' }
-  /** Forward a remote TCP port (or reuse its forward) and open the local URL (issue 15). */
-  | { readonly type: 'remote-open'; readonly alias: string; readonly port: number }
-  | { readonly type: 'close-forward'; readonly id: number | 'all' }
-  | { readonly type: 'quit' };
-
-/** A `MenuItemConstructorOptions`-shaped item with an intent instead of a click handler. */
-export interface TrayMenuItem {
-  readonly type?: 'normal' | 'separator' | 'submenu';
-  readonly label?: string;
-  readonly enabled?: boolean;
-  readonly toolTip?: string;
-  readonly action?: TrayAction;
-  readonly submenu?: readonly TrayMenuItem[];
-}
+import { projectOf, watchedTargets } from '../notifications/watched.js';
+import { menuText, type TrayMenuItem } from './tray-item.js';
+import { listenerLabel, listenerSubmenu } from './tray-listener.js';
 
 /** Everything the tray shows, as data. */
 export interface TrayState {
@@ -75,7 +33,6 @@ export const GROUP_LABELS: Readonly<Record<TrayGroup, string>> = {
 
 /** At most this many listeners per group in the menu; the rest are one "…and N more" item. */
 export const MAX_PER_GROUP = 10;
-const MAX_LABEL = 48;
 
 /**
  * Sorts a listener into a tray group: databases by known service, dev servers by project, web
@@ -122,140 +79,6 @@ export function foldDuplicates(listeners: readonly Listener[]): Listener[] {
 
 function rank(l: Listener): number {
   return (l.url !== null ? 2 : 0) + (l.exposure === 'loopback' ? 1 : 0);
-}
-
-/**
- * Cleans an untrusted string (process names, projects) for a menu label, a notification or a
- * dialog with the one shared `cleanText`: one line, capped. It does not escape `&`: only menu
- * labels need that, and toMenuTemplate does it (a notification or dialog would show `&&`).
- */
-export function menuText(text: string, max = MAX_LABEL): string {
-  return cleanText(text, { max, collapse: true });
-}
-
-/**
- * What a listener is called in the menu: the same name as the window's row
- * (app/model/display-name.ts: project and script, else the script, else the page title), with the
- * process name second, so five "node" entries can be told apart; a container's port by its
- * container (issue 10).
- */
-export function trayName(listener: Listener): string {
-  const owner = listener.owner;
-  if (owner.kind !== 'process')
-    return owner.reason === 'permission' ? 'owner hidden (needs admin)' : 'owner unknown';
-  const ctr = containerOwnership(listener);
-  if (ctr.kind === 'known') return containerLabel(ctr.info);
-  const d = displayNameOf(listener);
-  if (d === null) return owner.name;
-  return d.secondary !== null ? `${d.primary} (${d.secondary})` : d.primary;
-}
-
-/**
- * The one-line label of a listener: health mark, watched star, port, then the pin's label (when
- * the user gave one) and the listener's name.
- */
-export function listenerLabel(
-  listener: Listener,
-  settings: Settings,
-  pinLabel: string | null = null,
-): string {
-  const mark = healthMark(listener);
-  const star = isWatched(listener, settings) ? '★ ' : '';
-  const proto = listener.protocol === 'udp' ? ' udp' : '';
-  const name = trayName(listener);
-  const tail = pinLabel === null ? name : `${pinLabel} · ${name}`;
-  return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail)}`;
-}
-
-function healthMark(listener: Listener): string {
-  switch (listener.health.state) {
-    case 'up':
-      return '●';
-    case 'refused':
-    case 'timeout':
-    case 'error':
-      return '⚠';
-    default:
-      return '○';
-  }
-}
-
-function listenerSubmenu(listener: Listener): TrayMenuItem[] {
-  const owner = listener.owner;
-  const killable = owner.kind === 'process' && owner.pid > 1;
-  const where = listener.family === 6 ? `[${listener.address}]` : listener.address;
-  const who =
-    owner.kind === 'process'
-      ? `pid ${owner.pid}${owner.user ? ` · ${menuText(owner.user, 24)}` : ''}`
-      : menuText(owner.message);
-  const items: TrayMenuItem[] = [
-    { label: `${listener.protocol.toUpperCase()} ${where}:${listener.port} · ${who}`, enabled: false },
-    { type: 'separator' },
-    {
-      label: 'Open in browser',
-      enabled: listener.url !== null,
-      action: { type: 'open', listenerId: listener.id },
-    },
-    {
-      label: 'Copy URL',
-      enabled: listener.url !== null,
-      action: { type: 'copy-url', listenerId: listener.id },
-    },
-    { type: 'separator' },
-  ];
-  const ctr = containerOwnership(listener);
-  if (ctr.kind === 'known') {
-    // The container is the owner: stop or restart it through Docker; no signal is offered.
-    const name = menuText(ctr.info.name, 40);
-    const act = (action: 'stop' | 'restart'): TrayAction => ({
-      type: 'container',
-      listenerId: listener.id,
-      containerId: ctr.info.id,
-      action,
-    });
-    items.push(
-      { label: `Stop container ${name}`, action: act('stop') },
-      { label: `Restart container ${name}`, action: act('restart') },
-    );
-  } else if (ctr.kind === 'unknown') {
-    items.push({
-      label: ctr.denied
-        ? 'Stop container (needs access to the Docker socket)'
-        : `Stop container (${menuText(ctr.holder, 24)} forwards to a container Docker did not name)`,
-      enabled: false,
-      toolTip: `Harbormaster never signals ${ctr.holder}: that breaks the port mapping (or stops every container). Open Details for what to do.`,
-    });
-  } else if (owner.kind === 'process' && killable) {
-    items.push(
-      {
-        label: 'Kill (graceful)',
-        action: {
-          type: 'kill',
-          listenerId: listener.id,
-          pid: owner.pid,
-          startToken: owner.startToken,
-          mode: 'graceful',
-        },
-      },
-      {
-        label: 'Force kill',
-        action: {
-          type: 'kill',
-          listenerId: listener.id,
-          pid: owner.pid,
-          startToken: owner.startToken,
-          mode: 'force',
-        },
-      },
-    );
-  } else {
-    items.push({ label: 'Kill (graceful)', enabled: false }, { label: 'Force kill', enabled: false });
-  }
-  items.push(
-    { type: 'separator' },
-    { label: 'Details…', action: { type: 'details', listenerId: listener.id } },
-  );
-  return items;
 }
 
 /** The "Pinned" section: each pin's listener (its label first) or a disabled "down" line. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listener, processOwner, settingsWith, snapshot } from '../../app/testing/fixtures.js';
 import type { Listener } from '../../app/model/listener.js';
-import { buildTrayMenu, listenerLabel } from './tray-menu.js';
+import { buildTrayMenu } from './tray-menu.js';
+import { listenerLabel } from './tray-listener.js';
 
 // Five dev servers that are all "node" to the kernel: the tray names them the way the window does
 // (app/model/display-name.ts), project and script first, the process name second.

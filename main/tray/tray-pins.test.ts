@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { listener as fixture, processOwner, settingsWith, snapshot } from '../../app/testing/fixtures.js';
 import type { Listener } from '../../app/model/listener.js';
-import { buildTrayMenu, type TrayMenuItem } from './tray-menu.js';
+import { buildTrayMenu } from './tray-menu.js';
+import { type TrayMenuItem } from './tray-item.js';
 
 // Plain processes outside any project, and no URL unless a case gives one.
 const listener = (port: number, over: Partial<Listener> = {}): Listener =>

@@ -9,7 +9,8 @@ import {
 import type { Listener } from '../../app/model/listener.js';
 import { formatUptime, killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
 import { hasWatchedDown, MAX_TOOLTIP, trayIconFor, trayTooltip } from './tray-icon.js';
-import { buildTrayMenu, MAX_PER_GROUP, menuText, type TrayMenuItem, type TrayState } from './tray-menu.js';
+import { buildTrayMenu, MAX_PER_GROUP, type TrayState } from './tray-menu.js';
+import { menuText, type TrayMenuItem } from './tray-item.js';
 
 const web = { name: 'HTTP', category: 'web', neverHttp: false } as const;
 const pg = { name: 'PostgreSQL', category: 'database', neverHttp: true } as const;

@@ -3,6 +3,7 @@ import type { ForwardView, RemoteHostList } from '../../app/model/remote-host.js
 import { checkAlias } from '../../app/model/host-alias.js';
 import { cleanText } from '../format/text.js';
 import { useHostsDeps } from '../store/hosts-context.js';
+import { useActions } from '../store/store-context.js';
 import { ForwardsList } from './ForwardsList.js';
 import { HostPanel } from './HostPanel.js';
 
@@ -12,6 +13,7 @@ import { HostPanel } from './HostPanel.js';
  */
 export function HostsSection() {
   const deps = useHostsDeps();
+  const { saveHosts } = useActions();
   const [expanded, setExpanded] = useState(false);
   const [list, setList] = useState<RemoteHostList | null>(null);
   const [forwards, setForwards] = useState<readonly ForwardView[]>([]);
@@ -36,8 +38,8 @@ export function HostsSection() {
   if (!deps || list === null) return null;
   const close = (id: number | 'all') => void deps.api.closeForwards({ id }).then(refreshForwards);
   const save = (hosts: readonly string[], pinnedHosts: readonly string[]) =>
-    void deps.api.updateSettings({ hosts, pinnedHosts }).then((r) => {
-      if (!r.ok) setProblem(cleanText(r.error.message));
+    void saveHosts(hosts, pinnedHosts).then((refusal) => {
+      if (refusal !== null) setProblem(refusal);
       void deps.api.listHosts().then(setList);
     });
   const added = list.hosts.filter((h) => h.added).map((h) => h.alias);

@@ -1,13 +1,7 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { ListenerFate } from '../../app/model/actions.js';
-import {
-  addressLabel,
-  describeError,
-  describeKillReport,
-  describeOwner,
-  protoLabel,
-  type KillResultView,
-} from '../format/describe.js';
+import { addressLabel, describeOwner, protoLabel } from '../format/describe.js';
+import { describeError, describeKillReport, type KillResultView } from '../format/describe-kill.js';
 import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
 import type { KillFlow } from '../store/app-store.js';

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { err } from '../../app/model/errors.js';
 import { createFakeApi } from '../../app/testing/fake-api.js';
 import {
   httpUp,
@@ -177,6 +178,19 @@ describe('connectApi', () => {
       { watchedPorts: [3000] },
       { watchedPorts: [] },
     ]);
+  });
+
+  it('saves the Hosts section\u2019s hosts through settings and hands back a refusal as clean text', async () => {
+    const { api, store } = setup();
+    await flush();
+    await expect(store.getState().actions.saveHosts(['dev@box'], ['dev@box'])).resolves.toBeNull();
+    expect(api.calls.filter((c) => c.method === 'updateSettings').map((c) => c.params)).toEqual([
+      { hosts: ['dev@box'], pinnedHosts: ['dev@box'] },
+    ]);
+    api.updateSettings = () => Promise.resolve(err('INVALID_REQUEST', 'bad host \x1b[31mred'));
+    const refusal = await store.getState().actions.saveHosts(['-oProxyCommand=x'], []);
+    expect(refusal).toContain('bad host');
+    expect(refusal).not.toContain('\x1b');
   });
 });
 

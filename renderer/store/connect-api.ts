@@ -10,13 +10,8 @@ import {
   type ProjectChange,
   type WatchChange,
 } from './after-snapshot.js';
-import {
-  applySnapshot,
-  expireTransients,
-  TRANSIENT_MS,
-  type AppActions,
-  type AppStore,
-} from './app-store.js';
+import { TRANSIENT_MS, type AppActions, type AppStore } from './app-store.js';
+import { applySnapshot, expireTransients } from './apply-snapshot.js';
 import { createContainerActions } from './actions/container-actions.js';
 import { createKillFlow } from './actions/kill-flow.js';
 import { createListenerActions } from './actions/listener-actions.js';

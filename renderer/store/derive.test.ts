@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { httpUp, listener, processOwner, unknownOwner } from '../../app/testing/fixtures.js';
 import { SCOPE_CASES } from '../../app/model/test-support/scope-cases.js';
-import { deriveView, guessCurrentUser, portIntent, type ViewInputs } from './derive.js';
+import { guessCurrentUser } from './current-user.js';
+import { deriveView, type ViewInputs } from './derive.js';
+import { portIntent } from './search-query.js';
 
 const base = (over: Partial<ViewInputs>): ViewInputs => ({
   listeners: [],

@@ -1,11 +1,10 @@
-import { displayNameOf, pageTitleOf } from '../../app/model/display-name.js';
 import type { Listener } from '../../app/model/listener.js';
-import { parsePortQuery } from '../../app/model/port.js';
 import { hiddenByScope, scopeOf, type Scope } from '../../app/model/scope.js';
 import type { Pin } from '../../app/model/settings.js';
 import type { Viewer } from '../../app/model/snapshot.js';
 import { isSelf } from '../format/self-port.js';
-import { cleanText } from '../format/text.js';
+import { groupOf } from './list-group.js';
+import { haystackOf, portIntent, type PortIntent } from './search-query.js';
 
 /** How the list is laid out. */
 export type Grouping = 'grouped' | 'flat';
@@ -26,16 +25,6 @@ export type ListItem =
   | { readonly kind: 'row'; readonly key: string; readonly listener: Listener; readonly gone: boolean }
   /** A pinned port nothing listens on (not selectable: there is nothing to act on). */
   | { readonly kind: 'down'; readonly key: string; readonly pin: Pin };
-
-/** What the search box means right now. */
-export type PortIntent =
-  | { readonly kind: 'none' }
-  /** `:3000` or `host:3000`: exactly that port. */
-  | { readonly kind: 'exact'; readonly port: number }
-  /** Bare digits that are a valid port: substring search, and the port itself may be free. */
-  | { readonly kind: 'digits'; readonly port: number }
-  /** Looks like a port but is not one (`619009`, `:0`): the message names the valid range. */
-  | { readonly kind: 'invalid'; readonly message: string };
 
 /** The inputs of the visible list. */
 export interface ViewInputs {
@@ -74,80 +63,6 @@ export interface View {
   readonly portHeld: boolean;
 }
 
-const haystacks = new WeakMap<Listener, string>();
-
-/** Lower-cased searchable text of a listener, cached per (stable) listener object. */
-export function haystackOf(l: Listener): string {
-  let h = haystacks.get(l);
-  if (h !== undefined) return h;
-  const o = l.owner;
-  const parts: (string | number | null | undefined)[] = [
-    l.port,
-    l.address,
-    `${l.protocol}${l.family ?? ''}`,
-    l.service?.name,
-    // What the row is called and what the page says: "storefront", "next dev", the URL.
-    l.url,
-    pageTitleOf(l),
-    displayNameOf(l)?.primary,
-  ];
-  if (o.kind === 'process') {
-    parts.push(o.name, o.pid, o.command, o.user, o.project?.name, o.container?.name, o.exe);
-  } else {
-    parts.push('unknown', o.pid, o.user);
-  }
-  h = cleanText(parts.filter((p) => p !== null && p !== undefined).join(' ')).toLowerCase();
-  haystacks.set(l, h);
-  return h;
-}
-
-/** Parses what the box says about ports (never coerces: see parsePortQuery). */
-export function portIntent(query: string): PortIntent {
-  const q = query.trim();
-  if (q === '') return { kind: 'none' };
-  if (/^\d+$/.test(q)) {
-    const r = parsePortQuery(q);
-    return r.ok ? { kind: 'digits', port: r.value.port } : { kind: 'invalid', message: r.error.message };
-  }
-  // A pasted URL (`http://localhost:5173/app`): its port, or the scheme's default (issue 13).
-  const url = /^(https?):\/\/(?:[^@/?#\s]*@)?(\[[^\]]*\]|[^\s:/?#]*)(?::([^/?#\s]*))?(?:[/?#]\S*)?$/i.exec(q);
-  if (url) {
-    if (url[3] === undefined) return { kind: 'exact', port: url[1]?.toLowerCase() === 'https' ? 443 : 80 };
-    const r = parsePortQuery(url[3]);
-    return r.ok ? { kind: 'exact', port: r.value.port } : { kind: 'invalid', message: r.error.message };
-  }
-  // `:3000`, `localhost:3000`, `[::1]:8080`, `127.0.0.1:80`: the part after the last colon is a port.
-  if (/^(\[[^\]]*\]|[^\s:]*):\S*$/.test(q)) {
-    const r = parsePortQuery(q);
-    return r.ok ? { kind: 'exact', port: r.value.port } : { kind: 'invalid', message: r.error.message };
-  }
-  return { kind: 'none' };
-}
-
-/**
- * The user Harbormaster treats as "me": the most common non-root owner in the snapshot (ties go
- * to the alphabetically first). The renderer has no OS access, and a desktop user's own dev
- * servers dominate their list; the scope menu lets them pick another user.
- */
-export function guessCurrentUser(listeners: readonly Listener[]): string | null {
-  const counts = new Map<string, number>();
-  for (const l of listeners) {
-    const o = l.owner;
-    if (o.kind !== 'process' || o.user === null || o.user === 'root' || o.uid === 0) continue;
-    if (o.uid !== null && o.uid < 1000 && o.uid !== 501) continue;
-    counts.set(o.user, (counts.get(o.user) ?? 0) + 1);
-  }
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [user, count] of counts) {
-    if (count > bestCount || (count === bestCount && best !== null && user < best)) {
-      best = user;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
 /** Who the list treats as "me": the user the scope menu names, and the core's uid unless one was picked. */
 function viewerOf(inputs: Pick<ViewInputs, 'currentUser' | 'viewerUid'>): Viewer | null {
   const uid = inputs.viewerUid ?? null;
@@ -174,55 +89,6 @@ function compareListeners(a: Listener, b: Listener): number {
     (a.family ?? 0) - (b.family ?? 0) ||
     (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)
   );
-}
-
-const groups = new WeakMap<Listener, { key: string; label: string; detail: string }>();
-
-function groupOf(l: Listener): { key: string; label: string; detail: string } {
-  let g = groups.get(l);
-  if (g === undefined) {
-    g = computeGroup(l);
-    groups.set(l, g);
-  }
-  return g;
-}
-
-function computeGroup(l: Listener): { key: string; label: string; detail: string } {
-  const o = l.owner;
-  if (o.kind === 'process') {
-    // Issue 10: a container's ports (held by docker-proxy, dockerd…) group under the container,
-    // and a compose project's containers under the project, whichever process holds them.
-    const info = o.container?.info;
-    if (info) {
-      return info.composeProject
-        ? {
-            key: `compose:${info.composeProject}`,
-            label: cleanText(info.composeProject),
-            detail: 'compose project',
-          }
-        : {
-            key: `container:${info.id}`,
-            label: cleanText(info.name),
-            detail: `container · ${cleanText(info.image)}`,
-          };
-    }
-    if (o.project) {
-      return {
-        key: `p:${o.project.root}`,
-        label: cleanText(o.project.name),
-        detail: cleanText(o.project.root),
-      };
-    }
-    if (o.container?.name) {
-      return {
-        key: `c:${o.container.name}`,
-        label: cleanText(o.container.name),
-        detail: `${o.container.kind} · ${cleanText(o.name)}`,
-      };
-    }
-    return { key: `pid:${o.pid}:${o.startToken}`, label: cleanText(o.name), detail: `pid ${o.pid}` };
-  }
-  return { key: 'unknown', label: 'Owner unknown', detail: 'needs admin to see who' };
 }
 
 /** Filters, orders and (optionally) groups listeners into list items. Pure; called per keystroke. */

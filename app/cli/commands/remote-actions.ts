@@ -6,7 +6,7 @@ import { deniedCommand, killRemotePort } from '../../remote/remote-kill.js';
 import { formatEndpoint, jsonOut } from '../format.js';
 import type { CliContext } from '../types.js';
 import { EXIT_HOST_FAILED, cliHost, printHostFailure, runtimeDirOf } from './remote-context.js';
-import { remotePort } from './remote-list.js';
+import { remotePort, snapshotOf } from './remote-list.js';
 
 /** `harbormaster kill --host ALIAS <port> [--yes]`: confirm, then the remote re-check and SIGTERM. */
 export async function remoteKill(
@@ -86,20 +86,10 @@ export async function remoteOpen(
 ): Promise<number> {
   const p = remotePort('open', args, ctx, ['no-browser']);
   if (!p) return 2;
-  const dir = runtimeDirOf(ctx);
-  if (dir === null) return EXIT_HOST_FAILED;
-  const host = cliHost(ctx, alias, dir, 'yes');
-  const connected = await host.connect();
-  if (!connected.ok) {
-    printHostFailure(ctx, alias, connected.failure);
-    return EXIT_HOST_FAILED;
-  }
-  const snap = await host.snapshot();
-  if (!snap.ok) {
-    printHostFailure(ctx, alias, snap.failure);
-    return EXIT_HOST_FAILED;
-  }
-  const l = snap.value.listeners.find((x) => x.port === p.port && x.protocol === 'tcp');
+  const reached = await snapshotOf(ctx, alias, 'yes');
+  if (reached === null) return EXIT_HOST_FAILED;
+  const { host, dir, snap } = reached;
+  const l = snap.listeners.find((x) => x.port === p.port && x.protocol === 'tcp');
   if (!l) {
     ctx.stderr(`Nothing is listening on TCP port ${p.port} on ${alias}.\n`);
     return 3;

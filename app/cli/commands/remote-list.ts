@@ -26,11 +26,14 @@ export function remoteJson(l: RemoteListener) {
   return { ...l, holder: l.holder };
 }
 
-/** Snapshot of a host, or a printed failure (never "no ports" for a failed host). */
-async function snapshotOf(ctx: CliContext, alias: HostAlias) {
+/**
+ * Snapshot of a host, or a printed failure (never "no ports" for a failed host). `persist` is
+ * the master connection's lifetime (`yes` when a forward will outlive this command).
+ */
+export async function snapshotOf(ctx: CliContext, alias: HostAlias, persist?: 'yes') {
   const dir = runtimeDirOf(ctx);
   if (dir === null) return null;
-  const host = cliHost(ctx, alias, dir);
+  const host = cliHost(ctx, alias, dir, persist);
   const connected = await host.connect();
   if (!connected.ok) {
     printHostFailure(ctx, alias, connected.failure);
@@ -41,7 +44,7 @@ async function snapshotOf(ctx: CliContext, alias: HostAlias) {
     printHostFailure(ctx, alias, snap.failure);
     return null;
   }
-  return { host, snap: snap.value };
+  return { host, dir, snap: snap.value };
 }
 
 /** `harbormaster list --host ALIAS [--tcp|--udp] [--json]`. */

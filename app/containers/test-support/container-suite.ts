@@ -1,5 +1,10 @@
-import { readFileSync } from 'node:fs';
-import type { Listener } from '../../model/listener.js';
+import { killListenerOwner } from '../../actions/kill.js';
+import type { KillMode, KillReport } from '../../model/actions.js';
+import type { ContainerInfo } from '../../model/container.js';
+import { runContainerAction } from '../actions.js';
+import type { Result } from '../../model/errors.js';
+import type { Listener, ProcessOwner } from '../../model/listener.js';
+import { createLinuxOwnerResolver } from '../../owners/linux-owners.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { HarbormasterService } from '../../service/types.js';
 import { createHarbormasterService } from '../../service/create-service.js';
@@ -38,17 +43,6 @@ export async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms
     v = await fn();
   }
   return v;
-}
-
-/** Is the process alive (and not a zombie)? */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
 }
 
 /** `State.Running` of a container, from the Engine API. */
@@ -103,5 +97,41 @@ export async function withPublished(
   } finally {
     await service.dispose();
     await h.api('DELETE', `/containers/${id}?force=1`);
+  }
+}
+
+/**
+ * Kills the owner of the first listener Docker holds through the real kill pipeline, recording
+ * (never sending) any signal. With `stopVia`, container stops go to that daemon's Engine API;
+ * without, none is wired in (the "refused" cases).
+ */
+export async function killFirstHolder(
+  service: HarbormasterService,
+  held: readonly Listener[],
+  mode: KillMode,
+  stopVia: DockerHarness | null = null,
+): Promise<{ r: Result<KillReport>; owner: ProcessOwner; signalled: number[] }> {
+  const signalled: number[] = [];
+  const owner = held[0]?.owner as ProcessOwner;
+  const source = { latest: () => null, refresh: () => freshSnapshot(service) };
+  const catalog = stopVia ? createContainerCatalog({ socketPath: stopVia.socketPath, ttlMs: 0 }) : null;
+  try {
+    const r = await killListenerOwner(
+      { listenerId: held[0]?.id ?? '', pid: owner.pid, startToken: owner.startToken, mode },
+      {
+        source,
+        readIdentity: createLinuxOwnerResolver().readIdentity,
+        signal: (pid) => void signalled.push(pid),
+        ...(catalog
+          ? {
+              stopContainer: (c: ContainerInfo) =>
+                runContainerAction(c, 'stop', { catalog, source, stopTimeoutS: 1 }),
+            }
+          : {}),
+      },
+    );
+    return { r, owner, signalled };
+  } finally {
+    catalog?.dispose();
   }
 }

@@ -64,7 +64,12 @@ export async function startNode(
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  return { pid: child.pid ?? 0, port: await firstLinePort(child), child };
+}
+
+/** The port a server child prints as its first line (it fails if the child exits first). */
+function firstLinePort(child: ChildProcess): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), 15_000);
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
@@ -72,7 +77,23 @@ export async function startNode(
     });
     child.once('exit', (c) => reject(new Error(`server exited (${c})`)));
   });
-  return { pid: child.pid ?? 0, port, child };
+}
+
+/**
+ * A loopback TCP socket with backlog 1 that never calls accept() (perl-base is on every Debian
+ * system): connections beyond the backlog hang in SYN-SENT, the "listening but full" case.
+ */
+export async function startNoAcceptServer(): Promise<ServerProc> {
+  const child = spawn(
+    '/usr/bin/perl',
+    [
+      '-MIO::Socket::INET',
+      '-e',
+      '$s=IO::Socket::INET->new(LocalAddr=>"127.0.0.1",LocalPort=>0,Listen=>1,Proto=>"tcp") or die; $|=1; print $s->sockport,"\\n"; sleep 600',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return { pid: child.pid ?? 0, port: await firstLinePort(child), child };
 }
 
 /** Kills servers by pid (SIGCONT first, so a stopped one can die) and waits for their exit. */

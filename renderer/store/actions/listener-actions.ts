@@ -17,6 +17,7 @@ type ListenerActions = Pick<
   | 'checkHealth'
   | 'toggleWatch'
   | 'setPin'
+  | 'saveHosts'
   | 'setPaused'
 >;
 
@@ -144,6 +145,12 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
       const was = pins.some((p) => p.port === port);
       updateSettings({ pins: pinned ? pinPort(pins, port, label) : unpinPort(pins, port) });
       if (pinned !== was) ctx.toast(pinned ? `Pinned port ${port}` : `Unpinned port ${port}`, 'info');
+    },
+    saveHosts(hosts, pinnedHosts) {
+      // Not optimistic: the Hosts section re-reads the host list after the core answered.
+      return ctx.api
+        .updateSettings({ hosts, pinnedHosts })
+        .then((r) => (r.ok ? null : cleanText(r.error.message)));
     },
     setPaused(paused) {
       if (ctx.store.getState().pausePending) return;

@@ -1,4 +1,4 @@
-import { portIntent } from '../derive.js';
+import { portIntent } from '../search-query.js';
 import type { AppActions } from '../app-store.js';
 import type { FlowContext } from './context.js';
 
