@@ -10,23 +10,16 @@
 // Peer tools are devDependencies pinned for this benchmark only: pid-port (lookup), kill-port and
 // fkill-cli (kill; here only their "nothing to kill" path, the full kill is `npm run bench:kill`).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { numberArg, usePrivateDataDir } from './bench-support.mjs';
 
-// Never the user's port history: every CLI, serve or core this bench starts records into a temp
-// data folder, removed at exit.
-const benchData = mkdtempSync(join(tmpdir(), 'bench-data-'));
-process.env.HARBORMASTER_DATA_DIR = benchData;
-process.on('exit', () => rmSync(benchData, { recursive: true, force: true }));
+// Never the user's port history (scripts/bench-support.mjs).
+usePrivateDataDir();
 
-const arg = (name, dflt) => {
-  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.slice(name.length + 3)) : dflt;
-};
-const REPS = arg('reps', 10);
+const REPS = numberArg('reps', 10);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/harbormaster.js', import.meta.url));
 const nodeBin = (p) => fileURLToPath(new URL(`../node_modules/${p}`, import.meta.url));
@@ -49,19 +42,16 @@ function listen(port) {
 }
 /** The port under test: 3000 as in the issue when it is free here, else any free port. */
 async function target() {
-  const wanted = arg('port', 3000);
+  const wanted = numberArg('port', 3000);
   try {
     return await listen(wanted);
   } catch {
     return listen(0);
   }
 }
-// `list` records what it saw in the port history, as it does for a user; here into a throwaway
-// data folder, never the real one (~/.local/share/harbormaster).
-const dataDir = mkdtempSync(join(tmpdir(), 'harbormaster-bench-cli-'));
-const env = { ...process.env, HARBORMASTER_DATA_DIR: dataDir };
+// `list` records what it saw in the port history, as it does for a user (into the private folder).
+const env = { ...process.env };
 delete env.HARBORMASTER_HISTORY;
-process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const held = await target();
 const port = held.address().port;
 const freeServer = await listen(0);

@@ -18,15 +18,12 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { numberArg, usePrivateDataDir } from './bench-support.mjs';
 
-// Never the user's port history: every CLI, serve or core this bench starts records into a temp
-// data folder, removed at exit.
-const benchData = mkdtempSync(path.join(tmpdir(), 'bench-data-'));
-process.env.HARBORMASTER_DATA_DIR = benchData;
-process.on('exit', () => rmSync(benchData, { recursive: true, force: true }));
+// Never the user's port history (scripts/bench-support.mjs).
+usePrivateDataDir();
 
-const repsArg = process.argv.find((a) => a.startsWith('--reps='));
-const REPS = repsArg ? Number(repsArg.slice(7)) : 10;
+const REPS = numberArg('reps', 10);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/harbormaster.js', import.meta.url));
 const killPortCli = fileURLToPath(new URL('../node_modules/kill-port/cli.js', import.meta.url));

@@ -7,22 +7,18 @@
 // Needs `npm run build` first. Options: --runs=10.
 /* global document -- page.waitForFunction callbacks run in the browser. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { numberArg, usePrivateDataDir } from './bench-support.mjs';
 
-// Never the user's port history: every CLI, serve or core this bench starts records into a temp
-// data folder, removed at exit.
-const benchData = mkdtempSync(join(tmpdir(), 'bench-data-'));
-process.env.HARBORMASTER_DATA_DIR = benchData;
-process.on('exit', () => rmSync(benchData, { recursive: true, force: true }));
+// Never the user's port history (scripts/bench-support.mjs).
+usePrivateDataDir();
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const runsArg = process.argv.find((a) => a.startsWith('--runs='));
-const RUNS = runsArg ? Number.parseInt(runsArg.slice('--runs='.length), 10) : 10;
+const RUNS = numberArg('runs', 10);
 const started = [];
 
 function waitForLine(child, pattern, ms) {

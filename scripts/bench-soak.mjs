@@ -8,22 +8,16 @@
 // stall (≤ 100 ms), mean CPU (≤ 3 % of a core) and pushes lost (0: every seq the core pushed
 // arrived in the browser, in order). Issue 14 item 4.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { numberArg, usePrivateDataDir } from './bench-support.mjs';
 
-// Never the user's port history: every CLI, serve or core this bench starts records into a temp
-// data folder, removed at exit.
-const benchData = mkdtempSync(join(tmpdir(), 'bench-data-'));
-process.env.HARBORMASTER_DATA_DIR = benchData;
-process.on('exit', () => rmSync(benchData, { recursive: true, force: true }));
+// Never the user's port history (scripts/bench-support.mjs).
+usePrivateDataDir();
 
-const opt = (name, dflt) => {
-  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.slice(name.length + 3)) : dflt;
-};
+const opt = numberArg;
 const MINUTES = opt('minutes', 10);
 const WARMUP_S = opt('warmup', 60);
 const LISTENERS = opt('listeners', 1000);
@@ -72,13 +66,8 @@ const stopKids = () => {
 process.on('exit', stopKids);
 
 // ── serve, in process ───────────────────────────────────────────────────────────────────────
-// serve records its scans in the port history, as it does for a user: here into a throwaway data
-// folder, never the real one (~/.local/share/harbormaster).
-const dataDir = mkdtempSync(join(tmpdir(), 'harbormaster-bench-soak-'));
-process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-const service = await createHarbormasterService({
-  env: { ...process.env, HARBORMASTER_DATA_DIR: dataDir },
-});
+// serve records its scans in the port history, as it does for a user (into the private folder).
+const service = await createHarbormasterService({ env: process.env });
 const started = await startServe({ service, staticDir: rendererDir, port: 0 });
 if (!started.ok) throw new Error(started.error.message);
 const server = started.value;

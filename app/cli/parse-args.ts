@@ -8,7 +8,7 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
-type ArgsSpec = { flags?: readonly string[]; options?: readonly string[] };
+export type ArgsSpec = { flags?: readonly string[]; options?: readonly string[] };
 type OptionConfig = { type: 'boolean' | 'string'; short?: string };
 
 /**

@@ -1,9 +1,8 @@
 import { parsePort } from '../../model/port.js';
 import { clean, formatEndpoint } from '../format.js';
-import { parseArgs } from '../parse-args.js';
 import type { CliCommand } from '../types.js';
 import type { HistoryEvent } from '../../history/types.js';
-import { EXIT_USAGE, printError } from './port-target.js';
+import { EXIT_USAGE, parseJsonCommand, printError } from './port-target.js';
 
 const USAGE = `Usage: harbormaster history [PORT] [--since 1h] [--json]
 
@@ -41,16 +40,13 @@ export const historyCommand: CliCommand = {
   summary: 'who held which port, and when (appearances, disappearances, owner changes)',
   usage: USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, { flags: ['json'], options: ['since'] });
-    const json = args.includes('--json');
-    if (!parsed.ok) {
-      printError(ctx, json, parsed.error, USAGE);
-      return EXIT_USAGE;
-    }
-    if (parsed.positionals.length > 1) {
-      printError(ctx, json, 'history takes at most one port (1–65535).', USAGE);
-      return EXIT_USAGE;
-    }
+    const opening = parseJsonCommand(ctx, args, { flags: ['json'], options: ['since'] }, USAGE, {
+      min: 0,
+      max: 1,
+      message: 'history takes at most one port (1–65535).',
+    });
+    if (!opening) return EXIT_USAGE;
+    const { parsed, json } = opening;
     let port: number | null = null;
     if (parsed.positionals.length === 1) {
       const p = parsePort(parsed.positionals[0]);

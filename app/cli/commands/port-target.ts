@@ -5,7 +5,7 @@ import type { Listener, ProcessOwner } from '../../model/listener.js';
 import { parsePortQuery, type PortQuery } from '../../model/port.js';
 import { canonicalAddress } from '../../scan/address.js';
 import { formatEndpoint, jsonOut } from '../format.js';
-import { parseArgs } from '../parse-args.js';
+import { parseArgs, type ArgsSpec, type ParsedArgs } from '../parse-args.js';
 import type { CliContext } from '../types.js';
 
 /**
@@ -39,6 +39,29 @@ export function printError(ctx: CliContext, json: boolean, error: HmError | stri
   if (e.command) lines.push(`  ${cleanText(e.command, { max: 500 })}`);
   if (usage) lines.push('', usage);
   ctx.stderr(`${lines.join('\n')}\n`);
+}
+
+/**
+ * The opening of a command whose errors follow `--json` (why, history): parse, then check how many
+ * positionals it got; on a mistake print it (JSON or text with usage) and return null.
+ */
+export function parseJsonCommand(
+  ctx: CliContext,
+  args: readonly string[],
+  spec: ArgsSpec,
+  usage: string,
+  positionals: { readonly min: number; readonly max: number; readonly message: string },
+): { readonly parsed: ParsedArgs; readonly json: boolean } | null {
+  const parsed = parseArgs(args, spec);
+  const json = args.includes('--json');
+  const error = !parsed.ok
+    ? parsed.error
+    : parsed.positionals.length < positionals.min || parsed.positionals.length > positionals.max
+      ? positionals.message
+      : null;
+  if (error === null && parsed.ok) return { parsed, json };
+  printError(ctx, json, error ?? 'Invalid arguments.', usage);
+  return null;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { clean } from '../format.js';
-import { parseArgs } from '../parse-args.js';
 import type { CliCommand } from '../types.js';
 import { DEFAULT_WHY_TIMEOUT_MS } from '../../why/diagnose.js';
 import type { Diagnosis } from '../../why/types.js';
-import { EXIT_USAGE, printError } from './port-target.js';
+import { EXIT_USAGE, parseJsonCommand, printError } from './port-target.js';
 
 const USAGE = `Usage: harbormaster why TARGET [--json] [--timeout MS]
 
@@ -55,16 +54,13 @@ export const whyCommand: CliCommand = {
   summary: 'why can’t I connect to PORT / HOST:PORT / URL? (verdict, then findings)',
   usage: USAGE,
   async run(args, ctx) {
-    const parsed = parseArgs(args, { flags: ['json'], options: ['timeout'] });
-    const json = args.includes('--json');
-    if (!parsed.ok) {
-      printError(ctx, json, parsed.error, USAGE);
-      return EXIT_USAGE;
-    }
-    if (parsed.positionals.length !== 1) {
-      printError(ctx, json, 'why needs exactly one target: PORT, HOST:PORT, [v6]:PORT or a URL.', USAGE);
-      return EXIT_USAGE;
-    }
+    const opening = parseJsonCommand(ctx, args, { flags: ['json'], options: ['timeout'] }, USAGE, {
+      min: 1,
+      max: 1,
+      message: 'why needs exactly one target: PORT, HOST:PORT, [v6]:PORT or a URL.',
+    });
+    if (!opening) return EXIT_USAGE;
+    const { parsed, json } = opening;
     const timeoutMs = parseTimeout(parsed.options.get('timeout'));
     if (timeoutMs === null) {
       printError(ctx, json, '--timeout must be a whole number of milliseconds, 1–600000.');

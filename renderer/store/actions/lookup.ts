@@ -1,6 +1,7 @@
 import { viewOf } from '../view-of.js';
 import { explicitTargetOf, whyTargetOf } from './why.js';
 import type { FlowContext, Timer } from './context.js';
+import { newestOnly } from './newest-only.js';
 
 /**
  * The "is port N free?" flow: when the filter names a port no listed socket holds, ask the core
@@ -8,7 +9,7 @@ import type { FlowContext, Timer } from './context.js';
  */
 export function createLookup(ctx: Omit<FlowContext, 'refreshLookup'>, lookupDelay: number): () => void {
   let lookupTimer: Timer | null = null;
-  let lookupSeq = 0;
+  const lookups = newestOnly(ctx.disposed);
   let whyTimer: Timer | null = null;
   // Asks `why` once per target, after the same debounce as the lookup (not on every push).
   const autoDiagnose = (target: string): void => {
@@ -41,31 +42,25 @@ export function createLookup(ctx: Omit<FlowContext, 'refreshLookup'>, lookupDela
     if (current.status !== 'idle' && current.port === port) return;
     ctx.cancel(lookupTimer);
     lookupTimer = null;
-    const seq = ++lookupSeq;
+    const ticket = lookups.next();
     ctx.store.setState({ lookup: { status: 'loading', port } });
     lookupTimer = ctx.later(() => {
-      ctx.api.lookup({ port }).then(
-        (r) => {
-          if (ctx.disposed() || seq !== lookupSeq) return;
-          ctx.store.setState({
-            lookup: r.ok
-              ? { status: 'done', port, result: r.value }
-              : { status: 'failed', port, error: r.error },
-          });
-          // Nothing listed matches: the pane shows why, not only "free" (issue 13).
-          autoDiagnose(whyTargetOf(ctx.store.getState().query) ?? String(port));
-        },
-        () => {
-          if (ctx.disposed() || seq !== lookupSeq) return;
-          ctx.store.setState({
-            lookup: {
-              status: 'failed',
-              port,
-              error: { code: 'INTERNAL', message: 'The lookup did not answer (connection lost?).' },
-            },
-          });
-        },
-      );
+      lookups.settle(ticket, ctx.api.lookup({ port }), (r) => {
+        ctx.store.setState({
+          lookup: r?.ok
+            ? { status: 'done', port, result: r.value }
+            : {
+                status: 'failed',
+                port,
+                error: r
+                  ? r.error
+                  : { code: 'INTERNAL', message: 'The lookup did not answer (connection lost?).' },
+              },
+        });
+        // Nothing listed matches: the pane shows why, not only "free" (issue 13). Not after a lost
+        // connection: there is no core to ask.
+        if (r) autoDiagnose(whyTargetOf(ctx.store.getState().query) ?? String(port));
+      });
     }, lookupDelay);
   };
 }

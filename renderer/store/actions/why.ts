@@ -1,6 +1,7 @@
 import { portIntent } from '../search-query.js';
 import type { AppActions } from '../app-store.js';
 import type { FlowContext } from './context.js';
+import { newestOnly } from './newest-only.js';
 
 /**
  * What to ask `why` about for the filter text: the text itself when it names a port (`3000`,
@@ -26,47 +27,33 @@ const LOST = { code: 'INTERNAL', message: 'The core did not answer (connection l
  * the newest answer only, and loads a port's remembered history for the details pane.
  */
 export function createWhy(ctx: Omit<FlowContext, 'refreshLookup'>): WhyActions {
-  let whySeq = 0;
-  let historySeq = 0;
+  const whys = newestOnly(ctx.disposed);
+  const histories = newestOnly(ctx.disposed);
   return {
     diagnose(target) {
       const text = target.trim();
       if (text === '') return;
       const current = ctx.store.getState().why;
       if (current.status === 'loading' && current.target === text) return;
-      const seq = ++whySeq;
+      const ticket = whys.next();
       ctx.store.setState({ why: { status: 'loading', target: text } });
-      ctx.api.why({ target: text }).then(
-        (r) => {
-          if (ctx.disposed() || seq !== whySeq) return;
-          ctx.store.setState({
-            why: r.ok
-              ? { status: 'done', target: text, diagnosis: r.value }
-              : { status: 'failed', target: text, error: r.error },
-          });
-        },
-        () => {
-          if (ctx.disposed() || seq !== whySeq) return;
-          ctx.store.setState({ why: { status: 'failed', target: text, error: LOST } });
-        },
+      whys.settle(ticket, ctx.api.why({ target: text }), (r) =>
+        ctx.store.setState({
+          why: r?.ok
+            ? { status: 'done', target: text, diagnosis: r.value }
+            : { status: 'failed', target: text, error: r ? r.error : LOST },
+        }),
       );
     },
     loadPortHistory(port) {
-      const seq = ++historySeq;
+      const ticket = histories.next();
       ctx.store.setState({ portHistory: { status: 'loading', port } });
-      ctx.api.portHistory({ port }).then(
-        (r) => {
-          if (ctx.disposed() || seq !== historySeq) return;
-          ctx.store.setState({
-            portHistory: r.ok
-              ? { status: 'done', port, history: r.value }
-              : { status: 'failed', port, error: r.error },
-          });
-        },
-        () => {
-          if (ctx.disposed() || seq !== historySeq) return;
-          ctx.store.setState({ portHistory: { status: 'failed', port, error: LOST } });
-        },
+      histories.settle(ticket, ctx.api.portHistory({ port }), (r) =>
+        ctx.store.setState({
+          portHistory: r?.ok
+            ? { status: 'done', port, history: r.value }
+            : { status: 'failed', port, error: r ? r.error : LOST },
+        }),
       );
     },
   };
