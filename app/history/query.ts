@@ -72,7 +72,8 @@ export function sameProgram(
 }
 
 function stripPorts(command: string): string {
-  return command.replace(/\b\d{2,5}\b/g, '#');
+  // `0` too: a dev server restarted with `--port 0` after a fixed port is still the same program.
+  return command.replace(/\b(?:0|\d{2,5})\b/g, '#');
 }
 
 /** The window a port's open/close flaps are counted in, unless the caller names another. */

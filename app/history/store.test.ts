@@ -138,5 +138,9 @@ describe('the same program, restarted', () => {
     expect(sameProgram(was, same)).toBe(true);
     expect(sameProgram(was, other)).toBe(false);
     expect(sameProgram({ ...was, command: null }, { ...other, command: null })).toBe(true);
+    // A fixed port before, `--port 0` now (or `-p 8080` then `-p 0`): the same program.
+    const zero = { name: 'node', command: 'node server.js --port 0', cwd: '/src/web', project: 'web' };
+    expect(sameProgram(was, zero)).toBe(true);
+    expect(sameProgram({ ...was, command: 'node server.js --workers 4' }, zero)).toBe(false);
   });
 });
