@@ -154,6 +154,8 @@ const GENERATED = /^(dist|node_modules|release|reports|test-results|playwright-r
 // dangling citations to anyone (or any tool) reading this file.
 const OUTSIDE = ['..', 'shared', 'design', 'STYLE' + '.md'].join('/');
 const NOWHERE = 'nowhere' + '.md';
+// A research note that lives outside the repository (assembled, so this file cites nothing).
+const RESEARCH = ['research', 'security' + '.md'].join('/');
 
 describe('documents cited by code comments', () => {
   it('finds comments, not strings or regular expressions, and reads each citation', () => {
@@ -162,7 +164,7 @@ describe('documents cited by code comments', () => {
       'const r = /gone\\.md/;',
       `// Policy: docs/SECURITY.md#kill-pipeline and ${OUTSIDE} #5.`,
       '/** https://github.com/o/r/blob/main/README.md is a URL, not a file here. */',
-      'const x = 1; /* trailing research/security.md §3 */',
+      `const x = 1; /* trailing ${RESEARCH} §3 */`,
     ].join('\n');
     const cited = commentsOf(sample, 'sample.ts').flatMap((c) =>
       citedDocuments(c.text).map((d) => ({ line: c.line, ...d })),
@@ -170,14 +172,14 @@ describe('documents cited by code comments', () => {
     expect(cited).toEqual([
       { line: 3, path: 'docs/SECURITY.md', anchor: 'kill-pipeline' },
       { line: 3, path: OUTSIDE, anchor: null },
-      { line: 5, path: 'research/security.md', anchor: null },
+      { line: 5, path: RESEARCH, anchor: null },
     ]);
   });
 
   it('tells a citation that leads somewhere from one that does not', () => {
     expect(problemWith('docs/SECURITY.md', 'kill-pipeline', ROOT)).toBeNull();
     expect(problemWith('docs/SECURITY.md', 'no-such-heading', ROOT)).toMatch(/no heading/);
-    expect(problemWith('research/security.md', null, join(ROOT, 'app'))).toMatch(/not in the repository/);
+    expect(problemWith(RESEARCH, null, join(ROOT, 'app'))).toMatch(/not in the repository/);
     // Outside the clone, even if the file exists on this machine.
     expect(problemWith(`../${OUTSIDE}`, null, join(ROOT, 'app'))).toMatch(/not in the repository/);
     expect(headingSlug('Browser mode (`harbormaster serve`)')).toBe('browser-mode-harbormaster-serve');

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -62,21 +62,19 @@ describe.runIf(process.platform === 'linux')('port commands on the real service'
     expect(readFileSync(join(dir, 'url.txt'), 'utf8')).toBe(`http://127.0.0.1:${server.port}/`);
   });
 
-  // The certificate is made with openssl at test time (makeSelfSignedCert); .ci/run's Debian image has it.
-  it.skipIf(!existsSync('/usr/bin/openssl'))(
-    'open probes first and opens a self-signed HTTPS server as https://',
-    async () => {
-      const server = await startHttpsServer(await makeSelfSignedCert(), (_req, res) =>
-        res.end('<title>tls</title>'),
-      );
-      try {
-        const service = await fresh({ [OPENER_ENV]: opener });
-        const t = testContext({ service: () => service });
-        expect(await openCommand.run([String(server.port)], t.ctx), t.stderr()).toBe(0);
-        expect(readFileSync(join(dir, 'url.txt'), 'utf8')).toBe(`https://127.0.0.1:${server.port}/`);
-      } finally {
-        await server.close();
-      }
-    },
-  );
+  // The certificate is made with openssl at test time (makeSelfSignedCert); `npm test` installs it
+  // (scripts/setup/system-packages.json), so this requirement is never skipped.
+  it('open probes first and opens a self-signed HTTPS server as https://', async () => {
+    const server = await startHttpsServer(await makeSelfSignedCert(), (_req, res) =>
+      res.end('<title>tls</title>'),
+    );
+    try {
+      const service = await fresh({ [OPENER_ENV]: opener });
+      const t = testContext({ service: () => service });
+      expect(await openCommand.run([String(server.port)], t.ctx), t.stderr()).toBe(0);
+      expect(readFileSync(join(dir, 'url.txt'), 'utf8')).toBe(`https://127.0.0.1:${server.port}/`);
+    } finally {
+      await server.close();
+    }
+  });
 });
