@@ -5,6 +5,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { SnapshotSource } from '../watch/types.js';
 import { endpointOfId, noLongerHolds, ownerKey, sameEndpoint } from './kill-port.js';
 import { elevatedKillCommand } from '../model/commands.js';
+import { viewerIsRoot } from '../model/unknown-owner-words.js';
 
 /**
  * A scan that started after this call: `refresh()` joins a scan already in flight, and that one
@@ -54,6 +55,19 @@ export async function locate(
   }
   const owner = listener.owner;
   if (owner.kind !== 'process') {
+    // Root is never told to get admin rights: it could not read the process either.
+    if (viewerIsRoot(snapshot.viewer ?? null)) {
+      return err(
+        'EPERM',
+        `The owner of ${listener.protocol} port ${listener.port} could not be read, even as root, so Harbormaster cannot check it and signals nothing.`,
+        {
+          hint: 'Admin rights would not help. If you are sure, stop it yourself:',
+          ...(owner.pid !== null
+            ? { command: elevatedKillCommand(owner.pid, request.mode, platform, true) }
+            : {}),
+        },
+      );
+    }
     return err(
       'EPERM',
       `The owner of ${listener.protocol} port ${listener.port} is not visible to Harbormaster (needs admin).`,

@@ -21,10 +21,13 @@ export function curlCommand(url: string | null, health: Health): string | null {
   return url.includes('[') ? `curl -g ${flags} '${url}'` : `curl ${flags} ${url}`;
 }
 
-/** The command a user can copy to do it with admin rights (we never elevate ourselves). */
-export function elevatedKillCommand(pid: number, mode: KillMode, platform: string): string {
+/**
+ * The command a user can copy to do it with admin rights (we never elevate ourselves). `root`: the
+ * viewer already is root, so the command has no `sudo` in front.
+ */
+export function elevatedKillCommand(pid: number, mode: KillMode, platform: string, root = false): string {
   if (platform === 'win32') return `taskkill /PID ${pid}${mode === 'force' ? ' /F' : ''}`;
-  return `sudo kill -${mode === 'force' ? 'KILL' : 'TERM'} ${pid}`;
+  return `${root ? '' : 'sudo '}kill -${mode === 'force' ? 'KILL' : 'TERM'} ${pid}`;
 }
 
 /** The platform a snapshot was taken on, as far as the commands above care (win32 or not). */

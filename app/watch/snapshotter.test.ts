@@ -5,7 +5,7 @@ import type { ProcessOwner } from '../model/listener.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
 import { processOwner } from '../testing/fixtures.js';
-import { createSnapshotter } from './snapshotter.js';
+import { createSnapshotter, ownerFor } from './snapshotter.js';
 
 const raw = (port: number, pid: number | null, extra: Partial<RawListener> = {}): RawListener => ({
   protocol: 'tcp',
@@ -180,5 +180,18 @@ describe('listener reuse between scans', () => {
     const c = await s.take();
     expect(c.listeners[1]).not.toBe(b.listeners[1]);
     expect(c.listeners[1]?.health.state).toBe('refused');
+  });
+});
+
+describe('ownerFor: an owner the scan could not read', () => {
+  it('tells a user admin rights would show it, and never tells root so', () => {
+    const hidden = raw(7000, null, { unknownReason: 'permission' });
+    const asUser = ownerFor(hidden, new Map());
+    const asRoot = ownerFor(hidden, new Map(), undefined, true);
+    expect(asUser).toMatchObject({ kind: 'unknown', reason: 'permission' });
+    expect(asUser.kind === 'unknown' && asUser.message).toMatch(/needs admin/);
+    expect(asRoot).toMatchObject({ kind: 'unknown', reason: 'permission' });
+    expect(asRoot.kind === 'unknown' && asRoot.message).toMatch(/even as root/);
+    expect(asRoot.kind === 'unknown' && asRoot.message).not.toMatch(/admin/);
   });
 });

@@ -5,6 +5,7 @@ import type { Listener, Owner, ProcessOwner, UnknownOwner } from '../model/liste
 import { knownService } from '../model/services.js';
 import { sameOwner } from '../model/same-listener.js';
 import type { CompletenessNote, Snapshot, SnapshotStatus, Viewer } from '../model/snapshot.js';
+import { viewerIsRoot } from '../model/unknown-owner-words.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
 
@@ -49,6 +50,9 @@ const UNKNOWN_MESSAGES: Record<UnknownOwner['reason'], string> = {
   vanished: 'The process exited while it was being looked up.',
   'not-reported': 'The scanner did not report an owner for this socket.',
 };
+/** The permission message when the core already runs as root: admin rights would not help. */
+const ROOT_PERMISSION_MESSAGE =
+  'Owner unknown: its process could not be read even as root (a non-dumpable process, or a confined root).';
 
 /** Display order: port, then protocol, family and address (plain comparisons: this runs per scan). */
 function compareListeners(a: Listener, b: Listener): number {
@@ -64,11 +68,12 @@ export function ownerFor(
   raw: RawListener,
   resolved: ReadonlyMap<number, Result<ProcessOwner>>,
   userName?: (uid: number) => string | null,
+  root = false,
 ): Owner {
   const unknown = (reason: UnknownOwner['reason'], pid: number | null): UnknownOwner => ({
     kind: 'unknown',
     reason,
-    message: UNKNOWN_MESSAGES[reason],
+    message: root && reason === 'permission' ? ROOT_PERMISSION_MESSAGE : UNKNOWN_MESSAGES[reason],
     pid,
     uid: raw.uid,
     user: raw.uid === null ? null : (userName?.(raw.uid) ?? null),
@@ -89,6 +94,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   const now = options.now ?? Date.now;
   const healthOf = options.healthOf ?? (() => UNKNOWN_HEALTH);
   const viewer = options.viewer ? { viewer: options.viewer } : {};
+  const root = viewerIsRoot(options.viewer ?? null);
   const decorate = options.decorate ?? ((s: Snapshot) => s);
   let seq = 0;
   let last: Snapshot | null = null;
@@ -127,7 +133,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
     for (const raw of raws) {
       const id = idOf(raw);
       if (next.has(id)) continue;
-      const owner = ownerFor(raw, owners, userName);
+      const owner = ownerFor(raw, owners, userName, root);
       const health = healthOf(id);
       const prev = memo.get(id);
       if (!prev) sameIds = false;

@@ -12,13 +12,17 @@ export function endpoint(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** The core runs as root: admin rights would not show it more, so it is never told to get them. */
+const CORE_IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** How a finding names the holder of a socket; an unreadable owner is worded for who runs the core. */
 export function who(l: Listener): string {
   const o = l.owner;
   if (o.kind === 'process') return `${t(o.name, 40)} (pid ${o.pid}${o.user ? `, ${t(o.user, 32)}` : ''})`;
   const user = o.user ? ` of ${t(o.user, 32)}` : o.uid !== null ? ` of uid ${o.uid}` : '';
   return o.reason === 'other-namespace'
     ? `a process in another namespace or container${o.pid !== null ? ` (pid ${o.pid})` : ''}`
-    : `a process${user} whose details are hidden (needs admin)`;
+    : `a process${user} whose details are hidden (${CORE_IS_ROOT ? 'unreadable even as root' : 'needs admin'})`;
 }
 
 export function rememberedName(o: HistoryOwner | null): string {

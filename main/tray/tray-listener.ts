@@ -1,6 +1,8 @@
 // One listener's menu entry: its name, its one-line label and its submenu of actions.
 import type { Listener } from '../../app/model/listener.js';
 import type { Settings } from '../../app/model/settings.js';
+import type { Viewer } from '../../app/model/snapshot.js';
+import { unknownOwnerWords } from '../../app/model/unknown-owner-words.js';
 import { displayNameOf } from '../../app/model/display-name.js';
 import { isWatched } from '../notifications/watched.js';
 import { containerLabel, containerOwnership } from './tray-container.js';
@@ -12,10 +14,11 @@ import { menuText, type TrayAction, type TrayMenuItem } from './tray-item.js';
  * process name second, so five "node" entries can be told apart; a container's port by its
  * container (issue 10).
  */
-export function trayName(listener: Listener): string {
+export function trayName(listener: Listener, viewer: Viewer | null): string {
   const owner = listener.owner;
-  if (owner.kind !== 'process')
-    return owner.reason === 'permission' ? 'owner hidden (needs admin)' : 'owner unknown';
+  // An unreadable owner is worded for who runs the tray, as every face does: root is never told
+  // to get admin rights (app/model/unknown-owner-words.ts).
+  if (owner.kind !== 'process') return unknownOwnerWords(owner, viewer).short;
   const ctr = containerOwnership(listener);
   if (ctr.kind === 'known') return containerLabel(ctr.info);
   const d = displayNameOf(listener);
@@ -30,12 +33,13 @@ export function trayName(listener: Listener): string {
 export function listenerLabel(
   listener: Listener,
   settings: Settings,
+  viewer: Viewer | null,
   pinLabel: string | null = null,
 ): string {
   const mark = healthMark(listener);
   const star = isWatched(listener, settings) ? '★ ' : '';
   const proto = listener.protocol === 'udp' ? ' udp' : '';
-  const name = trayName(listener);
+  const name = trayName(listener, viewer);
   const tail = pinLabel === null ? name : `${pinLabel} · ${name}`;
   return `${mark} ${star}:${listener.port}${proto}  ${menuText(tail)}`;
 }
@@ -54,14 +58,14 @@ function healthMark(listener: Listener): string {
 }
 
 /** A listener's submenu: what it is, then Open, Copy URL, Kill or container actions, Details. */
-export function listenerSubmenu(listener: Listener): TrayMenuItem[] {
+export function listenerSubmenu(listener: Listener, viewer: Viewer | null): TrayMenuItem[] {
   const owner = listener.owner;
   const killable = owner.kind === 'process' && owner.pid > 1;
   const where = listener.family === 6 ? `[${listener.address}]` : listener.address;
   const who =
     owner.kind === 'process'
       ? `pid ${owner.pid}${owner.user ? ` · ${menuText(owner.user, 24)}` : ''}`
-      : menuText(owner.message);
+      : menuText(unknownOwnerWords(owner, viewer).detail);
   const items: TrayMenuItem[] = [
     { label: `${listener.protocol.toUpperCase()} ${where}:${listener.port} · ${who}`, enabled: false },
     { type: 'separator' },

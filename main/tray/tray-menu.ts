@@ -82,7 +82,11 @@ function rank(l: Listener): number {
 }
 
 /** The "Pinned" section: each pin's listener (its label first) or a disabled "down" line. */
-export function pinnedMenu(settings: Settings, listeners: readonly Listener[]): TrayMenuItem[] {
+export function pinnedMenu(
+  settings: Settings,
+  listeners: readonly Listener[],
+  viewer: Viewer | null,
+): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   for (const { pin, listeners: here } of pinnedPorts(settings.pins, foldDuplicates(listeners))) {
     const title = menuText(pinTitle(pin));
@@ -91,8 +95,8 @@ export function pinnedMenu(settings: Settings, listeners: readonly Listener[]): 
       continue;
     }
     for (const l of here) {
-      const label = listenerLabel(l, settings, pin.label === null ? null : menuText(pin.label));
-      items.push({ type: 'submenu', label, submenu: listenerSubmenu(l) });
+      const label = listenerLabel(l, settings, viewer, pin.label === null ? null : menuText(pin.label));
+      items.push({ type: 'submenu', label, submenu: listenerSubmenu(l, viewer) });
     }
   }
   return items;
@@ -128,10 +132,10 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
 
   const listeners = state.snapshot?.listeners ?? [];
   // Pinned ports first, in the user's order, labelled; a pin nothing listens on says "down".
-  const pinnedRows = pinnedMenu(state.settings, listeners);
+  const viewer = trayViewer(state);
+  const pinnedRows = pinnedMenu(state.settings, listeners, viewer);
   if (pinnedRows.length > 0)
     menu.push({ label: 'Pinned', enabled: false }, ...pinnedRows, { type: 'separator' });
-  const viewer = trayViewer(state);
   const shown = foldDuplicates(listeners.filter((l) => isShown(l, state.settings, viewer)));
   const hidden = foldDuplicates(listeners).length - shown.length;
   const groups: Record<TrayGroup, Listener[]> = { dev: [], database: [], other: [] };
@@ -149,8 +153,8 @@ export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
     for (const l of items.slice(0, MAX_PER_GROUP)) {
       menu.push({
         type: 'submenu',
-        label: listenerLabel(l, state.settings),
-        submenu: listenerSubmenu(l),
+        label: listenerLabel(l, state.settings, viewer),
+        submenu: listenerSubmenu(l, viewer),
       });
     }
     if (items.length > MAX_PER_GROUP) {

@@ -28,11 +28,11 @@ describe('tray labels name a node by what the user recognises', () => {
   const settings = settingsWith({});
 
   it('shows project and script first and the process name second', () => {
-    expect(listenerLabel(shopNext, settings)).toBe('○ :3000  shop · next dev (node)');
-    expect(listenerLabel(adminVite, settings)).toBe('○ :5173  admin · vite (node)');
-    expect(listenerLabel(blogApi, settings)).toBe('○ :4000  blog · dist/server.js (node)');
-    expect(listenerLabel(loose, settings)).toBe('○ :8080  serve-me.js (node)');
-    expect(listenerLabel(bare, settings)).toBe('○ :9000  node');
+    expect(listenerLabel(shopNext, settings, null)).toBe('○ :3000  shop · next dev (node)');
+    expect(listenerLabel(adminVite, settings, null)).toBe('○ :5173  admin · vite (node)');
+    expect(listenerLabel(blogApi, settings, null)).toBe('○ :4000  blog · dist/server.js (node)');
+    expect(listenerLabel(loose, settings, null)).toBe('○ :8080  serve-me.js (node)');
+    expect(listenerLabel(bare, settings, null)).toBe('○ :9000  node');
   });
 
   it('uses the page title when the command says nothing more', () => {
@@ -48,7 +48,7 @@ describe('tray labels name a node by what the user recognises', () => {
         checkedAt: 0,
       },
     } as Listener;
-    expect(listenerLabel(up, settings)).toBe('● :9001  Storefront admin (node)');
+    expect(listenerLabel(up, settings, null)).toBe('● :9001  Storefront admin (node)');
   });
 
   it('gives five "node" rows five different labels in the menu', () => {

@@ -124,12 +124,34 @@ describe('buildTrayMenu', () => {
     expect(find(sshSub, 'Copy URL')?.enabled).toBe(false);
     expect(find(sshSub, 'Kill (graceful)')?.enabled).not.toBe(false);
     const hiddenItem = find(menu, ':7000');
-    expect(hiddenItem?.label).toBe('○ :7000  owner hidden (needs admin)');
+    expect(hiddenItem?.label).toBe('○ :7000  owner unknown (needs admin)');
     expect(find(hiddenItem?.submenu ?? [], 'Kill (graceful)')).toEqual({
       label: 'Kill (graceful)',
       enabled: false,
     });
     expect(find(hiddenItem?.submenu ?? [], 'Force kill')?.action).toBeUndefined();
+  });
+
+  it('words an unreadable owner for who runs the tray: a user is told admin rights help, root never is', () => {
+    const line = (menu: TrayMenuItem[]) => find(menu, ':7000');
+    const asUser = line(
+      buildTrayMenu(
+        state([hidden], { snapshot: { ...snapshot([hidden]), viewer: { uid: 1000, user: 'dev' } } }),
+      ),
+    );
+    expect(asUser?.label).toBe('○ :7000  owner unknown (needs admin)');
+    expect(asUser?.submenu?.[0]?.label).toContain('needs admin');
+
+    const rootState = state([hidden], {
+      snapshot: { ...snapshot([hidden]), viewer: { uid: 0, user: 'root' } },
+      currentUid: 0,
+    });
+    const asRoot = line(buildTrayMenu(rootState));
+    expect(asRoot?.label).toBe('○ :7000  owner unknown (unreadable even as root)');
+    const about = asRoot?.submenu?.[0]?.label ?? '';
+    expect(about).toContain('even as root');
+    // Nothing in root's menu tells it to get admin rights.
+    expect(JSON.stringify(buildTrayMenu(rootState))).not.toMatch(/needs admin|admin rights show/);
   });
 
   it('shows one entry for a server bound on both 127.0.0.1 and ::1, keeping the one with a URL', () => {

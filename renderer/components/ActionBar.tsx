@@ -1,5 +1,6 @@
 import { isSelf, SELF_NAME, getSelfPort } from '../format/self-port.js';
 import type { Listener } from '../../app/model/listener.js';
+import { viewerIsRoot } from '../../app/model/unknown-owner-words.js';
 import { containerOf } from '../format/container.js';
 import { killAbility } from '../store/kill-ability.js';
 import { useActions, useApp } from '../store/store-context.js';
@@ -17,7 +18,7 @@ export function ActionBar({
   const detailsOpen = useApp((s) => s.detailsOpen);
   // A fading (gone) row offers nothing that acts on it; Kill follows the one enablement rule.
   const gone = useApp((s) => !s.byId.has(listener.id));
-  const viewer = useApp((s) => s.snapshot?.viewer ?? null);
+  const viewer = useApp((s) => s.viewer);
   const source = useApp((s) => s.snapshot?.source ?? 'procfs');
   const ability = killAbility(listener, { viewer, source, gone });
   const self = isSelf(listener, getSelfPort());
@@ -85,7 +86,9 @@ export function ActionBar({
               : container
                 ? `Stop container ${container.name} (Ctrl+K or Delete)`
                 : ability.kind === 'elevate'
-                  ? 'Needs admin: shows the command to run (Ctrl+K or Delete)'
+                  ? viewerIsRoot(viewer)
+                    ? 'Cannot be signalled from here: shows the command to run (Ctrl+K or Delete)'
+                    : 'Needs admin: shows the command to run (Ctrl+K or Delete)'
                   : 'Stop the owning process (Ctrl+K or Delete)'
         }
         onClick={() => actions.requestKill(listener.id)}

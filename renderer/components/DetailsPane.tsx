@@ -29,10 +29,11 @@ export function DetailsPane({
 }) {
   const actions = useActions();
   const now = useApp((s) => s.now);
+  const viewer = useApp((s) => s.viewer);
   const history = useApp((s) => s.healthHistory.get(listener.id) ?? NO_HISTORY);
   const all = useApp((s) => s.listeners);
   const o = listener.owner;
-  const owner = describeOwner(o);
+  const owner = describeOwner(o, viewer);
   const siblings = o.kind === 'process' ? listenersHeldBy(all, o) : [listener];
   const health = describeHealth(listener.health);
   const exposure = describeExposure(listener.exposure);

@@ -179,6 +179,9 @@ export function HostPanel({
                   isNew={false}
                   gone={view?.state !== 'ok'}
                   watched={false}
+                  // Who runs the remote scan is not known here: its unreadable owners are
+                  // worded as for a user without admin rights on that host.
+                  viewer={null}
                   now={now}
                   onPick={setSelected}
                   onActivate={onActivate}

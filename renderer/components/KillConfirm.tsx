@@ -21,9 +21,10 @@ export function KillConfirm({
 }) {
   const now = useApp((s) => s.now);
   const listeners = useApp((s) => s.listeners);
+  const viewer = useApp((s) => s.viewer);
   const actions = useActions();
   const o = l.owner;
-  const owner = describeOwner(o);
+  const owner = describeOwner(o, viewer);
   const ctr = containerOf(o);
   const verb = ctr ? `Stop container ${ctr.name}` : `Kill ${owner.name}`;
   // Every listener this process holds is freed with it (nginx on 80, 8081, 8443): this one first.

@@ -4,21 +4,27 @@ import { addressLabel, describeOwner, protoLabel } from '../format/describe.js';
 import { describeError, describeKillReport, type KillResultView } from '../format/describe-kill.js';
 import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
+import type { Viewer } from '../../app/model/snapshot.js';
+import { viewerIsRoot } from '../../app/model/unknown-owner-words.js';
 import type { KillFlow } from '../store/app-store.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { KillConfirm } from './KillConfirm.js';
 
-/** The dialog's title for each state (issue 16 item 3: it used to stay "…: result"). */
-export function killTitle(flow: KillFlow): string {
+/**
+ * The dialog's title for each state (issue 16 item 3: it used to stay "…: result"), worded for
+ * the viewer: root is never told it needs admin.
+ */
+export function killTitle(flow: KillFlow, viewer: Viewer | null): string {
   const l = flow.listener;
-  const name = describeOwner(l.owner).name;
+  const name = describeOwner(l.owner, viewer).name;
+  const refused = viewerIsRoot(viewer) ? `Cannot stop ${name} from here` : `Needs admin to stop ${name}`;
   const ctr = containerOf(l.owner);
   const verb = ctr ? `Stop container ${ctr.name}` : `Kill ${name}`;
   switch (flow.phase) {
     case 'confirm':
       return `${verb} on port ${l.port}?`;
     case 'elevate':
-      return `Needs admin to stop ${name}`;
+      return refused;
     case 'running':
       if (ctr) return `Stopping container ${ctr.name}…`;
       return flow.mode === 'force' ? `Force-killing ${name}…` : `Stopping ${name}…`;
@@ -39,7 +45,7 @@ export function killTitle(flow: KillFlow): string {
         case 'still-held':
           return `Port ${r.port} is still held`;
         case 'permission-denied':
-          return `Needs admin to stop ${name}`;
+          return refused;
         case 'cancelled':
           return `Kill of ${name} cancelled`;
       }
@@ -55,6 +61,7 @@ export function killTitle(flow: KillFlow): string {
  */
 export function KillDialog() {
   const flow = useApp((s) => s.kill);
+  const viewer = useApp((s) => s.viewer);
   const actions = useActions();
   const dialog = useRef<HTMLDivElement>(null);
   const returnFocus = useRef<Element | null>(null);
@@ -77,7 +84,8 @@ export function KillDialog() {
 
   if (flow === null) return null;
   const l = flow.listener;
-  const name = describeOwner(l.owner).name;
+  const name = describeOwner(l.owner, viewer).name;
+  const root = viewerIsRoot(viewer);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (e.key === 'Escape') {
@@ -136,9 +144,9 @@ export function KillDialog() {
     );
   } else {
     const result: KillResultView | null = flow.report
-      ? describeKillReport(flow.report, name)
+      ? describeKillReport(flow.report, name, root)
       : flow.error
-        ? describeError(flow.error)
+        ? describeError(flow.error, root)
         : null;
     body = result ? (
       <>
@@ -183,7 +191,7 @@ export function KillDialog() {
         onKeyDown={onKeyDown}
       >
         <h2 id="kill-title" className="dialog-title">
-          {killTitle(flow)}
+          {killTitle(flow, viewer)}
         </h2>
         {body}
       </div>

@@ -1,6 +1,7 @@
 import { memo, type Ref } from 'react';
 import { displayNameOf } from '../../app/model/display-name.js';
 import type { Listener } from '../../app/model/listener.js';
+import type { Viewer } from '../../app/model/snapshot.js';
 import {
   addressLabel,
   describeExposure,
@@ -28,6 +29,8 @@ export interface ListRowProps {
   /** Pinned by the user (listed first); its label, when given, names the row. */
   readonly pinned?: boolean;
   readonly pinLabel?: string | null;
+  /** Who the core runs as (the store's one object): unreadable owners are worded for it. */
+  readonly viewer: Viewer | null;
   /** Uptime clock, rounded so rows do not re-render on every tick. */
   readonly now: number;
   readonly onPick: (id: string) => void;
@@ -35,17 +38,20 @@ export interface ListRowProps {
 }
 
 /** The name a row shows first, and the process name when that differs (app/model/display-name.ts). */
-export function rowName(l: Listener): { readonly primary: string; readonly secondary: string | null } {
-  if (isSelf(l, getSelfPort())) return { primary: SELF_NAME, secondary: describeOwner(l.owner).name };
+export function rowName(
+  l: Listener,
+  viewer: Viewer | null,
+): { readonly primary: string; readonly secondary: string | null } {
+  if (isSelf(l, getSelfPort())) return { primary: SELF_NAME, secondary: describeOwner(l.owner, viewer).name };
   // A container's port is named by the container (docker-proxy → web) with its image second,
   // never by the working directory of Docker's plumbing.
   if (l.owner.kind === 'process' && l.owner.container?.name) {
-    const o = describeOwner(l.owner);
+    const o = describeOwner(l.owner, viewer);
     return { primary: o.name, secondary: o.project };
   }
   const d = displayNameOf(l);
   if (d !== null) return d;
-  return { primary: describeOwner(l.owner).name, secondary: null };
+  return { primary: describeOwner(l.owner, viewer).name, secondary: null };
 }
 
 const GONE_HEALTH = { label: 'gone', tone: 'muted', tooltip: 'No longer listening.' } as const;
@@ -54,9 +60,15 @@ const GONE_HEALTH = { label: 'gone', tone: 'muted', tooltip: 'No longer listenin
  * The accessible name of a row: what a screen reader says when it is selected. It carries what a
  * sighted user reads at a glance: port, name, exposure (open to the network?), health, and whose.
  */
-export function rowLabel(l: Listener, now?: number, label?: string | null, gone = false): string {
-  const o = describeOwner(l.owner);
-  const n = rowName(l);
+export function rowLabel(
+  l: Listener,
+  viewer: Viewer | null,
+  now?: number,
+  label?: string | null,
+  gone = false,
+): string {
+  const o = describeOwner(l.owner, viewer);
+  const n = rowName(l, viewer);
   // A gone row is never announced with the health it had while it listened.
   const health = gone ? GONE_HEALTH : describeHealth(l.health);
   const exposure = describeExposure(l.exposure);
@@ -74,13 +86,13 @@ export function rowLabel(l: Listener, now?: number, label?: string | null, gone 
 
 function ListRowImpl({ ref, ...props }: ListRowProps) {
   const { listener: l, selected, isNew, gone } = props;
-  const owner = describeOwner(l.owner);
+  const owner = describeOwner(l.owner, props.viewer);
   // A fading row no longer answers anything: never "HTTP 200" on a listener that is gone.
   const health = gone ? GONE_HEALTH : describeHealth(l.health);
   const exposure = describeExposure(l.exposure);
   const uptime = l.owner.kind === 'process' ? formatUptime(l.owner.startedAt, props.now) : '';
   const service = l.service ? cleanText(l.service.name) : '';
-  const named = rowName(l);
+  const named = rowName(l, props.viewer);
   const pinLabel = props.pinLabel ? cleanText(props.pinLabel) : null;
   // A user's label names the row; what the row would otherwise be called moves second.
   const name = pinLabel ? { primary: pinLabel, secondary: named.primary } : named;
@@ -109,7 +121,7 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
       {/* The name comes from this text (not aria-label): axe's label-in-name rule then holds, and
           the visible cells below, which say the same in another order, are hidden from the tree. */}
       <span className="sr-only">
-        {rowLabel(l, props.now, pinLabel, gone)}
+        {rowLabel(l, props.viewer, props.now, pinLabel, gone)}
         {props.pinned ? ', pinned' : ''}
         {props.watched ? ', watched' : ''}
       </span>
@@ -173,6 +185,7 @@ export function rowPropsEqual(a: ListRowProps, b: ListRowProps): boolean {
     a.watched === b.watched &&
     a.pinned === b.pinned &&
     a.pinLabel === b.pinLabel &&
+    a.viewer === b.viewer &&
     a.now === b.now &&
     a.onPick === b.onPick &&
     a.onActivate === b.onActivate

@@ -71,6 +71,7 @@ export function ListView({
   const fresh = useApp((s) => s.fresh);
   const watched = useApp((s) => s.settings.watchedPorts);
   const now = useApp((s) => s.now);
+  const viewer = useApp((s) => s.viewer);
   const actions = useActions();
   const scroller = useRef<HTMLDivElement>(null);
   const heights = ITEM_HEIGHTS[density];
@@ -208,6 +209,7 @@ export function ListView({
         watched={watchedSet.has(it.listener.port)}
         pinned={pin !== undefined}
         pinLabel={pin?.label ?? null}
+        viewer={viewer}
         now={now}
         onPick={onPick}
         onActivate={onActivate}

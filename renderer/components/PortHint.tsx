@@ -1,3 +1,4 @@
+import { viewerIsRoot } from '../../app/model/unknown-owner-words.js';
 import { cleanText } from '../format/text.js';
 import { viewOf } from '../store/connect-api.js';
 import { explicitTargetOf, whyTargetOf } from '../store/actions/why.js';
@@ -49,6 +50,7 @@ export function PortHint() {
   const view = useApp(viewOf);
   const lookup = useApp((s) => s.lookup);
   const query = useApp((s) => s.query);
+  const root = useApp((s) => viewerIsRoot(s.viewer));
   const actions = useActions();
   const intent = view.intent;
   if (intent.kind === 'invalid') {
@@ -116,7 +118,9 @@ export function PortHint() {
         <div className="hint tone-warn" role="status">
           {r.holders.length > 0
             ? `Port ${r.port} is held by ${r.holders.length} socket(s) not shown by the current filter.`
-            : `Nothing listed on port ${r.port}, but it is in use (the owner is hidden: needs admin).`}
+            : root
+              ? `Nothing listed on port ${r.port}, but it is in use (its owner is hidden even from root: another namespace, or a confined root).`
+              : `Nothing listed on port ${r.port}, but it is in use (the owner is hidden: needs admin).`}
           {next}
         </div>
       )}

@@ -39,7 +39,7 @@ export function RowActions({
   readonly onLeave?: () => void;
 }) {
   const actions = useActions();
-  const viewer = useApp((s) => s.snapshot?.viewer ?? null);
+  const viewer = useApp((s) => s.viewer);
   const source = useApp((s) => s.snapshot?.source ?? 'procfs');
   const [current, setCurrent] = useState(0);
   if (gone) return null;

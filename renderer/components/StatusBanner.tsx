@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { viewerIsRoot } from '../../app/model/unknown-owner-words.js';
 import { ownerBanner } from '../format/owner-banner.js';
 import { cleanText } from '../format/text.js';
 import { viewOf } from '../store/connect-api.js';
@@ -14,6 +15,7 @@ export function StatusBanner() {
   const connection = useApp((s) => s.connection);
   const transportProblem = useApp((s) => s.transportProblem);
   const snapshot = useApp((s) => s.snapshot);
+  const viewer = useApp((s) => s.viewer);
   const phase = useApp((s) => s.phase);
   const now = useApp((s) => s.now);
   const paused = useApp(isPaused);
@@ -23,11 +25,11 @@ export function StatusBanner() {
     () =>
       ownerBanner(
         view.items.flatMap((i) => (i.kind === 'row' && !i.gone ? [i.listener] : [])),
-        snapshot?.viewer ?? null,
+        viewer,
       ),
-    [view.items, snapshot?.viewer],
+    [view.items, viewer],
   );
-  const root = snapshot?.viewer?.uid === 0;
+  const root = viewerIsRoot(viewer);
   const banners: { key: string; tone: 'bad' | 'warn' | 'info'; text: string; alert: boolean }[] = [];
   if (transportProblem) banners.push({ key: 'transport', tone: 'bad', text: transportProblem, alert: true });
   else if (connection === 'closed') {

@@ -13,6 +13,7 @@ export function WatchedDown() {
   const watched = useApp((s) => (s.phase === 'ready' ? s.settings.watchedPorts : NONE));
   const listeners = useApp((s) => s.listeners);
   const down = useApp((s) => s.downWatched);
+  const viewer = useApp((s) => s.viewer);
   const actions = useActions();
   const ports = useMemo(() => {
     const up = new Set(listeners.map((l) => l.port));
@@ -25,7 +26,7 @@ export function WatchedDown() {
         {ports.map((port) => {
           const d = down.get(port);
           const last = d?.last ?? null;
-          const owner = last ? describeOwner(last.owner) : null;
+          const owner = last ? describeOwner(last.owner, viewer) : null;
           return (
             <li key={port} className="down-row" data-port={port}>
               <span className="port">{port}</span> <span className="badge tone-bad">down</span>{' '}

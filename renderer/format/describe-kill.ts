@@ -16,8 +16,11 @@ export interface KillResultView {
   readonly command: string | null;
 }
 
-/** Turns a verified KillReport into what the user reads. */
-export function describeKillReport(report: KillReport, name: string): KillResultView {
+/**
+ * Turns a verified KillReport into what the user reads. `root`: Harbormaster already runs as root,
+ * so a refusal is never "needs admin" (admin rights would not help: a confined root, an LSM).
+ */
+export function describeKillReport(report: KillReport, name: string, root = false): KillResultView {
   const port = report.port;
   const who = `${name} (pid ${report.pid})`;
   const held = report.heldBy
@@ -87,8 +90,14 @@ export function describeKillReport(report: KillReport, name: string): KillResult
       };
     case 'permission-denied':
       return {
-        headline: `Needs admin: the system refused to signal ${who}.`,
-        detail: detail || 'Run the command below in a terminal with administrator rights.',
+        headline: root
+          ? `The system refused to signal ${who}, even as root.`
+          : `Needs admin: the system refused to signal ${who}.`,
+        detail:
+          detail ||
+          (root
+            ? 'This root is confined (a container, a user namespace or a security module), so admin rights would not help.'
+            : 'Run the command below in a terminal with administrator rights.'),
         tone: 'bad',
         offerForce: false,
         command,
@@ -96,8 +105,8 @@ export function describeKillReport(report: KillReport, name: string): KillResult
   }
 }
 
-/** Human text for a refused action, by stable error code. */
-export function describeError(error: HmError): KillResultView {
+/** Human text for a refused action, by stable error code (`root`: as for describeKillReport). */
+export function describeError(error: HmError, root = false): KillResultView {
   const message = cleanText(error.message);
   const command = error.command ? cleanText(error.command) : null;
   const base = { detail: message, tone: 'bad' as Tone, offerForce: false, command };
@@ -126,7 +135,12 @@ export function describeError(error: HmError): KillResultView {
     case 'EPERM':
       // One message whether the OS refused the signal or Harbormaster could not even read the
       // process to re-check it (then nothing was signalled): only an administrator can stop it.
-      return { ...base, headline: 'Needs admin: only an administrator can stop this process.' };
+      return {
+        ...base,
+        headline: root
+          ? 'Refused even as root: this process cannot be signalled or read from here.'
+          : 'Needs admin: only an administrator can stop this process.',
+      };
     case 'ESRCH':
       return { ...base, headline: 'The process had already exited.', tone: 'info' };
     case 'STILL_LISTENING':

@@ -1,6 +1,8 @@
 import { exposureExplanation } from '../../app/model/classify.js';
 import type { Health } from '../../app/model/health.js';
 import type { Exposure, Listener, Owner } from '../../app/model/listener.js';
+import type { Viewer } from '../../app/model/snapshot.js';
+import { unknownOwnerWords } from '../../app/model/unknown-owner-words.js';
 import { cleanText, truncate } from './text.js';
 
 /** How a badge is coloured. */
@@ -124,8 +126,12 @@ export interface OwnerView {
   readonly project: string | null;
 }
 
-/** How an owner is named in a row. */
-export function describeOwner(owner: Owner): OwnerView {
+/**
+ * How an owner is named in a row. An owner the scan could not read is worded by its real reason
+ * and by who is asking (app/model/unknown-owner-words.ts, the CLI's words too): root is never told
+ * to get admin rights, since admin rights would not help it.
+ */
+export function describeOwner(owner: Owner, viewer: Viewer | null): OwnerView {
   if (owner.kind === 'process') {
     const name = cleanText(owner.name) || `pid ${owner.pid}`;
     const container = owner.container?.name ? cleanText(owner.container.name) : null;
@@ -144,20 +150,11 @@ export function describeOwner(owner: Owner): OwnerView {
           : null,
     };
   }
-  const name =
-    owner.reason === 'permission'
-      ? 'owner unknown (needs admin)'
-      : owner.reason === 'vanished'
-        ? 'owner vanished'
-        : owner.reason === 'other-namespace'
-          ? 'owner in another namespace'
-          : owner.reason === 'no-process'
-            ? 'no process (kernel socket)'
-            : 'owner unknown';
+  const words = unknownOwnerWords(owner, viewer);
   return {
-    name,
+    name: words.short,
     known: false,
-    tooltip: cleanText(owner.message) || name,
+    tooltip: cleanText(words.detail) || words.short,
     pid: owner.pid,
     user: owner.user === null ? null : cleanText(owner.user),
     project: null,

@@ -1,5 +1,6 @@
 import type { Listener } from '../../app/model/listener.js';
 import type { Viewer } from '../../app/model/snapshot.js';
+import { viewerIsRoot } from '../../app/model/unknown-owner-words.js';
 
 /**
  * The banner about owners the list cannot name, worded from the rows actually shown (never from
@@ -11,7 +12,7 @@ export function ownerBanner(
   shown: readonly Listener[],
   viewer: Viewer | null,
 ): { readonly text: string; readonly tone: 'warn' | 'info' } | null {
-  const root = viewer?.uid === 0 || viewer?.user === 'root';
+  const root = viewerIsRoot(viewer);
   let permission = 0;
   let otherUser = 0;
   let namespace = 0;

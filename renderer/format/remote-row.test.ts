@@ -27,7 +27,7 @@ const base: RemoteListener = {
 describe('a remote listener drawn by the local row', () => {
   it('keeps port, pid and user, and no control byte survives into the row text', () => {
     const l = remoteAsListener('devbox', base);
-    const label = rowLabel(l);
+    const label = rowLabel(l, null);
     expect(label).toContain('Port 8080');
     expect(label).toContain('pid 77');
     expect(label).toContain('user dev');
@@ -41,7 +41,7 @@ describe('a remote listener drawn by the local row', () => {
   it('a hidden holder says whose socket it is instead of guessing', () => {
     const l = remoteAsListener('devbox', { ...base, holder: null, pids: [] });
     expect(l.owner).toMatchObject({ kind: 'unknown', uid: 1000 });
-    expect(rowLabel(l)).toContain('Port 8080');
+    expect(rowLabel(l, null)).toContain('Port 8080');
   });
   it('ids differ per host, so two hosts with the same port never share a row', () => {
     expect(remoteAsListener('a', base).id).not.toBe(remoteAsListener('b', base).id);

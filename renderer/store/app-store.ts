@@ -6,7 +6,7 @@ import type { HmError } from '../../app/model/errors.js';
 import type { Health } from '../../app/model/health.js';
 import type { Listener } from '../../app/model/listener.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/model/settings.js';
-import type { Snapshot } from '../../app/model/snapshot.js';
+import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
 import type { KillReport } from '../../app/model/actions.js';
 import type { Grouping } from './derive.js';
 
@@ -146,6 +146,12 @@ export interface AppState {
   readonly version: VersionInfo | null;
   readonly query: string;
   readonly grouping: Grouping;
+  /**
+   * Who the core runs as (snapshot.viewer), kept as one object while it does not change, so
+   * memoized rows can take it as a prop: every face words unreadable owners for it (root is never
+   * told to get admin rights).
+   */
+  readonly viewer: Viewer | null;
   /** The user treated as "me" (guessed from the snapshot unless chosen). */
   readonly currentUser: string | null;
   readonly currentUserChosen: boolean;
@@ -230,6 +236,7 @@ export function createAppStore(now: number = Date.now()): AppStore {
     query: '',
     // Flat by default: it fits the most rows in the popover (renderer/store/grouping-fit.test.ts).
     grouping: 'flat',
+    viewer: null,
     currentUser: null,
     currentUserChosen: false,
     selectedId: null,

@@ -3,12 +3,16 @@
 import type { Health } from '../../app/model/health.js';
 import type { Listener } from '../../app/model/listener.js';
 import { sameData, sameListener } from '../../app/model/same-listener.js';
-import type { Snapshot } from '../../app/model/snapshot.js';
+import type { Snapshot, Viewer } from '../../app/model/snapshot.js';
 import { HEALTH_HISTORY, incarnationKey, TRANSIENT_MS, type AppState } from './app-store.js';
 import { guessCurrentUser } from './current-user.js';
 
 function healthKey(h: Health): string {
   return 'checkedAt' in h ? `${h.state}:${h.checkedAt}` : h.state;
+}
+
+function sameViewer(a: Viewer | null, b: Viewer | null): boolean {
+  return a === b || (a !== null && b !== null && a.uid === b.uid && a.user === b.user);
 }
 
 /**
@@ -72,6 +76,7 @@ export function applySnapshot(state: AppState, snapshot: Snapshot, now: number):
     snapshot,
     listeners,
     byId,
+    viewer: sameViewer(state.viewer, snapshot.viewer ?? null) ? state.viewer : (snapshot.viewer ?? null),
     // The core says who it runs as; the guess is only for cores that do not.
     currentUser: state.currentUserChosen
       ? state.currentUser

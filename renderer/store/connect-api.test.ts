@@ -72,6 +72,7 @@ describe('connectApi', () => {
       isNew: false,
       gone: false,
       watched: false,
+      viewer: null,
       now: 0,
       onPick: store.getState().actions.select,
       onActivate: store.getState().actions.open,

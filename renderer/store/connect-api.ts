@@ -141,7 +141,7 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     if (!n || changes.length === 0 || n.permission() !== 'granted') return;
     for (const c of changes) {
       const who = c.listener
-        ? `${describeOwner(c.listener.owner).name}${c.listener.owner.pid !== null ? ` (pid ${c.listener.owner.pid})` : ''}`
+        ? `${describeOwner(c.listener.owner, store.getState().viewer).name}${c.listener.owner.pid !== null ? ` (pid ${c.listener.owner.pid})` : ''}`
         : null;
       const id = c.listener?.id ?? null;
       n.show(
@@ -161,7 +161,7 @@ export function connectApi(store: AppStore, api: HarbormasterApi, options: Conne
     for (const c of changes) {
       const l = c.listener;
       const who = l
-        ? `${describeOwner(l.owner).name}${l.owner.pid !== null ? ` (pid ${l.owner.pid})` : ''}`
+        ? `${describeOwner(l.owner, store.getState().viewer).name}${l.owner.pid !== null ? ` (pid ${l.owner.pid})` : ''}`
         : 'Its process';
       const project = cleanText(c.project);
       n.show(

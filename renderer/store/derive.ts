@@ -37,6 +37,8 @@ export interface ViewInputs {
   readonly currentUser: string | null;
   /** The core's uid for `currentUser` (snapshot.viewer), unless the user picked another "me". */
   readonly viewerUid?: number | null;
+  /** Who the core runs as (the store's `viewer`): how the group of unreadable owners is worded. */
+  readonly coreViewer?: Viewer | null;
   /** A row shown whatever the scope toggles say (the one a notification or "Details…" asked for). */
   readonly revealId?: string | null;
   /** Give a header to a process or project with one listener too (the old grouping; for measuring). */
@@ -194,7 +196,7 @@ export function deriveView(inputs: ViewInputs): View {
     const byKey = new Map<string, GroupAcc>();
     const order: GroupAcc[] = [];
     for (const m of matches) {
-      const g = groupOf(m.l);
+      const g = groupOf(m.l, inputs.coreViewer ?? null);
       let entry = byKey.get(g.key);
       if (entry === undefined) {
         entry = new GroupAcc(g.key, g.label, g.detail, m.scope, m.l.port);
@@ -270,6 +272,7 @@ export function selectView(inputs: ViewInputs): View {
     lastInputs.showSystem === inputs.showSystem &&
     lastInputs.currentUser === inputs.currentUser &&
     (lastInputs.viewerUid ?? null) === (inputs.viewerUid ?? null) &&
+    (lastInputs.coreViewer ?? null) === (inputs.coreViewer ?? null) &&
     (lastInputs.revealId ?? null) === (inputs.revealId ?? null) &&
     lastInputs.pins === inputs.pins &&
     (lastInputs.selfPort ?? null) === (inputs.selfPort ?? null) &&

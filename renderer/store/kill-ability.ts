@@ -1,6 +1,7 @@
 import { elevatedKillCommand, platformOfSource } from '../../app/model/commands.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { BackendId, Viewer } from '../../app/model/snapshot.js';
+import { viewerIsRoot } from '../../app/model/unknown-owner-words.js';
 import { containerOf } from '../format/container.js';
 import { describeOwner } from '../format/describe.js';
 
@@ -37,6 +38,15 @@ export function killAbility(l: Listener, ctx: KillContext): KillAbility {
         reason: `Nothing to kill from here: the owner of port ${l.port} is not visible to Harbormaster, not even its pid.`,
       };
     }
+    // Root is never told to get admin: it could not read the process even as root (confined, or
+    // non-dumpable), so Harbormaster cannot check who it is; the user may still signal it.
+    if (viewerIsRoot(ctx.viewer)) {
+      return {
+        kind: 'elevate',
+        reason: `Harbormaster could not read who owns port ${l.port} (pid ${o.pid}), even as root, so it cannot check the process and does not signal it. To stop it anyway, run this in a terminal.`,
+        command: elevatedKillCommand(o.pid, 'graceful', platform, true),
+      };
+    }
     return {
       kind: 'elevate',
       reason: `Harbormaster cannot see who owns port ${l.port} (pid ${o.pid}), so it does not signal it. Only an administrator can stop it: run this in a terminal${platform === 'win32' ? ' opened as administrator' : ''}.`,
@@ -47,7 +57,7 @@ export function killAbility(l: Listener, ctx: KillContext): KillAbility {
   if (containerOf(o) !== null) return { kind: 'kill' };
   const viewer = ctx.viewer;
   if (viewer !== null && viewer.uid !== null && viewer.uid !== 0 && o.uid !== null && o.uid !== viewer.uid) {
-    const owner = describeOwner(o);
+    const owner = describeOwner(o, viewer);
     return {
       kind: 'elevate',
       reason: `${owner.name} (pid ${o.pid}) belongs to ${owner.user ?? `uid ${o.uid}`}, not to you, so Harbormaster does not signal it. Only an administrator can stop it: run this in a terminal.`,

@@ -13,6 +13,7 @@ export function viewOf(s: AppState): ReturnType<typeof selectView> {
     showSystem: s.settings.showSystem,
     currentUser: s.currentUser,
     viewerUid: s.currentUserChosen ? null : (s.snapshot?.viewer?.uid ?? null),
+    coreViewer: s.viewer,
     revealId: s.revealId,
     pins: s.settings.pins,
     selfPort: getSelfPort(),

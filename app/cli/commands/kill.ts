@@ -4,6 +4,8 @@ import { listenersHeldBy, type KillOutcome, type KillReport } from '../../model/
 import type { HmError } from '../../model/errors.js';
 import type { Listener } from '../../model/listener.js';
 import { cleanText } from '../../model/clean-text.js';
+import { elevatedKillCommand } from '../../model/commands.js';
+import { viewerIsRoot } from '../../model/unknown-owner-words.js';
 import { clean, formatUptime, jsonOut } from '../format.js';
 import type { CliCommand, CliContext } from '../types.js';
 import {
@@ -165,6 +167,19 @@ export const killCommand: CliCommand = {
     const groups = groupByOwner(holders);
     if (groups.length === 0) {
       const pid = holders.find((l) => l.owner.pid !== null)?.owner.pid ?? null;
+      // Root is never told to get admin rights: it could not read the process either.
+      if (viewerIsRoot(snapshot.viewer ?? null)) {
+        printError(ctx, json, {
+          code: 'EPERM',
+          message: `Port ${query.port} is held by a process Harbormaster could not read, even as root; it signals nothing it cannot check.`,
+          hint:
+            pid !== null
+              ? 'Admin rights would not help. If you are sure, stop it yourself:'
+              : 'Admin rights would not help: the holder is in another namespace or a confined root.',
+          ...(pid !== null ? { command: elevatedKillCommand(pid, 'graceful', process.platform, true) } : {}),
+        });
+        return EXIT_PERMISSION;
+      }
       printError(ctx, json, {
         code: 'EPERM',
         message: `Port ${query.port} is held by a process Harbormaster cannot see (needs admin).`,

@@ -2,6 +2,7 @@ import { isSelf, SELF_NAME, getSelfPort } from '../../format/self-port.js';
 import type { KillReport } from '../../../app/model/actions.js';
 import type { HmError } from '../../../app/model/errors.js';
 import type { Listener } from '../../../app/model/listener.js';
+import { viewerIsRoot } from '../../../app/model/unknown-owner-words.js';
 import { describeError, describeKillReport } from '../../format/describe-kill.js';
 import { describeOwner } from '../../format/describe.js';
 import { incarnationKey, type AppActions, type AppState } from '../app-store.js';
@@ -52,8 +53,9 @@ export function createKillFlow(
     }
     // The user stopped waiting: say how it ended anyway.
     ctx.store.setState(patch);
-    const name = describeOwner(l.owner).name;
-    const view = report ? describeKillReport(report, name) : error ? describeError(error) : null;
+    const name = describeOwner(l.owner, s.viewer).name;
+    const root = viewerIsRoot(s.viewer);
+    const view = report ? describeKillReport(report, name, root) : error ? describeError(error, root) : null;
     if (view) ctx.toast(view.headline, view.tone === 'ok' ? 'ok' : view.tone === 'bad' ? 'bad' : 'info');
   };
 
@@ -72,7 +74,7 @@ export function createKillFlow(
         return;
       }
       const ability = killAbility(l, {
-        viewer: s.snapshot?.viewer ?? null,
+        viewer: s.viewer,
         source: s.snapshot?.source ?? 'procfs',
         gone: live === undefined,
       });
@@ -130,7 +132,7 @@ export function createKillFlow(
       if (flow?.phase === 'running') {
         // The core stops its wait too: nothing more is sent (no SIGKILL after the grace period),
         // and its answer (cancelled, or how it ended if it was too late) arrives as a toast.
-        const name = describeOwner(flow.listener.owner).name;
+        const name = describeOwner(flow.listener.owner, ctx.store.getState().viewer).name;
         ctx.api.cancelKill({ killId: flow.killId }).catch(() => undefined);
         ctx.toast(`Cancelling: nothing more is sent to ${name}. The result follows here.`, 'info');
       }

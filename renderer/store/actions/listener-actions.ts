@@ -3,6 +3,7 @@ import { curlCommand } from '../../../app/model/commands.js';
 import { safePageUrl } from '../../api/browser-page.js';
 import { pinPort, unpinPort } from '../../../app/model/pins.js';
 import { cleanText } from '../../format/text.js';
+import { describeOwner } from '../../format/describe.js';
 import type { AppActions } from '../app-store.js';
 import { copyToClipboard } from '../clipboard.js';
 import type { FlowContext } from './context.js';
@@ -88,7 +89,11 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
       if (!l) return;
       if (what === 'pid') {
         const pid = l.owner.pid;
-        if (pid === null) ctx.toast('The pid is unknown (needs admin).', 'info');
+        if (pid === null)
+          ctx.toast(
+            `The pid is unknown: ${describeOwner(l.owner, ctx.store.getState().viewer).name}.`,
+            'info',
+          );
         else ctx.actions().copyText(String(pid), `pid ${pid}`);
         return;
       }
