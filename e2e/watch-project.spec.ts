@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, POLL_MS, test } from './support/fixtures.js';
 import { connectWs, wsCall } from './support/ws-call.js';
 
@@ -24,6 +25,36 @@ function startProjectServer(dir: string): Promise<{ child: ChildProcess; port: n
   });
 }
 
+/** Records every notification the page shows (the real Notification class still shows it). */
+async function recordNotifications(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    type Options = { readonly body?: string };
+    type NotificationClass = new (title: string, options?: Options) => object;
+    const shown: { title: string; body: string }[] = [];
+    const g = globalThis as unknown as {
+      shownNotifications: typeof shown;
+      Notification: NotificationClass;
+    };
+    g.shownNotifications = shown;
+    const Real = g.Notification;
+    class Recording extends Real {
+      constructor(title: string, options?: Options) {
+        super(title, options);
+        shown.push({ title, body: options?.body ?? '' });
+      }
+    }
+    // The real class's statics (permission, requestPermission) stay reachable through the prototype chain.
+    Object.setPrototypeOf(Recording, Real);
+    Object.defineProperty(globalThis, 'Notification', { value: Recording, configurable: true });
+  });
+}
+
+/** The notifications the page showed so far. */
+function shownIn(page: Page): () => Promise<unknown[]> {
+  return () =>
+    page.evaluate(() => (globalThis as unknown as { shownNotifications: unknown[] }).shownNotifications);
+}
+
 test('a watched project that goes down and comes back notifies through the browser', async ({
   serve,
   page,
@@ -36,26 +67,7 @@ test('a watched project that goes down and comes back notifies through the brows
   try {
     // The user allowed notifications; the page's calls to the real API are recorded.
     await context.grantPermissions(['notifications'], { origin: serve.origin });
-    await page.addInitScript(() => {
-      type Options = { readonly body?: string };
-      type NotificationClass = new (title: string, options?: Options) => object;
-      const shown: { title: string; body: string }[] = [];
-      const g = globalThis as unknown as {
-        shownNotifications: typeof shown;
-        Notification: NotificationClass;
-      };
-      g.shownNotifications = shown;
-      const Real = g.Notification;
-      class Recording extends Real {
-        constructor(title: string, options?: Options) {
-          super(title, options);
-          shown.push({ title, body: options?.body ?? '' });
-        }
-      }
-      // The real class's statics (permission, requestPermission) stay reachable through the prototype chain.
-      Object.setPrototypeOf(Recording, Real);
-      Object.defineProperty(globalThis, 'Notification', { value: Recording, configurable: true });
-    });
+    await recordNotifications(page);
     // Watch the project (settings are shared by every face; the window reads them on load).
     const attempt = await connectWs(serve);
     if (attempt.kind !== 'open') throw new Error(`ws rejected: ${attempt.status}`);
@@ -76,8 +88,7 @@ test('a watched project that goes down and comes back notifies through the brows
       timeout: POLL_MS * 4,
     });
 
-    const shown = () =>
-      page.evaluate(() => (globalThis as unknown as { shownNotifications: unknown[] }).shownNotifications);
+    const shown = shownIn(page);
     server.kill('SIGTERM');
     await expect.poll(shown, { timeout: POLL_MS * 6 }).toContainEqual({
       title: `Project ${name} is down`,
@@ -89,6 +100,56 @@ test('a watched project that goes down and comes back notifies through the brows
     await expect.poll(shown, { timeout: POLL_MS * 6 }).toContainEqual({
       title: `Project ${name} is back`,
       body: `node (pid ${again.child.pid}) is listening on port ${again.port}.`,
+    });
+  } finally {
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a project watched from the details pane (keyboard) is saved, survives a reload and notifies', async ({
+  app,
+  serve,
+  page,
+  context,
+}) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'h-watch-project-'));
+  const name = `h-watch-${path.basename(dir).slice(-6).toLowerCase()}`;
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true }));
+  let server: ChildProcess | null = null;
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await context.grantPermissions(['notifications'], { origin: serve.origin });
+    await recordNotifications(page);
+    const first = await startProjectServer(dir);
+    server = first.child;
+    await app.open();
+    await (await app.showPort(first.port, { timeout: POLL_MS * 4 })).click();
+    const details = page.getByRole('region', { name: `Details for port ${first.port}` });
+    const toggle = details.getByRole('button', { name: `Watch project ${name}` });
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect(app.liveRow(first.port)).toHaveAccessibleName(/, watched$/);
+
+    // Saved in the core's settings, which every face reads: a reload shows it watched.
+    const attempt = await connectWs(serve);
+    if (attempt.kind !== 'open') throw new Error(`ws rejected: ${attempt.status}`);
+    const read = await wsCall(attempt.ws, 'getSettings');
+    attempt.ws.close();
+    expect(read).toMatchObject({ type: 'result', result: { watchedProjects: [name] } });
+    await app.open();
+    await (await app.showPort(first.port, { timeout: POLL_MS * 4 })).click();
+    await expect(details.getByRole('button', { name: `Watch project ${name}` })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+
+    server.kill('SIGTERM');
+    await expect.poll(shownIn(page), { timeout: POLL_MS * 6 }).toContainEqual({
+      title: `Project ${name} is down`,
+      body: `node (pid ${first.child.pid}) stopped listening on port ${first.port}.`,
     });
   } finally {
     server?.kill('SIGKILL');

@@ -19,6 +19,28 @@ import { PinControl } from './PinControl.js';
 
 const NO_HISTORY: readonly never[] = [];
 
+/**
+ * Watch every listener of a project (settings.watchedProjects): notified when none of them
+ * listens any more, and when one is back. One fixed label with a pressed state.
+ */
+function WatchProject({ project }: { readonly project: string }) {
+  const actions = useActions();
+  const watched = useApp((s) => s.settings.watchedProjects.includes(project));
+  const name = cleanText(project);
+  return (
+    <button
+      type="button"
+      className="btn watch-project"
+      aria-pressed={watched}
+      aria-label={`Watch project ${name}`}
+      title="Notify when none of this project's listeners is left, and when one is back"
+      onClick={() => actions.toggleWatchProject(project)}
+    >
+      Watch project
+    </button>
+  );
+}
+
 /** Everything about the selected listener: command line, cwd, user, start, sockets, health history. */
 export function DetailsPane({
   listener,
@@ -99,7 +121,8 @@ export function DetailsPane({
               <>
                 <dt>Project</dt>
                 <dd>
-                  {cleanText(o.project.name)} <span className="muted">({o.project.kind})</span>
+                  {cleanText(o.project.name)} <span className="muted">({o.project.kind})</span>{' '}
+                  <WatchProject project={o.project.name} />
                 </dd>
               </>
             ) : null}

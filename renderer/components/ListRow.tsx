@@ -133,7 +133,7 @@ function ListRowImpl({ ref, ...props }: ListRowProps) {
           </span>
         ) : null}
         {props.watched ? (
-          <span className="watch-dot" title="Watched port" aria-hidden="true">
+          <span className="watch-dot" title="Watched" aria-hidden="true">
             ●
           </span>
         ) : null}

@@ -14,6 +14,7 @@ import {
   type FocusEvent,
   type KeyboardEvent,
 } from 'react';
+import type { Listener } from '../../app/model/listener.js';
 import { viewOf } from '../store/connect-api.js';
 import type { ListItem } from '../store/derive.js';
 import { useActions, useApp } from '../store/store-context.js';
@@ -40,6 +41,16 @@ const FALLBACK_VIEWPORT = 640;
 const OVERSCAN_ITEMS = 8;
 
 /** A DOM id for a listener id (ids contain `:`/`%`/`[`, which are awkward in IDREFs). */
+/** True when the listener's project is watched (its row shows the watch mark like a watched port). */
+function watchedProject(l: Listener, projects: ReadonlySet<string>): boolean {
+  return (
+    projects.size > 0 &&
+    l.owner.kind === 'process' &&
+    l.owner.project !== null &&
+    projects.has(l.owner.project.name)
+  );
+}
+
 export function domIdFor(listenerId: string): string {
   return `opt-${listenerId.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)}`;
 }
@@ -76,6 +87,8 @@ export function ListView({
   const scroller = useRef<HTMLDivElement>(null);
   const heights = ITEM_HEIGHTS[density];
   const watchedSet = useMemo(() => new Set(watched), [watched]);
+  const projects = useApp((s) => s.settings.watchedProjects);
+  const projectSet = useMemo(() => new Set(projects), [projects]);
   const pins = useApp((s) => s.settings.pins);
   const pinByPort = useMemo(() => new Map(pins.map((p) => [p.port, p])), [pins]);
   const items = view.items;
@@ -206,7 +219,7 @@ export function ListView({
         selected={id === selectedId}
         isNew={fresh.has(id)}
         gone={it.gone}
-        watched={watchedSet.has(it.listener.port)}
+        watched={watchedSet.has(it.listener.port) || watchedProject(it.listener, projectSet)}
         pinned={pin !== undefined}
         pinLabel={pin?.label ?? null}
         viewer={viewer}

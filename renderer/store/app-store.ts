@@ -110,6 +110,8 @@ export interface AppActions {
   restartContainer(id: string): void;
   checkHealth(id: string): void;
   toggleWatch(port: number): void;
+  /** Watches (or stops watching) every listener of a project: notified when none is left, and back. */
+  toggleWatchProject(project: string): void;
   /** Pins a port (listed first, "down" when free) with an optional label; `pinned` false unpins. */
   setPin(port: number, pinned: boolean, label?: string | null): void;
   /** Saves the added and pinned ssh hosts (Hosts section); resolves to the refusal's text or null. */
@@ -212,6 +214,7 @@ const NO_ACTIONS: AppActions = {
   restartContainer: noop,
   checkHealth: noop,
   toggleWatch: noop,
+  toggleWatchProject: noop,
   setPin: noop,
   saveHosts: () => Promise.resolve(null),
   dismissToast: noop,

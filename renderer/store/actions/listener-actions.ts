@@ -17,6 +17,7 @@ type ListenerActions = Pick<
   | 'copyText'
   | 'checkHealth'
   | 'toggleWatch'
+  | 'toggleWatchProject'
   | 'setPin'
   | 'saveHosts'
   | 'setPaused'
@@ -24,6 +25,24 @@ type ListenerActions = Pick<
 
 /** What the user does to a listener or the scan (open, copy, check, watch, pause) and settings. */
 export function createListenerActions(ctx: FlowContext): ListenerActions {
+  /**
+   * Says a watch was started or stopped. Browser mode notifies through the page: permission is
+   * asked once, when the user first watches something (a port or a project).
+   */
+  function toggledWatch(what: string, on: boolean): void {
+    const n = ctx.page?.notifications;
+    if (n && on && n.permission() === 'default') {
+      n.request().then(
+        (answer) => {
+          if (answer === 'denied')
+            ctx.toast(`Watching ${what}; notifications are blocked by the browser.`, 'info');
+        },
+        () => undefined,
+      );
+    }
+    ctx.toast(on ? `Watching ${what}` : `Stopped watching ${what}`, 'info');
+  }
+
   function updateSettings(patch: Partial<Settings>): void {
     // Optimistic: the toggle moves at once; the core's answer (or an error) settles it.
     const before = ctx.store.getState().settings;
@@ -132,18 +151,13 @@ export function createListenerActions(ctx: FlowContext): ListenerActions {
         ? watched.filter((p) => p !== port)
         : [...watched, port].sort((a, b) => a - b);
       updateSettings({ watchedPorts: next });
-      // Browser mode notifies through the page: ask once, when the user first watches a port.
-      const n = ctx.page?.notifications;
-      if (n && !watched.includes(port) && n.permission() === 'default') {
-        n.request().then(
-          (answer) => {
-            if (answer === 'denied')
-              ctx.toast(`Watching port ${port}; notifications are blocked by the browser.`, 'info');
-          },
-          () => undefined,
-        );
-      }
-      ctx.toast(watched.includes(port) ? `Stopped watching port ${port}` : `Watching port ${port}`, 'info');
+      toggledWatch(`port ${port}`, !watched.includes(port));
+    },
+    toggleWatchProject(project) {
+      const watched = ctx.store.getState().settings.watchedProjects;
+      const on = !watched.includes(project);
+      updateSettings({ watchedProjects: on ? [...watched, project] : watched.filter((p) => p !== project) });
+      toggledWatch(`project ${cleanText(project)}`, on);
     },
     setPin(port, pinned, label) {
       const pins = ctx.store.getState().settings.pins;
