@@ -63,6 +63,17 @@ export function createCliContext(
       return service;
     },
     env: process.env,
+    onInterrupt: (handler) => {
+      let interrupted = false;
+      const onSigint = (): void => {
+        // The second Ctrl+C is the user insisting: leave at once, as without a handler (128 + 2).
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        handler();
+      };
+      process.on('SIGINT', onSigint);
+      return () => void process.off('SIGINT', onSigint);
+    },
     ...overrides,
     async dispose() {
       if (service) await (await service).dispose();

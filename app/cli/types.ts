@@ -12,6 +12,11 @@ export interface CliContext {
    */
   readonly service: (focus?: { readonly ports: readonly number[] }) => Promise<HarbormasterService>;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Calls `handler` on the user's interrupt (Ctrl+C, SIGINT) until the returned function is
+   * called; absent: an interrupt ends the process as usual. A second interrupt always ends it.
+   */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }
 
 /** One `harbormaster <name>` subcommand. Returns the process exit code. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { checkPid } from '../../actions/kill.js';
 import { isContainerPlumbing } from '../../containers/join.js';
 import { listenersHeldBy, type KillOutcome, type KillReport } from '../../model/actions.js';
@@ -23,7 +24,7 @@ import { killContainerPort } from './container.js';
 
 /** Exit code when the OS refused (another user's or an elevated process): copy the printed command. */
 export const EXIT_PERMISSION = 4;
-/** Exit code when the user answered no at the confirmation prompt. */
+/** Exit code when the user answered no at the prompt, or cancelled the wait with Ctrl+C. */
 export const EXIT_CANCELLED = 5;
 
 const USAGE = `Usage: harbormaster kill <port> [--pid P] [--force] [--yes] [--json]
@@ -37,6 +38,7 @@ report what really happened to each port it held (freed, still held, or taken by
   <port>      1–65535 (also :3000, localhost:3000, 127.0.0.1:3000, [::1]:3000)
   --pid P     which owner, when several processes hold the port
   --force     send SIGKILL (taskkill /F) if it is still running after the grace period
+Ctrl+C while it waits cancels: nothing more is sent (no SIGKILL), and it says what was sent.
   --yes, -y   do not ask (required when stdin is not a terminal, and with --json)
   --json      print the kill report (or {"error": …}) as JSON
 A port published by a container (held by docker-proxy, dockerd or a rootless helper) is freed
@@ -48,11 +50,12 @@ Exit codes: 0 freed; 1 not freed (still running, restarted by a supervisor, take
 process, still held by another, or it had already exited); 2 bad input, or --yes/--pid needed;
 3 nothing listens there, a safety check refused, or the process no longer holds the port you
 confirmed (nothing was signalled); 4 permission denied (the elevated command is printed);
-5 cancelled at the prompt.`;
+5 cancelled at the prompt or with Ctrl+C while waiting.`;
 
 /** The exit code for a verified kill outcome. */
 export function exitCodeForOutcome(outcome: KillOutcome): number {
   if (outcome === 'freed') return 0;
+  if (outcome === 'cancelled') return EXIT_CANCELLED;
   if (outcome === 'permission-denied') return EXIT_PERMISSION;
   return 1;
 }
@@ -249,12 +252,26 @@ export const killCommand: CliCommand = {
 
     const listener = target.listeners.find((l) => l.protocol === 'tcp') ?? target.listeners[0];
     if (!listener) return EXIT_REFUSED;
-    const result = await service.kill({
-      listenerId: listener.id,
-      pid: target.owner.pid,
-      startToken: target.owner.startToken,
-      mode: force ? 'force' : 'graceful',
+    // Ctrl+C during the wait cancels it in the core (issue 16 item 3): no SIGKILL follows, and the
+    // report says what was sent. Progress goes to stderr, so --json keeps stdout pure JSON.
+    const killId = randomUUID();
+    const who = `${clean(target.owner.name, 60)} (pid ${target.owner.pid})`;
+    ctx.stderr(
+      `Stopping ${who} with ${force ? 'SIGTERM, then SIGKILL if it does not exit' : 'SIGTERM'}… Ctrl+C cancels the wait.\n`,
+    );
+    const stopListening = ctx.onInterrupt?.(() => {
+      ctx.stderr(`\nCancelling: nothing more is sent to ${who}. A signal already sent is not taken back.\n`);
+      service.cancelKill({ killId }).catch(() => undefined);
     });
+    const result = await service
+      .kill({
+        listenerId: listener.id,
+        pid: target.owner.pid,
+        startToken: target.owner.startToken,
+        mode: force ? 'force' : 'graceful',
+        killId,
+      })
+      .finally(() => stopListening?.());
     if (!result.ok) {
       printError(ctx, json, result.error);
       return exitCodeForError(result.error);
