@@ -36,6 +36,7 @@ import {
   trayShows,
 } from './startup/startup.js';
 import { runTrayAction, type TrayActionDeps } from './tray/tray-actions.js';
+import { createTrayKills } from './tray/tray-kills.js';
 import { createTrayController } from './tray/tray-controller.js';
 import { readTrayHosts, type TrayHosts } from './tray/tray-hosts.js';
 import { buildTrayMenu, type TrayState } from './tray/tray-menu.js';
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
   // Pinned/opened ssh hosts and the forwards (issue 15), re-read every 5 s: the core polls the
   // hosts; this only peeks at their views, so the tray never opens a host itself.
   let trayHosts: TrayHosts | null = null;
+  // Kills the tray started and still waits for: the menu offers "Cancel kill" for each.
+  const trayKills = createTrayKills(() => tray.update(trayState()));
   const trayState = (): TrayState => ({
     snapshot: client.latest(),
     paused: client.latest()?.paused === true,
@@ -138,10 +141,12 @@ async function main(): Promise<void> {
     currentUid,
     platform,
     hosts: trayHosts,
+    killsWaiting: trayKills.list(),
   });
 
   const actionDeps: TrayActionDeps = {
     api: client,
+    kills: trayKills,
     remote: client,
     latest: () => client.latest(),
     settings: () => client.currentSettings(),

@@ -44,6 +44,7 @@ function harness(over: Partial<TrayActionDeps> = {}, confirmAnswer = true) {
       kill: async (r) => (kills.push(r), ok(report)),
       setPaused: async (r) => (log.push(`paused ${r.paused}`), ok({ paused: r.paused })),
       containerAction: async () => err('UNSUPPORTED', 'no engine'),
+      cancelKill: async (r) => (log.push(`cancel ${r.killId}`), ok({ cancelled: true })),
     },
     latest: () => snapshot([dev]),
     settings: () => settingsWith(),
@@ -70,9 +71,11 @@ const killAction: TrayAction = {
 
 describe('runTrayAction', () => {
   it('asks before killing, then reports the verified outcome', async () => {
-    const h = harness();
+    const h = harness({ newKillId: () => 'kill-1' });
     await runTrayAction(killAction, h.deps);
-    expect(h.kills).toEqual([{ listenerId: dev.id, pid: 321, startToken: 'st', mode: 'graceful' }]);
+    expect(h.kills).toEqual([
+      { listenerId: dev.id, pid: 321, startToken: 'st', mode: 'graceful', killId: 'kill-1' },
+    ]);
     expect(h.log).toEqual([
       'confirm: Kill node (pid 321) holding port 3000?',
       'report Port 3000 is free: node (pid 321) exited; tcp port 3000 is free (40 ms).',

@@ -4,13 +4,19 @@ import { listenersHeldBy } from '../../app/model/actions.js';
 import type { Settings } from '../../app/model/settings.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
 import type { WindowRoute } from '../../app/model/window-route.js';
+import { randomUUID } from 'node:crypto';
 import { killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
+import type { TrayKills } from './tray-kills.js';
 import { containerConfirmation, containerOwnership } from './tray-container.js';
 import type { TrayAction } from './tray-item.js';
 
 /** What a tray intent may use; Electron pieces (dialog, clipboard, window) come in as functions. */
 export interface TrayActionDeps {
-  readonly api: Pick<HarbormasterApi, 'open' | 'kill' | 'setPaused' | 'containerAction'>;
+  readonly api: Pick<HarbormasterApi, 'open' | 'kill' | 'cancelKill' | 'setPaused' | 'containerAction'>;
+  /** The kills that wait for their answer (the menu offers to cancel each); absent: none tracked. */
+  readonly kills?: TrayKills;
+  /** A fresh id for each kill (`cancelKill` names it); defaults to a random UUID. */
+  readonly newKillId?: () => string;
   /** The ssh hosts half (issue 15); absent where no Hosts section is shown. */
   readonly remote?: Pick<HarbormasterApi, 'openRemote' | 'closeForwards'>;
   readonly latest: () => Snapshot | null;
@@ -84,15 +90,29 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
         const yes = await deps.confirm(killConfirmation(l, action.mode, deps.now(), deps.platform, held));
         if (!yes) return;
       }
-      const r = await deps.api.kill({
-        listenerId: action.listenerId,
-        pid: action.pid,
-        startToken: action.startToken,
+      const killId = (deps.newKillId ?? randomUUID)();
+      deps.kills?.start({
+        killId,
+        who: `${l.owner.name} (pid ${l.owner.pid})`,
+        port: l.port,
         mode: action.mode,
       });
+      const r = await deps.api
+        .kill({
+          listenerId: action.listenerId,
+          pid: action.pid,
+          startToken: action.startToken,
+          mode: action.mode,
+          killId,
+        })
+        .finally(() => deps.kills?.end(killId));
       if (r.ok)
         deps.report(
-          r.value.outcome === 'freed' ? `Port ${r.value.port} is free` : `Port ${r.value.port}`,
+          r.value.outcome === 'freed'
+            ? `Port ${r.value.port} is free`
+            : r.value.outcome === 'cancelled'
+              ? `Kill cancelled (port ${r.value.port})`
+              : `Port ${r.value.port}`,
           r.value.message,
         );
       else
@@ -100,6 +120,15 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
           'Not killed',
           r.error.command ? `${r.error.message}\n${r.error.command}` : r.error.message,
         );
+      return;
+    }
+    case 'cancel-kill': {
+      // The kill's own report follows when the core answers (outcome "cancelled", or how it
+      // ended if the cancel came too late); here only a cancel the core could not place is told.
+      const r = await deps.api.cancelKill({ killId: action.killId });
+      deps.kills?.end(action.killId);
+      if (!r.ok) deps.report('Could not cancel', r.error.message);
+      else if (!r.value.cancelled) deps.report('Nothing to cancel', 'That kill had already finished.');
       return;
     }
     case 'container': {

@@ -128,6 +128,7 @@ function deps(
       kill: async () => (log.push('KILL'), err('INTERNAL', 'kill must not be called')),
       setPaused: async (r) => ok({ paused: r.paused }),
       containerAction: async (r) => (calls.push(r), answer(r)),
+      cancelKill: async () => ok({ cancelled: false }),
     },
     latest: () => snapshot([latest]),
     settings: () => settingsWith(),

@@ -17,6 +17,8 @@ export type TrayAction =
       readonly startToken: string;
       readonly mode: KillMode;
     }
+  /** Stop waiting for a kill the tray started (`cancelKill`): nothing more is sent to it. */
+  | { readonly type: 'cancel-kill'; readonly killId: string }
   /** Stop or restart the container behind a docker-proxy/dockerd-held port (issue 10). */
   | {
       readonly type: 'container';

@@ -7,6 +7,7 @@ import { pinnedPorts, pinTitle } from '../../app/model/pins.js';
 import { cleanMenu } from '../clean-output.js';
 import { projectOf, watchedTargets } from '../notifications/watched.js';
 import { menuText, type TrayMenuItem } from './tray-item.js';
+import { waitingKillsMenu, type WaitingKill } from './tray-kills.js';
 import { listenerLabel, listenerSubmenu } from './tray-listener.js';
 
 /** Everything the tray shows, as data. */
@@ -19,6 +20,8 @@ export interface TrayState {
   readonly platform: NodeJS.Platform;
   /** Pinned or opened ssh hosts and the forwards (tray-hosts.ts); absent: no Hosts section. */
   readonly hosts?: TrayHosts | null;
+  /** Kills the tray started that still wait for their answer: each gets a "Cancel kill" item. */
+  readonly killsWaiting?: readonly WaitingKill[];
 }
 
 /** The tray's three groups, in menu order. */
@@ -121,6 +124,8 @@ export function statusLine(state: TrayState): string | null {
  */
 export function buildTrayMenu(state: TrayState): TrayMenuItem[] {
   const menu: TrayMenuItem[] = [];
+  // A kill that waits comes first: its Cancel must be found at once, before the grace period ends.
+  menu.push(...waitingKillsMenu(state.killsWaiting ?? []));
   const status = statusLine(state);
   if (status !== null) menu.push({ label: status, enabled: false });
   if (state.snapshot) {
