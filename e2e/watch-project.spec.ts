@@ -139,7 +139,8 @@ test('a project watched from the details pane (keyboard) is saved, survives a re
     const read = await wsCall(attempt.ws, 'getSettings');
     attempt.ws.close();
     expect(read).toMatchObject({ type: 'result', result: { watchedProjects: [name] } });
-    await app.open();
+    await page.reload();
+    await expect(page.getByLabel('Scan summary')).toContainText(/\d+ (listening|shown)/);
     await (await app.showPort(first.port, { timeout: POLL_MS * 4 })).click();
     await expect(details.getByRole('button', { name: `Watch project ${name}` })).toHaveAttribute(
       'aria-pressed',
