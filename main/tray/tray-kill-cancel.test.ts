@@ -5,12 +5,36 @@ import { createTestService } from '../../app/actions/test-support/test-service.j
 import { settingsWith } from '../../app/testing/fixtures.js';
 import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
 import type { TrayMenuItem } from './tray-item.js';
-import { createTrayKills } from './tray-kills.js';
+import { createTrayKills, type TrayKills } from './tray-kills.js';
 import { buildTrayMenu, type TrayState } from './tray-menu.js';
 
 // Issue 16 item 3: the tray's Force kill can be cancelled while it waits. The real core pipeline
 // against a real server that ignores SIGTERM: while the kill waits, the menu (rebuilt on every
 // change, as main does) offers "Cancel kill"; choosing it stops the wait and no SIGKILL follows.
+
+/** The tray's dependencies over a real service: no dialogs (confirmation off), reports recorded. */
+function trayDeps(
+  api: TrayActionDeps['api'],
+  kills: TrayKills,
+  reports: string[],
+  over: Partial<TrayActionDeps> = {},
+): TrayActionDeps {
+  return {
+    api,
+    kills,
+    latest: () => null,
+    settings: () => settingsWith({ confirmBeforeKill: false }),
+    currentUid: process.getuid?.() ?? null,
+    platform: 'linux',
+    now: () => Date.now(),
+    confirm: async () => true,
+    copyText: () => undefined,
+    showWindow: () => undefined,
+    report: (title, body) => reports.push(`${title}: ${body}`),
+    quit: () => undefined,
+    ...over,
+  };
+}
 
 describe.runIf(process.platform === 'linux')('the tray’s Cancel kill', () => {
   afterEach(() => killTracked());
@@ -42,20 +66,7 @@ describe.runIf(process.platform === 'linux')('the tray’s Cancel kill', () => {
     });
     const kills = createTrayKills(() => (menu = buildTrayMenu(state())));
     const reports: string[] = [];
-    const deps: TrayActionDeps = {
-      api: service,
-      kills,
-      latest: () => snapshot,
-      settings: () => settingsWith({ confirmBeforeKill: false }),
-      currentUid: process.getuid?.() ?? null,
-      platform: 'linux',
-      now: () => Date.now(),
-      confirm: async () => true,
-      copyText: () => undefined,
-      showWindow: () => undefined,
-      report: (title, body) => reports.push(`${title}: ${body}`),
-      quit: () => undefined,
-    };
+    const deps = trayDeps(service, kills, reports, { latest: () => snapshot });
 
     const started = performance.now();
     const killing = runTrayAction(
@@ -92,23 +103,7 @@ describe.runIf(process.platform === 'linux')('the tray’s Cancel kill', () => {
     const kills = createTrayKills();
     kills.start({ killId: 'k1', who: 'node (pid 1)', port: 3000, mode: 'force' });
     const service = createTestService();
-    await runTrayAction(
-      { type: 'cancel-kill', killId: 'k1' },
-      {
-        api: service,
-        kills,
-        latest: () => null,
-        settings: () => settingsWith(),
-        currentUid: null,
-        platform: 'linux',
-        now: () => 0,
-        confirm: async () => false,
-        copyText: () => undefined,
-        showWindow: () => undefined,
-        report: (title, body) => reports.push(`${title}: ${body}`),
-        quit: () => undefined,
-      },
-    );
+    await runTrayAction({ type: 'cancel-kill', killId: 'k1' }, trayDeps(service, kills, reports));
     expect(reports).toEqual(['Nothing to cancel: That kill had already finished.']);
     expect(kills.list()).toEqual([]);
   });
