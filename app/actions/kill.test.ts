@@ -285,6 +285,29 @@ describe.runIf(linux)('killListenerOwner with real processes', () => {
     expect(isAlive(server.pid)).toBe(true);
   });
 
+  it('as root, an OS refusal never says "needs admin" nor offers sudo (a confined root)', async () => {
+    const server = await startServer();
+    const asRoot = {
+      latest: () => {
+        const s = source.latest();
+        return s && { ...s, viewer: { uid: 0, user: 'root' } };
+      },
+      refresh: async () => ({ ...(await source.refresh()), viewer: { uid: 0, user: 'root' } }),
+    };
+    const result = await killListenerOwner(await requestFor(source, server.pid, server.port), {
+      ...deps,
+      source: asRoot,
+      signal: () => {
+        throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
+      },
+    });
+    expect(result).toMatchObject({ ok: true, value: { outcome: 'permission-denied', command: null } });
+    const message = result.ok ? result.value.message : '';
+    expect(message).toMatch(/even as root/);
+    expect(message).not.toMatch(/admin rights\. |needs admin/);
+    expect(isAlive(server.pid)).toBe(true);
+  });
+
   it('refuses listeners that are not in the current snapshot', async () => {
     await source.refresh();
     const result = await killListenerOwner(

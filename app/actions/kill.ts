@@ -28,6 +28,7 @@ import {
   type VerifyContext,
 } from './kill-verify.js';
 import { elevatedKillCommand } from '../model/commands.js';
+import { viewerIsRoot } from '../model/unknown-owner-words.js';
 import { defaultRunTaskkill, type RunTaskkill } from './taskkill.js';
 import { routeContainerKill, type StopContainer } from '../containers/kill-route.js';
 
@@ -237,8 +238,17 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
   };
 
   const denied = (): Result<KillReport> => {
-    const command = elevatedKillCommand(pid, mode, platform);
     const whose = owner.user ? `, owned by ${owner.user},` : '';
+    // Root refused too (a confined root: a container, a user namespace, a security module): admin
+    // rights would not help, so root is never told to get them, nor handed a sudo command.
+    if (viewerIsRoot(located.value.snapshot.viewer ?? null)) {
+      return report(
+        'permission-denied',
+        `The system refused to signal ${who}${whose} even as root: this root is confined (a container, a user namespace or a security module), so admin rights would not help.`,
+        { heldBy: summary(owner), command: null },
+      );
+    }
+    const command = elevatedKillCommand(pid, mode, platform);
     return report(
       'permission-denied',
       `Not allowed to stop ${who}${whose}: it needs admin rights. Copy the command to run it yourself${platform === 'win32' ? ' in an elevated prompt' : ''}.`,
