@@ -157,3 +157,48 @@ inPidNamespace('a holder in another PID namespace: held, never "free"', async ({
   await expect(finding(region, 'nothing-listening')).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: `Port ${s.port} is free.` })).toHaveCount(0);
 });
+
+/**
+ * The window's row, details pane and group header for a holder serve cannot read, and the whole
+ * page's text (tooltips included): issue 16's root pass, every surface worded for who runs serve.
+ */
+async function hiddenHolderSurfaces(app: AppPage, port: number) {
+  await app.showEveryone();
+  const row = await app.showPort(port, { timeout: 30_000 });
+  const rowName = await row.evaluate((e) => (e as unknown as { textContent: string }).textContent);
+  await row.click();
+  const details = app.page.getByRole('region', { name: `Details for port ${port}` });
+  await expect(details).toBeVisible();
+  const group = app.page.getByRole('button', { name: 'Group' });
+  await group.click();
+  await expect(group).toHaveAttribute('aria-pressed', 'true');
+  const html = await app.page.content();
+  await group.click();
+  return { rowName, details, html };
+}
+
+asNobody(
+  'a normal user is told admin rights would show the holder (row, details, group header)',
+  async ({ app, page }) => {
+    asNobody.skip(!tools.setpriv, 'needs root and setpriv (util-linux)');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const s = await holder('tcp', '::1');
+    const seen = await hiddenHolderSurfaces(app, s.port);
+    expect(seen.rowName).toContain('owner unknown (needs admin)');
+    await expect(seen.details).toContainText('owner unknown (needs admin)');
+    expect(seen.html).not.toContain('even as root');
+  },
+);
+
+inPidNamespace(
+  'root is never told to get admin: the hidden holder is named by its real reason',
+  async ({ app, page }) => {
+    inPidNamespace.skip(!tools.unshare, 'needs root and unshare (util-linux)');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const s = await holder('tcp', '::1');
+    const seen = await hiddenHolderSurfaces(app, s.port);
+    expect(seen.rowName).toContain('owner not visible (other namespace)');
+    await expect(seen.details).toContainText('owner not visible (other namespace)');
+    expect(seen.html).not.toMatch(/needs admin|Needs admin|admin rights/);
+  },
+);
