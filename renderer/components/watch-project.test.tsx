@@ -47,9 +47,7 @@ describe('watch a project from the window', () => {
     await r.user.click(screen.getByRole('button', { name: 'Details' }));
     const details = await screen.findByRole('region', { name: 'Details for port 3000' });
     await r.user.click(within(details).getByRole('button', { name: 'Watch project shop' }));
-    await waitFor(async () =>
-      expect((await r.api.getSettings()).watchedProjects).toEqual(['blog', 'shop']),
-    );
+    await waitFor(async () => expect((await r.api.getSettings()).watchedProjects).toEqual(['blog', 'shop']));
     await r.user.click(screen.getByRole('option', { name: /Port 9000/ }));
     const other = await screen.findByRole('region', { name: 'Details for port 9000' });
     expect(within(other).queryByRole('button', { name: /Watch project/ })).toBeNull();
