@@ -38,6 +38,17 @@ export interface VerifyContext {
   report(outcome: KillOutcome, message: string, extra?: ReportExtra): Result<KillReport>;
   /** Name/exe/command of a parent process, for supervisor evidence. */
   readParent(pid: number): Promise<ParentFacts | null>;
+  /** True for an address (ip:port) the owner held when it was signalled. */
+  heldHere(l: Listener): boolean;
+}
+
+/**
+ * A socket still listed at an address our owner held, with no process holding it: the owner's own
+ * socket, closed a moment after its process stopped holding any files (the kernel frees a listening
+ * socket after its last fd; under load the gap is visible to a scan). It is not a new holder.
+ */
+function closingOrphan(ctx: VerifyContext, l: Listener): boolean {
+  return l.owner.kind === 'unknown' && l.owner.pid === null && ctx.heldHere(l);
 }
 
 /**
@@ -149,6 +160,7 @@ export async function verifyAfterExit(ctx: VerifyContext): Promise<Result<KillRe
     // owner resolver may already call it vanished (its stat reads as exited) while the socket
     // is still listed under its pid: that is the same exiting owner, not a new process.
     const stillOurs = holders.some((l) => heldByOwner(l, owner));
+    const closing = holders.some((l) => closingOrphan(ctx, l));
     // A process caught mid-start can own a socket before the scan maps it to a pid; look again
     // (within the window) so "held by" names a process rather than "unknown".
     const unnamed = holders.length > 0 && holders.every((l) => l.owner.kind !== 'process');
@@ -159,17 +171,24 @@ export async function verifyAfterExit(ctx: VerifyContext): Promise<Result<KillRe
         { heldBy: summary(owner) },
       );
     }
-    if ((stillOurs || unnamed) && ctx.now() < windowEnd) {
+    if ((stillOurs || closing || unnamed) && ctx.now() < windowEnd) {
       await ctx.sleep(Math.min(delay, Math.max(0, windowEnd - ctx.now())));
       delay *= 2;
       continue;
     }
     if (holders.length > 0) {
+      const others = holders.filter((l) => !closingOrphan(ctx, l));
       const fresh =
-        holders.find((l) => l.owner.kind === 'process' && !ctx.before.has(ownerKey(l.owner))) ??
-        holders.find((l) => !ctx.before.has(ownerKey(l.owner)));
+        others.find((l) => l.owner.kind === 'process' && !ctx.before.has(ownerKey(l.owner))) ??
+        others.find((l) => !ctx.before.has(ownerKey(l.owner)));
       if (fresh) return newHolder(ctx, fresh);
-      const heldBy = summary(holders[0]?.owner ?? owner);
+      if (others.length === 0) {
+        return ctx.report(
+          'still-held',
+          `${who} exited, but its socket on ${protocol} port ${port} is still closing; check again in a moment.`,
+        );
+      }
+      const heldBy = summary(others[0]?.owner ?? owner);
       return ctx.report(
         'still-held',
         `${who} exited, but ${protocol} port ${port} is still held by ${describeOwner(heldBy)}.`,

@@ -197,6 +197,7 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
     owner,
     protocol,
     port,
+    heldHere: (l) => held.has(describeEndpoint(l)),
     who,
     respawnWindowMs: deps.respawnWindowMs ?? DEFAULT_RESPAWN_WINDOW_MS,
     get before() {
