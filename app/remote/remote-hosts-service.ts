@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { createPlatformOpener, type Opener } from '../actions/open.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
+import type { RemoteKillReport } from '../model/remote-kill.js';
+import type { RemoteKillRequest } from '../contract/api.js';
 import { checkAlias, type HostAlias } from './alias.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
 import { createRemoteHost } from './remote-host.js';
@@ -12,6 +14,7 @@ import {
   openRemoteListener,
   type ForwardsContext,
 } from './remote-forwards-service.js';
+import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
 import { ensureRuntimeDir } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
@@ -29,6 +32,8 @@ export interface RemoteHosts {
   }): Promise<Result<RemoteOpenResult>>;
   listForwards(): Promise<readonly ForwardView[]>;
   closeForwards(request: { readonly id: number | 'all' }): Promise<Result<{ readonly closed: number }>>;
+  /** Kills a confirmed remote holder of an opened or pinned host (remote-kill.ts). */
+  killRemote(request: RemoteKillRequest): Promise<Result<RemoteKillReport>>;
   /** Settings changed: pinned hosts start polling, unpinned collapsed ones stop. */
   applySettings(): void;
   /** App quit: stops every session, closes its forwards and its master. */
@@ -165,6 +170,20 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       const ctx = forwardsCtx();
       if (!ctx.ok) return ctx;
       return closeForwardsById(ctx.value, request.id);
+    },
+    async killRemote(request) {
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      const session = sessions.get(alias.value);
+      if (!session?.view().snapshot)
+        return err('NOT_IN_SNAPSHOT', `Open the host ${alias.value} first: it has no listing yet.`);
+      // No local look-up decides anything here: the remote script re-checks the whole confirmed
+      // identity in the same invocation as the signal, which is the only check that cannot race.
+      const { port, pid, startTicks, uid, inode } = request;
+      const done = await signalRemoteTarget(session.host, { port, pid, startTicks, uid, inode });
+      session.pollSoon();
+      if (!done.ok) return err('SCAN_FAILED', done.failure.message);
+      return ok(remoteKillReport(alias.value, port, pid, done.value));
     },
     applySettings() {
       const pinned = new Set(valid(userHosts().pinnedHosts));

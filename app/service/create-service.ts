@@ -353,6 +353,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     openRemote: async (request) => (await hosts()).openRemote(request),
     listForwards: async () => (await hosts()).listForwards(),
     closeForwards: async (request) => (await hosts()).closeForwards(request),
+    killRemote: async (request) => (await hosts()).killRemote(request),
     setInterest(next) {
       interest = next;
       applyInterest();
