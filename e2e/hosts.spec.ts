@@ -24,6 +24,20 @@ const SERVER = `
 const s = require('node:http').createServer((q, r) => r.end('<p id="body">hello from hr2 ' + process.pid + '</p>'));
 s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));`;
 
+// A TCP server on the remote's 127.0.0.1; "close" on stdin lets go of the port, the process lives on.
+const HOLDER = (port: number) => `
+const s = require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+process.stdin.on('data', (d) => { if (String(d).includes('close')) s.close(() => console.log('CLOSED')); });
+setInterval(() => {}, 1e6);`;
+
+function alive(pid: number | undefined): boolean {
+  try {
+    return pid !== undefined && process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+}
+
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
@@ -98,6 +112,68 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await forwards.getByRole('button', { name: /^Close forward hr-target/ }).click();
     await expect(forwards).toHaveCount(0);
     expect(await refused(local)).toBe(true);
+  });
+
+  test('Kill… on a remote row confirms like a local kill, kills the remote process, and signals nothing when the holder changed after confirming', async ({
+    page,
+  }) => {
+    const holder = async (port = 0) => {
+      const child = fx.spawnInNs(['node', '-e', HOLDER(port)]);
+      return { child, port: Number((await waitForLine(child, /PORT \d+/)).slice(5)) };
+    };
+    const victim = await holder();
+    const first = await holder();
+    let second: Awaited<ReturnType<typeof holder>> | null = null;
+    try {
+      await page.goto(serve.url);
+      const hosts = page.getByRole('region', { name: 'Hosts' });
+      await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
+      const head = hosts.getByRole('button', { name: /^hr-target/ });
+      await head.click();
+      await expect(head).toContainText('Connected', { timeout: 60_000 });
+      const list = page.getByRole('listbox', { name: 'Listeners on hr-target' });
+      const askKill = async (port: number) => {
+        await list.locator(`[role="option"][data-port="${port}"]`).click({ timeout: 30_000 });
+        await page
+          .getByRole('toolbar', { name: `Actions for remote port ${port}` })
+          .getByRole('button', { name: 'Kill…' })
+          .click();
+        const dialog = page.getByRole('dialog', { name: `Kill node on hr-target, port ${port}?` });
+        await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+        await expect(dialog).toContainText('Working dir');
+        await expect(dialog.getByRole('list', { name: 'Ports this frees' })).toContainText(
+          `127.0.0.1:${port}`,
+        );
+        await expect(dialog.locator('code.command')).toContainText('node -e');
+        return dialog;
+      };
+
+      // Confirmed and still the same process: SIGTERM on the remote, the port verified free.
+      let dialog = await askKill(victim.port);
+      await expect(dialog).toContainText(String(victim.child.pid));
+      await dialog.getByRole('button', { name: 'Kill node' }).click();
+      await expect(page.getByRole('dialog', { name: `Port ${victim.port} on hr-target freed` })).toBeVisible({
+        timeout: 30_000,
+      });
+      if (victim.child.exitCode === null && victim.child.signalCode === null)
+        await new Promise((res) => victim.child.once('exit', res));
+      expect(victim.child.signalCode).toBe('SIGTERM');
+      await page.getByRole('button', { name: 'Close' }).click();
+
+      // Confirmation open, then the holder changes: the confirmed process lets go of the port and
+      // another process takes it. The remote re-check refuses; both processes live on.
+      dialog = await askKill(first.port);
+      first.child.stdin?.write('close\n');
+      await waitForLine(first.child, /CLOSED/);
+      second = await holder(first.port);
+      await dialog.getByRole('button', { name: 'Kill node' }).click();
+      const refusedKill = page.getByRole('dialog', { name: 'node on hr-target: not signalled' });
+      await expect(refusedKill).toContainText(`no longer holds port ${first.port}`, { timeout: 30_000 });
+      expect(alive(first.child.pid)).toBe(true);
+      expect(alive(second.child.pid)).toBe(true);
+    } finally {
+      for (const c of [victim.child, first.child, second?.child]) c?.kill('SIGKILL');
+    }
   });
 
   test('a host with an unknown key is stopped with its fingerprint and the exact ssh command', async ({
