@@ -39,7 +39,8 @@ describe.skipIf(why !== null)('a host session when sshd dies mid-session', () =>
   it('shows disconnected, marks its forwards broken, retries with growing back-off, reconnects and restores them', async () => {
     server = fx.spawnInNs(['node', '-e', SERVER]);
     const port = Number((await waitForLine(server, /PORT \d+/)).slice(5));
-    const host = fixtureHost(fx, 'hr-target', { persist: 'yes' });
+    // As the app polls: one kept remote shell, which dies with sshd and is replaced after it.
+    const host = fixtureHost(fx, 'hr-target', { persist: 'yes', keepShell: true });
     const runtimeDir = dirname(host.target.controlPath);
     const views: HostView[] = [];
     const waiters: { test: (v: HostView) => boolean; resolve: () => void }[] = [];

@@ -14,7 +14,8 @@ import {
   type ForwardSpec,
   type SshTarget,
 } from './ssh-argv.js';
-import { runSsh, type SshRun } from './ssh-run.js';
+import { createRemoteShell } from './remote-shell.js';
+import { runSsh, sshEnv, type SshRun } from './ssh-run.js';
 
 /** How to reach one host through the system ssh. */
 export interface RemoteHostOptions {
@@ -28,6 +29,12 @@ export interface RemoteHostOptions {
   /** ControlPersist of a master this host starts (seconds, or `yes` while forwards live on it). */
   readonly persist?: 'yes' | number;
   readonly timeoutMs?: number;
+  /**
+   * Poll through one kept remote `sh` (remote-shell.ts) instead of one ssh session per snapshot:
+   * the remote login shell and its rc files run once, not on every poll. For the app's sessions;
+   * a one-shot CLI command keeps the plain session.
+   */
+  readonly keepShell?: boolean;
 }
 
 /** Success or the host's failure state. */
@@ -81,6 +88,9 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
     controlPath: controlPathFor(o.runtimeDir, o.alias, o.configFile),
   };
   const logFile = join(o.runtimeDir, `${o.alias}.log`);
+  const shell = o.keepShell
+    ? createRemoteShell({ command: ssh, argv: remoteCommandArgv(target, ['sh']), env: sshEnv(o.env) })
+    : null;
   const call = (argv: string[], extra: { input?: string; settleOnExit?: boolean; timeoutMs?: number } = {}) =>
     runSsh(argv, { ssh, env: o.env, timeoutMs: extra.timeoutMs ?? timeoutMs, ...extra });
 
@@ -129,7 +139,8 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
     async snapshot() {
       const started = performance.now();
       const nonce = randomBytes(12).toString('hex');
-      const r = await host.run(['sh', '-s'], listScript(nonce));
+      const script = listScript(nonce);
+      const r = shell ? await shell.run(script, timeoutMs) : await host.run(['sh', '-s'], script);
       if (r.code !== 0) return { ok: false, failure: await failureOf(r, r.stderr) };
       const dump = parseRemoteDump(r.stdout, nonce);
       if (!dump.ok)
@@ -151,6 +162,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
       return call(forwardControlArgv(target, op, spec), { timeoutMs: 10_000 });
     },
     async disconnect() {
+      shell?.close();
       await call(controlArgv(target, 'exit'), { timeoutMs: 5_000 });
     },
   };

@@ -81,7 +81,14 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
   const runtimeDir = () => ensureRuntimeDir(o.env, process.getuid?.() ?? 0);
   const hostOf = (alias: HostAlias, dir: string, config: string | null) =>
     // Forwards live on this master until the app quits (dispose exits it): persist while we run.
-    createRemoteHost({ alias, configFile: config, runtimeDir: dir, env: o.env, persist: 'yes' });
+    createRemoteHost({
+      alias,
+      configFile: config,
+      runtimeDir: dir,
+      env: o.env,
+      persist: 'yes',
+      keepShell: true,
+    });
   const sessionFor = (alias: HostAlias): Result<HostSession> => {
     const existing = sessions.get(alias);
     if (existing) return ok(existing);

@@ -57,6 +57,31 @@ describe.skipIf(why !== null)('remote listing over a real sshd in a network name
     }
   });
 
+  it('the kept shell (as the app polls) lists exactly what a fresh session lists, in one remote sh across polls', async () => {
+    const kept = fixtureHost(fx, 'hr-target', { keepShell: true });
+    try {
+      expect((await kept.connect()).ok).toBe(true);
+      const shells = () => fx.sessionProcesses().filter(([, args]) => args === 'sh');
+      const polls = [];
+      for (let i = 0; i < 3; i += 1) polls.push(await kept.snapshot());
+      const fresh = await host.snapshot();
+      if (!fresh.ok) throw new Error(fresh.failure.message);
+      const key = (ls: typeof fresh.value.listeners) =>
+        ls.map((l) => `${l.protocol} ${l.address}:${l.port} ${l.holder?.pid} ${l.holder?.command}`).sort();
+      for (const p of polls) {
+        if (!p.ok) throw new Error(p.failure.message);
+        expect(key(p.value.listeners)).toEqual(key(fresh.value.listeners));
+      }
+      // One remote sh served all three polls (a fresh session would have come and gone each time).
+      const remoteSh = shells();
+      expect(remoteSh).toHaveLength(1);
+      await kept.snapshot();
+      expect(shells()).toEqual(remoteSh);
+    } finally {
+      await kept.disconnect();
+    }
+  });
+
   it('cleans control bytes and escape sequences out of remote command lines', async () => {
     const snap = await host.snapshot();
     if (!snap.ok) throw new Error(snap.failure.message);

@@ -9,7 +9,7 @@ import type { SshdFixture } from './sshd-fixture.js';
 export function fixtureHost(
   fx: SshdFixture,
   alias: string,
-  extra: { persist?: 'yes' | number } = {},
+  extra: { persist?: 'yes' | number; keepShell?: boolean } = {},
 ): RemoteHost {
   const check = checkAlias(alias);
   if (!check.ok) throw new Error(check.reason);
