@@ -100,7 +100,9 @@ describe('remote kill from the tray', () => {
       [],
       0,
     );
-    expect(`${d.message}\n${d.detail}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    const text = `${d.message}\n${d.detail}`;
+    expect([...text].filter((c) => c !== '\n' && (c < ' ' || c === '\u007f' || c === '\u202e'))).toEqual([]);
+    expect(text).toContain('Kill node (pid 4242)');
   });
 
   it('signals the confirmed identity after Yes and reports the verified outcome', async () => {
