@@ -1,7 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequest } from '../contract/schemas.js';
 import type { RemoteHostView } from '../model/remote-host.js';
+import { checkAlias, type HostAlias } from './alias.js';
+import { readForwards } from './forward-registry.js';
+import { openForward } from './forwards.js';
+import { controlPathFor, createRemoteHost } from './remote-host.js';
 import { createRemoteHosts, type RemoteHosts } from './remote-hosts-service.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
 import { waitForLine } from './test-support/remote-fixture-host.js';
@@ -11,6 +18,36 @@ const SERVER = (port: number) => `
 const s = require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
 process.stdin.on('data', (d) => { if (String(d).includes('close')) s.close(() => console.log('CLOSED')); });
 setInterval(() => {}, 1e6);`;
+
+// Answers one line to every connection.
+const LINE_SERVER = `
+const s = require('node:net').createServer((c) => c.end('still here\\n'));
+s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+setInterval(() => {}, 1e6);`;
+
+function fetchLine(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect({ host: '127.0.0.1', port });
+    let data = '';
+    c.on('data', (b) => (data += b.toString()));
+    c.on('end', () => resolve(data));
+    c.on('error', reject);
+  });
+}
+
+/** The pid of the master on `controlPath` (`ssh -O check` names it), or 0 when none runs. */
+function masterPid(controlPath: string): number {
+  const r = spawnSync('ssh', ['-o', `ControlPath=${controlPath}`, '-O', 'check', '--', 'x'], {
+    encoding: 'utf8',
+  });
+  return Number(/pid=(\d+)/.exec(r.stderr)?.[1] ?? 0);
+}
+
+function checkAliasOrThrow(alias: string): HostAlias {
+  const c = checkAlias(alias);
+  if (!c.ok) throw new Error(c.reason);
+  return c.alias;
+}
 
 function alive(pid: number | undefined): boolean {
   try {
@@ -135,6 +172,62 @@ describe.skipIf(why !== null)('the hosts service: config hosts, polled only once
     });
     expect(r).toMatchObject({ ok: false, error: { code: 'NOT_IN_SNAPSHOT' } });
   });
+
+  it('forwards survive a master reconnect, and quitting closes every forward, also of hosts never opened', async () => {
+    const rt = mkdtempSync(join(fx.dir, 'quit-'));
+    const env = { ...fx.env, HARBORMASTER_SSH_CONFIG: fx.configFile, XDG_RUNTIME_DIR: rt };
+    const app = createRemoteHosts({ env, intervalMs: 500 });
+    const dir = join(rt, 'harbormaster-ssh');
+    const child = fx.spawnInNs(['node', '-e', LINE_SERVER]);
+    started.push(child);
+    const port = Number((await waitForLine(child, /PORT \d+/)).slice(5));
+    try {
+      for (let i = 0; i < 300; i += 1) {
+        const v = await app.getHost({ alias: 'hr-target' });
+        if (v.ok && v.value.listeners?.some((l) => l.port === port)) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const opened = await app.openRemote({ alias: 'hr-target', port, launch: false });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const local = opened.value.forward.localPort;
+      expect(await fetchLine(local)).toBe('still here\n');
+
+      // The master dies (not sshd): the session notices, starts a new master and re-adds the
+      // forward on the same local port.
+      const master = masterPid(controlPathFor(dir, 'hr-target', fx.configFile));
+      expect(master).toBeGreaterThan(0);
+      process.kill(master, 'SIGKILL');
+      let back = '';
+      for (let i = 0; i < 300 && back === ''; i += 1) {
+        await new Promise((res) => setTimeout(res, 100));
+        back = await fetchLine(local).catch(() => '');
+      }
+      expect(back).toBe('still here\n');
+      expect(masterPid(controlPathFor(dir, 'hr-target', fx.configFile))).not.toBe(master);
+
+      // A forward of a host this app never opened (as `harbormaster forward hr-jumped …` makes it).
+      const jumped = createRemoteHost({
+        alias: checkAliasOrThrow('hr-jumped'),
+        configFile: fx.configFile,
+        runtimeDir: dir,
+        env,
+        persist: 'yes',
+      });
+      const other = await openForward(jumped, dir, { port, address: '127.0.0.1' }, null);
+      if (!other.ok) throw new Error(other.failure.message);
+      expect(await fetchLine(other.value.record.localPort)).toBe('still here\n');
+      expect((await app.listForwards()).map((f) => f.alias).sort()).toEqual(['hr-jumped', 'hr-target']);
+
+      await app.dispose();
+      for (const p of [local, other.value.record.localPort])
+        await expect(fetchLine(p)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      expect(await jumped.isConnected()).toBe(false);
+      expect(masterPid(controlPathFor(dir, 'hr-target', fx.configFile))).toBe(0);
+      expect(readForwards(dir)).toEqual([]);
+    } finally {
+      await app.dispose();
+    }
+  }, 120_000);
 
   it('a host with an unknown key shows that state, never an empty listing', async () => {
     await hosts.getHost({ alias: 'hr-stranger' });

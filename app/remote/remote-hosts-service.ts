@@ -6,6 +6,7 @@ import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } fr
 import type { RemoteKillReport } from '../model/remote-kill.js';
 import type { RemoteKillRequest } from '../contract/api.js';
 import { checkAlias, type HostAlias } from './alias.js';
+import { readForwards } from './forward-registry.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
 import { createRemoteHost } from './remote-host.js';
 import {
@@ -36,7 +37,10 @@ export interface RemoteHosts {
   killRemote(request: RemoteKillRequest): Promise<Result<RemoteKillReport>>;
   /** Settings changed: pinned hosts start polling, unpinned collapsed ones stop. */
   applySettings(): void;
-  /** App quit: stops every session, closes its forwards and its master. */
+  /**
+   * App quit: stops every session and closes its forwards and master, then closes every other
+   * recorded forward (hosts not opened in this session, forwards the CLI made) and ends its master.
+   */
   dispose(): Promise<void>;
 }
 
@@ -47,6 +51,11 @@ export interface RemoteHostsOptions {
   readonly intervalMs?: number;
   /** Hands a forward's local URL to the browser (default: the platform opener). */
   readonly opener?: Opener;
+  /**
+   * False: dispose closes only the forwards of this service's sessions (a one-shot CLI command);
+   * default true, the app quitting closes every recorded forward.
+   */
+  readonly closeAllOnDispose?: boolean;
   /** The hosts the user added and pinned (settings); read on every call, so changes apply at once. */
   readonly settings?: () => { readonly hosts: readonly string[]; readonly pinnedHosts: readonly string[] };
 }
@@ -61,6 +70,12 @@ function viewOf(v: HostView): RemoteHostView {
     forwardsBroken: v.forwardsBroken,
     nextRetryMs: v.nextRetryMs,
   };
+}
+
+/** Whether any forward is recorded in the runtime directory (so quitting has forwards to close). */
+export function hasRecordedForwards(env: NodeJS.ProcessEnv): boolean {
+  const dir = ensureRuntimeDir(env, process.getuid?.() ?? 0);
+  return dir.ok && readForwards(dir.path).length > 0;
 }
 
 /** Creates the hosts service; nothing is spawned until a host is opened. */
@@ -203,6 +218,15 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
     async dispose() {
       await Promise.all([...sessions.values()].map((s) => s.dispose()));
       sessions.clear();
+      // Forwards no session owned close too (a host not opened in this session, a forward the
+      // CLI made, one left by a crashed run): each master they lived on is ended afterwards.
+      const ctx = forwardsCtx();
+      if (!ctx.ok || o.closeAllOnDispose === false) return;
+      const left = readForwards(ctx.value.runtimeDir);
+      if (left.length === 0) return;
+      const masters = new Map(left.map((r) => [`${r.configFile ?? ''}\0${r.alias}`, ctx.value.hostFor(r)]));
+      await closeForwardsById(ctx.value, 'all');
+      await Promise.all([...masters.values()].map((h) => h.disconnect()));
     },
   };
 }
