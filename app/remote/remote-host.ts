@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { HostAlias } from './alias.js';
 import { classifySshFailure, fingerprintIn, type HostFailure } from './host-state.js';
@@ -78,6 +79,33 @@ export function controlPathFor(runtimeDir: string, alias: string, configFile: st
   return join(runtimeDir, `cm-${hash}`);
 }
 
+/**
+ * Whether a live master answers on the control socket, without starting a process: connect to
+ * the unix socket and wait for the master's mux hello (PROTOCOL.mux: uint32 length, uint32
+ * MUX_MSG_HELLO = 1, …), which only a master whose event loop runs sends. A killed master's
+ * leftover socket refuses, a missing one does not exist: both false. This is the check of every
+ * poll; `ssh -O check` would cost one ssh start (≈ 5–10 ms of CPU) each time (issue 15's idle
+ * budget). Unix only, like ControlMaster itself.
+ */
+export function masterAnswers(controlPath: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ path: controlPath });
+    let got = Buffer.alloc(0);
+    const done = (alive: boolean) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(alive);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    sock.on('data', (b: Buffer) => {
+      got = Buffer.concat([got, b]);
+      if (got.length >= 8) done(got.readUInt32BE(4) === 1);
+    });
+    sock.on('error', () => done(false));
+    sock.on('close', () => done(false));
+  });
+}
+
 /** Creates the host handle; nothing is spawned until a method is called. */
 export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
   const ssh = o.ssh ?? 'ssh';
@@ -116,9 +144,8 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
   const host: RemoteHost = {
     alias: o.alias,
     target,
-    async isConnected() {
-      const r = await call(controlArgv(target, 'check'), { timeoutMs: 5_000 });
-      return r.code === 0;
+    isConnected() {
+      return masterAnswers(target.controlPath, 5_000);
     },
     async connect() {
       if (await host.isConnected()) return { ok: true, value: undefined };
