@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ const socketPath = () => {
   dirs.push(d);
   return join(d, 'cm');
 };
-const serve = (path: string, onConn: (c: import('node:net').Socket) => void) =>
+const serve = (path: string, onConn: (c: Socket) => void) =>
   new Promise<void>((resolve) => {
     const s = createServer(onConn).listen(path, resolve);
     servers.push(s);
