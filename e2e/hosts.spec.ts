@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { waitForLine } from '../app/remote/test-support/remote-fixture-host.js';
+import { holderServer, waitForLine } from '../app/remote/test-support/remote-fixture-host.js';
+import { isAlive } from '../app/testing/wait.js';
 import {
   createSshdFixture,
   sshdUnavailable,
@@ -23,20 +24,6 @@ if (why) console.log(`hosts.spec: SKIPPED, ${why}`);
 const SERVER = `
 const s = require('node:http').createServer((q, r) => r.end('<p id="body">hello from hr2 ' + process.pid + '</p>'));
 s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));`;
-
-// A TCP server on the remote's 127.0.0.1; "close" on stdin lets go of the port, the process lives on.
-const HOLDER = (port: number) => `
-const s = require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
-process.stdin.on('data', (d) => { if (String(d).includes('close')) s.close(() => console.log('CLOSED')); });
-setInterval(() => {}, 1e6);`;
-
-function alive(pid: number | undefined): boolean {
-  try {
-    return pid !== undefined && process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-}
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -118,7 +105,7 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     page,
   }) => {
     const holder = async (port = 0) => {
-      const child = fx.spawnInNs(['node', '-e', HOLDER(port)]);
+      const child = fx.spawnInNs(['node', '-e', holderServer(port)]);
       return { child, port: Number((await waitForLine(child, /PORT \d+/)).slice(5)) };
     };
     const victim = await holder();
@@ -169,8 +156,8 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
       await dialog.getByRole('button', { name: 'Kill node' }).click();
       const refusedKill = page.getByRole('dialog', { name: 'node on hr-target: not signalled' });
       await expect(refusedKill).toContainText(`no longer holds port ${first.port}`, { timeout: 30_000 });
-      expect(alive(first.child.pid)).toBe(true);
-      expect(alive(second.child.pid)).toBe(true);
+      expect(isAlive(first.child.pid!)).toBe(true);
+      expect(isAlive(second.child.pid!)).toBe(true);
     } finally {
       for (const c of [victim.child, first.child, second?.child]) c?.kill('SIGKILL');
     }

@@ -79,9 +79,14 @@ const liveSshChildren = () =>
       }
     })
     .map(Number);
-/** Local CPU so far: this process and its waited children, the live ssh children, the master. */
-const localCpu = (masterPid) =>
-  cpuOf('self', true) + liveSshChildren().reduce((t, p) => t + cpuOf(p, false), 0) + cpuOf(masterPid, false);
+/** Local CPU so far, by part: this process, its waited children, the live ssh children, the master. */
+const cpuParts = (masterPid) => ({
+  node: cpuOf('self', false),
+  exited: cpuOf('self', true) - cpuOf('self', false),
+  live: liveSshChildren().reduce((t, p) => t + cpuOf(p, false), 0),
+  master: cpuOf(masterPid, false),
+});
+const localCpu = (masterPid) => Object.values(cpuParts(masterPid)).reduce((a, b) => a + b, 0);
 
 sh(
   `mkdir -p /run/sshd; ssh-keygen -q -t ed25519 -N '' -f ${dir}/host; ssh-keygen -q -t ed25519 -N '' -f ${dir}/user`,
@@ -200,10 +205,13 @@ try {
     session.start();
     while (session.view().state !== 'ok') await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
-    const cpu0 = localCpu(masterPid);
+    const before = cpuParts(masterPid);
     await new Promise((r) => setTimeout(r, IDLE_S * 1000));
-    const used = localCpu(masterPid) - cpu0;
+    const after = cpuParts(masterPid);
+    const parts = Object.keys(after).map((k) => `${k} ${after[k] - before[k]} ms`);
+    const used = Object.keys(after).reduce((t, k) => t + after[k] - before[k], 0);
     const wall = performance.now() - t0;
+    console.log(`  idle CPU by part: ${parts.join(', ')}`);
     console.log(
       `idle pinned host at the 15 s rate for ${IDLE_S} s: local CPU ${used} ms → ${((used / wall) * 100).toFixed(3)} % of a core (target ≤ 0.1 %), load average ${load()}`,
     );

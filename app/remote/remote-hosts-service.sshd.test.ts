@@ -1,6 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequest } from '../contract/schemas.js';
@@ -11,29 +10,13 @@ import { openForward } from './forwards.js';
 import { controlPathFor, createRemoteHost } from './remote-host.js';
 import { createRemoteHosts, type RemoteHosts } from './remote-hosts-service.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
-import { waitForLine } from './test-support/remote-fixture-host.js';
+import { isAlive } from '../testing/wait.js';
+import { fetchLine, holderServer, lineServer, waitForLine } from './test-support/remote-fixture-host.js';
 
-// A server on 127.0.0.1 in the namespace; "close" on stdin closes the listener but keeps the process.
-const SERVER = (port: number) => `
-const s = require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
-process.stdin.on('data', (d) => { if (String(d).includes('close')) s.close(() => console.log('CLOSED')); });
-setInterval(() => {}, 1e6);`;
+const why = sshdUnavailable();
+if (why) console.log(`remote-hosts-service.sshd.test: SKIPPED, ${why}`);
 
-// Answers one line to every connection.
-const LINE_SERVER = `
-const s = require('node:net').createServer((c) => c.end('still here\\n'));
-s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
-setInterval(() => {}, 1e6);`;
-
-function fetchLine(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = connect({ host: '127.0.0.1', port });
-    let data = '';
-    c.on('data', (b) => (data += b.toString()));
-    c.on('end', () => resolve(data));
-    c.on('error', reject);
-  });
-}
+const alive = (pid: number | undefined) => pid !== undefined && isAlive(pid);
 
 /** The pid of the master on `controlPath` (`ssh -O check` names it), or 0 when none runs. */
 function masterPid(controlPath: string): number {
@@ -48,17 +31,6 @@ function checkAliasOrThrow(alias: string): HostAlias {
   if (!c.ok) throw new Error(c.reason);
   return c.alias;
 }
-
-function alive(pid: number | undefined): boolean {
-  try {
-    return pid !== undefined && process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-}
-
-const why = sshdUnavailable();
-if (why) console.log(`remote-hosts-service.sshd.test: SKIPPED, ${why}`);
 
 describe('the contract refuses a hostile alias before the service sees it', () => {
   it.each(['-oProxyCommand=touch /tmp/x', 'a b', 'x;id'])('getHost %j → INVALID_REQUEST', (alias) => {
@@ -105,7 +77,7 @@ describe.skipIf(why !== null)('the hosts service: config hosts, polled only once
 
   it('killRemote: the confirmed holder is killed and the port verified free; a changed identity signals nothing', async () => {
     const server = (port = 0) => {
-      const child = fx.spawnInNs(['node', '-e', SERVER(port)]);
+      const child = fx.spawnInNs(['node', '-e', holderServer(port)]);
       started.push(child);
       return waitForLine(child, /PORT \d+/).then((line) => ({ child, port: Number(line.slice(5)) }));
     };
@@ -178,7 +150,7 @@ describe.skipIf(why !== null)('the hosts service: config hosts, polled only once
     const env = { ...fx.env, HARBORMASTER_SSH_CONFIG: fx.configFile, XDG_RUNTIME_DIR: rt };
     const app = createRemoteHosts({ env, intervalMs: 500 });
     const dir = join(rt, 'harbormaster-ssh');
-    const child = fx.spawnInNs(['node', '-e', LINE_SERVER]);
+    const child = fx.spawnInNs(['node', '-e', lineServer('still here\n')]);
     started.push(child);
     const port = Number((await waitForLine(child, /PORT \d+/)).slice(5));
     try {
