@@ -79,14 +79,17 @@ const liveSshChildren = () =>
       }
     })
     .map(Number);
-/** Local CPU so far, by part: this process, its waited children, the live ssh children, the master. */
-const cpuParts = (masterPid) => ({
+/**
+ * Local CPU so far, by part: this process, its waited children, the given live ssh children (found
+ * once, before the measured window: scanning /proc costs more than an idle poll), the master.
+ */
+const cpuParts = (masterPid, live) => ({
   node: cpuOf('self', false),
   exited: cpuOf('self', true) - cpuOf('self', false),
-  live: liveSshChildren().reduce((t, p) => t + cpuOf(p, false), 0),
+  live: live.reduce((t, p) => t + cpuOf(p, false), 0),
   master: cpuOf(masterPid, false),
 });
-const localCpu = (masterPid) => Object.values(cpuParts(masterPid)).reduce((a, b) => a + b, 0);
+const sum = (parts) => Object.values(parts).reduce((a, b) => a + b, 0);
 
 sh(
   `mkdir -p /run/sshd; ssh-keygen -q -t ed25519 -N '' -f ${dir}/host; ssh-keygen -q -t ed25519 -N '' -f ${dir}/user`,
@@ -168,7 +171,8 @@ try {
     await h.snapshot(); // warm (the kept shell logs in here)
     const walls = [];
     let count = 0;
-    const cpu0 = localCpu(masterPid);
+    const live = liveSshChildren();
+    const cpu0 = sum(cpuParts(masterPid, live));
     for (let i = 0; i < REPS; i += 1) {
       const t = performance.now();
       // A poll as host-session.ts makes it: `-O check`, then the snapshot.
@@ -178,7 +182,7 @@ try {
       if (!s.ok) throw new Error(s.failure.message);
       count = s.value.listeners.filter((l) => l.holder?.pid === listeners.pid).length;
     }
-    const cpuPer = (localCpu(masterPid) - cpu0) / REPS;
+    const cpuPer = (sum(cpuParts(masterPid, live)) - cpu0) / REPS;
     walls.sort((a, b) => a - b);
     console.log(`  ${label}: ${count} listeners of the bench process`);
     console.log(
@@ -204,10 +208,11 @@ try {
     session = createHostSession({ host: kept, runtimeDir: rt, intervalMs: 15_000 });
     session.start();
     while (session.view().state !== 'ok') await new Promise((r) => setTimeout(r, 50));
+    const live = liveSshChildren();
     const t0 = performance.now();
-    const before = cpuParts(masterPid);
+    const before = cpuParts(masterPid, live);
     await new Promise((r) => setTimeout(r, IDLE_S * 1000));
-    const after = cpuParts(masterPid);
+    const after = cpuParts(masterPid, live);
     const parts = Object.keys(after).map((k) => `${k} ${after[k] - before[k]} ms`);
     const used = Object.keys(after).reduce((t, k) => t + after[k] - before[k], 0);
     const wall = performance.now() - t0;
