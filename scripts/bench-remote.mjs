@@ -6,7 +6,8 @@
 // the local CPU one poll costs (this process, its ssh children, the kept ssh, the master) as a
 // share of one core at the 15 s pinned rate; then a real pinned host session left idle at the 15 s
 // rate for IDLE seconds, with everything it cost locally (target ≤ 0.1 % of a core). Linux, root
-// (sshd logs in as root here). Options: --reps=N (default 30), --idle=SECONDS (default 60, 0 skips).
+// (sshd logs in as root here). Options: --reps=N (default 30), --idle=SECONDS (default 60, 0 skips),
+// --netns (see below), --clean-shell (see below).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -18,6 +19,15 @@ import path from 'node:path';
 // ~/.bashrc for sshd sessions: on this machine root's runs `pyenv init` (≈ 600 ms per session),
 // which is the user's remote cost, not Harbormaster's. Both numbers are worth printing.
 const CLEAN = process.argv.includes('--clean-shell');
+// --netns: sshd and the 100 listeners in a network namespace of their own, reached over a veth
+// pair, so the remote lists exactly those (on loopback it also lists every listener of this
+// machine). Root mode only.
+const NETNS = process.argv.includes('--netns') && !CLEAN;
+const tag = Math.random().toString(36).slice(2, 6);
+const NS = `hrb-${tag}`;
+const net = 10 + Math.floor(Math.random() * 200);
+const ADDR = NETNS ? `10.231.${net}.2` : '127.0.0.1';
+const inNs = (argv) => (NETNS ? ['ip', ['netns', 'exec', NS, ...argv]] : [argv[0], argv.slice(1)]);
 const BENCH_USER = 'hr2bench';
 const repsArg = process.argv.find((a) => a.startsWith('--reps='));
 const REPS = repsArg ? Number(repsArg.slice(7)) : 30;
@@ -45,7 +55,7 @@ const freePort = () =>
 const waitPort = async (port) => {
   for (let i = 0; i < 200; i += 1) {
     const up = await new Promise((r) => {
-      const c = connect(port, '127.0.0.1');
+      const c = connect(port, ADDR);
       c.once('connect', () => (c.destroy(), r(true)));
       c.once('error', () => r(false));
     });
@@ -100,23 +110,36 @@ writeFileSync(`${dir}/authorized_keys`, readFileSync(`${dir}/user.pub`));
 if (CLEAN) sh(`chmod 755 ${dir}; chmod 644 ${dir}/authorized_keys`);
 writeFileSync(
   `${dir}/sshd_config`,
-  `ListenAddress 127.0.0.1\nPort ${port}\nHostKey ${dir}/host\nPidFile ${dir}/sshd.pid\nAuthorizedKeysFile ${dir}/authorized_keys\nUsePAM no\nStrictModes no\nPasswordAuthentication no\nPermitRootLogin prohibit-password\nLogLevel ERROR\n`,
+  `ListenAddress ${ADDR}\nPort ${port}\nHostKey ${dir}/host\nPidFile ${dir}/sshd.pid\nAuthorizedKeysFile ${dir}/authorized_keys\nUsePAM no\nStrictModes no\nPasswordAuthentication no\nPermitRootLogin prohibit-password\nLogLevel ERROR\n`,
 );
 writeFileSync(
   `${dir}/known_hosts`,
-  `[127.0.0.1]:${port} ${readFileSync(`${dir}/host.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`,
+  `[${ADDR}]:${port} ${readFileSync(`${dir}/host.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`,
 );
 writeFileSync(
   `${dir}/ssh_config`,
-  `Host hr-bench\n  HostName 127.0.0.1\n  Port ${port}\n  User ${CLEAN ? BENCH_USER : 'root'}\n  IdentityFile ${dir}/user\n  IdentitiesOnly yes\n  UserKnownHostsFile ${dir}/known_hosts\n  GlobalKnownHostsFile /dev/null\n`,
+  `Host hr-bench\n  HostName ${ADDR}\n  Port ${port}\n  User ${CLEAN ? BENCH_USER : 'root'}\n  IdentityFile ${dir}/user\n  IdentitiesOnly yes\n  UserKnownHostsFile ${dir}/known_hosts\n  GlobalKnownHostsFile /dev/null\n`,
 );
-const sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', `${dir}/sshd_config`], { stdio: 'inherit' });
+if (NETNS)
+  sh(
+    [
+      `ip netns add ${NS}`,
+      `ip link add hrb${tag}a type veth peer name hrb${tag}b`,
+      `ip link set hrb${tag}b netns ${NS}`,
+      `ip addr add 10.231.${net}.1/30 dev hrb${tag}a`,
+      `ip link set hrb${tag}a up`,
+      `ip -n ${NS} addr add ${ADDR}/30 dev hrb${tag}b`,
+      `ip -n ${NS} link set hrb${tag}b up`,
+      `ip -n ${NS} link set lo up`,
+    ].join(' && '),
+  );
+const sshd = spawn(...inNs(['/usr/sbin/sshd', '-D', '-e', '-f', `${dir}/sshd_config`]), { stdio: 'inherit' });
 const listeners = spawn(
-  process.execPath,
-  [
+  ...inNs([
+    process.execPath,
     '-e',
     `const net=require('net');let n=0;for(let i=0;i<100;i++)net.createServer().listen(0,'127.0.0.1',()=>{if(++n===100)console.log('READY')});setInterval(()=>{},1e6)`,
-  ],
+  ]),
   {
     stdio: ['ignore', 'pipe', 'inherit'],
     ...(benchUid === undefined ? {} : { uid: benchUid, gid: benchUid }),
@@ -162,7 +185,7 @@ try {
   );
   const masterPid = Number(/pid=(\d+)/.exec(check.stderr)?.[1] ?? 0);
   console.log(
-    `remote snapshot over an open master as ${CLEAN ? `${BENCH_USER} (login shell /bin/sh)` : 'root (its own login shell and rc files)'}, ${REPS} runs each:`,
+    `remote snapshot over an open master${NETNS ? ' (sshd in its own network namespace)' : ' on loopback'} as ${CLEAN ? `${BENCH_USER} (login shell /bin/sh)` : 'root (its own login shell and rc files)'}, ${REPS} runs each:`,
   );
   for (const [label, h] of [
     ['app: one kept remote sh', kept],
@@ -171,6 +194,7 @@ try {
     await h.snapshot(); // warm (the kept shell logs in here)
     const walls = [];
     let count = 0;
+    let total = 0;
     const live = liveSshChildren();
     const cpu0 = sum(cpuParts(masterPid, live));
     for (let i = 0; i < REPS; i += 1) {
@@ -181,10 +205,12 @@ try {
       walls.push(performance.now() - t);
       if (!s.ok) throw new Error(s.failure.message);
       count = s.value.listeners.filter((l) => l.holder?.pid === listeners.pid).length;
+      total = s.value.listeners.length;
     }
     const cpuPer = (sum(cpuParts(masterPid, live)) - cpu0) / REPS;
     walls.sort((a, b) => a - b);
-    console.log(`  ${label}: ${count} listeners of the bench process`);
+    // sshd runs in this machine's network namespace: the "remote" also lists every other listener.
+    console.log(`  ${label}: ${count} listeners of the bench process, ${total} listed in all`);
     console.log(
       `    poll (check + snapshot) median ${q(walls, 0.5).toFixed(1)} ms, p90 ${q(walls, 0.9).toFixed(1)} ms, min ${walls[0].toFixed(1)} ms (target ≤ 100 ms)`,
     );
@@ -204,6 +230,14 @@ try {
   console.log(`  load average ${load()}`);
 
   if (IDLE_S > 0) {
+    // The same window with no host polled: what this Node process costs by itself (GC of the
+    // runs above, timers), to read the pinned number against.
+    const base0 = cpuParts(masterPid, []);
+    await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+    const base1 = cpuParts(masterPid, []);
+    console.log(
+      `  baseline, nothing polled for ${IDLE_S} s: node ${base1.node - base0.node} ms, master ${base1.master - base0.master} ms`,
+    );
     // A real pinned host, collapsed (not looked at): the session polls every 15 s as the app does.
     session = createHostSession({ host: kept, runtimeDir: rt, intervalMs: 15_000 });
     session.start();
@@ -228,5 +262,6 @@ try {
   listeners.kill('SIGKILL');
   sshd.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
+  if (NETNS) sh(`ip netns del ${NS}; ip link del hrb${tag}a 2>/dev/null || true`);
   if (CLEAN) sh(`userdel ${BENCH_USER} 2>/dev/null || true`);
 }
