@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,10 +8,11 @@ import { holderServer, waitForLine } from '../app/remote/test-support/remote-fix
 import { isAlive } from '../app/testing/wait.js';
 import {
   createSshdFixture,
+  pidsWithArgument,
   sshdUnavailable,
   type SshdFixture,
 } from '../app/remote/test-support/sshd-fixture.js';
-import { killAllStarted, startServe, type ServeProcess } from './support/processes.js';
+import { eventually, killAllStarted, ROOT, startServe, type ServeProcess } from './support/processes.js';
 
 // The Hosts section through the real `serve` against a real sshd in a network namespace made for
 // this spec (names prefixed hr2-): a config host is collapsed until opened, then lists the remote
@@ -196,5 +197,34 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await expect(page.getByRole('listbox', { name: `Listeners on ${added}` })).toContainText('sshd');
     await hosts.getByRole('button', { name: `Remove host ${added}` }).click();
     await expect(head).toHaveCount(0);
+  });
+
+  // Last: it stops the shared serve.
+  test('quitting serve closes every forward, also one the CLI made for a host serve never opened, and ends its masters', async ({
+    page,
+  }) => {
+    const env = {
+      ...process.env,
+      HOME: fx.home,
+      HARBORMASTER_SSH_CONFIG: fx.configFile,
+      XDG_RUNTIME_DIR: runtime,
+      HARBORMASTER_HISTORY: 'off',
+    };
+    const cli = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'harbormaster.js'), 'forward', '--json', 'hr-jumped', String(remotePort)],
+      { env, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const local = (JSON.parse(cli.stdout) as { localPort: number }).localPort;
+    expect(await refused(local)).toBe(false);
+    await page.goto(serve.url);
+    await expect(page.getByRole('region', { name: 'Forwards' })).toContainText(
+      `hr-jumped: remote ${remotePort} → local ${local}`,
+    );
+    expect(await serve.stop()).toBe(0);
+    expect(await refused(local)).toBe(true);
+    // No ssh of ours is left for this fixture's config: the forward's master was ended too.
+    expect(await eventually(() => pidsWithArgument(fx.configFile).length === 0)).toBe(true);
   });
 });
