@@ -151,7 +151,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
       if (await host.isConnected()) return { ok: true, value: undefined };
       // A master that was killed (SIGKILL, OOM) leaves its socket behind; ssh would then refuse
       // to become the master ("ControlSocket … already exists, disabling multiplexing") and every
-      // forward restore would fail. Nothing answered `-O check` on it, so it is stale: remove it.
+      // forward restore would fail. No master answered on it just now, so it is stale: remove it.
       rmSync(target.controlPath, { force: true });
       rmSync(logFile, { force: true });
       const r = await call(masterArgv(target, o.persist ?? 120, logFile), { settleOnExit: true });
