@@ -16,7 +16,7 @@ import {
   type ForwardsContext,
 } from './remote-forwards-service.js';
 import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
-import { ensureRuntimeDir } from './runtime-dir.js';
+import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
 
@@ -74,8 +74,8 @@ function viewOf(v: HostView): RemoteHostView {
 
 /** Whether any forward is recorded in the runtime directory (so quitting has forwards to close). */
 export function hasRecordedForwards(env: NodeJS.ProcessEnv): boolean {
-  const dir = ensureRuntimeDir(env, process.getuid?.() ?? 0);
-  return dir.ok && readForwards(dir.path).length > 0;
+  // Read only: quitting never creates the folder (a missing record file is an empty list).
+  return readForwards(runtimeDirPath(env, process.getuid?.() ?? 0)).length > 0;
 }
 
 /** Creates the hosts service; nothing is spawned until a host is opened. */
