@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSs } from '../scan/parse-ss.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
@@ -78,6 +79,41 @@ describe.skipIf(why !== null)('remote listing over a real sshd in a network name
       await kept.snapshot();
       expect(shells()).toEqual(remoteSh);
     } finally {
+      await kept.disconnect();
+    }
+  });
+
+  it('a snapshot with 100 remote listeners over the open master, through the kept shell, takes ≤ 100 ms (median)', async () => {
+    const hundred = fx.spawnInNs([
+      'node',
+      '-e',
+      `const net=require('net');let n=0;for(let i=0;i<100;i++)net.createServer().listen(0,'127.0.0.1',()=>{if(++n===100)console.log('READY')});setInterval(()=>{},1e6)`,
+    ]);
+    const kept = fixtureHost(fx, 'hr-target', { keepShell: true });
+    try {
+      await waitForLine(hundred, /READY/);
+      expect((await kept.connect()).ok).toBe(true);
+      await kept.snapshot(); // the one login of the kept shell
+      const walls: number[] = [];
+      for (let i = 0; i < 15; i += 1) {
+        const t = performance.now();
+        const s = await kept.snapshot();
+        walls.push(performance.now() - t);
+        if (!s.ok) throw new Error(s.failure.message);
+        expect(s.value.listeners.filter((l) => l.holder?.pid === hundred.pid)).toHaveLength(100);
+      }
+      walls.sort((a, b) => a - b);
+      const median = walls[7] ?? Infinity;
+      // The target is 100 ms on an idle machine; a loaded one (several test runs share 2 cores
+      // here) stretches every wall time, so the bound grows with the load per core, and says so.
+      const perCore = loadavg()[0]! / Math.max(1, availableParallelism());
+      const bound = 100 * Math.max(1, perCore);
+      console.log(
+        `kept-shell snapshot, 100 listeners: median ${median.toFixed(1)} ms (bound ${bound.toFixed(0)} ms, load/core ${perCore.toFixed(1)})`,
+      );
+      expect(median).toBeLessThanOrEqual(bound);
+    } finally {
+      hundred.kill('SIGKILL');
       await kept.disconnect();
     }
   });
