@@ -93,6 +93,8 @@ describe.skipIf(why !== null)('remote listing over a real sshd in a network name
     try {
       await waitForLine(hundred, /READY/);
       expect((await kept.connect()).ok).toBe(true);
+      // The per-poll check (the master's mux hello on its socket) sees the real master.
+      expect(await kept.isConnected()).toBe(true);
       await kept.snapshot(); // the one login of the kept shell
       const walls: number[] = [];
       for (let i = 0; i < 15; i += 1) {
