@@ -1,16 +1,18 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { waitForLine } from '../app/remote/test-support/remote-fixture-host.js';
+import { holderServer, waitForLine } from '../app/remote/test-support/remote-fixture-host.js';
+import { isAlive } from '../app/testing/wait.js';
 import {
   createSshdFixture,
+  pidsWithArgument,
   sshdUnavailable,
   type SshdFixture,
 } from '../app/remote/test-support/sshd-fixture.js';
-import { killAllStarted, startServe, type ServeProcess } from './support/processes.js';
+import { eventually, killAllStarted, ROOT, startServe, type ServeProcess } from './support/processes.js';
 
 // The Hosts section through the real `serve` against a real sshd in a network namespace made for
 // this spec (names prefixed hr2-): a config host is collapsed until opened, then lists the remote
@@ -100,6 +102,68 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     expect(await refused(local)).toBe(true);
   });
 
+  test('Kill… on a remote row confirms like a local kill, kills the remote process, and signals nothing when the holder changed after confirming', async ({
+    page,
+  }) => {
+    const holder = async (port = 0) => {
+      const child = fx.spawnInNs(['node', '-e', holderServer(port)]);
+      return { child, port: Number((await waitForLine(child, /PORT \d+/)).slice(5)) };
+    };
+    const victim = await holder();
+    const first = await holder();
+    let second: Awaited<ReturnType<typeof holder>> | null = null;
+    try {
+      await page.goto(serve.url);
+      const hosts = page.getByRole('region', { name: 'Hosts' });
+      await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
+      const head = hosts.getByRole('button', { name: /^hr-target/ });
+      await head.click();
+      await expect(head).toContainText('Connected', { timeout: 60_000 });
+      const list = page.getByRole('listbox', { name: 'Listeners on hr-target' });
+      const askKill = async (port: number) => {
+        await list.locator(`[role="option"][data-port="${port}"]`).click({ timeout: 30_000 });
+        await page
+          .getByRole('toolbar', { name: `Actions for remote port ${port}` })
+          .getByRole('button', { name: 'Kill…' })
+          .click();
+        const dialog = page.getByRole('dialog', { name: `Kill node on hr-target, port ${port}?` });
+        await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+        await expect(dialog).toContainText('Working dir');
+        await expect(dialog.getByRole('list', { name: 'Ports this frees' })).toContainText(
+          `127.0.0.1:${port}`,
+        );
+        await expect(dialog.locator('code.command')).toContainText('node -e');
+        return dialog;
+      };
+
+      // Confirmed and still the same process: SIGTERM on the remote, the port verified free.
+      let dialog = await askKill(victim.port);
+      await expect(dialog).toContainText(String(victim.child.pid));
+      await dialog.getByRole('button', { name: 'Kill node' }).click();
+      await expect(page.getByRole('dialog', { name: `Port ${victim.port} on hr-target freed` })).toBeVisible({
+        timeout: 30_000,
+      });
+      if (victim.child.exitCode === null && victim.child.signalCode === null)
+        await new Promise((res) => victim.child.once('exit', res));
+      expect(victim.child.signalCode).toBe('SIGTERM');
+      await page.getByRole('button', { name: 'Close' }).click();
+
+      // Confirmation open, then the holder changes: the confirmed process lets go of the port and
+      // another process takes it. The remote re-check refuses; both processes live on.
+      dialog = await askKill(first.port);
+      first.child.stdin?.write('close\n');
+      await waitForLine(first.child, /CLOSED/);
+      second = await holder(first.port);
+      await dialog.getByRole('button', { name: 'Kill node' }).click();
+      const refusedKill = page.getByRole('dialog', { name: 'node on hr-target: not signalled' });
+      await expect(refusedKill).toContainText(`no longer holds port ${first.port}`, { timeout: 30_000 });
+      expect(isAlive(first.child.pid!)).toBe(true);
+      expect(isAlive(second.child.pid!)).toBe(true);
+    } finally {
+      for (const c of [victim.child, first.child, second?.child]) c?.kill('SIGKILL');
+    }
+  });
+
   test('a host with an unknown key is stopped with its fingerprint and the exact ssh command', async ({
     page,
   }) => {
@@ -133,5 +197,34 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await expect(page.getByRole('listbox', { name: `Listeners on ${added}` })).toContainText('sshd');
     await hosts.getByRole('button', { name: `Remove host ${added}` }).click();
     await expect(head).toHaveCount(0);
+  });
+
+  // Last: it stops the shared serve.
+  test('quitting serve closes every forward, also one the CLI made for a host serve never opened, and ends its masters', async ({
+    page,
+  }) => {
+    const env = {
+      ...process.env,
+      HOME: fx.home,
+      HARBORMASTER_SSH_CONFIG: fx.configFile,
+      XDG_RUNTIME_DIR: runtime,
+      HARBORMASTER_HISTORY: 'off',
+    };
+    const cli = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'harbormaster.js'), 'forward', '--json', 'hr-jumped', String(remotePort)],
+      { env, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const local = (JSON.parse(cli.stdout) as { localPort: number }).localPort;
+    expect(await refused(local)).toBe(false);
+    await page.goto(serve.url);
+    await expect(page.getByRole('region', { name: 'Forwards' })).toContainText(
+      `hr-jumped: remote ${remotePort} → local ${local}`,
+    );
+    expect(await serve.stop()).toBe(0);
+    expect(await refused(local)).toBe(true);
+    // No ssh of ours is left for this fixture's config: the forward's master was ended too.
+    expect(await eventually(() => pidsWithArgument(fx.configFile).length === 0)).toBe(true);
   });
 });

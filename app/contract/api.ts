@@ -5,6 +5,7 @@ import type { ContainerActionReport } from '../model/container.js';
 import type { Result } from '../model/errors.js';
 import type { Settings } from '../model/settings.js';
 import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
+import type { RemoteKillReport } from '../model/remote-kill.js';
 import type { Snapshot } from '../model/snapshot.js';
 
 /** Identifies a listener and the process incarnation the user saw (pid + start token). */
@@ -104,6 +105,22 @@ export interface CloseForwardsRequest {
   readonly id: number | 'all';
 }
 
+/**
+ * Kills the holder of a remote listener the user confirmed (issue 15): the identity they saw. One
+ * remote invocation re-checks all of it (same pid, same start time, same uid, still holds the
+ * socket) right before `kill -TERM`, then waits and re-scans (app/remote/kill-script.ts).
+ */
+export interface RemoteKillRequest {
+  readonly alias: string;
+  readonly port: number;
+  readonly pid: number;
+  /** `/proc/PID/stat` field 22 as the listing showed it. */
+  readonly startTicks: string;
+  readonly uid: number;
+  /** The listening socket's inode as the listing showed it. */
+  readonly inode: string;
+}
+
 /** What `getVersion` answers: the running package and the contract it speaks. */
 /**
  * Stop or restart a running container through the Engine API (issue 10): the primary action for a
@@ -189,6 +206,11 @@ export interface HarbormasterApi {
   listForwards(): Promise<readonly ForwardView[]>;
   /** Closes one forward, or all of them. */
   closeForwards(request: CloseForwardsRequest): Promise<Result<{ readonly closed: number }>>;
+  /**
+   * Kills a remote listener's holder after the user confirmed it (opened or pinned hosts only):
+   * re-checked remotely in the same invocation, never sudo; a denial carries the command to run.
+   */
+  killRemote(request: RemoteKillRequest): Promise<Result<RemoteKillReport>>;
 }
 
 // The method table (channels, result kinds, retry), the generic client and the event channels

@@ -90,6 +90,15 @@ export const RemoteOpenSchema = z.strictObject({
 export const CloseForwardsSchema = z.strictObject({
   id: z.union([z.number().int().min(1).max(1_000_000), z.literal('all')]),
 });
+/** A remote kill: the identity the user confirmed, every part numeric (spliced into kill-script.ts). */
+export const RemoteKillSchema = z.strictObject({
+  alias: hostAlias,
+  port,
+  pid: z.number().int().min(2).max(4_194_304),
+  startTicks: z.string().regex(/^\d{1,20}$/),
+  uid: z.number().int().min(0).max(4_294_967_295),
+  inode: z.string().regex(/^\d{1,20}$/),
+});
 const NoArgs = z.undefined();
 
 /** The schema of each method's single argument. */
@@ -113,6 +122,7 @@ export const REQUEST_SCHEMAS = {
   openRemote: RemoteOpenSchema,
   listForwards: NoArgs,
   closeForwards: CloseForwardsSchema,
+  killRemote: RemoteKillSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

@@ -1,29 +1,15 @@
-import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openForward } from './forwards.js';
 import { createHostSession, type HostView } from './host-session.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
-import { fixtureHost, waitForLine } from './test-support/remote-fixture-host.js';
+import { fetchLine, fixtureHost, lineServer, waitForLine } from './test-support/remote-fixture-host.js';
 
 const why = sshdUnavailable();
 if (why) console.log(`host-session.sshd.test: SKIPPED, ${why}`);
 
-const SERVER = `
-const s = require('node:net').createServer((c) => c.end('still here\\n'));
-s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
-setInterval(() => {}, 1e6);`;
-
-function fetchLine(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = connect({ host: '127.0.0.1', port });
-    let data = '';
-    c.on('data', (b) => (data += b.toString()));
-    c.on('end', () => resolve(data));
-    c.on('error', reject);
-  });
-}
+const SERVER = lineServer('still here\n');
 
 describe.skipIf(why !== null)('a host session when sshd dies mid-session', () => {
   let fx: SshdFixture;
@@ -39,7 +25,8 @@ describe.skipIf(why !== null)('a host session when sshd dies mid-session', () =>
   it('shows disconnected, marks its forwards broken, retries with growing back-off, reconnects and restores them', async () => {
     server = fx.spawnInNs(['node', '-e', SERVER]);
     const port = Number((await waitForLine(server, /PORT \d+/)).slice(5));
-    const host = fixtureHost(fx, 'hr-target', { persist: 'yes' });
+    // As the app polls: one kept remote shell, which dies with sshd and is replaced after it.
+    const host = fixtureHost(fx, 'hr-target', { persist: 'yes', keepShell: true });
     const runtimeDir = dirname(host.target.controlPath);
     const views: HostView[] = [];
     const waiters: { test: (v: HostView) => boolean; resolve: () => void }[] = [];

@@ -41,6 +41,8 @@ export interface HostSession {
   /** Stops polling (section collapsed, not pinned); the master and its forwards stay. */
   stop(): void;
   readonly polling: boolean;
+  /** Polls now instead of at the next tick (after a kill), when polling and between polls. */
+  pollSoon(): void;
   /** Stops polling and closes this host's forwards and master (app quit). */
   dispose(): Promise<void>;
 }
@@ -141,6 +143,12 @@ export function createHostSession(o: HostSessionOptions): HostSession {
       if (polling || stopped) return;
       polling = true;
       if (timer === null) schedule(0);
+    },
+    pollSoon() {
+      if (!polling || stopped || timer === null) return;
+      clearTimeout(timer);
+      timer = null;
+      schedule(0);
     },
     stop() {
       polling = false;

@@ -1,4 +1,5 @@
 import { cleanText } from '../model/clean-text.js';
+import type { RemoteKillOutcome } from '../model/remote-kill.js';
 import { isNonce, netFilesSnippet } from './list-script.js';
 
 /** The identity the user confirmed: what the remote re-checks right before the signal. */
@@ -12,16 +13,7 @@ export interface RemoteKillTarget {
   readonly port: number;
 }
 
-/** What the remote did. Only `freed` and `still-listening` mean a signal was sent. */
-export type RemoteKillOutcome =
-  | { readonly kind: 'freed'; readonly pid: number }
-  | { readonly kind: 'still-listening'; readonly pid: number; readonly detail: string }
-  | { readonly kind: 'gone' }
-  | { readonly kind: 'changed'; readonly detail: string }
-  | { readonly kind: 'no-longer-holds' }
-  | { readonly kind: 'protected'; readonly detail: string }
-  | { readonly kind: 'denied'; readonly detail: string }
-  | { readonly kind: 'unreadable'; readonly detail: string };
+export type { RemoteKillOutcome };
 
 /** How long the remote waits for the port to close after SIGTERM (tenths of a second). */
 const WAIT_TENTHS = 50;

@@ -1,31 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
-import { createServer, connect, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeForward, forwardStatuses, openForward } from './forwards.js';
 import type { RemoteHost } from './remote-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
-import { fixtureHost, waitForLine } from './test-support/remote-fixture-host.js';
+import { fetchLine, fixtureHost, lineServer, waitForLine } from './test-support/remote-fixture-host.js';
 
 const why = sshdUnavailable();
 if (why) console.log(`remote-forward.sshd.test: SKIPPED, ${why}`);
 
 // An HTTP-ish server bound to the remote's 127.0.0.1 only: reachable through a forward alone.
-const SERVER = `
-const s = require('node:net').createServer((c) => c.end('hello from the namespace\\n'));
-s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
-setInterval(() => {}, 1e6);`;
-
-function fetchLine(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = connect({ host, port });
-    let data = '';
-    c.on('data', (b) => (data += b.toString()));
-    c.on('end', () => resolve(data));
-    c.on('error', reject);
-  });
-}
+const SERVER = lineServer('hello from the namespace\n');
 
 describe.skipIf(why !== null)('managed forwards over a real sshd', () => {
   let fx: SshdFixture;
@@ -58,7 +45,7 @@ describe.skipIf(why !== null)('managed forwards over a real sshd', () => {
     if (!r.ok) throw new Error(r.failure.message);
     expect(r.value.record.localPort).toBe(port);
     expect(r.value.mapping).toBe(`remote ${port} → local ${port}`);
-    expect(await fetchLine('127.0.0.1', port)).toBe('hello from the namespace\n');
+    expect(await fetchLine(port)).toBe('hello from the namespace\n');
     const ss = execFileSync('ss', ['-Htln', `sport = :${port}`], { encoding: 'utf8' });
     const binds = ss
       .trim()
@@ -72,7 +59,7 @@ describe.skipIf(why !== null)('managed forwards over a real sshd', () => {
     );
     expect(fromVeth.trim()).toBe('ECONNREFUSED');
     expect(await closeForward(host, runtimeDir, r.value.record.id)).toBe(true);
-    await expect(fetchLine('127.0.0.1', port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(fetchLine(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
   it('a local port collision gives a different local port, and the mapping says so', async () => {
@@ -85,7 +72,7 @@ describe.skipIf(why !== null)('managed forwards over a real sshd', () => {
     expect(r.value.remapped).toBe(true);
     expect(r.value.record.localPort).not.toBe(port);
     expect(r.value.mapping).toBe(`remote ${port} → local ${r.value.record.localPort}`);
-    expect(await fetchLine('127.0.0.1', r.value.record.localPort)).toBe('hello from the namespace\n');
+    expect(await fetchLine(r.value.record.localPort)).toBe('hello from the namespace\n');
     await closeForward(host, runtimeDir, r.value.record.id);
   });
 

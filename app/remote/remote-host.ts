@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { HostAlias } from './alias.js';
 import { classifySshFailure, fingerprintIn, type HostFailure } from './host-state.js';
@@ -14,7 +15,8 @@ import {
   type ForwardSpec,
   type SshTarget,
 } from './ssh-argv.js';
-import { runSsh, type SshRun } from './ssh-run.js';
+import { createRemoteShell } from './remote-shell.js';
+import { runSsh, sshEnv, type SshRun } from './ssh-run.js';
 
 /** How to reach one host through the system ssh. */
 export interface RemoteHostOptions {
@@ -28,6 +30,12 @@ export interface RemoteHostOptions {
   /** ControlPersist of a master this host starts (seconds, or `yes` while forwards live on it). */
   readonly persist?: 'yes' | number;
   readonly timeoutMs?: number;
+  /**
+   * Poll through one kept remote `sh` (remote-shell.ts) instead of one ssh session per snapshot:
+   * the remote login shell and its rc files run once, not on every poll. For the app's sessions;
+   * a one-shot CLI command keeps the plain session.
+   */
+  readonly keepShell?: boolean;
 }
 
 /** Success or the host's failure state. */
@@ -71,6 +79,33 @@ export function controlPathFor(runtimeDir: string, alias: string, configFile: st
   return join(runtimeDir, `cm-${hash}`);
 }
 
+/**
+ * Whether a live master answers on the control socket, without starting a process: connect to
+ * the unix socket and wait for the master's mux hello (PROTOCOL.mux: uint32 length, uint32
+ * MUX_MSG_HELLO = 1, …), which only a master whose event loop runs sends. A killed master's
+ * leftover socket refuses, a missing one does not exist: both false. This is the check of every
+ * poll; `ssh -O check` would cost one ssh start (≈ 5–10 ms of CPU) each time (issue 15's idle
+ * budget). Unix only, like ControlMaster itself.
+ */
+export function masterAnswers(controlPath: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ path: controlPath });
+    let got = Buffer.alloc(0);
+    const done = (alive: boolean) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(alive);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    sock.on('data', (b: Buffer) => {
+      got = Buffer.concat([got, b]);
+      if (got.length >= 8) done(got.readUInt32BE(4) === 1);
+    });
+    sock.on('error', () => done(false));
+    sock.on('close', () => done(false));
+  });
+}
+
 /** Creates the host handle; nothing is spawned until a method is called. */
 export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
   const ssh = o.ssh ?? 'ssh';
@@ -81,6 +116,9 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
     controlPath: controlPathFor(o.runtimeDir, o.alias, o.configFile),
   };
   const logFile = join(o.runtimeDir, `${o.alias}.log`);
+  const shell = o.keepShell
+    ? createRemoteShell({ command: ssh, argv: remoteCommandArgv(target, ['sh']), env: sshEnv(o.env) })
+    : null;
   const call = (argv: string[], extra: { input?: string; settleOnExit?: boolean; timeoutMs?: number } = {}) =>
     runSsh(argv, { ssh, env: o.env, timeoutMs: extra.timeoutMs ?? timeoutMs, ...extra });
 
@@ -106,12 +144,15 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
   const host: RemoteHost = {
     alias: o.alias,
     target,
-    async isConnected() {
-      const r = await call(controlArgv(target, 'check'), { timeoutMs: 5_000 });
-      return r.code === 0;
+    isConnected() {
+      return masterAnswers(target.controlPath, 5_000);
     },
     async connect() {
       if (await host.isConnected()) return { ok: true, value: undefined };
+      // A master that was killed (SIGKILL, OOM) leaves its socket behind; ssh would then refuse
+      // to become the master ("ControlSocket … already exists, disabling multiplexing") and every
+      // forward restore would fail. No master answered on it just now, so it is stale: remove it.
+      rmSync(target.controlPath, { force: true });
       rmSync(logFile, { force: true });
       const r = await call(masterArgv(target, o.persist ?? 120, logFile), { settleOnExit: true });
       if (r.code === 0) return { ok: true, value: undefined };
@@ -129,7 +170,8 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
     async snapshot() {
       const started = performance.now();
       const nonce = randomBytes(12).toString('hex');
-      const r = await host.run(['sh', '-s'], listScript(nonce));
+      const script = listScript(nonce);
+      const r = shell ? await shell.run(script, timeoutMs) : await host.run(['sh', '-s'], script);
       if (r.code !== 0) return { ok: false, failure: await failureOf(r, r.stderr) };
       const dump = parseRemoteDump(r.stdout, nonce);
       if (!dump.ok)
@@ -151,6 +193,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
       return call(forwardControlArgv(target, op, spec), { timeoutMs: 10_000 });
     },
     async disconnect() {
+      shell?.close();
       await call(controlArgv(target, 'exit'), { timeoutMs: 5_000 });
     },
   };

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { createPlatformOpener, type Opener } from '../actions/open.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
+import type { RemoteKillReport } from '../model/remote-kill.js';
+import type { RemoteKillRequest } from '../contract/api.js';
 import { checkAlias, type HostAlias } from './alias.js';
+import { readForwards } from './forward-registry.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
 import { createRemoteHost } from './remote-host.js';
 import {
@@ -12,7 +15,8 @@ import {
   openRemoteListener,
   type ForwardsContext,
 } from './remote-forwards-service.js';
-import { ensureRuntimeDir } from './runtime-dir.js';
+import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
+import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
 
@@ -29,9 +33,14 @@ export interface RemoteHosts {
   }): Promise<Result<RemoteOpenResult>>;
   listForwards(): Promise<readonly ForwardView[]>;
   closeForwards(request: { readonly id: number | 'all' }): Promise<Result<{ readonly closed: number }>>;
+  /** Kills a confirmed remote holder of an opened or pinned host (remote-kill.ts). */
+  killRemote(request: RemoteKillRequest): Promise<Result<RemoteKillReport>>;
   /** Settings changed: pinned hosts start polling, unpinned collapsed ones stop. */
   applySettings(): void;
-  /** App quit: stops every session, closes its forwards and its master. */
+  /**
+   * App quit: stops every session and closes its forwards and master, then closes every other
+   * recorded forward (hosts not opened in this session, forwards the CLI made) and ends its master.
+   */
   dispose(): Promise<void>;
 }
 
@@ -42,6 +51,11 @@ export interface RemoteHostsOptions {
   readonly intervalMs?: number;
   /** Hands a forward's local URL to the browser (default: the platform opener). */
   readonly opener?: Opener;
+  /**
+   * False: dispose closes only the forwards of this service's sessions (a one-shot CLI command);
+   * default true, the app quitting closes every recorded forward.
+   */
+  readonly closeAllOnDispose?: boolean;
   /** The hosts the user added and pinned (settings); read on every call, so changes apply at once. */
   readonly settings?: () => { readonly hosts: readonly string[]; readonly pinnedHosts: readonly string[] };
 }
@@ -56,6 +70,12 @@ function viewOf(v: HostView): RemoteHostView {
     forwardsBroken: v.forwardsBroken,
     nextRetryMs: v.nextRetryMs,
   };
+}
+
+/** Whether any forward is recorded in the runtime directory (so quitting has forwards to close). */
+export function hasRecordedForwards(env: NodeJS.ProcessEnv): boolean {
+  // Read only: quitting never creates the folder (a missing record file is an empty list).
+  return readForwards(runtimeDirPath(env, process.getuid?.() ?? 0)).length > 0;
 }
 
 /** Creates the hosts service; nothing is spawned until a host is opened. */
@@ -76,7 +96,14 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
   const runtimeDir = () => ensureRuntimeDir(o.env, process.getuid?.() ?? 0);
   const hostOf = (alias: HostAlias, dir: string, config: string | null) =>
     // Forwards live on this master until the app quits (dispose exits it): persist while we run.
-    createRemoteHost({ alias, configFile: config, runtimeDir: dir, env: o.env, persist: 'yes' });
+    createRemoteHost({
+      alias,
+      configFile: config,
+      runtimeDir: dir,
+      env: o.env,
+      persist: 'yes',
+      keepShell: true,
+    });
   const sessionFor = (alias: HostAlias): Result<HostSession> => {
     const existing = sessions.get(alias);
     if (existing) return ok(existing);
@@ -166,6 +193,20 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       if (!ctx.ok) return ctx;
       return closeForwardsById(ctx.value, request.id);
     },
+    async killRemote(request) {
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      const session = sessions.get(alias.value);
+      if (!session?.view().snapshot)
+        return err('NOT_IN_SNAPSHOT', `Open the host ${alias.value} first: it has no listing yet.`);
+      // No local look-up decides anything here: the remote script re-checks the whole confirmed
+      // identity in the same invocation as the signal, which is the only check that cannot race.
+      const { port, pid, startTicks, uid, inode } = request;
+      const done = await signalRemoteTarget(session.host, { port, pid, startTicks, uid, inode });
+      session.pollSoon();
+      if (!done.ok) return err('SCAN_FAILED', done.failure.message);
+      return ok(remoteKillReport(alias.value, port, pid, done.value));
+    },
     applySettings() {
       const pinned = new Set(valid(userHosts().pinnedHosts));
       for (const alias of pinned) {
@@ -177,6 +218,15 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
     async dispose() {
       await Promise.all([...sessions.values()].map((s) => s.dispose()));
       sessions.clear();
+      // Forwards no session owned close too (a host not opened in this session, a forward the
+      // CLI made, one left by a crashed run): each master they lived on is ended afterwards.
+      const ctx = forwardsCtx();
+      if (!ctx.ok || o.closeAllOnDispose === false) return;
+      const left = readForwards(ctx.value.runtimeDir);
+      if (left.length === 0) return;
+      const masters = new Map(left.map((r) => [`${r.configFile ?? ''}\0${r.alias}`, ctx.value.hostFor(r)]));
+      await closeForwardsById(ctx.value, 'all');
+      await Promise.all([...masters.values()].map((h) => h.disconnect()));
     },
   };
 }

@@ -5,31 +5,20 @@ import { killScript, parseKillResult } from './kill-script.js';
 import { killRemotePort } from './remote-kill.js';
 import type { RemoteHost } from './remote-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
-import { fixtureHost, waitForLine } from './test-support/remote-fixture-host.js';
+import { isAlive } from '../testing/wait.js';
+import { fixtureHost, holderServer, waitForLine } from './test-support/remote-fixture-host.js';
 
 const why = sshdUnavailable();
 if (why) console.log(`remote-kill.sshd.test: SKIPPED, ${why}`);
 
-// A server on 127.0.0.1 in the namespace; "close" on stdin closes the listener but keeps the process.
-const SERVER = (port: number) => `
-const s = require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
-process.stdin.on('data', (d) => { if (String(d).includes('close')) s.close(() => console.log('CLOSED')); });
-setInterval(() => {}, 1e6);`;
-
-function alive(pid: number | undefined): boolean {
-  try {
-    return pid !== undefined && process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-}
+const alive = (pid: number | undefined) => pid !== undefined && isAlive(pid);
 
 describe.skipIf(why !== null)('remote kill over a real sshd, with the identity re-check', () => {
   let fx: SshdFixture;
   let host: RemoteHost;
   const started: ChildProcess[] = [];
   const serve = async (port = 0): Promise<{ child: ChildProcess; port: number }> => {
-    const child = fx.spawnInNs(['node', '-e', SERVER(port)]);
+    const child = fx.spawnInNs(['node', '-e', holderServer(port)]);
     started.push(child);
     return { child, port: Number((await waitForLine(child, /PORT \d+/)).slice(5)) };
   };

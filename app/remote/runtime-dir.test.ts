@@ -1,8 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureRuntimeDir } from './runtime-dir.js';
+import { writeForwards } from './forward-registry.js';
+import { hasRecordedForwards } from './remote-hosts-service.js';
+import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 
 const uid = process.getuid?.() ?? 0;
 const skip = process.platform === 'win32';
@@ -32,5 +34,34 @@ describe.skipIf(skip)('the control-socket runtime directory', () => {
   });
   it('refuses a directory of another uid', () => {
     expect(ensureRuntimeDir({ XDG_RUNTIME_DIR: base }, uid + 1).ok).toBe(false);
+  });
+});
+
+describe.skipIf(skip)('whether quitting has forwards to close', () => {
+  it('reads the records without creating the folder, and sees a recorded forward', () => {
+    const xdg = mkdtempSync(join(tmpdir(), 'hr-rt-quit-'));
+    try {
+      const env = { XDG_RUNTIME_DIR: xdg };
+      expect(hasRecordedForwards(env)).toBe(false);
+      expect(existsSync(runtimeDirPath(env, uid))).toBe(false);
+      const dir = ensureRuntimeDir(env, uid);
+      if (!dir.ok) throw new Error(dir.message);
+      expect(dir.path).toBe(runtimeDirPath(env, uid));
+      writeForwards(dir.path, [
+        {
+          id: 1,
+          alias: 'devbox',
+          configFile: null,
+          binds: ['127.0.0.1'],
+          localPort: 8080,
+          remoteHost: '127.0.0.1',
+          remotePort: 8080,
+          createdAt: 0,
+        },
+      ]);
+      expect(hasRecordedForwards(env)).toBe(true);
+    } finally {
+      rmSync(xdg, { recursive: true, force: true });
+    }
   });
 });

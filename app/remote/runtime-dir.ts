@@ -13,7 +13,7 @@ export type RuntimeDir =
  */
 export function ensureRuntimeDir(env: NodeJS.ProcessEnv, uid: number): RuntimeDir {
   const base = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'harbormaster-ssh') : null;
-  const path = base ?? join(tmpdir(), `harbormaster-${uid}`, 'ssh');
+  const path = runtimeDirPath(env, uid);
   try {
     if (base === null) mkdirSync(join(tmpdir(), `harbormaster-${uid}`), { recursive: true, mode: 0o700 });
     mkdirSync(path, { recursive: true, mode: 0o700 });
@@ -27,6 +27,13 @@ export function ensureRuntimeDir(env: NodeJS.ProcessEnv, uid: number): RuntimeDi
   } catch (e) {
     return { ok: false, message: `Cannot create ${path}: ${(e as Error).message}` };
   }
+}
+
+/** Where {@link ensureRuntimeDir} puts the folder, without creating or checking anything. */
+export function runtimeDirPath(env: NodeJS.ProcessEnv, uid: number): string {
+  return env.XDG_RUNTIME_DIR
+    ? join(env.XDG_RUNTIME_DIR, 'harbormaster-ssh')
+    : join(tmpdir(), `harbormaster-${uid}`, 'ssh');
 }
 
 function refuse(dir: string, why: string): RuntimeDir {

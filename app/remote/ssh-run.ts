@@ -28,18 +28,27 @@ export interface SshRunOptions {
 }
 
 /**
+ * The environment of every background ssh: SSH_ASKPASS (and DISPLAY, which would enable it) is
+ * dropped so no run can raise a prompt the user did not start; the user's agent (SSH_AUTH_SOCK)
+ * stays, it is how they log in.
+ */
+export function sshEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.SSH_ASKPASS;
+  delete out.SSH_ASKPASS_REQUIRE;
+  delete out.DISPLAY;
+  return out;
+}
+
+/**
  * Runs the system `ssh` with an argv array (never a shell: docs/SECURITY.md, Remote hosts). SSH_ASKPASS
  * is dropped from the environment so no run can raise a prompt the user did not start; the
  * user's agent (SSH_AUTH_SOCK) stays, it is how they log in.
  */
 export function runSsh(argv: readonly string[], o: SshRunOptions): Promise<SshRun> {
   return new Promise((resolve) => {
-    const env = { ...o.env };
-    delete env.SSH_ASKPASS;
-    delete env.SSH_ASKPASS_REQUIRE;
-    delete env.DISPLAY;
     const child = spawn(o.ssh, [...argv], {
-      env,
+      env: sshEnv(o.env),
       stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });

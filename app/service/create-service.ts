@@ -223,6 +223,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
         env: options.env ?? process.env,
         ...(options.opener ? { opener: options.opener } : {}),
         settings: () => settings,
+        closeAllOnDispose: options.startPolling ?? true,
       }),
     ));
   // Pinned hosts poll from the start in a face that polls (tray, serve); a one-shot CLI command
@@ -353,6 +354,7 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     openRemote: async (request) => (await hosts()).openRemote(request),
     listForwards: async () => (await hosts()).listForwards(),
     closeForwards: async (request) => (await hosts()).closeForwards(request),
+    killRemote: async (request) => (await hosts()).killRemote(request),
     setInterest(next) {
       interest = next;
       applyInterest();
@@ -367,6 +369,12 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
       scanner.dispose?.();
       catalog?.dispose();
       if (remoteHosts) await (await remoteHosts).dispose();
+      else if (options.startPolling ?? true) {
+        // A face that polls (tray, serve) is quitting: managed forwards close with it, also those
+        // of hosts never opened in this session. A one-shot CLI command leaves them alone.
+        const m = await import('../remote/remote-hosts-service.js');
+        if (m.hasRecordedForwards(options.env ?? process.env)) await (await hosts()).dispose();
+      }
     },
   };
   return service;

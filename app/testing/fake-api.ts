@@ -187,6 +187,10 @@ function build(script: FakeApiScript): { api: FakeApi; dropSubscribers: () => vo
       log('closeForwards', request);
       return { ok: true, value: { closed: 0 } };
     },
+    async killRemote(request) {
+      log('killRemote', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
     push,
     setConnection(state) {
       connection = state;

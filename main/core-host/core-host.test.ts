@@ -173,6 +173,7 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     getHost: async () => err('UNSUPPORTED', 'no hosts'),
     collapseHost: async () => err('UNSUPPORTED', 'no hosts'),
     openRemote: async () => err('UNSUPPORTED', 'no hosts'),
+    killRemote: async () => err('UNSUPPORTED', 'no hosts'),
     listForwards: async () => [],
     closeForwards: async () => err('UNSUPPORTED', 'no hosts'),
     setInterest: (i) => void calls.push(`interest ${i}`),

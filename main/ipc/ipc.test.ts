@@ -150,6 +150,7 @@ describe('registerIpcHandlers', () => {
       getHost: record('getHost', { ok: true }),
       collapseHost: record('collapseHost', { ok: true }),
       openRemote: record('openRemote', { ok: true }),
+      killRemote: record('killRemote', { ok: true }),
       listForwards: record('listForwards', []),
       closeForwards: record('closeForwards', { ok: true }),
     };

@@ -7,6 +7,7 @@ import type { WindowRoute } from '../../app/model/window-route.js';
 import { randomUUID } from 'node:crypto';
 import { killConfirmation, needsKillConfirmation } from './kill-confirmation.js';
 import type { TrayKills } from './tray-kills.js';
+import { remoteKillConfirmation } from './remote-kill-confirmation.js';
 import { containerConfirmation, containerOwnership } from './tray-container.js';
 import type { TrayAction } from './tray-item.js';
 
@@ -18,7 +19,7 @@ export interface TrayActionDeps {
   /** A fresh id for each kill (`cancelKill` names it); defaults to a random UUID. */
   readonly newKillId?: () => string;
   /** The ssh hosts half (issue 15); absent where no Hosts section is shown. */
-  readonly remote?: Pick<HarbormasterApi, 'openRemote' | 'closeForwards'>;
+  readonly remote?: Pick<HarbormasterApi, 'openRemote' | 'closeForwards' | 'getHost' | 'killRemote'>;
   readonly latest: () => Snapshot | null;
   readonly settings: () => Settings;
   readonly currentUid: number | null;
@@ -66,6 +67,9 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
       if (!r.ok) deps.report('Forward not closed', r.error.message);
       return;
     }
+    case 'remote-kill':
+      if (deps.remote) await remoteKill(action, deps.remote, deps);
+      return;
     case 'copy-url': {
       const l = deps.latest()?.listeners.find((x) => x.id === action.listenerId);
       const url = l?.url ? verifyOpenUrl(l.url) : null;
@@ -181,4 +185,48 @@ export async function runTrayAction(action: TrayAction, deps: TrayActionDeps): P
       deps.quit();
       return;
   }
+}
+
+/**
+ * A remote kill from the tray: the host's current view (peeked, the tray never opens a host) must
+ * still show the same holder, the user confirms (always: the menu may be minutes old), then the
+ * core re-checks the identity on the remote in the same ssh run as the signal.
+ */
+async function remoteKill(
+  action: Extract<TrayAction, { type: 'remote-kill' }>,
+  remote: NonNullable<TrayActionDeps['remote']>,
+  deps: TrayActionDeps,
+): Promise<void> {
+  const view = await remote.getHost({ alias: action.alias, peek: true });
+  const listeners = view.ok ? (view.value.listeners ?? []) : [];
+  const l = listeners.find(
+    (x) =>
+      x.port === action.port &&
+      x.inode === action.inode &&
+      x.holder?.pid === action.pid &&
+      x.holder.startTicks === action.startTicks,
+  );
+  if (!l?.holder || l.holder.uid === null) {
+    deps.report('Not killed', `That process is no longer listed on ${action.alias}; nothing was signalled.`);
+    return;
+  }
+  if (!(await deps.confirm(remoteKillConfirmation(action.alias, l, listeners, deps.now())))) return;
+  const r = await remote.killRemote({
+    alias: action.alias,
+    port: action.port,
+    pid: action.pid,
+    startTicks: action.startTicks,
+    uid: l.holder.uid,
+    inode: action.inode,
+  });
+  if (!r.ok) deps.report('Not killed', r.error.message);
+  else
+    deps.report(
+      r.value.outcome.kind === 'freed'
+        ? `Port ${action.port} on ${action.alias} is free`
+        : r.value.signalled
+          ? `Port ${action.port} on ${action.alias}`
+          : 'Not killed',
+      r.value.command ? `${r.value.message}\n${r.value.command}` : r.value.message,
+    );
 }

@@ -83,14 +83,29 @@ describe('the tray Hosts section', () => {
     const menu = hostsMenu(state);
     expect(labels(menu)).toEqual(['Hosts', '● devbox — connected', '○ stranger — host key unknown', '---']);
     const dev = menu[1]?.submenu ?? [];
-    expect(labels(dev)).toEqual(['Open 5432 · postgres', 'Open 8080 · node']);
-    expect(dev[1]?.action).toEqual({ type: 'remote-open', alias: 'devbox', port: 8080 });
+    expect(labels(dev)).toEqual(['5432 · postgres', '8080 · node']);
+    expect(labels(dev[1]?.submenu ?? [])).toEqual(['Open', 'Kill node (pid 8080)…']);
+    expect(dev[1]?.submenu?.map((i) => i.action)).toEqual([
+      { type: 'remote-open', alias: 'devbox', port: 8080 },
+      { type: 'remote-kill', alias: 'devbox', port: 8080, pid: 8080, startTicks: '1', inode: '8080' },
+    ]);
     const stranger = labels(menu[2]?.submenu ?? []);
     expect(stranger).toEqual([
       'The host key of stranger is not known.',
       'ED25519 SHA256:abcdef',
       'Verify: ssh stranger',
     ]);
+  });
+
+  it('offers no kill for a port whose process this login cannot see', () => {
+    const hidden: RemoteListener = { ...remote(9000, 'x'), holder: null, pids: [] };
+    const menu = hostsMenu({ hosts: [{ alias: 'devbox', view: okView('devbox', [hidden]) }], forwards: [] });
+    const port = menu[1]?.submenu?.[0];
+    expect(port?.label).toBe('9000 · owner hidden');
+    expect(port?.submenu?.[1]).toEqual({
+      label: 'Kill: its process is not visible to this login',
+      enabled: false,
+    });
   });
 
   it('lists forwards with mapping and status, reopen and close one, and close all', () => {

@@ -1,5 +1,5 @@
 import type { HarbormasterApi } from '../../app/contract/api.js';
-import type { ForwardView, RemoteHostView } from '../../app/model/remote-host.js';
+import type { ForwardView, RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
 import { menuText, type TrayMenuItem } from './tray-item.js';
 
 /** What the tray knows about ssh hosts: pinned or opened hosts with their last view, and forwards. */
@@ -24,6 +24,32 @@ const STATE_TEXT: Readonly<Record<string, string>> = {
   failed: 'failed',
 };
 
+/** One remote port: Open through a forward, or Kill its holder (confirmed first). */
+function portItem(alias: string, l: RemoteListener): TrayMenuItem {
+  const h = l.holder;
+  const open: TrayMenuItem = { label: 'Open', action: { type: 'remote-open', alias, port: l.port } };
+  if (h === null || h.uid === null)
+    return {
+      type: 'submenu',
+      label: `${l.port} · owner hidden`,
+      submenu: [open, { label: 'Kill: its process is not visible to this login', enabled: false }],
+    };
+  const name = menuText(h.name, 30);
+  const kill = {
+    type: 'remote-kill',
+    alias,
+    port: l.port,
+    pid: h.pid,
+    startTicks: h.startTicks,
+    inode: l.inode,
+  } as const;
+  return {
+    type: 'submenu',
+    label: `${l.port} · ${name}`,
+    submenu: [open, { label: `Kill ${name} (pid ${h.pid})…`, action: kill }],
+  };
+}
+
 function hostItem(alias: string, view: RemoteHostView | null): TrayMenuItem {
   const name = menuText(alias, 40);
   const state = view?.state ?? 'connecting';
@@ -38,10 +64,7 @@ function hostItem(alias: string, view: RemoteHostView | null): TrayMenuItem {
   const tcp = (view?.state === 'ok' ? (view.listeners ?? []) : []).filter((l) => l.protocol === 'tcp');
   const seen = new Set<number>();
   const ports = tcp.filter((l) => !seen.has(l.port) && seen.add(l.port)).sort((a, b) => a.port - b.port);
-  for (const l of ports.slice(0, MAX_REMOTE_PER_HOST)) {
-    const who = l.holder ? ` · ${menuText(l.holder.name, 30)}` : '';
-    sub.push({ label: `Open ${l.port}${who}`, action: { type: 'remote-open', alias, port: l.port } });
-  }
+  for (const l of ports.slice(0, MAX_REMOTE_PER_HOST)) sub.push(portItem(alias, l));
   if (ports.length > MAX_REMOTE_PER_HOST)
     sub.push({ label: `…and ${ports.length - MAX_REMOTE_PER_HOST} more`, action: { type: 'show-window' } });
   if (view?.state === 'ok' && ports.length === 0) sub.push({ label: 'No TCP listeners', enabled: false });
@@ -51,7 +74,7 @@ function hostItem(alias: string, view: RemoteHostView | null): TrayMenuItem {
 
 /**
  * The tray's Hosts section (issue 15): each pinned or opened host with its state (a failure never
- * reads as "no ports") and its TCP listeners to open through a forward; then the forwards, each
+ * reads as "no ports") and its TCP listeners, each to open through a forward or to kill; then the forwards, each
  * with its mapping and status, to reopen or close, and "Close all forwards". Empty when there is
  * nothing to show, so a user without remote hosts sees no new lines.
  */

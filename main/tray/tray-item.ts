@@ -33,6 +33,15 @@ export type TrayAction =
   /** Forward a remote TCP port (or reuse its forward) and open the local URL (issue 15). */
   | { readonly type: 'remote-open'; readonly alias: string; readonly port: number }
   | { readonly type: 'close-forward'; readonly id: number | 'all' }
+  /** Kill a remote holder, after a confirmation: the identity the menu showed (issue 15). */
+  | {
+      readonly type: 'remote-kill';
+      readonly alias: string;
+      readonly port: number;
+      readonly pid: number;
+      readonly startTicks: string;
+      readonly inode: string;
+    }
   | { readonly type: 'quit' };
 
 /** A `MenuItemConstructorOptions`-shaped item with an intent instead of a click handler. */

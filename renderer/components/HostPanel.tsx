@@ -5,6 +5,7 @@ import { cleanText } from '../format/text.js';
 import type { HostsDeps } from '../store/hosts-context.js';
 import { useApp } from '../store/store-context.js';
 import { ListRow } from './ListRow.js';
+import { RemoteKillDialog, type RemoteKillFlow } from './RemoteKillDialog.js';
 
 /** One line saying where a host stands; a failure is never shown as "no ports". */
 function stateLine(v: RemoteHostView | null): string {
@@ -79,6 +80,7 @@ export function HostPanel({
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [kill, setKill] = useState<RemoteKillFlow | null>(null);
   const refreshMs = deps.refreshMs ?? 1000;
   const now = useApp((s) => s.now);
 
@@ -127,6 +129,38 @@ export function HostPanel({
     },
     [rows, openPort],
   );
+  const killable = (l: typeof chosen) =>
+    l !== null && l.owner.kind === 'process' && l.owner.uid !== null && view?.state === 'ok';
+  const askKill = () => {
+    if (chosen === null || chosen.owner.kind !== 'process') return;
+    const { pid, startToken } = chosen.owner;
+    // Every row this same process holds is freed with it (the confirmation lists them all).
+    const held = rows.filter(
+      (r) => r.owner.kind === 'process' && r.owner.pid === pid && r.owner.startToken === startToken,
+    );
+    setKill({ phase: 'confirm', listener: chosen, held });
+  };
+  const confirmKill = () => {
+    if (kill?.phase !== 'confirm' || kill.listener.owner.kind !== 'process') return;
+    const { listener, held } = kill;
+    const o = kill.listener.owner;
+    setKill({ phase: 'running', listener, held });
+    // Exactly the identity the user confirmed; the core re-checks it on the remote.
+    const request = {
+      alias,
+      port: listener.port,
+      pid: o.pid,
+      startTicks: o.startToken,
+      uid: o.uid ?? -1,
+      inode: listener.socketId ?? '',
+    };
+    void deps.api.killRemote(request).then((result) => {
+      setKill((k) =>
+        k?.phase === 'running' && k.listener.id === listener.id ? { ...k, phase: 'result', result } : k,
+      );
+      setNote(result.ok ? result.value.message : `Not killed: ${result.error.message}`);
+    });
+  };
   const safeAlias = cleanText(alias);
   return (
     <div className="host" data-host={safeAlias}>
@@ -203,6 +237,9 @@ export function HostPanel({
               >
                 Open
               </button>
+              <button type="button" className="btn" disabled={!killable(chosen)} onClick={askKill}>
+                Kill…
+              </button>
             </div>
           ) : null}
           {note ? (
@@ -210,6 +247,7 @@ export function HostPanel({
               {cleanText(note)}
             </p>
           ) : null}
+          <RemoteKillDialog alias={alias} flow={kill} onConfirm={confirmKill} onClose={() => setKill(null)} />
         </div>
       ) : null}
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { ListenerFate } from '../../app/model/actions.js';
 import { addressLabel, describeOwner, protoLabel } from '../format/describe.js';
 import { describeError, describeKillReport, type KillResultView } from '../format/describe-kill.js';
@@ -9,6 +9,7 @@ import { viewerIsRoot } from '../../app/model/unknown-owner-words.js';
 import type { KillFlow } from '../store/app-store.js';
 import { useActions, useApp } from '../store/store-context.js';
 import { KillConfirm } from './KillConfirm.js';
+import { modalKeyDown, useModalFocus } from './use-modal-dialog.js';
 
 /**
  * The dialog's title for each state (issue 16 item 3: it used to stay "…: result"), worded for
@@ -63,53 +64,16 @@ export function KillDialog() {
   const flow = useApp((s) => s.kill);
   const viewer = useApp((s) => s.viewer);
   const actions = useActions();
-  const dialog = useRef<HTMLDivElement>(null);
-  const returnFocus = useRef<Element | null>(null);
   const phase = flow?.phase ?? null;
-
-  useEffect(() => {
-    if (phase === null) return undefined;
-    if (returnFocus.current === null) returnFocus.current = document.activeElement;
-    const el = dialog.current;
-    const target = el?.querySelector<HTMLElement>('[data-autofocus]') ?? el;
-    target?.focus();
-    return undefined;
-  }, [phase]);
-  useEffect(() => {
-    if (phase !== null) return;
-    const back = returnFocus.current;
-    returnFocus.current = null;
-    if (back instanceof HTMLElement && back.isConnected) back.focus();
-  }, [phase]);
+  const dialog = useModalFocus(phase);
 
   if (flow === null) return null;
   const l = flow.listener;
   const name = describeOwner(l.owner, viewer).name;
   const root = viewerIsRoot(viewer);
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      actions.closeKill();
-      return;
-    }
-    if (e.key === 'Tab') {
-      // Keep focus inside the modal dialog (WAI-ARIA dialog pattern).
-      const items = [...(dialog.current?.querySelectorAll<HTMLElement>('button:not([disabled])') ?? [])];
-      const first = items[0];
-      const last = items[items.length - 1];
-      if (!first || !last) return;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    }
-    e.stopPropagation();
-  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void =>
+    modalKeyDown(e, dialog.current, actions.closeKill);
 
   let body;
   if (flow.phase === 'confirm') {
@@ -200,7 +164,7 @@ export function KillDialog() {
 }
 
 /** A copyable command (the elevated kill), with its Copy button. */
-function CommandBox({ command }: { readonly command: string }) {
+export function CommandBox({ command }: { readonly command: string }) {
   const actions = useActions();
   const text = cleanText(command);
   return (

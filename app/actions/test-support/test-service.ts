@@ -45,6 +45,7 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     getHost: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
     collapseHost: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
     openRemote: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
+    killRemote: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
     listForwards: async () => [],
     closeForwards: async () => ok({ closed: 0 }),
     lookup: (request) => lookupPort(request.port, { source }),

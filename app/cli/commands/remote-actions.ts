@@ -2,7 +2,7 @@ import { createPlatformOpener } from '../../actions/open.js';
 import { cleanText } from '../../model/clean-text.js';
 import type { HostAlias } from '../../remote/alias.js';
 import { openForward } from '../../remote/forwards.js';
-import { deniedCommand, killRemotePort } from '../../remote/remote-kill.js';
+import { killRemotePort, remoteKillReport } from '../../remote/remote-kill.js';
 import { formatEndpoint, jsonOut } from '../format.js';
 import type { CliContext } from '../types.js';
 import { EXIT_HOST_FAILED, cliHost, printHostFailure, runtimeDirOf } from './remote-context.js';
@@ -44,38 +44,14 @@ export async function remoteKill(
     ctx.stderr(`${r.message}\n`);
     return r.reason === 'not-found' ? 3 : r.reason === 'cancelled' ? 1 : 1;
   }
-  const o = r.outcome;
-  const pid = r.target.pid;
-  const say = (text: string, code: number) => {
-    if (p.json) ctx.stdout(jsonOut({ host: alias, port: p.port, pid, outcome: o }));
-    else (code === 0 ? ctx.stdout : ctx.stderr)(`${text}\n`);
-    return code;
-  };
-  switch (o.kind) {
-    case 'freed':
-      return say(`Killed pid ${pid} on ${alias}: port ${p.port} is free (verified by a remote re-scan).`, 0);
-    case 'still-listening':
-      return say(
-        `Sent SIGTERM to pid ${pid} on ${alias}, but port ${p.port} is still listening ${o.detail}.`,
-        1,
-      );
-    case 'gone':
-      return say(`pid ${pid} on ${alias} had already exited; nothing was signalled.`, 1);
-    case 'changed':
-      return say(`Not signalled: ${o.detail}.`, 1);
-    case 'no-longer-holds':
-      return say(`Not signalled: pid ${pid} no longer holds port ${p.port} on ${alias}.`, 1);
-    case 'protected':
-      return say(`Not signalled: ${o.detail}.`, 1);
-    case 'denied':
-      return say(
-        `Permission denied killing pid ${pid} on ${alias} (${o.detail}). Harbormaster never uses sudo for you; ` +
-          `to do it yourself run:\n  ${deniedCommand(alias, pid)}`,
-        1,
-      );
-    case 'unreadable':
-      return say(`The remote kill gave no readable result: ${o.detail}`, 1);
-  }
+  const report = remoteKillReport(alias, p.port, r.target.pid, r.outcome);
+  const code = report.outcome.kind === 'freed' ? 0 : 1;
+  if (p.json) ctx.stdout(jsonOut({ host: alias, port: p.port, pid: r.target.pid, outcome: r.outcome }));
+  else
+    (code === 0 ? ctx.stdout : ctx.stderr)(
+      `${report.message}${report.command ? `\n  ${report.command}` : ''}\n`,
+    );
+  return code;
 }
 
 /** `harbormaster open --host ALIAS <port>`: a managed forward, then the local URL in the browser. */

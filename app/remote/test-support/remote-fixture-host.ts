@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { checkAlias } from '../alias.js';
 import { createRemoteHost, type RemoteHost } from '../remote-host.js';
@@ -9,7 +10,7 @@ import type { SshdFixture } from './sshd-fixture.js';
 export function fixtureHost(
   fx: SshdFixture,
   alias: string,
-  extra: { persist?: 'yes' | number } = {},
+  extra: { persist?: 'yes' | number; keepShell?: boolean } = {},
 ): RemoteHost {
   const check = checkAlias(alias);
   if (!check.ok) throw new Error(check.reason);
@@ -34,5 +35,36 @@ export function waitForLine(child: ChildProcess, re: RegExp): Promise<string> {
       if (m) resolve(m[0]);
     });
     child.once('exit', (c) => reject(new Error(`exited ${c} before printing ${re}`)));
+  });
+}
+
+/**
+ * `node -e` source of a TCP server on the namespace's 127.0.0.1 (port 0: any free one) that prints
+ * `PORT n`; "close" on its stdin makes it let go of the port while the process lives on, so a test
+ * can change a port's holder between a confirmation and the signal.
+ */
+export function holderServer(port = 0): string {
+  return `
+const s = require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+process.stdin.on('data', (d) => { if (String(d).includes('close')) s.close(() => console.log('CLOSED')); });
+setInterval(() => {}, 1e6);`;
+}
+
+/** `node -e` source of a TCP server on 127.0.0.1 that prints `PORT n` and sends `line` to every client. */
+export function lineServer(line: string): string {
+  return `
+const s = require('node:net').createServer((c) => c.end(${JSON.stringify(line)}));
+s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+setInterval(() => {}, 1e6);`;
+}
+
+/** Everything a TCP server at `host:port` sends before it closes (rejects with the connect error). */
+export function fetchLine(port: number, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect({ host, port });
+    let data = '';
+    c.on('data', (b) => (data += b.toString()));
+    c.on('end', () => resolve(data));
+    c.on('error', reject);
   });
 }

@@ -36,6 +36,8 @@ export interface SshdFixture {
   /** Starts a process inside the target namespace (argv), returns it. */
   spawnInNs(argv: readonly string[]): ChildProcess;
   stopSshd(): void;
+  /** Every process the target sshd runs for its sessions (`[pid, args]`), e.g. a kept remote sh. */
+  sessionProcesses(): [number, string][];
   startSshd(): Promise<void>;
   destroy(): void;
 }
@@ -260,6 +262,16 @@ export async function createSshdFixture(prefix = 'hr'): Promise<SshdFixture> {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C' },
     inNs: (cmd) => execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { encoding: 'utf8' }),
     spawnInNs: (argv) => spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    sessionProcesses() {
+      const pid = targetSshd?.pid;
+      return (pid ? descendantsOf(pid) : []).flatMap((p): [number, string][] => {
+        try {
+          return [[p, readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0').join(' ').trim()]];
+        } catch {
+          return [];
+        }
+      });
+    },
     stopSshd() {
       // The listening daemon and every session it forked (the whole process group): the host is gone.
       const pid = targetSshd?.pid;
