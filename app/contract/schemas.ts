@@ -90,6 +90,11 @@ export const RemoteOpenSchema = z.strictObject({
 export const CloseForwardsSchema = z.strictObject({
   id: z.union([z.number().int().min(1).max(1_000_000), z.literal('all')]),
 });
+export const TrustBeginSchema = z.strictObject({ alias: hostAlias });
+export const TrustAnswerSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  accept: z.boolean(),
+});
 const NoArgs = z.undefined();
 
 /** The schema of each method's single argument. */
@@ -113,6 +118,8 @@ export const REQUEST_SCHEMAS = {
   openRemote: RemoteOpenSchema,
   listForwards: NoArgs,
   closeForwards: CloseForwardsSchema,
+  beginTrust: TrustBeginSchema,
+  answerTrust: TrustAnswerSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

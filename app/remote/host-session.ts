@@ -41,6 +41,11 @@ export interface HostSession {
   /** Stops polling (section collapsed, not pinned); the master and its forwards stay. */
   stop(): void;
   readonly polling: boolean;
+  /**
+   * Tries again now after a failure retrying cannot fix (a host key the user just trusted);
+   * no-op in any other state, so it never doubles a running poll.
+   */
+  retry(): void;
   /** Stops polling and closes this host's forwards and master (app quit). */
   dispose(): Promise<void>;
 }
@@ -141,6 +146,13 @@ export function createHostSession(o: HostSessionOptions): HostSession {
       if (polling || stopped) return;
       polling = true;
       if (timer === null) schedule(0);
+    },
+    retry() {
+      if (stopped || !TERMINAL.has(view.state)) return;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      set({ state: 'connecting', failure: null, attempts: 0, nextRetryMs: null });
+      schedule(0);
     },
     stop() {
       polling = false;

@@ -353,6 +353,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     openRemote: async (request) => (await hosts()).openRemote(request),
     listForwards: async () => (await hosts()).listForwards(),
     closeForwards: async (request) => (await hosts()).closeForwards(request),
+    beginTrust: async (request) => (await hosts()).beginTrust(request),
+    answerTrust: async (request) => (await hosts()).answerTrust(request),
     setInterest(next) {
       interest = next;
       applyInterest();

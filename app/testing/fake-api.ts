@@ -187,6 +187,14 @@ function build(script: FakeApiScript): { api: FakeApi; dropSubscribers: () => vo
       log('closeForwards', request);
       return { ok: true, value: { closed: 0 } };
     },
+    async beginTrust(request) {
+      log('beginTrust', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
+    async answerTrust(request) {
+      log('answerTrust', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
     push,
     setConnection(state) {
       connection = state;

@@ -152,6 +152,8 @@ describe('registerIpcHandlers', () => {
       openRemote: record('openRemote', { ok: true }),
       listForwards: record('listForwards', []),
       closeForwards: record('closeForwards', { ok: true }),
+      beginTrust: record('beginTrust', { ok: true }),
+      answerTrust: record('answerTrust', { ok: true }),
     };
     const log: string[] = [];
     const dispose = registerIpcHandlers(ipcMain, {
