@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAlias, type HostAlias } from './alias.js';
 import { startTrust, type TrustFlowOptions } from './host-trust.js';
+import { main } from '../cli/main.js';
+import { parseRequest } from '../contract/schemas.js';
+import type { RemoteHostView } from '../model/remote-host.js';
 import { createRemoteHost } from './remote-host.js';
+import { createRemoteHosts } from './remote-hosts-service.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
 
 const why = sshdUnavailable();
@@ -15,6 +19,18 @@ const alias = (a: string): HostAlias => {
   if (!c.ok) throw new Error(c.reason);
   return c.alias;
 };
+
+describe('the contract refuses a bad trust request before the service sees it', () => {
+  it.each([
+    ['beginTrust', { alias: '-oProxyCommand=touch /tmp/x' }],
+    ['beginTrust', { alias: 'devbox', peek: true }],
+    ['answerTrust', { id: '../x', accept: true }],
+    ['answerTrust', { id: 'abc', accept: 'yes' }],
+  ] as const)('%s %j → INVALID_REQUEST', (method, payload) => {
+    const r = parseRequest(method, payload);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  });
+});
 
 describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped helper, the fixture sshd', () => {
   let fx: SshdFixture;
@@ -83,6 +99,8 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
         ...host('ht-locked', 'id_locked'),
         ...host('ht-locked-known', 'id_locked'),
         ...host('ht-changed'),
+        ...host('ht-service'),
+        ...host('ht-cli'),
       ].join('\n') + '\n',
     );
     // Two hosts whose keys are already in known_hosts: one with the right key, one with a wrong one.
@@ -185,4 +203,117 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
     }
     expect(lines().filter((l) => l.startsWith('ht-locked-key '))).toHaveLength(1);
   }, 60_000);
+
+  describe('through the hosts service, as the window calls it', () => {
+    const settle = async (hosts: ReturnType<typeof createRemoteHosts>, a: string) => {
+      let view: RemoteHostView | null = null;
+      for (let i = 0; i < 600 && (view === null || view.state === 'connecting'); i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        const r = await hosts.getHost({ alias: a });
+        if (r.ok) view = r.value;
+      }
+      return view;
+    };
+    it('offers trust only for an unknown key; "yes" makes the host connect and list its ports', async () => {
+      const hosts = createRemoteHosts({
+        env: { ...fx.env, HARBORMASTER_SSH_CONFIG: config },
+        intervalMs: 500,
+      });
+      try {
+        // Not opened yet: nothing to trust.
+        expect(await hosts.beginTrust({ alias: 'ht-service' })).toMatchObject({
+          ok: false,
+          error: { code: 'INVALID_REQUEST' },
+        });
+        await hosts.getHost({ alias: 'ht-service' });
+        expect(await settle(hosts, 'ht-service')).toMatchObject({ state: 'host-key-unknown' });
+        const q = await hosts.beginTrust({ alias: 'ht-service' });
+        expect(q).toMatchObject({ ok: true, value: { fingerprint: hostFp, reportedFingerprint: hostFp } });
+        if (!q.ok) return;
+        // A second begin while the question is open is refused; a wrong id answers nothing.
+        expect((await hosts.beginTrust({ alias: 'ht-service' })).ok).toBe(false);
+        expect((await hosts.answerTrust({ id: 'not-the-id', accept: true })).ok).toBe(false);
+        const out = await hosts.answerTrust({ id: q.value.id, accept: true });
+        expect(out).toMatchObject({ ok: true, value: { recorded: true } });
+        // Replaying the answer does nothing.
+        expect((await hosts.answerTrust({ id: q.value.id, accept: true })).ok).toBe(false);
+        const view = await settle(hosts, 'ht-service');
+        expect(view?.state).toBe('ok');
+        expect(view?.listeners?.some((l) => l.port === 22)).toBe(true);
+      } finally {
+        await hosts.dispose();
+      }
+    }, 120_000);
+
+    it('a host stopped for a CHANGED key is never offered trust, and no ssh asks anything', async () => {
+      const hosts = createRemoteHosts({
+        env: { ...fx.env, HARBORMASTER_SSH_CONFIG: config },
+        intervalMs: 500,
+      });
+      const before = readFileSync(knownHosts, 'utf8');
+      try {
+        await hosts.getHost({ alias: 'ht-changed' });
+        expect(await settle(hosts, 'ht-changed')).toMatchObject({ state: 'host-key-changed' });
+        const r = await hosts.beginTrust({ alias: 'ht-changed' });
+        expect(r).toMatchObject({ ok: false, error: { code: 'TRUST_REFUSED', command: 'ssh ht-changed' } });
+        expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+      } finally {
+        await hosts.dispose();
+      }
+    }, 120_000);
+  });
+
+  describe('harbormaster trust ALIAS (the terminal face)', () => {
+    const cli = async (argv: string[], answer: string | null) => {
+      let out = '';
+      let err = '';
+      const asked: string[] = [];
+      const code = await main(['trust', ...argv], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        prompt:
+          answer === null
+            ? null
+            : async (q) => {
+                asked.push(q);
+                return answer;
+              },
+        env: { ...fx.env, HARBORMASTER_SSH_CONFIG: config, XDG_RUNTIME_DIR: runtimeDir },
+      });
+      return { code, out, err, asked };
+    };
+
+    it('shows both fingerprints; anything but yes leaves known_hosts untouched', async () => {
+      const before = readFileSync(knownHosts, 'utf8');
+      const r = await cli(['ht-cli'], 'y');
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`ssh shows:                      ${hostFp}`);
+      expect(r.out).toContain(`the refused connection reported: ${hostFp}`);
+      expect(r.asked).toHaveLength(1);
+      expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+      const wrong = await cli(['ht-cli', '--fingerprint', otherFp], null);
+      expect(wrong.code).toBe(1);
+      expect(wrong.err).toContain('is not the key ssh shows');
+      expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+    }, 90_000);
+
+    it('pasting the fingerprint trusts it; a second run says it is already trusted', async () => {
+      const r = await cli(['ht-cli'], hostFp);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/was added to your known_hosts/);
+      expect(lines().filter((l) => l.startsWith('ht-cli-key '))).toHaveLength(1);
+      const again = await cli(['ht-cli'], null);
+      expect(again).toMatchObject({ code: 1 }); // no terminal and no --fingerprint: refused before any ssh
+      const check = await cli(['ht-cli', '--fingerprint', hostFp], null);
+      expect(check.code).toBe(0);
+      expect(check.out).toContain('already trusted');
+    }, 90_000);
+
+    it('a changed key is printed loudly and never asked about', async () => {
+      const r = await cli(['ht-changed'], 'yes');
+      expect(r.code).toBe(1);
+      expect(r.asked).toEqual([]);
+      expect(r.err).toMatch(/host key changed/);
+    }, 90_000);
+  });
 });
