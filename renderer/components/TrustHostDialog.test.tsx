@@ -136,6 +136,7 @@ describe('"Trust this host…" in a host section', () => {
     expect(trust).toHaveFocus();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Trust this host…' })).toHaveFocus();
     expect(calls.filter((c) => c.method === 'answerTrust')).toEqual([
       { method: 'answerTrust', arg: { id: 'q1', accept: false } },
     ]);

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import type { InvokeApi } from '../../app/contract/methods.js';
 import type { HmError, Result } from '../../app/model/errors.js';
 import type { TrustOutcome, TrustQuestion } from '../../app/model/remote-host.js';
@@ -45,6 +46,13 @@ export function TrustHostDialog({
       live = false;
     };
   }, [question]);
+  useEffect(() => {
+    // Back to what opened the dialog (the "Trust this host…" button) when it closes.
+    const opener = document.activeElement;
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
+  }, []);
   useEffect(() => {
     (dialog.current?.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.current)?.focus();
   }, [phase.kind]);
@@ -161,7 +169,8 @@ export function TrustHostDialog({
       </>
     );
   }
-  return (
+  // In a portal: a host section's own stacking context (its Pin buttons) must not sit above the backdrop.
+  return createPortal(
     <div className="dialog-backdrop trust-backdrop">
       <div
         ref={dialog}
@@ -178,6 +187,7 @@ export function TrustHostDialog({
         </h2>
         {body}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }
