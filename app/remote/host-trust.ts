@@ -62,6 +62,15 @@ export function isHostKeyQuestion(prompt: string): boolean {
   );
 }
 
+/** A flow that never started ssh: its question is the refusal. */
+function refusedFlow(refusal: Result<TrustQuestion>): TrustFlow {
+  return {
+    question: Promise.resolve(refusal),
+    answer: async () => err('TRUST_REFUSED', 'No host-key question is pending.'),
+    cancel: () => undefined,
+  };
+}
+
 /** Prompt text as it may be shown: cleaned like any remote text, line breaks kept. */
 function shown(prompt: string): string {
   return cleanText(prompt, { newlines: true, collapse: true, max: 2000 });
@@ -84,32 +93,23 @@ export function startTrust(o: TrustFlowOptions): TrustFlow {
     questionSettled = true;
     settleQuestion(r);
   };
-  if (process.platform === 'win32') {
-    decide(
+  const verify = { command: `ssh ${o.alias}` };
+  if (process.platform === 'win32')
+    return refusedFlow(
       err(
         'UNSUPPORTED',
-        `Trusting a host key from the app is not available on Windows. Run "ssh ${o.alias}" in a terminal.`,
-        {
-          command: `ssh ${o.alias}`,
-        },
+        `Trusting a host key from the app is not available on Windows: run "ssh ${o.alias}".`,
+        verify,
       ),
     );
-    return {
-      question,
-      answer: async () => question.then(() => err('UNSUPPORTED', 'No question is pending.')),
-      cancel: () => undefined,
-    };
-  }
-  if (expected === null) {
-    decide(
-      err('TRUST_REFUSED', `No fingerprint was reported for ${o.alias}: verify it with "ssh ${o.alias}".`),
+  if (expected === null)
+    return refusedFlow(
+      err(
+        'TRUST_REFUSED',
+        `No fingerprint was reported for ${o.alias}: verify it with "ssh ${o.alias}".`,
+        verify,
+      ),
     );
-    return {
-      question,
-      answer: async () => err('TRUST_REFUSED', 'No question is pending.'),
-      cancel: () => undefined,
-    };
-  }
   let stderr = '';
   let exitCode: number | null | undefined;
   let onExit: (() => void) | null = null;
@@ -118,9 +118,7 @@ export function startTrust(o: TrustFlowOptions): TrustFlow {
     err<TrustQuestion>(
       'TRUST_REFUSED',
       `${why} Nothing was trusted; you can verify the key with "ssh ${o.alias}".`,
-      {
-        command: `ssh ${o.alias}`,
-      },
+      verify,
     );
   const onRequest = (request: ChannelRequest) => {
     const prompt = shown(request.prompt);
@@ -175,12 +173,7 @@ export function startTrust(o: TrustFlowOptions): TrustFlow {
       onRefused,
     });
   } catch (e) {
-    decide(err('UNSUPPORTED', `Cannot open the trust channel: ${(e as Error).message}`));
-    return {
-      question,
-      answer: async () => err('UNSUPPORTED', 'No question is pending.'),
-      cancel: () => undefined,
-    };
+    return refusedFlow(err('UNSUPPORTED', `Cannot open the trust channel: ${(e as Error).message}`));
   }
   const env: NodeJS.ProcessEnv = {
     ...o.env,
@@ -246,8 +239,12 @@ export function startTrust(o: TrustFlowOptions): TrustFlow {
     question,
     async answer(accept) {
       const request = asked;
-      if (request === null || exitCode !== undefined)
-        return err('TRUST_REFUSED', 'No host-key question is pending.');
+      if (request === null) return err('TRUST_REFUSED', 'No host-key question is pending.');
+      if (exitCode !== undefined)
+        return err(
+          'TRUST_REFUSED',
+          `ssh is no longer waiting (the ${(o.deadlineMs ?? 60_000) / 1000} s to answer ran out): nothing was trusted.`,
+        );
       asked = null;
       request.reply(accept ? 'yes' : 'no');
       const limit = setTimeout(stop, o.finishTimeoutMs ?? 20_000);
