@@ -6,9 +6,9 @@ import { checkAlias, type HostAlias } from './alias.js';
 import { startTrust, type TrustFlowOptions } from './host-trust.js';
 import { main } from '../cli/main.js';
 import { parseRequest } from '../contract/schemas.js';
-import type { RemoteHostView } from '../model/remote-host.js';
 import { createRemoteHost } from './remote-host.js';
 import { createRemoteHosts } from './remote-hosts-service.js';
+import { settledView } from './test-support/remote-fixture-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
 
 const why = sshdUnavailable();
@@ -206,15 +206,6 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
   }, 60_000);
 
   describe('through the hosts service, as the window calls it', () => {
-    const settle = async (hosts: ReturnType<typeof createRemoteHosts>, a: string) => {
-      let view: RemoteHostView | null = null;
-      for (let i = 0; i < 600 && (view === null || view.state === 'connecting'); i += 1) {
-        await new Promise((r) => setTimeout(r, 100));
-        const r = await hosts.getHost({ alias: a });
-        if (r.ok) view = r.value;
-      }
-      return view;
-    };
     it('offers trust only for an unknown key; "yes" makes the host connect and list its ports', async () => {
       const hosts = createRemoteHosts({
         env: { ...fx.env, HARBORMASTER_SSH_CONFIG: config },
@@ -227,7 +218,7 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
           error: { code: 'INVALID_REQUEST' },
         });
         await hosts.getHost({ alias: 'ht-service' });
-        expect(await settle(hosts, 'ht-service')).toMatchObject({ state: 'host-key-unknown' });
+        expect(await settledView(hosts, 'ht-service')).toMatchObject({ state: 'host-key-unknown' });
         const q = await hosts.beginTrust({ alias: 'ht-service' });
         expect(q).toMatchObject({ ok: true, value: { fingerprint: hostFp, reportedFingerprint: hostFp } });
         if (!q.ok) return;
@@ -238,7 +229,7 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
         expect(out).toMatchObject({ ok: true, value: { recorded: true } });
         // Replaying the answer does nothing.
         expect((await hosts.answerTrust({ id: q.value.id, accept: true })).ok).toBe(false);
-        const view = await settle(hosts, 'ht-service');
+        const view = await settledView(hosts, 'ht-service');
         expect(view?.state).toBe('ok');
         expect(view?.listeners?.some((l) => l.port === 22)).toBe(true);
       } finally {
@@ -254,7 +245,7 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
       const before = readFileSync(knownHosts, 'utf8');
       try {
         await hosts.getHost({ alias: 'ht-changed' });
-        expect(await settle(hosts, 'ht-changed')).toMatchObject({ state: 'host-key-changed' });
+        expect(await settledView(hosts, 'ht-changed')).toMatchObject({ state: 'host-key-changed' });
         const r = await hosts.beginTrust({ alias: 'ht-changed' });
         expect(r).toMatchObject({ ok: false, error: { code: 'TRUST_REFUSED', command: 'ssh ht-changed' } });
         expect(readFileSync(knownHosts, 'utf8')).toBe(before);

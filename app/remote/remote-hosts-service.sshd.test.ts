@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequest } from '../contract/schemas.js';
 import type { RemoteHostView } from '../model/remote-host.js';
 import { createRemoteHosts, type RemoteHosts } from './remote-hosts-service.js';
+import { settledView } from './test-support/remote-fixture-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
 
 const why = sshdUnavailable();
@@ -50,12 +51,7 @@ describe.skipIf(why !== null)('the hosts service: config hosts, polled only once
 
   it('a host with an unknown key shows that state, never an empty listing', async () => {
     await hosts.getHost({ alias: 'hr-stranger' });
-    let view: RemoteHostView | null = null;
-    for (let i = 0; i < 600 && (view === null || view.state === 'connecting'); i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      const r = await hosts.getHost({ alias: 'hr-stranger' });
-      if (r.ok) view = r.value;
-    }
+    const view = await settledView(hosts, 'hr-stranger');
     expect(view).toMatchObject({ state: 'host-key-unknown', listeners: null, nextRetryMs: null });
   }, 90_000);
 });
