@@ -77,14 +77,14 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
     });
     hostFp = fingerprintOf(join(fx.dir, 'host_key.pub'));
     otherFp = fingerprintOf(join(fx.dir, 'wrong_key.pub'));
-    const host = (name: string, key = 'id_user') => [
+    const host = (name: string, key = 'id_user', known = knownHosts) => [
       `Host ${name}`,
       `  HostName ${fx.targetIp}`,
       `  HostKeyAlias ${name}-key`,
       '  User root',
       `  IdentityFile ${fx.dir}/${key}`,
       '  IdentitiesOnly yes',
-      `  UserKnownHostsFile ${knownHosts}`,
+      `  UserKnownHostsFile ${known}`,
       '  GlobalKnownHostsFile /dev/null',
       '  ConnectTimeout 10',
     ];
@@ -101,6 +101,8 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
         ...host('ht-changed'),
         ...host('ht-service'),
         ...host('ht-cli'),
+        // A known_hosts ssh cannot write (its folder does not exist).
+        ...host('ht-nowrite', 'id_user', join(fx.dir, 'no-such-dir', 'known_hosts')),
       ].join('\n') + '\n',
     );
     // Two hosts whose keys are already in known_hosts: one with the right key, one with a wrong one.
@@ -154,6 +156,14 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
     });
     expect(await poll.connect()).toEqual({ ok: true, value: undefined });
     await poll.disconnect();
+  }, 60_000);
+
+  it('"yes" that ssh could not write is reported as not recorded (checked by ssh itself, not its message)', async () => {
+    const f = flow('ht-nowrite');
+    expect((await f.question).ok).toBe(true);
+    const out = await f.answer(true);
+    expect(out).toMatchObject({ ok: true, value: { answer: 'yes', recorded: false } });
+    if (out.ok) expect(out.value.message).toMatch(/ssh did not record the host key of ht-nowrite/);
   }, 60_000);
 
   it('a fingerprint that differs from the reported one is refused: answered no, nothing written', async () => {

@@ -5,7 +5,8 @@ import { err, ok, type Result } from '../model/errors.js';
 import type { TrustOutcome, TrustQuestion } from '../model/remote-host.js';
 import type { HostAlias } from './alias.js';
 import { classifySshFailure } from './host-state.js';
-import { trustArgv } from './ssh-argv.js';
+import { fingerprintProbeArgv, trustArgv } from './ssh-argv.js';
+import { runSsh } from './ssh-run.js';
 import {
   openTrustChannel,
   type ChannelRequest,
@@ -60,6 +61,20 @@ export function isHostKeyQuestion(prompt: string): boolean {
     /The authenticity of host '[^']*' can't be established/.test(prompt) &&
     /Are you sure you want to continue connecting \(yes\/no/.test(prompt)
   );
+}
+
+/**
+ * Whether ssh now knows the host's key: one non-interactive verbose attempt (BatchMode,
+ * StrictHostKeyChecking=yes). Not ssh's "Permanently added" line: a server's banner could print
+ * that text, but no banner arrives before the host key is verified, so this answer is ssh's own.
+ */
+async function keyIsKnown(o: TrustFlowOptions): Promise<boolean> {
+  const r = await runSsh(fingerprintProbeArgv(o), { ssh: o.ssh ?? 'ssh', env: o.env, timeoutMs: 10_000 });
+  if (
+    /Host key verification failed|No \S+ host key is known|HOST IDENTIFICATION HAS CHANGED/i.test(r.stderr)
+  )
+    return false;
+  return /is known and matches the \S+ host key/.test(r.stderr);
 }
 
 /** A flow that never started ssh: its question is the refusal. */
@@ -250,7 +265,7 @@ export function startTrust(o: TrustFlowOptions): TrustFlow {
       const limit = setTimeout(stop, o.finishTimeoutMs ?? 20_000);
       await exited;
       clearTimeout(limit);
-      const recorded = accept && /Permanently added .* to the list of known hosts/.test(stderr);
+      const recorded = accept && (await keyIsKnown(o));
       const login =
         exitCode === 0
           ? ' ssh then logged in.'

@@ -182,7 +182,7 @@ export function windowsForwardArgv(
  * caller), but everything else as safe as a poll: no agent or X11 forwarding, no password or
  * keyboard-interactive prompts, no master, the user's forwards cleared. CheckHostIP=no so exactly
  * one known_hosts line is written; FingerprintHash=sha256 and VisualHostKey=no so the question
- * shows the `SHA256:` fingerprint the poll reported, and LogLevel=INFO so ssh says when it added it.
+ * shows the `SHA256:` fingerprint the poll reported, and LogLevel=INFO so its errors reach the user.
  */
 export function trustArgv(t: { readonly alias: HostAlias; readonly configFile: string | null }): string[] {
   return [
