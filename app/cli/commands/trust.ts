@@ -66,6 +66,7 @@ export const trustCommand: CliCommand = {
     });
     const q = await flow.question;
     if (!q.ok) {
+      flow.cancel();
       ctx.stderr(`${q.error.message}\n`);
       return 1;
     }
