@@ -94,7 +94,11 @@ export function openTrustChannel(o: TrustChannelOptions): TrustChannel {
   let late = false;
   let pending: { answered: boolean } | null = null;
   const answer = (line: string) => {
-    if (answerFd >= 0) writeSync(answerFd, `${line}\n`);
+    try {
+      if (answerFd >= 0) writeSync(answerFd, `${line}\n`);
+    } catch {
+      // EAGAIN: a full pipe nobody reads; the helper waiting for it then reads end-of-file at close
+    }
   };
   const close = () => {
     if (closed) return;
