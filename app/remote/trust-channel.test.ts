@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -113,5 +113,33 @@ describe.skipIf(why !== null)('the SSH_ASKPASS trust channel (real helper, real 
     const { channel } = open();
     expect(await runHelper(channel.helper, 'q', {})).toEqual({ code: 1, out: '' });
     channel.close();
+  });
+
+  it('a runtime folder mounted noexec (a hardened /tmp): ssh gets the shipped helper, which still answers', async (ctx) => {
+    const mnt = join(runtime(), 'noexec');
+    mkdirSync(mnt, { mode: 0o700 });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'noexec,mode=700,size=1m', 'tmpfs', mnt]);
+    if (mounted.status !== 0) {
+      console.log(
+        `trust-channel.test: noexec case SKIPPED, cannot mount a tmpfs here (${mounted.stderr.toString().trim()})`,
+      );
+      ctx.skip();
+    }
+    try {
+      const requests: ChannelRequest[] = [];
+      const channel = openTrustChannel({
+        runtimeDir: mnt,
+        onRequest: (r) => requests.push(r),
+        onRefused: () => undefined,
+      });
+      expect(channel.helper).toBe(findAskpassHelper());
+      const run = runHelper(channel.helper, 'q', channel.env);
+      for (let i = 0; i < 200 && requests.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+      requests[0]?.reply('yes');
+      expect(await run).toEqual({ code: 0, out: 'yes\n' });
+      channel.close();
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
   });
 });

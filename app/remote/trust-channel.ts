@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
   constants,
   existsSync,
@@ -12,7 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The helper's path inside the package (shipped: electron-builder `files`, and the npm package). */
@@ -34,6 +35,19 @@ export function findAskpassHelper(from: string = dirname(fileURLToPath(import.me
     dir = parent;
   }
   return null;
+}
+
+/**
+ * access(X_OK): false for a file on a noexec mount too (Linux faccessat checks path_noexec), and
+ * for a path inside app.asar, which exists only to Electron's fs.
+ */
+function runnable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return !path.split(sep).some((part) => part.endsWith('.asar'));
+  } catch {
+    return false;
+  }
 }
 
 /** Why a request was refused. */
@@ -63,7 +77,10 @@ export interface TrustChannelOptions {
 
 /** A private, one-shot channel between the app and the SSH_ASKPASS helper of one ssh run. */
 export interface TrustChannel {
-  /** The helper copy to give ssh as SSH_ASKPASS. */
+  /**
+   * The helper to give ssh as SSH_ASKPASS: the private copy, or the shipped file itself when the
+   * runtime folder is mounted noexec (a hardened /tmp) and the shipped file can run.
+   */
   readonly helper: string;
   /** What the helper needs in its environment (the channel folder and the one-time token). */
   readonly env: { readonly HARBORMASTER_ASKPASS_DIR: string; readonly HARBORMASTER_ASKPASS_TOKEN: string };
@@ -85,7 +102,8 @@ export function openTrustChannel(o: TrustChannelOptions): TrustChannel {
     throw new Error(`The ssh askpass helper (${HELPER}) is missing from this installation.`);
   const dir = mkdtempSync(join(o.runtimeDir, 'ask-'));
   const token = randomBytes(32).toString('hex');
-  const helper = join(dir, 'askpass');
+  const copy = join(dir, 'askpass');
+  let helper = copy;
   let requestFd = -1;
   let answerFd = -1;
   let reader: Socket | null = null;
@@ -118,7 +136,8 @@ export function openTrustChannel(o: TrustChannelOptions): TrustChannel {
   }, o.deadlineMs ?? 60_000);
   deadline.unref();
   try {
-    writeFileSync(helper, readFileSync(source), { mode: 0o700 });
+    writeFileSync(copy, readFileSync(source), { mode: 0o700 });
+    helper = runnable(copy) ? copy : runnable(source) ? source : copy;
     execFileSync('mkfifo', ['-m', '600', join(dir, 'request'), join(dir, 'answer')]);
     // O_RDWR: the app holds a writer of `request` (so a helper closing it is no end-of-file to us)
     // and a reader of `answer` (so the helper's open never blocks, and an answer written before
