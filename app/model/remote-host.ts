@@ -120,6 +120,11 @@ export interface TrustQuestion {
   /** Names this pending question for `answerTrust`. */
   readonly id: string;
   readonly alias: string;
+  /**
+   * The host as ssh's question names it (`name (address)`, cleaned): through a ProxyJump it may be
+   * the jump host, whose key ssh asks about first, so the dialog shows it.
+   */
+  readonly host: string;
   /** The fingerprint in ssh's own prompt (`SHA256:…`). */
   readonly fingerprint: string;
   /** The fingerprint the failed background poll reported. */

@@ -130,7 +130,12 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
     const q = await f.question;
     expect(q).toMatchObject({
       ok: true,
-      value: { alias: 'ht-no', fingerprint: hostFp, reportedFingerprint: hostFp },
+      value: {
+        alias: 'ht-no',
+        host: `ht-no-key (${fx.targetIp})`,
+        fingerprint: hostFp,
+        reportedFingerprint: hostFp,
+      },
     });
     if (q.ok) expect(q.value.prompt).toMatch(/authenticity of host 'ht-no-key/);
     const out = await f.answer(false);

@@ -70,9 +70,7 @@ export function isHostKeyQuestion(prompt: string): boolean {
  */
 async function keyIsKnown(o: TrustFlowOptions): Promise<boolean> {
   const r = await runSsh(fingerprintProbeArgv(o), { ssh: o.ssh ?? 'ssh', env: o.env, timeoutMs: 10_000 });
-  if (
-    /Host key verification failed|No \S+ host key is known|HOST IDENTIFICATION HAS CHANGED/i.test(r.stderr)
-  )
+  if (/Host key verification failed|No \S+ host key is known|HOST IDENTIFICATION HAS CHANGED/i.test(r.stderr))
     return false;
   return /is known and matches the \S+ host key/.test(r.stderr);
 }
@@ -162,6 +160,7 @@ export function startTrust(o: TrustFlowOptions): TrustFlow {
       ok({
         id: randomBytes(9).toString('base64url'),
         alias: o.alias,
+        host: cleanText(/The authenticity of host '([^']*)'/.exec(request.prompt)?.[1], { max: 300 }),
         fingerprint: seen[0],
         reportedFingerprint: expected,
         prompt,

@@ -30,6 +30,7 @@ function stopped(state: 'host-key-unknown' | 'host-key-changed'): RemoteHostView
 const QUESTION: TrustQuestion = {
   id: 'q1',
   alias: 'devbox',
+  host: 'devbox (10.0.0.2)',
   fingerprint: FP,
   reportedFingerprint: FP,
   // A hostile remote name inside ssh's question: an escape sequence and a bidi override.
@@ -92,6 +93,7 @@ describe('"Trust this host…" in a host section', () => {
     await user.click(screen.getByRole('button', { name: 'Trust this host…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Trust the host key of devbox?' });
     await within(dialog).findByText('ssh shows');
+    expect(within(dialog).getByText('devbox (10.0.0.2)')).toBeInTheDocument();
     expect(within(dialog).getAllByText(FP)).toHaveLength(2);
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     expect(calls.filter((c) => c.method === 'beginTrust')).toEqual([

@@ -108,6 +108,8 @@ export function TrustHostDialog({
           <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>).
         </p>
         <dl className="trust-fingerprints">
+          <dt>ssh asks about</dt>
+          <dd>{cleanText(q.host)}</dd>
           <dt>ssh shows</dt>
           <dd>
             <code className="fingerprint" data-testid="trust-fingerprint">

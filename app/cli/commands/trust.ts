@@ -72,7 +72,7 @@ export const trustCommand: CliCommand = {
     }
     ctx.stdout(
       [
-        `${alias.alias}: ssh asks whether to trust an unknown host key.`,
+        `${alias.alias}: ssh asks whether to trust the unknown host key of ${q.value.host}.`,
         `  ssh shows:                      ${q.value.fingerprint}`,
         `  the refused connection reported: ${q.value.reportedFingerprint}`,
         "Trust it only if this is the fingerprint the host's owner gave you (on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub).",
