@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAlias, type HostAlias } from './alias.js';
@@ -95,6 +95,7 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
         ...host('ht-no'),
         ...host('ht-yes'),
         ...host('ht-late'),
+        ...host('ht-intruder'),
         ...host('ht-mismatch'),
         ...host('ht-locked', 'id_locked'),
         ...host('ht-locked-known', 'id_locked'),
@@ -187,6 +188,30 @@ describe.skipIf(why !== null)('"Trust this host…": a real ssh, the shipped hel
     const q = await flow('ht-changed').question;
     expect(q).toMatchObject({ ok: false, error: { code: 'TRUST_REFUSED' } });
     if (!q.ok) expect(q.error.message).toMatch(/HAS CHANGED/);
+    expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+  }, 60_000);
+
+  it('a request with a wrong token while ssh waits ends the channel: ssh is answered no, nothing written', async () => {
+    const before = readFileSync(knownHosts, 'utf8');
+    const own = mkdtempSync(join(fx.dir, 'rt-'));
+    const f = flow('ht-intruder', { runtimeDir: own });
+    expect((await f.question).ok).toBe(true);
+    const dir = join(own, readdirSync(own).find((n) => n.startsWith('ask-')) ?? 'missing');
+    // Asynchronously: the channel answers from this process's event loop.
+    const intruder = spawn(join(dir, 'askpass'), ['yes please'], {
+      env: {
+        PATH: process.env.PATH,
+        HARBORMASTER_ASKPASS_DIR: dir,
+        HARBORMASTER_ASKPASS_TOKEN: '0'.repeat(64),
+      },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let printed = '';
+    intruder.stdout.on('data', (b: Buffer) => (printed += b.toString()));
+    const code = await new Promise<number | null>((resolve) => intruder.on('close', resolve));
+    expect({ code, printed }).toEqual({ code: 1, printed: '' });
+    const out = await f.answer(true);
+    expect(out.ok && out.value.recorded).toBe(false);
     expect(readFileSync(knownHosts, 'utf8')).toBe(before);
   }, 60_000);
 
