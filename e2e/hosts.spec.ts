@@ -134,6 +134,8 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     const dialog = page.getByRole('dialog', { name: 'Trust the host key of hr-stranger?' });
     await expect(dialog.getByText('ssh shows')).toBeVisible({ timeout: 30_000 });
     await expect(dialog.locator('.fingerprint')).toHaveText([fp, fp]);
+    // The host ssh's own question names (its HostKeyAlias here), next to the fingerprints.
+    await expect(dialog.getByText(`hr-never-seen (${fx.targetIp})`)).toBeVisible();
     await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Enter'); // Enter on the focused Cancel: answered no
