@@ -135,7 +135,7 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await expect(dialog.getByText('ssh shows')).toBeVisible({ timeout: 30_000 });
     await expect(dialog.locator('.fingerprint')).toHaveText([fp, fp]);
     // The host ssh's own question names (its HostKeyAlias here), next to the fingerprints.
-    await expect(dialog.getByText(`hr-never-seen (${fx.targetIp})`)).toBeVisible();
+    await expect(dialog.getByText(`hr-never-seen (${fx.targetIp})`, { exact: true })).toBeVisible();
     await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Enter'); // Enter on the focused Cancel: answered no
