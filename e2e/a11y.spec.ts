@@ -1,39 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { expect, POLL_MS, test } from './support/fixtures.js';
+import { seriousViolations } from './support/axe.js';
 import { quietFreePort, startHttpServer } from './support/processes.js';
 
 // WCAG 2.2 AA, checked by axe-core in a real Chromium against real listeners: zero serious or
 // critical violations on every screen a user meets, in light and in dark.
-
-/**
- * The rules behind the issue's own findings, at any impact: axe runs the experimental
- * label-content-name-mismatch only when named, and rates a missing main landmark "moderate", so
- * the serious/critical pass alone would not catch them coming back. aria-required-children is
- * the listbox holding loose group-header text instead of options and groups.
- */
-const ISSUE_RULES = ['label-content-name-mismatch', 'landmark-one-main', 'aria-required-children'];
-
-/**
- * Serious and critical violations on the page now, plus any violation of {@link ISSUE_RULES}, one
- * line each (rule, count, first target).
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // One after the other: axe refuses a second run on a page while one is going.
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  const named = await new AxeBuilder({ page }).withRules(ISSUE_RULES).analyze();
-  return [
-    ...result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
-    ...named.violations,
-  ].map(
-    (v) =>
-      `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes[0]?.target.join(' ') ?? ''} — ${
-        v.nodes[0]?.failureSummary?.split('\n').slice(0, 2).join(' ') ?? ''
-      }`,
-  );
-}
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`0 serious/critical axe violations in ${scheme}: list, details, kill dialog, lookup, popover`, async ({

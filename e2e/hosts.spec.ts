@@ -1,5 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import {
   sshdUnavailable,
   type SshdFixture,
 } from '../app/remote/test-support/sshd-fixture.js';
+import { seriousViolations } from './support/axe.js';
 import { eventually, killAllStarted, ROOT, startServe, type ServeProcess } from './support/processes.js';
 
 // The Hosts section through the real `serve` against a real sshd in a network namespace made for
@@ -176,6 +177,46 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await expect(alert.locator('.fingerprint')).toContainText(/SHA256:/);
     await expect(alert.locator('.host-command')).toHaveText('ssh hr-stranger');
     await expect(page.getByRole('listbox', { name: 'Listeners on hr-stranger' })).toHaveCount(0);
+  });
+
+  test('"Trust this host…": both fingerprints, focus on Cancel, axe clean; Cancel changes nothing, Trust connects', async ({
+    page,
+  }) => {
+    const known = () => readFileSync(fx.knownHosts, 'utf8');
+    const before = known();
+    await page.goto(serve.url);
+    const hosts = page.getByRole('region', { name: 'Hosts' });
+    await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
+    const head = hosts.getByRole('button', { name: /^hr-stranger/ });
+    await head.click();
+    const reported =
+      (await hosts.getByRole('alert').locator('.fingerprint').textContent({ timeout: 60_000 })) ?? '';
+    const fp = /SHA256:\S+/.exec(reported)?.[0] ?? 'missing';
+    const trustButton = hosts.getByRole('button', { name: 'Trust this host…' });
+
+    await trustButton.click();
+    const dialog = page.getByRole('dialog', { name: 'Trust the host key of hr-stranger?' });
+    await expect(dialog.getByText('ssh shows')).toBeVisible({ timeout: 30_000 });
+    await expect(dialog.locator('.fingerprint')).toHaveText([fp, fp]);
+    // The host ssh's own question names (its HostKeyAlias here), next to the fingerprints.
+    await expect(dialog.getByText(`hr-never-seen (${fx.targetIp})`, { exact: true })).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter'); // Enter on the focused Cancel: answered no
+    await expect(dialog).toHaveCount(0);
+    await expect.poll(known).toBe(before);
+
+    await trustButton.click();
+    await dialog.getByRole('button', { name: 'Trust and connect' }).click({ timeout: 30_000 });
+    await expect(dialog.getByRole('alert')).toContainText('was added to your known_hosts', {
+      timeout: 30_000,
+    });
+    const added = known().slice(before.length).split('\n').filter(Boolean);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatch(/^hr-never-seen ssh-ed25519 /);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(head).toContainText('Connected', { timeout: 60_000 });
+    await expect(page.getByRole('listbox', { name: 'Listeners on hr-stranger' })).toContainText('sshd');
   });
 
   test('a host added in the window connects; a hostile one is refused with the reason; Remove takes it away', async ({

@@ -33,6 +33,7 @@ export const COMMAND_INDEX: readonly CommandEntry[] = [
   { name: 'hosts', load: async () => (await import('./commands/forward.js')).hostsCommand },
   { name: 'forward', load: async () => (await import('./commands/forward.js')).forwardCommand },
   { name: 'forwards', load: async () => (await import('./commands/forward.js')).forwardsCommand },
+  { name: 'trust', load: async () => (await import('./commands/trust.js')).trustCommand },
   { name: 'pin', load: async () => (await import('./commands/pin.js')).pinCommand },
   { name: 'unpin', load: async () => (await import('./commands/pin.js')).unpinCommand },
   { name: 'pins', load: async () => (await import('./commands/pin.js')).pinsCommand },

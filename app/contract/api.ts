@@ -4,7 +4,14 @@ import type { KillMode, KillReport, LookupResult, OpenResult } from '../model/ac
 import type { ContainerActionReport } from '../model/container.js';
 import type { Result } from '../model/errors.js';
 import type { Settings } from '../model/settings.js';
-import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
+import type {
+  ForwardView,
+  RemoteHostList,
+  RemoteHostView,
+  RemoteOpenResult,
+  TrustOutcome,
+  TrustQuestion,
+} from '../model/remote-host.js';
 import type { RemoteKillReport } from '../model/remote-kill.js';
 import type { Snapshot } from '../model/snapshot.js';
 
@@ -98,6 +105,17 @@ export interface RemoteOpenRequest {
   readonly port: number;
   /** `false`: create the forward and answer the URL; the page opens it (browser mode). */
   readonly launch?: boolean;
+}
+
+/** Starts "Trust this host…" for a host stopped on an unknown key (issue 15). */
+export interface TrustBeginRequest {
+  readonly alias: string;
+}
+
+/** The user's answer to the host-key question `beginTrust` returned. */
+export interface TrustAnswerRequest {
+  readonly id: string;
+  readonly accept: boolean;
 }
 
 /** Closes one managed forward by id, or every one with `all`. */
@@ -211,6 +229,15 @@ export interface HarbormasterApi {
    * re-checked remotely in the same invocation, never sudo; a denial carries the command to run.
    */
   killRemote(request: RemoteKillRequest): Promise<Result<RemoteKillReport>>;
+  /**
+   * The user pressed "Trust this host…" on a host stopped for an unknown key (never a changed
+   * one): one foreground ssh asks its host-key question through the app's SSH_ASKPASS helper, and
+   * this answers that question once its fingerprint matched the one the failed poll reported.
+   * ssh waits (at most 60 s) for `answerTrust`; nothing is trusted without it.
+   */
+  beginTrust(request: TrustBeginRequest): Promise<Result<TrustQuestion>>;
+  /** Answers the pending host-key question (`accept: false` leaves known_hosts untouched). */
+  answerTrust(request: TrustAnswerRequest): Promise<Result<TrustOutcome>>;
 }
 
 // The method table (channels, result kinds, retry), the generic client and the event channels

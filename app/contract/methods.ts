@@ -69,6 +69,8 @@ export const METHODS = {
   listForwards: { channel: 'forwards:list', returns: 'bare', retryable: true, takesRequest: false },
   closeForwards: { channel: 'forwards:close', returns: 'result', retryable: false, takesRequest: true },
   killRemote: { channel: 'hosts:kill', returns: 'result', retryable: false, takesRequest: true },
+  beginTrust: { channel: 'hosts:trust-begin', returns: 'result', retryable: false, takesRequest: true },
+  answerTrust: { channel: 'hosts:trust-answer', returns: 'result', retryable: false, takesRequest: true },
 } as const satisfies Record<InvokeMethod, MethodSpec>;
 
 // Compile-time checks that the table agrees with the interface: a method answers with a `Result`

@@ -99,6 +99,11 @@ export const RemoteKillSchema = z.strictObject({
   uid: z.number().int().min(0).max(4_294_967_295),
   inode: z.string().regex(/^\d{1,20}$/),
 });
+export const TrustBeginSchema = z.strictObject({ alias: hostAlias });
+export const TrustAnswerSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  accept: z.boolean(),
+});
 const NoArgs = z.undefined();
 
 /** The schema of each method's single argument. */
@@ -123,6 +128,8 @@ export const REQUEST_SCHEMAS = {
   listForwards: NoArgs,
   closeForwards: CloseForwardsSchema,
   killRemote: RemoteKillSchema,
+  beginTrust: TrustBeginSchema,
+  answerTrust: TrustAnswerSchema,
 } as const satisfies Record<InvokeMethod, z.ZodType>;
 
 /**

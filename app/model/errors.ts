@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'OPEN_FAILED',
   'UNSUPPORTED',
   'NOT_HTTP',
+  /** Host-key trust refused: fingerprints differ, ssh asked for a secret, or the channel was misused. */
+  'TRUST_REFUSED',
   'INTERNAL',
 ] as const;
 

@@ -111,3 +111,38 @@ export interface RemoteOpenResult {
   readonly url: string | null;
   readonly launched: boolean;
 }
+
+/**
+ * The host-key question ssh asked during "Trust this host…", held open until the user answers
+ * (docs/SECURITY.md, Remote hosts). Both fingerprints are shown; the core already checked they match.
+ */
+export interface TrustQuestion {
+  /** Names this pending question for `answerTrust`. */
+  readonly id: string;
+  readonly alias: string;
+  /**
+   * The host as ssh's question names it (`name (address)`, cleaned): through a ProxyJump it may be
+   * the jump host, whose key ssh asks about first, so the dialog shows it.
+   */
+  readonly host: string;
+  /** The fingerprint in ssh's own prompt (`SHA256:…`). */
+  readonly fingerprint: string;
+  /** The fingerprint the failed background poll reported. */
+  readonly reportedFingerprint: string;
+  /** ssh's prompt, cleaned (line breaks kept). */
+  readonly prompt: string;
+  /** When the question is refused without an answer (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+/** What answering the host-key question did. */
+export interface TrustOutcome {
+  readonly alias: string;
+  readonly answer: 'yes' | 'no';
+  /** ssh said it added the key to known_hosts. */
+  readonly recorded: boolean;
+  /** One sentence for the user. */
+  readonly message: string;
+  /** Other prompts ssh raised (a passphrase…), answered no and never shown as input fields. Cleaned. */
+  readonly refusedPrompts: readonly string[];
+}

@@ -43,6 +43,11 @@ export interface HostSession {
   readonly polling: boolean;
   /** Polls now instead of at the next tick (after a kill), when polling and between polls. */
   pollSoon(): void;
+  /**
+   * Tries again now after a failure retrying cannot fix (a host key the user just trusted);
+   * no-op in any other state, so it never doubles a running poll.
+   */
+  retry(): void;
   /** Stops polling and closes this host's forwards and master (app quit). */
   dispose(): Promise<void>;
 }
@@ -148,6 +153,13 @@ export function createHostSession(o: HostSessionOptions): HostSession {
       if (!polling || stopped || timer === null) return;
       clearTimeout(timer);
       timer = null;
+      schedule(0);
+    },
+    retry() {
+      if (stopped || !TERMINAL.has(view.state)) return;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      set({ state: 'connecting', failure: null, attempts: 0, nextRetryMs: null });
       schedule(0);
     },
     stop() {

@@ -39,7 +39,8 @@ export function classifySshFailure(
       state: 'host-key-unknown',
       message:
         `The host key of ${alias} is not known${fp ? ` (it presents ${fp})` : ''}. Harbormaster never accepts a ` +
-        `host key by itself: run "${verify}" in a terminal, compare the fingerprint, and accept it there.`,
+        `host key by itself: compare the fingerprint with the one the host's owner gave you, then choose ` +
+        `"Trust this host…" (or "harbormaster trust ${alias}"), or run "${verify}" in a terminal and accept it there.`,
       command: verify,
       ...(fp ? { fingerprint: fp } : {}),
     };

@@ -9,6 +9,7 @@ import { readForwards } from './forward-registry.js';
 import { openForward } from './forwards.js';
 import { controlPathFor, createRemoteHost } from './remote-host.js';
 import { createRemoteHosts, type RemoteHosts } from './remote-hosts-service.js';
+import { settledView } from './test-support/remote-fixture-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
 import { isAlive } from '../testing/wait.js';
 import { fetchLine, holderServer, lineServer, waitForLine } from './test-support/remote-fixture-host.js';
@@ -203,12 +204,7 @@ describe.skipIf(why !== null)('the hosts service: config hosts, polled only once
 
   it('a host with an unknown key shows that state, never an empty listing', async () => {
     await hosts.getHost({ alias: 'hr-stranger' });
-    let view: RemoteHostView | null = null;
-    for (let i = 0; i < 600 && (view === null || view.state === 'connecting'); i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      const r = await hosts.getHost({ alias: 'hr-stranger' });
-      if (r.ok) view = r.value;
-    }
+    const view = await settledView(hosts, 'hr-stranger');
     expect(view).toMatchObject({ state: 'host-key-unknown', listeners: null, nextRetryMs: null });
   }, 90_000);
 });

@@ -2,12 +2,20 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatformOpener, type Opener } from '../actions/open.js';
 import { err, ok, type Result } from '../model/errors.js';
-import type { ForwardView, RemoteHostList, RemoteHostView, RemoteOpenResult } from '../model/remote-host.js';
+import type {
+  ForwardView,
+  RemoteHostList,
+  RemoteHostView,
+  RemoteOpenResult,
+  TrustOutcome,
+  TrustQuestion,
+} from '../model/remote-host.js';
 import type { RemoteKillReport } from '../model/remote-kill.js';
 import type { RemoteKillRequest } from '../contract/api.js';
 import { checkAlias, type HostAlias } from './alias.js';
 import { readForwards } from './forward-registry.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
+import { startTrust, type TrustFlow, type TrustFlowOptions } from './host-trust.js';
 import { createRemoteHost } from './remote-host.js';
 import {
   closeForwardsById,
@@ -35,6 +43,13 @@ export interface RemoteHosts {
   closeForwards(request: { readonly id: number | 'all' }): Promise<Result<{ readonly closed: number }>>;
   /** Kills a confirmed remote holder of an opened or pinned host (remote-kill.ts). */
   killRemote(request: RemoteKillRequest): Promise<Result<RemoteKillReport>>;
+  /**
+   * "Trust this host…": only for an opened host stopped on an unknown key whose fingerprint the
+   * poll reported; answers ssh's host-key question once its fingerprint matched (host-trust.ts).
+   */
+  beginTrust(request: { readonly alias: string }): Promise<Result<TrustQuestion>>;
+  /** The user's answer; after a recorded key the host is polled again at once. */
+  answerTrust(request: { readonly id: string; readonly accept: boolean }): Promise<Result<TrustOutcome>>;
   /** Settings changed: pinned hosts start polling, unpinned collapsed ones stop. */
   applySettings(): void;
   /**
@@ -49,6 +64,8 @@ export interface RemoteHostsOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The pinned-host rate (issue 15: 15 s). */
   readonly intervalMs?: number;
+  /** Test seam: overrides of the trust flow (deadline, helper). */
+  readonly trust?: Partial<Pick<TrustFlowOptions, 'deadlineMs' | 'helperSource' | 'ssh'>>;
   /** Hands a forward's local URL to the browser (default: the platform opener). */
   readonly opener?: Opener;
   /**
@@ -128,6 +145,8 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       opener: o.opener ?? createPlatformOpener(o.env),
     });
   };
+  /** Pending host-key questions by id, and the alias each one is for (one at a time per alias). */
+  const trusts = new Map<string, { readonly alias: HostAlias; readonly flow: TrustFlow }>();
   const aliasOf = (text: string): Result<HostAlias> => {
     const check = checkAlias(text);
     return check.ok ? ok(check.alias) : err('INVALID_REQUEST', `Refusing host alias: ${check.reason}`);
@@ -207,6 +226,67 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       if (!done.ok) return err('SCAN_FAILED', done.failure.message);
       return ok(remoteKillReport(alias.value, port, pid, done.value));
     },
+    async beginTrust(request) {
+      const alias = aliasOf(request.alias);
+      if (!alias.ok) return alias;
+      const view = sessions.get(alias.value)?.view();
+      const verify = { command: `ssh ${alias.value}` };
+      if (view?.state === 'host-key-changed')
+        return err(
+          'TRUST_REFUSED',
+          `The host key of ${alias.value} has CHANGED: Harbormaster never offers to trust a changed key. Verify it with the host's owner and run "ssh ${alias.value}" yourself.`,
+          verify,
+        );
+      if (view?.state !== 'host-key-unknown')
+        return err(
+          'INVALID_REQUEST',
+          `${alias.value} is not stopped on an unknown host key; there is nothing to trust.`,
+        );
+      if (view.failure?.fingerprint === undefined)
+        return err(
+          'TRUST_REFUSED',
+          `ssh reported no fingerprint for ${alias.value}: verify it with "ssh ${alias.value}".`,
+          verify,
+        );
+      if ([...trusts.values()].some((t) => t.alias === alias.value))
+        return err('INVALID_REQUEST', `A host-key question for ${alias.value} is already open.`);
+      const dir = runtimeDir();
+      if (!dir.ok) return err('UNSUPPORTED', dir.message);
+      const flow = startTrust({
+        alias: alias.value,
+        configFile: override,
+        runtimeDir: dir.path,
+        env: o.env,
+        reportedFingerprint: view.failure.fingerprint,
+        ...o.trust,
+      });
+      const question = await flow.question;
+      if (!question.ok) {
+        flow.cancel();
+        return question;
+      }
+      const id = question.value.id;
+      trusts.set(id, { alias: alias.value, flow });
+      // Unanswered: the channel refuses at its deadline; forget the question shortly after.
+      setTimeout(
+        () => {
+          if (trusts.get(id)?.flow === flow) {
+            trusts.delete(id);
+            flow.cancel();
+          }
+        },
+        question.value.expiresAt - Date.now() + 5_000,
+      ).unref();
+      return question;
+    },
+    async answerTrust(request) {
+      const pending = trusts.get(request.id);
+      if (!pending) return err('INVALID_REQUEST', 'That host-key question is no longer open.');
+      trusts.delete(request.id);
+      const outcome = await pending.flow.answer(request.accept);
+      if (outcome.ok && outcome.value.recorded) sessions.get(pending.alias)?.retry();
+      return outcome;
+    },
     applySettings() {
       const pinned = new Set(valid(userHosts().pinnedHosts));
       for (const alias of pinned) {
@@ -216,6 +296,8 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       for (const [alias, s] of sessions) if (!pinned.has(alias) && !opened.has(alias)) s.stop();
     },
     async dispose() {
+      for (const t of trusts.values()) t.flow.cancel();
+      trusts.clear();
       await Promise.all([...sessions.values()].map((s) => s.dispose()));
       sessions.clear();
       // Forwards no session owned close too (a host not opened in this session, a forward the

@@ -6,6 +6,7 @@ import {
   forwardControlArgv,
   masterArgv,
   remoteCommandArgv,
+  trustArgv,
   windowsCommandArgv,
   windowsForwardArgv,
 } from './ssh-argv.js';
@@ -82,5 +83,23 @@ describe('ssh argv builders', () => {
   });
   it('without a config file there is no -F', () => {
     expect(controlArgv({ ...t, configFile: null }, 'check')[0]).toBe('-o');
+  });
+
+  it('the trust run asks (only) about the host key: no BatchMode, but no agent, X11, password, master or forwards', () => {
+    const argv = trustArgv(t);
+    expect(argv.slice(-3)).toEqual(['--', 'devbox', 'true']);
+    expect(opt(argv, 'BatchMode')).toBe('no');
+    expect(opt(argv, 'StrictHostKeyChecking')).toBe('ask');
+    expect(opt(argv, 'CheckHostIP')).toBe('no');
+    expect(opt(argv, 'UpdateHostKeys')).toBe('no');
+    expect(opt(argv, 'FingerprintHash')).toBe('sha256');
+    expect(opt(argv, 'PasswordAuthentication')).toBe('no');
+    expect(opt(argv, 'KbdInteractiveAuthentication')).toBe('no');
+    expect(opt(argv, 'ForwardAgent')).toBe('no');
+    expect(opt(argv, 'ForwardX11')).toBe('no');
+    expect(opt(argv, 'ClearAllForwardings')).toBe('yes');
+    expect(opt(argv, 'ControlMaster')).toBe('no');
+    expect(opt(argv, 'ControlPath')).toBe('none');
+    expect(argv.slice(0, 2)).toEqual(['-F', '/tmp/cfg']);
   });
 });

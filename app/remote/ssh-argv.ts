@@ -175,3 +175,35 @@ export function windowsForwardArgv(
     '--', t.alias,
   ]; // prettier-ignore
 }
+
+/**
+ * The one foreground run of "Trust this host…" (docs/SECURITY.md, Remote hosts): BatchMode off and
+ * StrictHostKeyChecking=ask so ssh asks its host-key question (through SSH_ASKPASS, set by the
+ * caller), but everything else as safe as a poll: no agent or X11 forwarding, no password or
+ * keyboard-interactive prompts, no master, the user's forwards cleared. CheckHostIP=no so exactly
+ * one known_hosts line is written; FingerprintHash=sha256 and VisualHostKey=no so the question
+ * shows the `SHA256:` fingerprint the poll reported, and LogLevel=INFO so its errors reach the user.
+ */
+export function trustArgv(t: { readonly alias: HostAlias; readonly configFile: string | null }): string[] {
+  return [
+    ...configArgs(t),
+    '-o', 'BatchMode=no',
+    '-o', 'StrictHostKeyChecking=ask',
+    '-o', 'UpdateHostKeys=no',
+    '-o', 'CheckHostIP=no',
+    '-o', 'FingerprintHash=sha256',
+    '-o', 'VisualHostKey=no',
+    '-o', 'LogLevel=INFO',
+    '-o', 'PasswordAuthentication=no',
+    '-o', 'KbdInteractiveAuthentication=no',
+    '-o', 'ForwardAgent=no',
+    '-o', 'ForwardX11=no',
+    '-o', 'RequestTTY=no',
+    '-o', 'RemoteCommand=none',
+    '-o', 'PermitLocalCommand=no',
+    ...CLEAR_FORWARDS,
+    ...NO_MULTIPLEX,
+    '-T',
+    '--', t.alias, 'true',
+  ]; // prettier-ignore
+}

@@ -355,6 +355,8 @@ export async function createHarbormasterService(options: ServiceOptions = {}): P
     listForwards: async () => (await hosts()).listForwards(),
     closeForwards: async (request) => (await hosts()).closeForwards(request),
     killRemote: async (request) => (await hosts()).killRemote(request),
+    beginTrust: async (request) => (await hosts()).beginTrust(request),
+    answerTrust: async (request) => (await hosts()).answerTrust(request),
     setInterest(next) {
       interest = next;
       applyInterest();

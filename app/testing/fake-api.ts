@@ -191,6 +191,14 @@ function build(script: FakeApiScript): { api: FakeApi; dropSubscribers: () => vo
       log('killRemote', request);
       return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
     },
+    async beginTrust(request) {
+      log('beginTrust', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
+    async answerTrust(request) {
+      log('answerTrust', request);
+      return { ok: false, error: { code: 'UNSUPPORTED', message: 'No ssh hosts in the fake API.' } };
+    },
     push,
     setConnection(state) {
       connection = state;

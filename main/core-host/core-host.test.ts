@@ -176,6 +176,8 @@ function stubCore(options: { hang?: boolean; seqBase?: number } = {}) {
     killRemote: async () => err('UNSUPPORTED', 'no hosts'),
     listForwards: async () => [],
     closeForwards: async () => err('UNSUPPORTED', 'no hosts'),
+    beginTrust: async () => err('UNSUPPORTED', 'no hosts'),
+    answerTrust: async () => err('UNSUPPORTED', 'no hosts'),
     setInterest: (i) => void calls.push(`interest ${i}`),
     dispose: async () => undefined,
   };

@@ -153,6 +153,8 @@ describe('registerIpcHandlers', () => {
       killRemote: record('killRemote', { ok: true }),
       listForwards: record('listForwards', []),
       closeForwards: record('closeForwards', { ok: true }),
+      beginTrust: record('beginTrust', { ok: true }),
+      answerTrust: record('answerTrust', { ok: true }),
     };
     const log: string[] = [];
     const dispose = registerIpcHandlers(ipcMain, {

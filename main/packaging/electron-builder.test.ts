@@ -83,6 +83,8 @@ describe('electron-builder.yml', () => {
     const files = config['files'] as string[];
     const includes = files.filter((f) => !f.startsWith('!'));
     expect(includes.sort()).toEqual([
+      // The SSH_ASKPASS helper of "Trust this host…" (app/remote/trust-channel.ts reads it from here).
+      'assets/askpass/**/*',
       'assets/icon-512.png',
       'assets/tray/**/*',
       'dist/app/**/*',

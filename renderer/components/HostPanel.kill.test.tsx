@@ -63,6 +63,8 @@ function setup(answer: (r: RemoteKillRequest) => Result<RemoteKillReport>) {
       listForwards: async () => [],
       closeForwards: async () => ok({ closed: 0 }),
       killRemote: async (r) => (kills.push(r), answer(r)),
+      beginTrust: async () => err('INTERNAL', 'unused'),
+      answerTrust: async () => err('INTERNAL', 'unused'),
     },
   };
   const store = createAppStore();

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { RemoteHostView } from '../../app/model/remote-host.js';
+import type { Result } from '../../app/model/errors.js';
+import type { RemoteHostView, TrustQuestion } from '../../app/model/remote-host.js';
 import { remoteAsListener } from '../format/remote-row.js';
 import { cleanText } from '../format/text.js';
 import type { HostsDeps } from '../store/hosts-context.js';
 import { useApp } from '../store/store-context.js';
 import { ListRow } from './ListRow.js';
 import { RemoteKillDialog, type RemoteKillFlow } from './RemoteKillDialog.js';
+import { TrustHostDialog } from './TrustHostDialog.js';
 
 /** One line saying where a host stands; a failure is never shown as "no ports". */
 function stateLine(v: RemoteHostView | null): string {
@@ -81,6 +83,7 @@ export function HostPanel({
   const [selected, setSelected] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [kill, setKill] = useState<RemoteKillFlow | null>(null);
+  const [trust, setTrust] = useState<Promise<Result<TrustQuestion>> | null>(null);
   const refreshMs = deps.refreshMs ?? 1000;
   const now = useApp((s) => s.now);
 
@@ -199,6 +202,23 @@ export function HostPanel({
         <div className="host-body">
           {error ? <p className="tone-bad">{cleanText(error)}</p> : null}
           {view ? <FailureDetail view={view} /> : null}
+          {view?.state === 'host-key-unknown' && view.failure?.fingerprint ? (
+            // Never for a changed key: that one keeps the manual route (docs/SECURITY.md).
+            <button type="button" className="btn" onClick={() => setTrust(deps.api.beginTrust({ alias }))}>
+              Trust this host…
+            </button>
+          ) : null}
+          {trust ? (
+            <TrustHostDialog
+              alias={alias}
+              question={trust}
+              api={deps.api}
+              onClose={(recorded) => {
+                setTrust(null);
+                if (recorded) setNote(`The host key of ${alias} was trusted; reconnecting…`);
+              }}
+            />
+          ) : null}
           {view?.state === 'ok' && rows.length === 0 ? <p className="muted">Nothing is listening.</p> : null}
           {rows.length > 0 ? (
             <div role="listbox" aria-label={`Listeners on ${safeAlias}`} className="host-rows" tabIndex={0}>

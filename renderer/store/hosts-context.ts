@@ -6,7 +6,15 @@ import type { PageFaculties } from '../api/browser-page.js';
 export interface HostsDeps {
   readonly api: Pick<
     InvokeApi,
-    'listHosts' | 'getHost' | 'collapseHost' | 'openRemote' | 'listForwards' | 'closeForwards' | 'killRemote'
+    | 'listHosts'
+    | 'getHost'
+    | 'collapseHost'
+    | 'openRemote'
+    | 'listForwards'
+    | 'closeForwards'
+    | 'killRemote'
+    | 'beginTrust'
+    | 'answerTrust'
   >;
   /** Browser mode: the page opens the forward's URL itself; null in Electron (main opens it). */
   readonly page: PageFaculties | null;

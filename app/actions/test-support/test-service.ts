@@ -48,6 +48,8 @@ export function createTestService(options: TestServiceOptions = {}): Harbormaste
     killRemote: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
     listForwards: async () => [],
     closeForwards: async () => ok({ closed: 0 }),
+    beginTrust: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
+    answerTrust: async () => err('UNSUPPORTED', 'No ssh hosts in this test service.'),
     lookup: (request) => lookupPort(request.port, { source }),
     // The real engine on this double's scans; history off, so tests never read the user's.
     why: (request) => whyForService(request, { source, env: { HARBORMASTER_HISTORY: 'off' } }),

@@ -4,6 +4,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { checkAlias } from '../alias.js';
 import { createRemoteHost, type RemoteHost } from '../remote-host.js';
+import type { RemoteHostView } from '../../model/remote-host.js';
+import type { RemoteHosts } from '../remote-hosts-service.js';
 import type { SshdFixture } from './sshd-fixture.js';
 
 /** A RemoteHost for one alias of the fixture's client config, with its own 0700 runtime dir. */
@@ -67,4 +69,15 @@ export function fetchLine(port: number, host = '127.0.0.1'): Promise<string> {
     c.on('end', () => resolve(data));
     c.on('error', reject);
   });
+}
+
+/** Opens `alias` in the hosts service and polls its view until it leaves `connecting` (≤ 60 s). */
+export async function settledView(hosts: RemoteHosts, alias: string): Promise<RemoteHostView | null> {
+  let view: RemoteHostView | null = null;
+  for (let i = 0; i < 600 && (view === null || view.state === 'connecting'); i += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+    const r = await hosts.getHost({ alias });
+    if (r.ok) view = r.value;
+  }
+  return view;
 }
