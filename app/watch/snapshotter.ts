@@ -7,6 +7,7 @@ import { sameOwner } from '../model/same-listener.js';
 import type { CompletenessNote, Snapshot, SnapshotStatus, Viewer } from '../model/snapshot.js';
 import type { OwnerResolver } from '../owners/types.js';
 import type { RawListener, ScanOutcome, Scanner } from '../scan/types.js';
+import { monotonicMs } from './clock.js';
 
 /** A listener before its URL is known. */
 export type ListenerDraft = Omit<Listener, 'url'>;
@@ -224,7 +225,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
   return {
     latest: () => last,
     async take() {
-      const started = performance.now();
+      const started = monotonicMs();
       const takenAt = now();
       const outcome = await scanWithDeadline();
       if (!outcome.ok) {
@@ -232,7 +233,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
         last = {
           seq: ++seq,
           takenAt,
-          durationMs: performance.now() - started,
+          durationMs: monotonicMs() - started,
           source: outcome.backend,
           status: 'failed',
           stale: lastGood !== null,
@@ -255,7 +256,7 @@ export function createSnapshotter(options: SnapshotterOptions): Snapshotter {
       lastMeta = {
         notes: outcome.notes,
         status,
-        durationMs: performance.now() - started,
+        durationMs: monotonicMs() - started,
         source: outcome.backend,
       };
       last = {
