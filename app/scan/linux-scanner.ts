@@ -59,14 +59,14 @@ export function listProcNet(root = '/proc/net'): { sockets: ProcNetSocket[]; ski
  * them (a kill frees those too, and says so). Owners of the focused sockets are resolved first:
  * the fd walk stops once they are found; their holders' fd tables name the rest.
  */
-function focusedSockets(
+async function focusedSockets(
   sockets: readonly ProcNetSocket[],
   ports: ReadonlySet<number>,
   ownerMap: SocketOwnerMap,
-): ProcNetSocket[] {
+): Promise<ProcNetSocket[]> {
   const onPorts = sockets.filter((s) => ports.has(s.port));
   const holders = new Set<number>();
-  for (const who of ownerMap.resolve(onPorts.map((s) => s.inode)).values()) {
+  for (const who of (await ownerMap.resolveAsync(onPorts.map((s) => s.inode))).values()) {
     if (who.kind === 'pid') holders.add(who.pid);
   }
   const alsoHeld = new Set<string>();
@@ -174,8 +174,9 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
         };
       }
       const focus = options.focusPorts ? new Set(options.focusPorts) : null;
-      if (focus) sockets = focusedSockets(sockets, focus, ownerMap);
-      const lookups = ownerMap.resolve(sockets.map((s) => s.inode));
+      if (focus) sockets = await focusedSockets(sockets, focus, ownerMap);
+      // Async: a long fd walk (many new sockets on a busy machine) yields to the event loop.
+      const lookups = await ownerMap.resolveAsync(sockets.map((s) => s.inode));
       if (lastScan && lookups === lastScan.lookups && sameSockets(sockets, lastScan.listeners)) {
         notes.push(...lastScan.notes);
         return { ok: true, backend: lister ? 'netlink' : backend, listeners: lastScan.listeners, notes };

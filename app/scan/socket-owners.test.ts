@@ -144,6 +144,32 @@ describe('createSocketOwnerMap', () => {
     expect(map.stats.walks).toBe(walks + 1);
   });
 
+  it('resolveAsync answers as resolve does, and lets the event loop run during a long walk', async () => {
+    const procs: Record<number, string[]> = {};
+    for (let pid = 100; pid < 140; pid += 1) procs[pid] = ['file:/x'];
+    procs[99] = ['500'];
+    const p = fakeProc(procs);
+    const slow: ProcFs = {
+      ...p.fs,
+      listFds: (pid) => {
+        const until = performance.now() + 1; // 40 processes × 1 ms: several slices
+        while (performance.now() < until);
+        return p.fs.listFds(pid);
+      },
+    };
+    const asyncMap = createSocketOwnerMap({ fs: slow });
+    const syncMap = createSocketOwnerMap({ fs: p.fs });
+    asyncMap.resolve([]);
+    syncMap.resolve([]);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    const answer = await asyncMap.resolveAsync(['500', '600']);
+    clearInterval(timer);
+    expect([...answer]).toEqual([...syncMap.resolve(['500', '600'])]);
+    expect(answer.get('500')).toEqual({ kind: 'pid', pid: 99 });
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it('re-attributes a socket whose owner exited (the socket moved to a child)', () => {
     const p = fakeProc({ 10: ['100'], 11: ['100'] });
     p.parents.set(11, 10);

@@ -1,6 +1,10 @@
 // Over ~300 lines on purpose: the inode → pid search and the evidence for "why no owner" share one
 // walk of /proc and its caches; splitting them would walk it twice or pass its state around.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { monotonicMs } from '../watch/clock.js';
+
+/** Longest stretch of fd walking {@link SocketOwnerMap.resolveAsync} does without yielding. */
+const SLICE_MS = 8;
 
 /**
  * Why no visible process holds a socket, decided on evidence:
@@ -99,6 +103,8 @@ export interface SocketOwnerMap {
    * back (nothing is rebuilt: callers can compare by reference).
    */
   resolve(inodes: readonly string[]): ReadonlyMap<string, SocketOwnerLookup>;
+  /** {@link resolve}, handing the event loop back every few milliseconds of a long fd walk. */
+  resolveAsync(inodes: readonly string[]): Promise<ReadonlyMap<string, SocketOwnerLookup>>;
   readonly stats: SocketOwnerStats;
   /** Drops every cache (tests, or after a wake from sleep). */
   clear(): void;
@@ -160,10 +166,11 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
     return true;
   }
 
-  function walk(
+  /** The fd walk; yields after each process, so an async caller can let the event loop run. */
+  function* walk(
     order: readonly number[],
     wanted: Set<string>,
-  ): { found: Map<string, number>; unreadable: number } {
+  ): Generator<void, { found: Map<string, number>; unreadable: number }> {
     stats.walks += 1;
     const found = new Map<string, number>();
     let unreadable = 0;
@@ -196,6 +203,7 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
         if (wanted.has(inode) && !found.has(inode)) found.set(inode, pid);
       }
       if (linksDenied) unreadable += 1;
+      yield;
     }
     return { found, unreadable };
   }
@@ -251,6 +259,101 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
     return inodes;
   }
 
+  function* resolveSteps(inodes: readonly string[]): Generator<void, ReadonlyMap<string, SocketOwnerLookup>> {
+    const t = now();
+    const pids = fs.listPids();
+    const alive = new Set(pids);
+    // Steady state: the same sockets, every owner still alive, no unknown one due for a search.
+    // The same answer as last time, without touching each socket (a socket's owner only changes
+    // when the owner dies, which is what the per-pid check sees).
+    if (last && t < last.retryAt && sameInodes(inodes) && [...last.pids].every((p) => alive.has(p))) {
+      previousPids = alive;
+      return last.out;
+    }
+    const wantedSet = new Set(inodes);
+    // Forget sockets that closed, and owners that exited (their inode, if still listed, moved on).
+    for (const [inode, pid] of owners) if (!wantedSet.has(inode) || !alive.has(pid)) owners.delete(inode);
+    for (const inode of unknown.keys()) if (!wantedSet.has(inode)) unknown.delete(inode);
+
+    const missing = new Set<string>();
+    const retryNew = new Set<string>();
+    const retryAll = new Set<string>();
+    for (const inode of wantedSet) {
+      if (owners.has(inode)) continue;
+      const u = unknown.get(inode);
+      if (!u) missing.add(inode);
+      else if (t - u.lastFull >= fullRetryMs) retryAll.add(inode);
+      else if (t - u.lastTry >= retryMs) retryNew.add(inode);
+    }
+
+    if (missing.size > 0 || retryAll.size > 0 || retryNew.size > 0) {
+      const listenerPids = new Set(owners.values());
+      const born = pids.filter((p) => !previousPids.has(p)).sort((a, b) => b - a);
+      const owning = pids.filter((p) => previousPids.has(p) && listenerPids.has(p)).sort((a, b) => b - a);
+      const rest = pids.filter((p) => previousPids.has(p) && !listenerPids.has(p)).sort((a, b) => b - a);
+      const fullOrder = [...born, ...owning, ...rest];
+      let foundAll = new Map<string, number>();
+      let unreadable = 0;
+      const fullWanted = new Set([...missing, ...retryAll]);
+      if (fullWanted.size > 0) {
+        const r = yield* walk(fullOrder, fullWanted);
+        foundAll = r.found;
+        unreadable = r.unreadable;
+      }
+      // Retrying an unattributable socket: only processes born since its last search can newly hold it.
+      const newOnly = [...retryNew].filter((i) => !foundAll.has(i));
+      if (newOnly.length > 0) {
+        const sinceOldest = new Set<number>();
+        for (const i of newOnly)
+          for (const p of pids) if (!unknown.get(i)?.pidsAtLastTry.has(p)) sinceOldest.add(p);
+        const r = yield* walk(
+          fullOrder.filter((p) => sinceOldest.has(p)),
+          new Set(newOnly),
+        );
+        for (const [i, p] of r.found) foundAll.set(i, p);
+        unreadable += r.unreadable;
+      }
+      const memo: HolderMemo = { parents: new Map(), sockets: new Map() };
+      for (const [inode, pid] of foundAll) {
+        owners.set(inode, outermostHolder(pid, inode, alive, memo));
+        unknown.delete(inode);
+      }
+      for (const inode of [...fullWanted, ...retryNew]) {
+        if (foundAll.has(inode)) continue;
+        const prev = unknown.get(inode);
+        const full = fullWanted.has(inode);
+        // A partial retry (new processes only) that read everything proves nothing new: keep the
+        // reason the last full walk found.
+        const reason =
+          unreadable === 0 && !full && prev ? prev.reason : hiddenReason(unreadable, ourNamespace());
+        unknown.set(inode, {
+          reason,
+          lastTry: t,
+          lastFull: full ? t : (prev?.lastFull ?? t),
+          pidsAtLastTry: alive,
+        });
+      }
+    }
+    previousPids = alive;
+
+    const out = new Map<string, SocketOwnerLookup>();
+    const named = new Set<number>();
+    for (const inode of wantedSet) {
+      const pid = owners.get(inode);
+      if (pid !== undefined) {
+        out.set(inode, { kind: 'pid', pid });
+        named.add(pid);
+      } else out.set(inode, { kind: 'unknown', reason: unknown.get(inode)?.reason ?? 'no-process' });
+    }
+    let retryAt = Infinity;
+    for (const inode of wantedSet) {
+      const u = unknown.get(inode);
+      if (u) retryAt = Math.min(retryAt, u.lastTry + retryMs, u.lastFull + fullRetryMs);
+    }
+    last = { inodes: [...inodes], out, pids: named, retryAt };
+    return out;
+  }
+
   return {
     stats,
     socketsOfPid(pid) {
@@ -263,98 +366,25 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       last = null;
     },
     resolve(inodes) {
-      const t = now();
-      const pids = fs.listPids();
-      const alive = new Set(pids);
-      // Steady state: the same sockets, every owner still alive, no unknown one due for a search.
-      // The same answer as last time, without touching each socket (a socket's owner only changes
-      // when the owner dies, which is what the per-pid check sees).
-      if (last && t < last.retryAt && sameInodes(inodes) && [...last.pids].every((p) => alive.has(p))) {
-        previousPids = alive;
-        return last.out;
+      const steps = resolveSteps(inodes);
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
       }
-      const wantedSet = new Set(inodes);
-      // Forget sockets that closed, and owners that exited (their inode, if still listed, moved on).
-      for (const [inode, pid] of owners) if (!wantedSet.has(inode) || !alive.has(pid)) owners.delete(inode);
-      for (const inode of unknown.keys()) if (!wantedSet.has(inode)) unknown.delete(inode);
-
-      const missing = new Set<string>();
-      const retryNew = new Set<string>();
-      const retryAll = new Set<string>();
-      for (const inode of wantedSet) {
-        if (owners.has(inode)) continue;
-        const u = unknown.get(inode);
-        if (!u) missing.add(inode);
-        else if (t - u.lastFull >= fullRetryMs) retryAll.add(inode);
-        else if (t - u.lastTry >= retryMs) retryNew.add(inode);
-      }
-
-      if (missing.size > 0 || retryAll.size > 0 || retryNew.size > 0) {
-        const listenerPids = new Set(owners.values());
-        const born = pids.filter((p) => !previousPids.has(p)).sort((a, b) => b - a);
-        const owning = pids.filter((p) => previousPids.has(p) && listenerPids.has(p)).sort((a, b) => b - a);
-        const rest = pids.filter((p) => previousPids.has(p) && !listenerPids.has(p)).sort((a, b) => b - a);
-        const fullOrder = [...born, ...owning, ...rest];
-        let foundAll = new Map<string, number>();
-        let unreadable = 0;
-        const fullWanted = new Set([...missing, ...retryAll]);
-        if (fullWanted.size > 0) {
-          const r = walk(fullOrder, fullWanted);
-          foundAll = r.found;
-          unreadable = r.unreadable;
-        }
-        // Retrying an unattributable socket: only processes born since its last search can newly hold it.
-        const newOnly = [...retryNew].filter((i) => !foundAll.has(i));
-        if (newOnly.length > 0) {
-          const sinceOldest = new Set<number>();
-          for (const i of newOnly)
-            for (const p of pids) if (!unknown.get(i)?.pidsAtLastTry.has(p)) sinceOldest.add(p);
-          const r = walk(
-            fullOrder.filter((p) => sinceOldest.has(p)),
-            new Set(newOnly),
-          );
-          for (const [i, p] of r.found) foundAll.set(i, p);
-          unreadable += r.unreadable;
-        }
-        const memo: HolderMemo = { parents: new Map(), sockets: new Map() };
-        for (const [inode, pid] of foundAll) {
-          owners.set(inode, outermostHolder(pid, inode, alive, memo));
-          unknown.delete(inode);
-        }
-        for (const inode of [...fullWanted, ...retryNew]) {
-          if (foundAll.has(inode)) continue;
-          const prev = unknown.get(inode);
-          const full = fullWanted.has(inode);
-          // A partial retry (new processes only) that read everything proves nothing new: keep the
-          // reason the last full walk found.
-          const reason =
-            unreadable === 0 && !full && prev ? prev.reason : hiddenReason(unreadable, ourNamespace());
-          unknown.set(inode, {
-            reason,
-            lastTry: t,
-            lastFull: full ? t : (prev?.lastFull ?? t),
-            pidsAtLastTry: alive,
-          });
+    },
+    async resolveAsync(inodes) {
+      // Slices of at most ~SLICE_MS: a walk over a busy machine's process table (tens of thousands
+      // of fds) otherwise blocks serve's event loop for as long (issue 14 item 4, soak stalls).
+      const steps = resolveSteps(inodes);
+      let sliceStart = monotonicMs();
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
+        if (monotonicMs() - sliceStart >= SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = monotonicMs();
         }
       }
-      previousPids = alive;
-
-      const out = new Map<string, SocketOwnerLookup>();
-      const named = new Set<number>();
-      for (const inode of wantedSet) {
-        const pid = owners.get(inode);
-        if (pid !== undefined) {
-          out.set(inode, { kind: 'pid', pid });
-          named.add(pid);
-        } else out.set(inode, { kind: 'unknown', reason: unknown.get(inode)?.reason ?? 'no-process' });
-      }
-      let retryAt = Infinity;
-      for (const inode of wantedSet) {
-        const u = unknown.get(inode);
-        if (u) retryAt = Math.min(retryAt, u.lastTry + retryMs, u.lastFull + fullRetryMs);
-      }
-      last = { inodes: [...inodes], out, pids: named, retryAt };
-      return out;
     },
   };
 }
