@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:soak` (not part of npm test): `harbormaster serve` with one connected Chromium
-// (/usr/bin/chromium through playwright-core), 1000 listeners of which 10 % are replaced after
+// (/usr/bin/chromium through playwright-core, in a child process), 1000 listeners of which 10 % are replaced after
 // every poll, for --minutes=N (default 10). The serve core runs in this process (the same
 // startServe + createHarbormasterService that `harbormaster serve` runs) so its event loop, RSS
 // and CPU can be measured from inside; listeners live in 10 child processes. Prints, after a
@@ -32,7 +32,6 @@ if (!existsSync(fileURLToPath(new URL('renderer/index.html', dist)))) {
 }
 const { createHarbormasterService } = await import(new URL('app/service/create-service.js', dist).href);
 const { startServe } = await import(new URL('app/serve/server.js', dist).href);
-const { chromium } = await import('playwright-core');
 
 // ── listeners: 10 children × 100, each replaces its share on request ────────────────────────
 const CHILD = `
@@ -95,25 +94,15 @@ service.onSnapshot((s) => {
   for (const c of kids) c.send(k, (e) => e && (deadKidErrors += 1));
 });
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-const page = await browser.newPage();
-// Counted inside the page, on the WebSocket the app itself opened: what the window received.
-await page.addInitScript(() => {
-  const seqs = [];
-  globalThis.__soakSeqs = seqs;
-  const Native = globalThis.WebSocket;
-  globalThis.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (e) => {
-        if (typeof e.data !== 'string' || !e.data.startsWith('{"type":"event","event":"snapshot"')) return;
-        const m = /"seq":(\d+)/.exec(e.data);
-        if (m) seqs.push(Number(m[1]));
-      });
-    }
-  };
-});
-await page.goto(server.url);
+// The browser and its Playwright driver run in a child process (scripts/bench-soak-browser.mjs):
+// what is measured here is the core alone.
+const browserSide = spawn(
+  process.execPath,
+  [fileURLToPath(new URL('bench-soak-browser.mjs', import.meta.url)), server.url],
+  { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+);
+process.on('exit', () => browserSide.exitCode === null && browserSide.kill('SIGKILL'));
+await new Promise((r) => browserSide.once('message', r));
 
 // ── measure ─────────────────────────────────────────────────────────────────────────────────
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -140,8 +129,10 @@ while (performance.now() < endAt) {
 loop.disable();
 const end = { t: performance.now(), cpu: cpuMs(), rss: rssMb(), pushed: pushed.length };
 await new Promise((r) => setTimeout(r, 3000)); // the last push reaches the browser
-const received = await page.evaluate(() => globalThis.__soakSeqs);
-await browser.close();
+const received = await new Promise((r) => {
+  browserSide.once('message', (m) => r(m.seqs));
+  browserSide.send('collect');
+});
 await server.close();
 await service.dispose();
 stopKids();

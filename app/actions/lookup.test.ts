@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BAD_PORT_TEXTS, BAD_PORT_VALUES } from '../testing/bad-input.js';
 import type { SnapshotSource } from '../watch/types.js';
-import { bindTest, ipv6Available, lookupPort, nextFreePort } from './lookup.js';
+import { bindTest, ipv6Available, listsIpv6Loopback, lookupPort, nextFreePort } from './lookup.js';
 import { freePort, killTracked, startServer } from './test-support/processes.js';
 import { createCoreSource } from './test-support/core-source.js';
 
@@ -100,5 +100,23 @@ describe.runIf(linux)('nextFreePort', () => {
     expect(await nextFreePort(0)).toBeNull();
     const atTop = await nextFreePort(65535, { maxScan: 1 });
     expect(atTop === null || atTop === 65535).toBe(true);
+  });
+});
+
+describe('IPv6 availability', () => {
+  it('reads ::1 from /proc/net/if_inet6 lines, and nothing else as the loopback', () => {
+    const lo = '00000000000000000000000000000001 01 80 10 80       lo\n';
+    const eth = 'fd000000000000000000000000000002 04 40 00 82     eth0\n';
+    expect(listsIpv6Loopback(eth + lo)).toBe(true);
+    expect(listsIpv6Loopback(eth)).toBe(false);
+    expect(listsIpv6Loopback('')).toBe(false);
+    // ::1 as a prefix of a longer address, or ::10, is not the loopback.
+    expect(listsIpv6Loopback('00000000000000000000000000000010 01 80 10 80 lo\n')).toBe(false);
+  });
+
+  it('agrees with a real bind of ::1 on this machine', async () => {
+    const bound = await bindTest('tcp', 6, '::1', 0);
+    const canBind = bound.free || (bound.code !== 'EADDRNOTAVAIL' && bound.code !== 'EAFNOSUPPORT');
+    expect(await ipv6Available()).toBe(canBind);
   });
 });

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../scan/ip-literal.js';
 import { curlCommand } from '../model/commands.js';
 import type { Family, Listener } from '../model/listener.js';
 import { parsePort } from '../model/port.js';

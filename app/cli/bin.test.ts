@@ -84,6 +84,43 @@ describe.runIf(process.platform === 'linux')('the harbormaster command', () => {
     }
   });
 
+  it('who and list --json through a pipe load no stream machinery: no node:net, node:tty or cluster (cold start, issue 14)', async () => {
+    // The CLI writes to fd 1 itself; process.stdout on a pipe would be a net.Socket.
+    const preload = `const before = new Set(process.moduleLoadList); process.on('exit', () => { for (const m of process.moduleLoadList) if (!before.has(m)) require('node:fs').writeSync(2, m + '\\n'); });`;
+    const dir = mkdtempSync(join(tmpdir(), 'harbormaster-bin-test-'));
+    const hook = join(dir, 'builtins.cjs');
+    writeFileSync(hook, preload);
+    try {
+      for (const args of [
+        ['who', String(ports[0])],
+        ['list', '--json'],
+      ]) {
+        const r = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            ['--require', hook, bin, ...args],
+            { timeout: 20_000, env: { ...process.env, HARBORMASTER_DATA_DIR: dir } },
+            (_e, stdout, stderr) => resolve({ stdout, stderr }),
+          );
+        });
+        expect(r.stdout, args.join(' ')).toContain(String(ports[0]));
+        expect(r.stderr, args.join(' ')).not.toMatch(/NativeModule (net|tty|cluster|perf_hooks)$/m);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a reader that goes away (| head) ends the output quietly, with the command’s own exit code', async () => {
+    const child = spawn(process.execPath, [bin, 'list', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  });
+
   it('exits 2 for a bad port without scanning', async () => {
     const r = await run(['who', '619009']);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { isatty } from 'node:tty';
+import { writeSync } from 'node:fs';
 import { escapeForTerminal } from '../model/clean-text.js';
 import { COMMAND_INDEX, loadAllCommands, mentionsHost } from './command-index.js';
 import type { CliContext } from './types.js';
@@ -20,33 +20,79 @@ async function help(): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * A writer for fd 1 or 2. Outside Windows it writes to the descriptor itself: `process.stdout`
+ * is built on first use as a net.Socket (pipe) or tty.WriteStream, and that loads node:net, node:tty
+ * and the stream machinery, ~4 ms of every cold start (issue 14 item 2), to write a few KB. A
+ * descriptor left non-blocking by whoever started us (EAGAIN) hands the rest of the run to the
+ * stream; a reader that went away (EPIPE, `| head -1`) ends the output quietly. Windows keeps the
+ * stream, whose console writer converts to UTF-16.
+ */
+function fdWriter(fd: 1 | 2): (text: string) => void {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  let mode: 'fd' | 'stream' | 'closed' = process.platform === 'win32' ? 'stream' : 'fd';
+  return (text) => {
+    if (mode === 'stream') stream().write(text);
+    if (mode !== 'fd') return;
+    const bytes = Buffer.from(text, 'utf8');
+    let offset = 0;
+    while (offset < bytes.length) {
+      try {
+        offset += writeSync(fd, bytes, offset);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          mode = 'stream';
+          stream().write(bytes.subarray(offset));
+          return;
+        }
+        if (code === 'EPIPE') {
+          mode = 'closed';
+          return;
+        }
+        throw e;
+      }
+    }
+  };
+}
+
+/** True when stdin and stdout are both terminals (node:tty loads only when a command asks). */
+function isInteractive(): boolean {
+  const { isatty } = process.getBuiltinModule('node:tty');
+  return isatty(0) && isatty(1);
+}
+
 /** Builds the real context: process streams, a TTY prompt, and a lazily created core. */
 export function createCliContext(
   overrides: Partial<CliContext> = {},
 ): CliContext & { dispose(): Promise<void> } {
   let service: Promise<HarbormasterService> | null = null;
-  // isatty, not process.stdin.isTTY: touching process.stdin builds a stdin stream (and loads
-  // Node's fs streams) that no command but a prompt ever reads, ~10 ms of every cold start.
-  const interactive = isatty(0) && isatty(1);
+  const out = fdWriter(1);
+  const errOut = fdWriter(2);
+  const ask = async (question: string): Promise<string> => {
+    // terminal: false: the prompt is written as plain text (readline's terminal mode adds
+    // its own cursor escapes), and the tty's canonical mode still edits and echoes the answer.
+    // readline loads only when a command asks something (cold start, issue 14 item 2).
+    const { createInterface } = process.getBuiltinModule('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+    try {
+      return await rl.question(escapeForTerminal(question));
+    } finally {
+      rl.close();
+    }
+  };
+  // Decided on first read: isatty, not process.stdin.isTTY (touching process.stdin builds a stdin
+  // stream no command but a prompt reads), and only when a command may ask (kill, stop-container).
+  let prompt: CliContext['prompt'] | undefined;
   const ctx: CliContext & { dispose(): Promise<void> } = {
     // Every byte the CLI writes passes here, TTY or pipe: whatever a command forgot to clean is
     // escaped as visible \uXXXX text, never written raw (issue 9 item 3).
-    stdout: (t) => void process.stdout.write(escapeForTerminal(t)),
-    stderr: (t) => void process.stderr.write(escapeForTerminal(t)),
-    prompt: interactive
-      ? async (question) => {
-          // terminal: false: the prompt is written as plain text (readline's terminal mode adds
-          // its own cursor escapes), and the tty's canonical mode still edits and echoes the answer.
-          // readline loads only when a command asks something (cold start, issue 14 item 2).
-          const { createInterface } = process.getBuiltinModule('node:readline/promises');
-          const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
-          try {
-            return await rl.question(escapeForTerminal(question));
-          } finally {
-            rl.close();
-          }
-        }
-      : null,
+    stdout: (t) => out(escapeForTerminal(t)),
+    stderr: (t) => errOut(escapeForTerminal(t)),
+    get prompt() {
+      prompt ??= isInteractive() ? ask : null;
+      return prompt;
+    },
     service: (focus) => {
       service ??= import('../service/create-service.js').then((m) =>
         m.createHarbormasterService({

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../scan/ip-literal.js';
 import type { Family } from '../model/listener.js';
 
 /**

@@ -1,4 +1,5 @@
-import { connect as netConnect, isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { isIP } from '../scan/ip-literal.js';
 import type { Duplex } from 'node:stream';
 
 /** Most bytes a probe reads from one connection (docs/SECURITY.md#probe-policy: 64 KB cap). */
@@ -27,7 +28,8 @@ export function connectTcp(host: string, port: number, deadlineAt: number): Prom
     });
   }
   return new Promise((resolve) => {
-    const socket = netConnect({ host, port, noDelay: true });
+    // node:net loads with the first probe, not with every command (cold start, issue 14 item 2).
+    const socket = process.getBuiltinModule('node:net').connect({ host, port, noDelay: true });
     const timer = setTimeout(
       () => {
         socket.destroy();

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './ip-literal.js';
 
 /**
  * Canonical text for a bind address so every backend agrees: IPv4 dotted quad; IPv6 compressed

@@ -5,7 +5,12 @@ import type { CompletenessNote } from '../model/snapshot.js';
 import { openNetlinkLister, type NetlinkLister } from './netlink-diag.js';
 import { parseProcNet, PROC_NET_FILES, type ProcNetSocket } from './parse-proc-net.js';
 import { hiddenOwnersNote } from './hidden-owners.js';
-import { createSocketOwnerMap, type SocketOwnerMap, type SocketOwnerMapOptions } from './socket-owners.js';
+import {
+  createSocketOwnerMap,
+  type SocketOwnerLookup,
+  type SocketOwnerMap,
+  type SocketOwnerMapOptions,
+} from './socket-owners.js';
 import type { RawListener, ScanOutcome, Scanner } from './types.js';
 
 /** Options for {@link createLinuxScanner}. */
@@ -54,19 +59,38 @@ export function listProcNet(root = '/proc/net'): { sockets: ProcNetSocket[]; ski
  * them (a kill frees those too, and says so). Owners of the focused sockets are resolved first:
  * the fd walk stops once they are found; their holders' fd tables name the rest.
  */
-function focusedSockets(
+async function focusedSockets(
   sockets: readonly ProcNetSocket[],
   ports: ReadonlySet<number>,
   ownerMap: SocketOwnerMap,
-): ProcNetSocket[] {
+): Promise<ProcNetSocket[]> {
   const onPorts = sockets.filter((s) => ports.has(s.port));
   const holders = new Set<number>();
-  for (const who of ownerMap.resolve(onPorts.map((s) => s.inode)).values()) {
+  for (const who of (await ownerMap.resolveAsync(onPorts.map((s) => s.inode))).values()) {
     if (who.kind === 'pid') holders.add(who.pid);
   }
   const alsoHeld = new Set<string>();
   for (const pid of holders) for (const inode of ownerMap.socketsOfPid(pid)) alsoHeld.add(inode);
   return sockets.filter((s) => ports.has(s.port) || alsoHeld.has(s.inode));
+}
+
+/** True when `sockets` are `listeners`' sockets, one for one and in order, with nothing changed. */
+function sameSockets(sockets: readonly ProcNetSocket[], listeners: readonly RawListener[]): boolean {
+  if (sockets.length !== listeners.length) return false;
+  for (let i = 0; i < sockets.length; i += 1) {
+    const s = sockets[i] as ProcNetSocket;
+    const l = listeners[i] as RawListener;
+    if (
+      l.socketId !== s.inode ||
+      l.port !== s.port ||
+      l.address !== s.address ||
+      l.protocol !== s.protocol ||
+      l.family !== s.family ||
+      l.uid !== s.uid
+    )
+      return false;
+  }
+  return true;
 }
 
 /**
@@ -82,6 +106,13 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
   // Last scan's listeners by inode: an unchanged socket is handed out as the same object, so the
   // snapshotter skips it by identity instead of rebuilding its id and row (issue 14 item 4).
   let previous = new Map<string, RawListener>();
+  // The last scan's answer as a whole: when the kernel lists the same sockets in the same order and
+  // the owner map hands back the same lookups, the list itself is reused (issue 14 item 4).
+  let lastScan: {
+    lookups: ReadonlyMap<string, SocketOwnerLookup>;
+    listeners: RawListener[];
+    notes: CompletenessNote[];
+  } | null = null;
 
   const scanner: LinuxScanner = {
     get id() {
@@ -143,8 +174,13 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
         };
       }
       const focus = options.focusPorts ? new Set(options.focusPorts) : null;
-      if (focus) sockets = focusedSockets(sockets, focus, ownerMap);
-      const lookups = ownerMap.resolve(sockets.map((s) => s.inode));
+      if (focus) sockets = await focusedSockets(sockets, focus, ownerMap);
+      // Async: a long fd walk (many new sockets on a busy machine) yields to the event loop.
+      const lookups = await ownerMap.resolveAsync(sockets.map((s) => s.inode));
+      if (lastScan && lookups === lastScan.lookups && sameSockets(sockets, lastScan.listeners)) {
+        notes.push(...lastScan.notes);
+        return { ok: true, backend: lister ? 'netlink' : backend, listeners: lastScan.listeners, notes };
+      }
       let hidden = 0;
       const current = new Map<string, RawListener>();
       const listeners: RawListener[] = sockets.map((s) => {
@@ -178,7 +214,9 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
         return raw;
       });
       previous = current;
-      if (hidden > 0) notes.push(...hiddenOwnersNote(listeners));
+      const hiddenNotes = hidden > 0 ? hiddenOwnersNote(listeners) : [];
+      notes.push(...hiddenNotes);
+      lastScan = { lookups, listeners, notes: hiddenNotes };
       return { ok: true, backend: lister ? 'netlink' : backend, listeners, notes };
     },
     dispose() {
@@ -186,6 +224,7 @@ export function createLinuxScanner(options: LinuxScannerOptions = {}): LinuxScan
       lister = null;
       ownerMap.clear();
       previous = new Map();
+      lastScan = null;
     },
   };
   return scanner;

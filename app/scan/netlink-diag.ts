@@ -115,7 +115,6 @@ export function decodeDiagDatagram(
       const af = buf.readUInt8(m);
       const family: Family = af === AF_INET6 ? 6 : 4;
       const port = buf.readUInt16BE(m + 4);
-      const src = buf.subarray(m + 8, m + 24);
       // inet_diag_sockid.idiag_if: the device the socket is bound to (host byte order), 0 for none.
       const ifIndex = buf.readUInt32LE(m + 40);
       const uid = buf.readUInt32LE(m + 64);
@@ -124,7 +123,7 @@ export function decodeDiagDatagram(
         sockets.push({
           protocol,
           family,
-          address: withScope(formatAddress(src, family), ifIndex, interfaceName),
+          address: withScope(formatAddress(buf, m + 8, family), ifIndex, interfaceName),
           port,
           uid,
           inode: String(inode),
@@ -141,12 +140,16 @@ export function decodeDiagDatagram(
 const v4Text = new Map<number, string>();
 const v6Text = new Map<string, string>();
 
-function formatAddress(src: Buffer, family: Family): string {
+/**
+ * The text of the address at `buf[at…]` (idiag_src: 4 bytes for IPv4, 16 for IPv6). Read in place:
+ * a subarray per socket was a Buffer object per socket per poll (issue 14 item 4).
+ */
+function formatAddress(buf: Buffer, at: number, family: Family): string {
   if (family === 4) {
-    const key = src.readUInt32BE(0);
+    const key = buf.readUInt32BE(at);
     let text = v4Text.get(key);
     if (text === undefined) {
-      text = `${src[0]}.${src[1]}.${src[2]}.${src[3]}`;
+      text = `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
       if (v4Text.size >= 4096) v4Text.clear();
       v4Text.set(key, text);
     }
@@ -155,18 +158,18 @@ function formatAddress(src: Buffer, family: Family): string {
   // The wildcard and loopback need no lookup at all.
   let zeros = true;
   for (let i = 0; i < 15; i += 1) {
-    if (src[i] !== 0) {
+    if (buf[at + i] !== 0) {
       zeros = false;
       break;
     }
   }
-  if (zeros && src[15] === 0) return '::';
-  if (zeros && src[15] === 1) return '::1';
-  const key = src.toString('hex');
+  if (zeros && buf[at + 15] === 0) return '::';
+  if (zeros && buf[at + 15] === 1) return '::1';
+  const key = buf.toString('hex', at, at + 16);
   let text = v6Text.get(key);
   if (text === undefined) {
     const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push(src.readUInt16BE(i).toString(16));
+    for (let i = 0; i < 16; i += 2) groups.push(buf.readUInt16BE(at + i).toString(16));
     text = compressIpv6(groups.join(':'));
     if (v6Text.size >= 4096) v6Text.clear();
     v6Text.set(key, text);

@@ -116,6 +116,60 @@ describe('createSocketOwnerMap', () => {
     expect(map.resolve(['2024']).get('2024')).toEqual({ kind: 'unknown', reason: 'permission' });
   });
 
+  it('gives the same answer back for the same sockets, and looks again when one changes, its owner dies or a retry is due', () => {
+    const p = fakeProc({ 10: ['100'], 11: ['100'], 20: ['200'], 30: [] }, new Set([40]));
+    p.parents.set(11, 10);
+    let t = 0;
+    const map = createSocketOwnerMap({ fs: p.fs, now: () => t, unknownRetryMs: 1000 });
+    const first = map.resolve(['100', '200']);
+    expect(map.resolve(['100', '200'])).toBe(first);
+    // Another socket, or the same ones in another order: a new answer.
+    expect(map.resolve(['200', '100'])).not.toBe(first);
+    const settled = map.resolve(['200', '100']);
+    expect(map.resolve(['200', '100'])).toBe(settled);
+    // The owner of 100 exits: the answer names the child that still holds it.
+    p.procs.delete(10);
+    expect(map.resolve(['200', '100']).get('100')).toEqual({ kind: 'pid', pid: 11 });
+    // A socket nobody visible holds is searched for again once its retry is due, not before.
+    p.procs.set(40, ['300']);
+    const withHidden = map.resolve(['300']);
+    expect(withHidden.get('300')).toEqual({ kind: 'unknown', reason: 'permission' });
+    const walks = map.stats.walks;
+    p.procs.set(41, ['300']); // a process born since, now holding it too (a forked worker)
+    t = 999;
+    expect(map.resolve(['300'])).toBe(withHidden);
+    expect(map.stats.walks).toBe(walks);
+    t = 1000;
+    expect(map.resolve(['300']).get('300')).toEqual({ kind: 'pid', pid: 41 });
+    expect(map.stats.walks).toBe(walks + 1);
+  });
+
+  it('resolveAsync answers as resolve does, and lets the event loop run during a long walk', async () => {
+    const procs: Record<number, string[]> = {};
+    for (let pid = 100; pid < 140; pid += 1) procs[pid] = ['file:/x'];
+    procs[99] = ['500'];
+    const p = fakeProc(procs);
+    const slow: ProcFs = {
+      ...p.fs,
+      listFds: (pid) => {
+        const until = performance.now() + 1; // 40 processes × 1 ms: several slices
+        while (performance.now() < until);
+        return p.fs.listFds(pid);
+      },
+    };
+    const asyncMap = createSocketOwnerMap({ fs: slow });
+    const syncMap = createSocketOwnerMap({ fs: p.fs });
+    asyncMap.resolve([]);
+    syncMap.resolve([]);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    const answer = await asyncMap.resolveAsync(['500', '600']);
+    clearInterval(timer);
+    expect([...answer]).toEqual([...syncMap.resolve(['500', '600'])]);
+    expect(answer.get('500')).toEqual({ kind: 'pid', pid: 99 });
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it('re-attributes a socket whose owner exited (the socket moved to a child)', () => {
     const p = fakeProc({ 10: ['100'], 11: ['100'] });
     p.parents.set(11, 10);

@@ -1,6 +1,10 @@
 // Over ~300 lines on purpose: the inode → pid search and the evidence for "why no owner" share one
 // walk of /proc and its caches; splitting them would walk it twice or pass its state around.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { monotonicMs } from '../watch/clock.js';
+
+/** Longest stretch of fd walking {@link SocketOwnerMap.resolveAsync} does without yielding. */
+const SLICE_MS = 8;
 
 /**
  * Why no visible process holds a socket, decided on evidence:
@@ -93,8 +97,14 @@ export interface SocketOwnerMapOptions {
 
 /** Maps listening-socket inodes to the pids holding them, lazily and with caches. */
 export interface SocketOwnerMap {
-  /** Attributes every inode in `inodes`; walks `/proc/*\/fd` only for inodes it has not seen. */
-  resolve(inodes: readonly string[]): Map<string, SocketOwnerLookup>;
+  /**
+   * Attributes every inode in `inodes`; walks `/proc/*\/fd` only for inodes it has not seen. The
+   * same inodes in the same order, with every owner alive and no retry due, get the very same map
+   * back (nothing is rebuilt: callers can compare by reference).
+   */
+  resolve(inodes: readonly string[]): ReadonlyMap<string, SocketOwnerLookup>;
+  /** {@link resolve}, handing the event loop back every few milliseconds of a long fd walk. */
+  resolveAsync(inodes: readonly string[]): Promise<ReadonlyMap<string, SocketOwnerLookup>>;
   readonly stats: SocketOwnerStats;
   /** Drops every cache (tests, or after a wake from sleep). */
   clear(): void;
@@ -138,11 +148,29 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
   const unknown = new Map<string, UnknownEntry>();
   let previousPids = new Set<number>();
   const stats: SocketOwnerStats = { walks: 0, pidsWalked: 0, fdsRead: 0 };
+  // The last answer, for the steady state (issue 14 item 4: 5000 unchanged sockets cost four Map
+  // and Set operations each per poll before): the inodes it answered, the pids it named, and
+  // when one of its unknown inodes is next due for a search.
+  let last: {
+    inodes: readonly string[];
+    out: ReadonlyMap<string, SocketOwnerLookup>;
+    pids: ReadonlySet<number>;
+    retryAt: number;
+  } | null = null;
 
-  function walk(
+  /** True when `inodes` is the last answer's list, element by element. */
+  function sameInodes(inodes: readonly string[]): boolean {
+    const before = last?.inodes;
+    if (!before || before.length !== inodes.length) return false;
+    for (let i = 0; i < inodes.length; i += 1) if (inodes[i] !== before[i]) return false;
+    return true;
+  }
+
+  /** The fd walk; yields after each process, so an async caller can let the event loop run. */
+  function* walk(
     order: readonly number[],
     wanted: Set<string>,
-  ): { found: Map<string, number>; unreadable: number } {
+  ): Generator<void, { found: Map<string, number>; unreadable: number }> {
     stats.walks += 1;
     const found = new Map<string, number>();
     let unreadable = 0;
@@ -175,6 +203,7 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
         if (wanted.has(inode) && !found.has(inode)) found.set(inode, pid);
       }
       if (linksDenied) unreadable += 1;
+      yield;
     }
     return { found, unreadable };
   }
@@ -230,6 +259,101 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
     return inodes;
   }
 
+  function* resolveSteps(inodes: readonly string[]): Generator<void, ReadonlyMap<string, SocketOwnerLookup>> {
+    const t = now();
+    const pids = fs.listPids();
+    const alive = new Set(pids);
+    // Steady state: the same sockets, every owner still alive, no unknown one due for a search.
+    // The same answer as last time, without touching each socket (a socket's owner only changes
+    // when the owner dies, which is what the per-pid check sees).
+    if (last && t < last.retryAt && sameInodes(inodes) && [...last.pids].every((p) => alive.has(p))) {
+      previousPids = alive;
+      return last.out;
+    }
+    const wantedSet = new Set(inodes);
+    // Forget sockets that closed, and owners that exited (their inode, if still listed, moved on).
+    for (const [inode, pid] of owners) if (!wantedSet.has(inode) || !alive.has(pid)) owners.delete(inode);
+    for (const inode of unknown.keys()) if (!wantedSet.has(inode)) unknown.delete(inode);
+
+    const missing = new Set<string>();
+    const retryNew = new Set<string>();
+    const retryAll = new Set<string>();
+    for (const inode of wantedSet) {
+      if (owners.has(inode)) continue;
+      const u = unknown.get(inode);
+      if (!u) missing.add(inode);
+      else if (t - u.lastFull >= fullRetryMs) retryAll.add(inode);
+      else if (t - u.lastTry >= retryMs) retryNew.add(inode);
+    }
+
+    if (missing.size > 0 || retryAll.size > 0 || retryNew.size > 0) {
+      const listenerPids = new Set(owners.values());
+      const born = pids.filter((p) => !previousPids.has(p)).sort((a, b) => b - a);
+      const owning = pids.filter((p) => previousPids.has(p) && listenerPids.has(p)).sort((a, b) => b - a);
+      const rest = pids.filter((p) => previousPids.has(p) && !listenerPids.has(p)).sort((a, b) => b - a);
+      const fullOrder = [...born, ...owning, ...rest];
+      let foundAll = new Map<string, number>();
+      let unreadable = 0;
+      const fullWanted = new Set([...missing, ...retryAll]);
+      if (fullWanted.size > 0) {
+        const r = yield* walk(fullOrder, fullWanted);
+        foundAll = r.found;
+        unreadable = r.unreadable;
+      }
+      // Retrying an unattributable socket: only processes born since its last search can newly hold it.
+      const newOnly = [...retryNew].filter((i) => !foundAll.has(i));
+      if (newOnly.length > 0) {
+        const sinceOldest = new Set<number>();
+        for (const i of newOnly)
+          for (const p of pids) if (!unknown.get(i)?.pidsAtLastTry.has(p)) sinceOldest.add(p);
+        const r = yield* walk(
+          fullOrder.filter((p) => sinceOldest.has(p)),
+          new Set(newOnly),
+        );
+        for (const [i, p] of r.found) foundAll.set(i, p);
+        unreadable += r.unreadable;
+      }
+      const memo: HolderMemo = { parents: new Map(), sockets: new Map() };
+      for (const [inode, pid] of foundAll) {
+        owners.set(inode, outermostHolder(pid, inode, alive, memo));
+        unknown.delete(inode);
+      }
+      for (const inode of [...fullWanted, ...retryNew]) {
+        if (foundAll.has(inode)) continue;
+        const prev = unknown.get(inode);
+        const full = fullWanted.has(inode);
+        // A partial retry (new processes only) that read everything proves nothing new: keep the
+        // reason the last full walk found.
+        const reason =
+          unreadable === 0 && !full && prev ? prev.reason : hiddenReason(unreadable, ourNamespace());
+        unknown.set(inode, {
+          reason,
+          lastTry: t,
+          lastFull: full ? t : (prev?.lastFull ?? t),
+          pidsAtLastTry: alive,
+        });
+      }
+    }
+    previousPids = alive;
+
+    const out = new Map<string, SocketOwnerLookup>();
+    const named = new Set<number>();
+    for (const inode of wantedSet) {
+      const pid = owners.get(inode);
+      if (pid !== undefined) {
+        out.set(inode, { kind: 'pid', pid });
+        named.add(pid);
+      } else out.set(inode, { kind: 'unknown', reason: unknown.get(inode)?.reason ?? 'no-process' });
+    }
+    let retryAt = Infinity;
+    for (const inode of wantedSet) {
+      const u = unknown.get(inode);
+      if (u) retryAt = Math.min(retryAt, u.lastTry + retryMs, u.lastFull + fullRetryMs);
+    }
+    last = { inodes: [...inodes], out, pids: named, retryAt };
+    return out;
+  }
+
   return {
     stats,
     socketsOfPid(pid) {
@@ -239,84 +363,28 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       owners.clear();
       unknown.clear();
       previousPids = new Set();
+      last = null;
     },
     resolve(inodes) {
-      const t = now();
-      const pids = fs.listPids();
-      const alive = new Set(pids);
-      const wantedSet = new Set(inodes);
-      // Forget sockets that closed, and owners that exited (their inode, if still listed, moved on).
-      for (const [inode, pid] of owners) if (!wantedSet.has(inode) || !alive.has(pid)) owners.delete(inode);
-      for (const inode of unknown.keys()) if (!wantedSet.has(inode)) unknown.delete(inode);
-
-      const missing = new Set<string>();
-      const retryNew = new Set<string>();
-      const retryAll = new Set<string>();
-      for (const inode of wantedSet) {
-        if (owners.has(inode)) continue;
-        const u = unknown.get(inode);
-        if (!u) missing.add(inode);
-        else if (t - u.lastFull >= fullRetryMs) retryAll.add(inode);
-        else if (t - u.lastTry >= retryMs) retryNew.add(inode);
+      const steps = resolveSteps(inodes);
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
       }
-
-      if (missing.size > 0 || retryAll.size > 0 || retryNew.size > 0) {
-        const listenerPids = new Set(owners.values());
-        const born = pids.filter((p) => !previousPids.has(p)).sort((a, b) => b - a);
-        const owning = pids.filter((p) => previousPids.has(p) && listenerPids.has(p)).sort((a, b) => b - a);
-        const rest = pids.filter((p) => previousPids.has(p) && !listenerPids.has(p)).sort((a, b) => b - a);
-        const fullOrder = [...born, ...owning, ...rest];
-        let foundAll = new Map<string, number>();
-        let unreadable = 0;
-        const fullWanted = new Set([...missing, ...retryAll]);
-        if (fullWanted.size > 0) {
-          const r = walk(fullOrder, fullWanted);
-          foundAll = r.found;
-          unreadable = r.unreadable;
-        }
-        // Retrying an unattributable socket: only processes born since its last search can newly hold it.
-        const newOnly = [...retryNew].filter((i) => !foundAll.has(i));
-        if (newOnly.length > 0) {
-          const sinceOldest = new Set<number>();
-          for (const i of newOnly)
-            for (const p of pids) if (!unknown.get(i)?.pidsAtLastTry.has(p)) sinceOldest.add(p);
-          const r = walk(
-            fullOrder.filter((p) => sinceOldest.has(p)),
-            new Set(newOnly),
-          );
-          for (const [i, p] of r.found) foundAll.set(i, p);
-          unreadable += r.unreadable;
-        }
-        const memo: HolderMemo = { parents: new Map(), sockets: new Map() };
-        for (const [inode, pid] of foundAll) {
-          owners.set(inode, outermostHolder(pid, inode, alive, memo));
-          unknown.delete(inode);
-        }
-        for (const inode of [...fullWanted, ...retryNew]) {
-          if (foundAll.has(inode)) continue;
-          const prev = unknown.get(inode);
-          const full = fullWanted.has(inode);
-          // A partial retry (new processes only) that read everything proves nothing new: keep the
-          // reason the last full walk found.
-          const reason =
-            unreadable === 0 && !full && prev ? prev.reason : hiddenReason(unreadable, ourNamespace());
-          unknown.set(inode, {
-            reason,
-            lastTry: t,
-            lastFull: full ? t : (prev?.lastFull ?? t),
-            pidsAtLastTry: alive,
-          });
+    },
+    async resolveAsync(inodes) {
+      // Slices of at most ~SLICE_MS: a walk over a busy machine's process table (tens of thousands
+      // of fds) otherwise blocks serve's event loop for as long (issue 14 item 4, soak stalls).
+      const steps = resolveSteps(inodes);
+      let sliceStart = monotonicMs();
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
+        if (monotonicMs() - sliceStart >= SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = monotonicMs();
         }
       }
-      previousPids = alive;
-
-      const out = new Map<string, SocketOwnerLookup>();
-      for (const inode of wantedSet) {
-        const pid = owners.get(inode);
-        if (pid !== undefined) out.set(inode, { kind: 'pid', pid });
-        else out.set(inode, { kind: 'unknown', reason: unknown.get(inode)?.reason ?? 'no-process' });
-      }
-      return out;
     },
   };
 }

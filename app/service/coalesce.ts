@@ -1,3 +1,5 @@
+import { monotonicMs } from '../watch/clock.js';
+
 /**
  * Folds bursts of "something changed" into few runs: the first request after a quiet spell runs
  * after `firstDelayMs` (a first health result shows almost at once), later ones at most once per
@@ -22,7 +24,7 @@ export interface CoalescerOptions {
 export function createCoalescer(options: CoalescerOptions): Coalescer {
   const firstDelayMs = options.firstDelayMs ?? 50;
   const minGapMs = options.minGapMs ?? 500;
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastRun = -Infinity;
   let disposed = false;

@@ -1,4 +1,5 @@
 import { backoffDelay } from '../model/backoff.js';
+import { monotonicMs } from './clock.js';
 
 /** Timer functions, injectable so tests control time. */
 export interface PollerClock {
@@ -8,7 +9,7 @@ export interface PollerClock {
 }
 
 const realClock: PollerClock = {
-  now: () => performance.now(),
+  now: monotonicMs,
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
     t.unref?.();

@@ -146,6 +146,37 @@ describe('createSnapshotter', () => {
     expect(again?.listeners[0]?.health.state).toBe('refused');
     expect(scans).toBe(1);
   });
+
+  it('hands back the very same listener list when the scan, the owners and every health are unchanged', async () => {
+    let cached = owner(9);
+    let health: Health = { state: 'unknown' };
+    const raws = [raw(3000, 9), raw(22, null, { uid: 0 })];
+    let scanned = raws;
+    const s = createSnapshotter({
+      scanner: {
+        id: 'netlink',
+        scan: async () => ({ ok: true, backend: 'netlink', notes: [], listeners: scanned }),
+      },
+      owners: { ...owners, resolve: async (pids) => new Map(pids.map((p) => [p, ok(cached)] as const)) },
+      healthOf: () => health,
+    });
+    const a = await s.take();
+    const b = await s.take();
+    expect(b.listeners).toBe(a.listeners);
+    expect(b.seq).toBe(a.seq + 1);
+    // Any one of the three changed: a new list with the change in it.
+    health = { state: 'refused', checkedAt: 1, latencyMs: 1 };
+    const c = await s.take();
+    expect(c.listeners).not.toBe(b.listeners);
+    expect(c.listeners.map((l) => l.health.state)).toEqual(['refused', 'refused']);
+    cached = processOwner({ ...owner(9), name: 'renamed' });
+    const d = await s.take();
+    expect(d.listeners).not.toBe(c.listeners);
+    expect(d.listeners.find((l) => l.port === 3000)?.owner).toMatchObject({ name: 'renamed' });
+    scanned = [raws[0] as RawListener];
+    const e = await s.take();
+    expect(e.listeners.map((l) => l.port)).toEqual([3000]);
+  });
 });
 
 describe('listener reuse between scans', () => {

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../../scan/ip-literal.js';
 import { cleanText } from '../../model/clean-text.js';
 import type { HmError } from '../../model/errors.js';
 import type { Listener, ProcessOwner } from '../../model/listener.js';

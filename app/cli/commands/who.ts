@@ -11,13 +11,34 @@ import {
 import { unknownOwnerWords } from '../../model/unknown-owner-words.js';
 import { parseArgs } from '../parse-args.js';
 import { containerLine } from './container.js';
-import type { CliCommand } from '../types.js';
+import type { Listener } from '../../model/listener.js';
+import type { CliCommand, CliContext } from '../types.js';
 
 const USAGE = `Usage: harbormaster who <port> [--json]
 
 Says who holds a port (every protocol, family and address), or that it is free.
 <port> is 1–65535, optionally written :3000, localhost:3000 or [::1]:3000.
 Exit code: 0 when held, 3 when free, 2 for a bad port.`;
+
+/** The held-port answer: each holder with its owner, command and container. */
+function printHolders(port: number, holders: readonly Listener[], ctx: CliContext): void {
+  ctx.stdout(`Port ${port} is held by:\n`);
+  for (const l of holders) {
+    const o = l.owner;
+    const where = `${l.protocol}${l.family === 6 ? '6' : l.family === null ? '?' : ''} ${formatEndpoint(l.address, l.port)} (${l.exposure})`;
+    if (o.kind === 'process') {
+      ctx.stdout(
+        `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)}${o.startedAt !== null ? ` · up ${formatUptime(o.startedAt)}` : ''} · ${where}\n    ${clean(o.command, 300)}\n`,
+      );
+      const container = containerLine(o);
+      if (container) ctx.stdout(`    ${container}\n`);
+    } else {
+      ctx.stdout(
+        `  ${formatOwner(o)}${o.pid !== null ? ` · pid ${o.pid}` : ''} · ${where}\n    ${clean(unknownOwnerWords(o, localViewer()).detail, 300)}\n`,
+      );
+    }
+  }
+}
 
 /** `harbormaster who <port>`. */
 export const whoCommand: CliCommand = {
@@ -40,13 +61,25 @@ export const whoCommand: CliCommand = {
       return 2;
     }
     const service = await ctx.service({ ports: [query.value.port] });
+    const json = parsed.flags.has('json');
+    // A held port needs nothing but the scan: the bind tests and the next-free search of a lookup
+    // (up to eight binds, and Node's IPv6 parser compiled for the v6 ones) are printed only when
+    // the port looks free, or with --json (cold start, issue 14 item 2).
+    if (!json) {
+      const snapshot = await service.getSnapshot();
+      const holders = snapshot.listeners.filter((l) => l.port === query.value.port);
+      if (snapshot.status !== 'failed' && !snapshot.stale && holders.length > 0) {
+        printHolders(query.value.port, holders, ctx);
+        return 0;
+      }
+    }
     const result = await service.lookup({ port: query.value.port });
     if (!result.ok) {
       ctx.stderr(`${result.error.message}\n`);
       return 1;
     }
     const r = result.value;
-    if (parsed.flags.has('json')) {
+    if (json) {
       ctx.stdout(jsonOut({ ...r, holders: r.holders.map(listenerJson) }));
       return r.holders.length > 0 ? 0 : 3;
     }
@@ -60,22 +93,7 @@ export const whoCommand: CliCommand = {
       if (r.nextFree !== null && r.nextFree !== r.port) ctx.stdout(`Next free port: ${r.nextFree}\n`);
       return 3;
     }
-    ctx.stdout(`Port ${r.port} is held by:\n`);
-    for (const l of r.holders) {
-      const o = l.owner;
-      const where = `${l.protocol}${l.family === 6 ? '6' : l.family === null ? '?' : ''} ${formatEndpoint(l.address, l.port)} (${l.exposure})`;
-      if (o.kind === 'process') {
-        ctx.stdout(
-          `  ${formatOwner(o)} · pid ${o.pid} · ${clean(o.user ?? '?', 32)}${o.startedAt !== null ? ` · up ${formatUptime(o.startedAt)}` : ''} · ${where}\n    ${clean(o.command, 300)}\n`,
-        );
-        const container = containerLine(o);
-        if (container) ctx.stdout(`    ${container}\n`);
-      } else {
-        ctx.stdout(
-          `  ${formatOwner(o)}${o.pid !== null ? ` · pid ${o.pid}` : ''} · ${where}\n    ${clean(unknownOwnerWords(o, localViewer()).detail, 300)}\n`,
-        );
-      }
-    }
+    printHolders(r.port, r.holders, ctx);
     return 0;
   },
 };

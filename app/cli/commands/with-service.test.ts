@@ -12,6 +12,7 @@ import { checkCommand } from './check.js';
 import { freeCommand } from './free.js';
 import { killCommand } from './kill.js';
 import { openCommand } from './open.js';
+import { whoCommand } from './who.js';
 
 /**
  * The same commands against the real core (the lead's scanner, owners, poller and health
@@ -46,6 +47,28 @@ describe.runIf(process.platform === 'linux')('port commands on the real service'
     expect(await killCommand.run([String(server.port), '--yes', '--json'], t.ctx), t.stdout()).toBe(0);
     expect(JSON.parse(t.stdout())).toMatchObject({ outcome: 'freed', pid: server.pid });
     expect(isAlive(server.pid)).toBe(false);
+  });
+
+  it('who answers a held port from the scan alone, and asks for a lookup only with --json', async () => {
+    const server = await startServer();
+    const service = await fresh();
+    let lookups = 0;
+    const counting: HarbormasterService = {
+      ...service,
+      lookup: (request) => {
+        lookups += 1;
+        return service.lookup(request);
+      },
+    };
+    const text = testContext({ service: () => counting });
+    expect(await whoCommand.run([String(server.port)], text.ctx), text.stderr()).toBe(0);
+    expect(text.stdout()).toContain(`pid ${server.pid}`);
+    // No bind tests and no next-free search: the text answer for a held port prints neither.
+    expect(lookups).toBe(0);
+    const json = testContext({ service: () => counting });
+    expect(await whoCommand.run([String(server.port), '--json'], json.ctx)).toBe(0);
+    expect(lookups).toBe(1);
+    expect(JSON.parse(json.stdout())).toMatchObject({ port: server.port, free: false });
   });
 
   it('free, check and open agree about a real HTTP server', async () => {
