@@ -1,5 +1,3 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { createPlatformOpener, type Opener } from '../actions/open.js';
 import { err, ok, type Result } from '../model/errors.js';
 import type {
@@ -26,7 +24,7 @@ import {
 import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
 import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
-import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
+import { expandGlob, readTextOrNull, sshUserConfig } from './ssh-config-fs.js';
 
 /** The service half of the Hosts section: config hosts, and one session per opened host. */
 export interface RemoteHosts {
@@ -107,9 +105,7 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       const c = checkAlias(n);
       return c.ok ? [c.alias] : [];
     });
-  const home = o.env.HOME ?? homedir();
-  const override = o.env.HARBORMASTER_SSH_CONFIG ?? null;
-  const configFile = override ?? join(home, '.ssh', 'config');
+  const { file: configFile, override, home } = sshUserConfig(o.env);
   const runtimeDir = () => ensureRuntimeDir(o.env, process.getuid?.() ?? 0);
   const hostOf = (alias: HostAlias, dir: string, config: string | null) =>
     // Forwards live on this master until the app quits (dispose exits it): persist while we run.

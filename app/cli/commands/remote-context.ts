@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { checkAlias, type HostAlias } from '../../remote/alias.js';
 import type { HostFailure } from '../../remote/host-state.js';
+import { sshUserConfig, type SshUserConfig } from '../../remote/ssh-config-fs.js';
 import { createRemoteHost, type RemoteHost } from '../../remote/remote-host.js';
 import { ensureRuntimeDir } from '../../remote/runtime-dir.js';
 import type { CliContext } from '../types.js';
@@ -47,10 +46,8 @@ export function takeHostOption(
 }
 
 /** The ssh config file the CLI reads hosts from and passes to ssh (`-F`) when overridden. */
-export function sshConfigOf(ctx: CliContext): { file: string; override: string | null; home: string } {
-  const home = ctx.env.HOME ?? homedir();
-  const override = ctx.env[SSH_CONFIG_ENV] ?? null;
-  return { file: override ?? join(home, '.ssh', 'config'), override, home };
+export function sshConfigOf(ctx: CliContext): SshUserConfig {
+  return sshUserConfig(ctx.env);
 }
 
 /** The 0700 runtime dir for control sockets and forward records, or an error printed to stderr. */
