@@ -29,7 +29,8 @@ function checkTarget(t: RemoteKillTarget): void {
  * One remote invocation: re-check pid, start time (stat field 22), uid and that the pid still
  * holds the listening socket; only then `kill -TERM -- PID` (never pkill, never sudo), wait, and
  * re-read /proc/net to verify nothing listens on the port any more. Every value spliced in is
- * checked numeric first.
+ * checked numeric first. A remote without /proc (macOS, the BSDs) is refused before any of it:
+ * its identity cannot be re-checked the same way, so nothing is signalled.
  */
 export function killScript(nonce: string, t: RemoteKillTarget): string {
   if (!isNonce(nonce)) throw new Error('killScript: bad nonce');
@@ -39,6 +40,7 @@ export function killScript(nonce: string, t: RemoteKillTarget): string {
 export LC_ALL=C
 r() { printf '\\n@@${nonce} %s\\n%s\\n@@${nonce} end\\n' "$1" "$2"; exit 0; }
 p=${t.pid}
+{ [ -r /proc/net/tcp ] && [ -r /proc/$$/stat ]; } || r needs-proc "$(uname -s)"
 case " $$ $PPID " in *" $p "*) r protected "it is this session's own shell";; esac
 read -r s 2>/dev/null < /proc/$p/stat || r gone ""
 set -- \${s##*) }
@@ -78,6 +80,8 @@ export function parseKillResult(text: string, nonce: string, pid: number): Remot
       return { kind: 'protected', detail };
     case 'denied':
       return { kind: 'denied', detail };
+    case 'needs-proc':
+      return { kind: 'needs-proc', detail };
     default:
       return { kind: 'unreadable', detail: cleanText(text.slice(-200), { collapse: true }) };
   }

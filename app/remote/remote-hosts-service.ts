@@ -16,6 +16,7 @@ import { checkAlias, type HostAlias } from './alias.js';
 import { readForwards } from './forward-registry.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
 import { startTrust, type TrustFlow, type TrustFlowOptions } from './host-trust.js';
+import type { ListScriptOptions } from './list-script.js';
 import { createRemoteHost } from './remote-host.js';
 import {
   closeForwardsById,
@@ -23,7 +24,7 @@ import {
   openRemoteListener,
   type ForwardsContext,
 } from './remote-forwards-service.js';
-import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
+import { lsofRefusal, remoteKillReport, signalRemoteTarget } from './remote-kill.js';
 import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
@@ -73,6 +74,8 @@ export interface RemoteHostsOptions {
    * default true, the app quitting closes every recorded forward.
    */
   readonly closeAllOnDispose?: boolean;
+  /** Tests only: options of the listing script (its lsof branch on a Linux fixture). */
+  readonly listScript?: ListScriptOptions;
   /** The hosts the user added and pinned (settings); read on every call, so changes apply at once. */
   readonly settings?: () => { readonly hosts: readonly string[]; readonly pinnedHosts: readonly string[] };
 }
@@ -120,6 +123,7 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       env: o.env,
       persist: 'yes',
       keepShell: true,
+      ...(o.listScript ? { listScript: o.listScript } : {}),
     });
   const sessionFor = (alias: HostAlias): Result<HostSession> => {
     const existing = sessions.get(alias);
@@ -218,9 +222,13 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       const session = sessions.get(alias.value);
       if (!session?.view().snapshot)
         return err('NOT_IN_SNAPSHOT', `Open the host ${alias.value} first: it has no listing yet.`);
-      // No local look-up decides anything here: the remote script re-checks the whole confirmed
+      // No local look-up allows anything here: the remote script re-checks the whole confirmed
       // identity in the same invocation as the signal, which is the only check that cannot race.
+      // The one local look-up can only refuse: a listing made with lsof has nothing to re-check.
       const { port, pid, startTicks, uid, inode } = request;
+      const listed = session.view().snapshot?.listeners.find((l) => l.port === port && l.pids.includes(pid));
+      const refused = listed ? lsofRefusal(listed) : null;
+      if (refused) return ok(remoteKillReport(alias.value, port, pid, refused));
       const done = await signalRemoteTarget(session.host, { port, pid, startTicks, uid, inode });
       session.pollSoon();
       if (!done.ok) return err('SCAN_FAILED', done.failure.message);

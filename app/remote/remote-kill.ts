@@ -62,11 +62,27 @@ export async function killRemotePort(
       reason: 'hidden',
       message: `Port ${port} on ${host.alias} is held by a process this login cannot see (socket uid ${l.socketUid}).`,
     };
-  if (!(await confirm(l))) return { ok: false, reason: 'cancelled', message: 'Nothing was signalled.' };
   const target: RemoteKillTarget = { pid: h.pid, startTicks: h.startTicks, uid: h.uid, inode: l.inode, port };
+  // An lsof listing has no stat field 22 or socket inode to re-check: refused before asking.
+  const refused = lsofRefusal(l);
+  if (refused) return { ok: true, outcome: refused, target };
+  if (!(await confirm(l))) return { ok: false, reason: 'cancelled', message: 'Nothing was signalled.' };
   const done = await signalRemoteTarget(host, target);
   if (!done.ok) return { ok: false, reason: 'host', failure: done.failure };
   return { ok: true, outcome: done.value, target };
+}
+
+/**
+ * The refusal for a listener listed with lsof (a remote without /proc): the remote re-check reads
+ * /proc, so nothing is sent. Null for a procfs listing.
+ */
+export function lsofRefusal(l: Pick<RemoteListener, 'listedBy'>): RemoteKillOutcome | null {
+  return l.listedBy === 'lsof' ? { kind: 'needs-proc', detail: 'listed with lsof' } : null;
+}
+
+/** What the user can run on a remote without /proc, where Harbormaster does not kill. */
+export function manualKillCommand(alias: string, pid: number): string {
+  return `ssh ${alias} kill -TERM ${pid}`;
 }
 
 /** The command the user can run themselves after a permission denial (we never sudo for them). */
@@ -117,6 +133,14 @@ export function remoteKillReport(
           `Permission denied killing pid ${pid} on ${alias} (${o.detail}). Harbormaster never uses sudo ` +
           'for you; to do it yourself run:',
         command: deniedCommand(alias, pid),
+      };
+    case 'needs-proc':
+      return {
+        ...base,
+        message:
+          `Not signalled: remote kill needs /proc on the remote (${o.detail}), to re-check pid ${pid} right ` +
+          `before the signal; to do it yourself run:`,
+        command: manualKillCommand(alias, pid),
       };
     case 'unreadable':
       return { ...base, message: `The remote kill gave no readable result: ${o.detail}` };

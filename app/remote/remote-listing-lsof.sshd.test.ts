@@ -4,6 +4,10 @@ import type { RemoteListener } from '../model/remote-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
 import { fixtureHost, waitForLine } from './test-support/remote-fixture-host.js';
 import type { RemoteHost } from './remote-host.js';
+import { killRemotePort, remoteKillReport } from './remote-kill.js';
+import { createRemoteHosts } from './remote-hosts-service.js';
+import { settledView } from './test-support/remote-fixture-host.js';
+import { isAlive } from '../testing/wait.js';
 
 const why = sshdUnavailable();
 if (why) console.log(`remote-listing-lsof.sshd.test: SKIPPED, ${why}`);
@@ -117,6 +121,8 @@ describe.skipIf(why !== null)('remote listing through lsof -F (the macOS branch)
     expect(a.value.listeners.every((l) => l.listedBy === undefined)).toBe(true);
   });
 
+  // Linux procps already prints a control byte as `?`; macOS ps may pass raw bytes, which the
+  // pure parse test (parse-dump-lsof.test.ts) feeds through the same cleaning.
   it('cleans control bytes, escape sequences and bidi controls out of command lines ps printed', async () => {
     const b = await lsof.snapshot();
     if (!b.ok) throw new Error(b.failure.message);
@@ -131,5 +137,56 @@ describe.skipIf(why !== null)('remote listing through lsof -F (the macOS branch)
       expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
     }
     expect(h?.command).toMatch(/title|ti.*tle/);
+  });
+
+  it('remote kill refuses an lsof listing before confirming or sending anything, and names the command', async () => {
+    let asked = false;
+    const r = await killRemotePort(lsof, ports[0] ?? 0, null, async () => {
+      asked = true;
+      return true;
+    });
+    expect(asked).toBe(false);
+    if (!r.ok) throw new Error(r.reason === 'host' ? r.failure.message : r.message);
+    expect(r.outcome).toEqual({ kind: 'needs-proc', detail: 'listed with lsof' });
+    const report = remoteKillReport('hr-target', ports[0] ?? 0, r.target.pid, r.outcome);
+    expect(report.signalled).toBe(false);
+    expect(report.message).toMatch(/remote kill needs \/proc on the remote/);
+    expect(report.command).toBe(`ssh hr-target kill -TERM ${rootPid}`);
+    expect(isAlive(rootPid)).toBe(true);
+  });
+
+  it('the window/tray path (hosts service) refuses an lsof-listed holder the same way', async () => {
+    const hosts = createRemoteHosts({
+      env: { ...fx.env, HARBORMASTER_SSH_CONFIG: fx.configFile },
+      intervalMs: 500,
+      listScript: { forceLsof: true },
+      closeAllOnDispose: false,
+    });
+    try {
+      const view = await settledView(hosts, 'hr-target');
+      const l = view?.listeners?.find((x) => x.port === ports[0]);
+      expect(l?.listedBy).toBe('lsof');
+      const h = l?.holder;
+      if (!l || !h || h.uid === null) throw new Error('no lsof-listed holder');
+      const r = await hosts.killRemote({
+        alias: 'hr-target',
+        port: l.port,
+        pid: h.pid,
+        startTicks: h.startTicks,
+        uid: h.uid,
+        inode: l.inode,
+      });
+      expect(r).toMatchObject({
+        ok: true,
+        value: {
+          outcome: { kind: 'needs-proc' },
+          signalled: false,
+          command: `ssh hr-target kill -TERM ${rootPid}`,
+        },
+      });
+      expect(isAlive(rootPid)).toBe(true);
+    } finally {
+      await hosts.dispose();
+    }
   });
 });
