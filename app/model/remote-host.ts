@@ -95,6 +95,12 @@ export interface RemoteHostView {
   readonly durationMs: number | null;
   readonly forwardsBroken: boolean;
   readonly nextRetryMs: number | null;
+  /**
+   * The remote login's uid as the listing script printed it (its own /proc/self/status, or `id -u`
+   * without /proc): who read the remote's processes, so root there is never told to get admin.
+   * Null or absent when not known.
+   */
+  readonly viewerUid?: number | null;
 }
 
 /** A managed forward as every face lists it. */

@@ -89,6 +89,7 @@ function viewOf(v: HostView): RemoteHostView {
     durationMs: v.snapshot?.durationMs ?? null,
     forwardsBroken: v.forwardsBroken,
     nextRetryMs: v.nextRetryMs,
+    viewerUid: v.snapshot?.viewerUid ?? null,
   };
 }
 

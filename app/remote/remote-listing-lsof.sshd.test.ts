@@ -117,7 +117,9 @@ describe.skipIf(why !== null)('remote listing through lsof -F (the macOS branch)
       expect(Math.abs((l?.holder?.startedAt ?? 0) - (p?.holder?.startedAt ?? 0))).toBeLessThan(2500);
     }
     expect(b.value.listeners.find((l) => l.pids.includes(nobodyPid))?.holder?.user).toBe('nobody');
+    // The remote login (root here) is in both headers: /proc/self/status, or `id -u` without /proc.
     expect(b.value.viewerUid).toBe(0);
+    expect(a.value.viewerUid).toBe(0);
     expect(a.value.listeners.every((l) => l.listedBy === undefined)).toBe(true);
   });
 
@@ -166,6 +168,8 @@ describe.skipIf(why !== null)('remote listing through lsof -F (the macOS branch)
       const view = await settledView(hosts, 'hr-target');
       const l = view?.listeners?.find((x) => x.port === ports[0]);
       expect(l?.listedBy).toBe('lsof');
+      // The window words unreadable owners for this login (remoteViewer): root here.
+      expect(view?.viewerUid).toBe(0);
       const h = l?.holder;
       if (!l || !h || h.uid === null) throw new Error('no lsof-listed holder');
       const r = await hosts.killRemote({
