@@ -240,6 +240,46 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
     await expect(head).toHaveCount(0);
   });
 
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`axe (${scheme}): an opened host section with rows, its forwards list and the remote kill dialog have no serious or critical violations`, async ({
+      page,
+    }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(serve.url);
+      const hosts = page.getByRole('region', { name: 'Hosts' });
+      await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
+      const head = hosts.getByRole('button', { name: /^hr-target/ });
+      await head.click();
+      await expect(head).toContainText('Connected', { timeout: 60_000 });
+      const list = page.getByRole('listbox', { name: 'Listeners on hr-target' });
+      const row = list.locator(`[role="option"][data-port="${remotePort}"]`);
+      await expect(row).toContainText('node');
+      await row.click();
+      expect(await seriousViolations(page), 'opened host section with rows').toEqual([]);
+
+      const toolbar = page.getByRole('toolbar', { name: `Actions for remote port ${remotePort}` });
+      const [tab] = await Promise.all([
+        page.context().waitForEvent('page', { timeout: 60_000 }),
+        toolbar.getByRole('button', { name: 'Open' }).click(),
+      ]);
+      await tab.close();
+      const forwards = page.getByRole('region', { name: 'Forwards' });
+      await expect(forwards).toContainText(`hr-target: remote ${remotePort} → local`);
+      expect(await seriousViolations(page), 'forwards list').toEqual([]);
+
+      await toolbar.getByRole('button', { name: 'Kill…' }).click();
+      const dialog = page.getByRole('dialog', { name: `Kill node on hr-target, port ${remotePort}?` });
+      await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      expect(await seriousViolations(page), 'remote kill dialog').toEqual([]);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(dialog).toHaveCount(0);
+      // Cancel signalled nothing; the forward is closed again for the next test.
+      expect(isAlive(remote.pid!)).toBe(true);
+      await forwards.getByRole('button', { name: /^Close forward hr-target/ }).click();
+      await expect(forwards).toHaveCount(0);
+    });
+  }
+
   // Last: it stops the shared serve.
   test('quitting serve closes every forward, also one the CLI made for a host serve never opened, and ends its masters', async ({
     page,
