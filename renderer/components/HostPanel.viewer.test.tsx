@@ -1,10 +1,9 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { err, ok } from '../../app/model/errors.js';
 import type { RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
 import { remoteViewer } from '../format/remote-row.js';
-import type { HostsDeps } from '../store/hosts-context.js';
+import { hostDeps } from '../test-support/host-deps.js';
 import { createAppStore } from '../store/app-store.js';
 import { StoreContext } from '../store/store-context.js';
 import { HostPanel } from './HostPanel.js';
@@ -35,21 +34,7 @@ async function rowText(viewerUid: number | null | undefined): Promise<string> {
     nextRetryMs: null,
     ...(viewerUid === undefined ? {} : { viewerUid }),
   };
-  const deps: HostsDeps = {
-    page: null,
-    refreshMs: 60_000,
-    api: {
-      listHosts: async () => ({ config: '', hosts: [], refused: [] }),
-      getHost: async () => ok(view),
-      collapseHost: async () => ok({ polling: false }),
-      openRemote: async () => err('INTERNAL', 'unused'),
-      listForwards: async () => [],
-      closeForwards: async () => ok({ closed: 0 }),
-      killRemote: async () => err('INTERNAL', 'unused'),
-      beginTrust: async () => err('INTERNAL', 'unused'),
-      answerTrust: async () => err('INTERNAL', 'unused'),
-    },
-  };
+  const deps = hostDeps(view);
   const r = render(
     <StoreContext.Provider value={createAppStore()}>
       <HostPanel alias="devbox" deps={deps} onForwardsChanged={() => undefined} />
