@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteListener } from '../model/remote-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
@@ -100,6 +101,11 @@ describe.skipIf(why !== null)('remote listing through lsof -F (the macOS branch)
       .filter((k) => !fromLsof.includes(k))
       .concat(fromLsof.filter((k) => !fromProcfs.includes(k)));
     expect(mismatches).toEqual([]);
+    // Indicative only (one fresh ssh session each, no kept shell): not a bound.
+    console.log(
+      `one snapshot: procfs ${a.value.durationMs.toFixed(0)} ms, lsof ${b.value.durationMs.toFixed(0)} ms ` +
+        `(${b.value.listeners.length} listeners, load ${loadavg()[0]?.toFixed(1)})`,
+    );
     // The comparison covered both users, every family and protocol, not an empty list.
     const mine = b.value.listeners.filter((l) => l.pids.includes(rootPid) || l.pids.includes(nobodyPid));
     expect(mine).toHaveLength(10);
