@@ -32,8 +32,8 @@ export interface HostFailure {
 export interface RemoteHolder {
   readonly pid: number;
   /**
-   * `/proc/PID/stat` field 22: with the pid, one process incarnation (kill re-check). `0` in an
-   * lsof listing, which has no such field (such listings are never killed remotely).
+   * `/proc/PID/stat` field 22: with the pid, one process incarnation (kill re-check). In an lsof
+   * listing, which has no such field, the UTC `ps` start time as `YYYYMMDDhhmmss`.
    */
   readonly startTicks: string;
   readonly uid: number | null;
@@ -64,7 +64,7 @@ export interface RemoteListener {
   readonly holder: RemoteHolder | null;
   /**
    * `lsof` when the remote has no /proc/net and was listed with `lsof -F` + `ps` (macOS, the
-   * BSDs); absent for the procfs listing. A remote kill needs /proc and refuses these.
+   * BSDs); absent for the procfs listing. A remote kill re-checks these with ps and lsof.
    */
   readonly listedBy?: 'lsof';
 }

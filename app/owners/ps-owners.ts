@@ -70,6 +70,16 @@ export function parseLstart(lstart: string, utc = false): number | null {
   return d.getDate() === day && d.getMonth() === month ? d.getTime() : null;
 }
 
+/**
+ * A UTC `lstart` (ps run with `TZ=UTC0`) as the digits `YYYYMMDDhhmmss`, or null: the start
+ * identity a remote without /proc is re-checked by (app/remote/kill-script.ts prints the same
+ * digits from `ps -o lstart=` there).
+ */
+export function lstartStamp(lstart: string): string | null {
+  const ms = parseLstart(lstart, true);
+  return ms === null ? null : new Date(ms).toISOString().slice(0, 19).replace(/\D/g, '');
+}
+
 /** Parses {@link psIdentityArgs} output; lines that do not fit are counted in `skipped`. */
 export function parsePsIdentity(text: string): { rows: PsIdentityRow[]; skipped: number } {
   const rows: PsIdentityRow[] = [];

@@ -37,7 +37,9 @@ describe.skipIf(!root)('the remote kill script on a remote without /proc (macOS,
     expect(isAlive(pid)).toBe(true);
     const report = remoteKillReport('devbox', 1, pid, outcome);
     expect(report).toMatchObject({ signalled: false, command: `ssh devbox kill -TERM ${pid}` });
-    expect(report.message).toMatch(/^Not signalled: remote kill needs \/proc on the remote \(Linux\)/);
+    expect(report.message).toMatch(
+      /^Not signalled: remote kill needs \/proc or lsof on the remote \(Linux\)/,
+    );
   });
 
   it('the same script with /proc present goes on to the identity re-check (a wrong start time is refused)', () => {

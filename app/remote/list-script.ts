@@ -72,6 +72,12 @@ function shWords(words: readonly string[]): string {
   return words.join(' ');
 }
 
+/** Sets `LS` to the remote's lsof (the local backend's paths, then PATH), or ''; shared with the kill script. */
+export function lsofFindSnippet(): string {
+  return `LS=""; for x in ${shWords(LSOF_PATHS)}; do [ -x "$x" ] && { LS=$x; break; }; done
+[ -n "$LS" ] || LS=$(command -v lsof 2>/dev/null)`;
+}
+
 /**
  * The branch for a remote without /proc/net: the local macOS backend's exact `lsof` argv
  * (LSOF_ARGS, parsed by parseLsofF), then the local ps owner resolver's two runs (identity with
@@ -81,8 +87,7 @@ function shWords(words: readonly string[]): string {
  * (the remote's time zone is not ours). Ends the script.
  */
 function lsofBranch(): string {
-  return `LS=""; for x in ${shWords(LSOF_PATHS)}; do [ -x "$x" ] && { LS=$x; break; }; done
-[ -n "$LS" ] || LS=$(command -v lsof 2>/dev/null)
+  return `${lsofFindSnippet()}
 if [ -z "$LS" ]; then m unsupported "$(uname -s)"; m end 0; exit 0; fi
 m lsof 0
 exec 3>&1

@@ -70,7 +70,8 @@ describe('parsing the lsof branch of a remote dump (macOS-shaped lsof -F and ps 
     const pg = parsed.listeners.find((l) => l.port === 5432)?.holder;
     expect(pg).toEqual({
       pid: 88,
-      startTicks: '0',
+      // ps's UTC lstart as digits: what the kill script's lsof branch re-checks.
+      startTicks: '20261122230001',
       uid: 501,
       user: 'alice',
       name: 'postgres',

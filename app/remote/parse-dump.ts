@@ -3,7 +3,7 @@ import { cleanText } from '../model/clean-text.js';
 import type { Family, Protocol } from '../model/listener.js';
 import type { RemoteHolder, RemoteListener } from '../model/remote-host.js';
 import { parseCmdline, parsePasswd, parseProcStat } from '../owners/proc-stat.js';
-import { parseLstart, parsePsOwners } from '../owners/ps-owners.js';
+import { lstartStamp, parseLstart, parsePsOwners } from '../owners/ps-owners.js';
 import { parseLsofF } from '../scan/parse-lsof.js';
 import { parseProcNet, type ProcNetSocket } from '../scan/parse-proc-net.js';
 import { LIST_SCRIPT_VERSION } from './list-script.js';
@@ -184,9 +184,9 @@ function bodyOf(sections: readonly Section[], kind: string): string {
  * local lsof backend's parser (parseLsofF), its two `ps` outputs through the local ps owner
  * resolver's parser (parsePsOwners), as on a local Mac. lsof prints one record per (socket, pid);
  * here one row per bound endpoint carries every pid, as in the procfs listing. lsof has no socket
- * inode and ps no stat field 22 in these fields, so both read `0` and the rows are marked
- * `listedBy: 'lsof'` (remote kill refuses them). Every string passes cleanText with the procfs
- * path's caps.
+ * inode in these fields (it reads `0`) and ps no stat field 22: the start identity is the UTC
+ * `lstart` as `YYYYMMDDhhmmss` (lstartStamp), which the kill script's lsof branch re-checks. The
+ * rows are marked `listedBy: 'lsof'`. Every string passes cleanText with the procfs path's caps.
  */
 function parseLsofDump(sections: readonly Section[], viewerUid: number | null): RemoteDump {
   const parsed = parseLsofF(bodyOf(sections, 'lsof'));
@@ -214,7 +214,7 @@ function parseLsofDump(sections: readonly Section[], viewerUid: number | null): 
     if (!o || o.kind !== 'process') return null;
     return {
       pid,
-      startTicks: '0',
+      startTicks: lstartStamp(o.startToken) ?? '0',
       uid: o.uid,
       user: cleanText(o.user ?? (o.uid === null ? null : String(o.uid)), { max: 32 }) || null,
       name: cleanText(o.name, { max: 32 }),

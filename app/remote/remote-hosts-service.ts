@@ -24,7 +24,7 @@ import {
   openRemoteListener,
   type ForwardsContext,
 } from './remote-forwards-service.js';
-import { lsofRefusal, remoteKillReport, signalRemoteTarget } from './remote-kill.js';
+import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
 import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
@@ -225,12 +225,12 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
         return err('NOT_IN_SNAPSHOT', `Open the host ${alias.value} first: it has no listing yet.`);
       // No local look-up allows anything here: the remote script re-checks the whole confirmed
       // identity in the same invocation as the signal, which is the only check that cannot race.
-      // The one local look-up can only refuse: a listing made with lsof has nothing to re-check.
+      // The listing only says how to re-check: a host listed with lsof (no /proc) is re-checked
+      // with ps and lsof (kill-script.ts).
       const { port, pid, startTicks, uid, inode } = request;
-      const listed = session.view().snapshot?.listeners.find((l) => l.port === port && l.pids.includes(pid));
-      const refused = listed ? lsofRefusal(listed) : null;
-      if (refused) return ok(remoteKillReport(alias.value, port, pid, refused));
-      const done = await signalRemoteTarget(session.host, { port, pid, startTicks, uid, inode });
+      const lsof = session.view().snapshot?.listeners.some((l) => l.listedBy === 'lsof') === true;
+      const target = { port, pid, startTicks, uid, inode, ...(lsof ? { listedBy: 'lsof' as const } : {}) };
+      const done = await signalRemoteTarget(session.host, target);
       session.pollSoon();
       if (!done.ok) return err('SCAN_FAILED', done.failure.message);
       return ok(remoteKillReport(alias.value, port, pid, done.value));

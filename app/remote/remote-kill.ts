@@ -62,25 +62,21 @@ export async function killRemotePort(
       reason: 'hidden',
       message: `Port ${port} on ${host.alias} is held by a process this login cannot see (socket uid ${l.socketUid}).`,
     };
-  const target: RemoteKillTarget = { pid: h.pid, startTicks: h.startTicks, uid: h.uid, inode: l.inode, port };
-  // An lsof listing has no stat field 22 or socket inode to re-check: refused before asking.
-  const refused = lsofRefusal(l);
-  if (refused) return { ok: true, outcome: refused, target };
   if (!(await confirm(l))) return { ok: false, reason: 'cancelled', message: 'Nothing was signalled.' };
+  const target: RemoteKillTarget = {
+    pid: h.pid,
+    startTicks: h.startTicks,
+    uid: h.uid,
+    inode: l.inode,
+    port,
+    ...(l.listedBy ? { listedBy: l.listedBy } : {}),
+  };
   const done = await signalRemoteTarget(host, target);
   if (!done.ok) return { ok: false, reason: 'host', failure: done.failure };
   return { ok: true, outcome: done.value, target };
 }
 
-/**
- * The refusal for a listener listed with lsof (a remote without /proc): the remote re-check reads
- * /proc, so nothing is sent. Null for a procfs listing.
- */
-export function lsofRefusal(l: Pick<RemoteListener, 'listedBy'>): RemoteKillOutcome | null {
-  return l.listedBy === 'lsof' ? { kind: 'needs-proc', detail: 'listed with lsof' } : null;
-}
-
-/** What the user can run on a remote without /proc, where Harbormaster does not kill. */
+/** What the user can run on a remote where Harbormaster cannot re-check the process. */
 export function manualKillCommand(alias: string, pid: number): string {
   return `ssh ${alias} kill -TERM ${pid}`;
 }
@@ -138,8 +134,8 @@ export function remoteKillReport(
       return {
         ...base,
         message:
-          `Not signalled: remote kill needs /proc on the remote (${o.detail}), to re-check pid ${pid} right ` +
-          `before the signal; to do it yourself run:`,
+          `Not signalled: remote kill needs /proc or lsof on the remote (${o.detail}) to re-check pid ` +
+          `${pid} right before the signal; to do it yourself run:`,
         command: manualKillCommand(alias, pid),
       };
     case 'unreadable':

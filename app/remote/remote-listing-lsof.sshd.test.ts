@@ -5,9 +5,8 @@ import type { RemoteListener } from '../model/remote-host.js';
 import { createSshdFixture, sshdUnavailable, type SshdFixture } from './test-support/sshd-fixture.js';
 import { fixtureHost, waitForLine } from './test-support/remote-fixture-host.js';
 import type { RemoteHost } from './remote-host.js';
-import { killRemotePort, remoteKillReport } from './remote-kill.js';
 import { createRemoteHosts } from './remote-hosts-service.js';
-import { settledView } from './test-support/remote-fixture-host.js';
+import { holderServer, settledView } from './test-support/remote-fixture-host.js';
 import { isAlive } from '../testing/wait.js';
 
 const why = sshdUnavailable();
@@ -147,23 +146,10 @@ describe.skipIf(why !== null)('remote listing through lsof -F (the macOS branch)
     expect(h?.command).toMatch(/title|ti.*tle/);
   });
 
-  it('remote kill refuses an lsof listing before confirming or sending anything, and names the command', async () => {
-    let asked = false;
-    const r = await killRemotePort(lsof, ports[0] ?? 0, null, async () => {
-      asked = true;
-      return true;
-    });
-    expect(asked).toBe(false);
-    if (!r.ok) throw new Error(r.reason === 'host' ? r.failure.message : r.message);
-    expect(r.outcome).toEqual({ kind: 'needs-proc', detail: 'listed with lsof' });
-    const report = remoteKillReport('hr-target', ports[0] ?? 0, r.target.pid, r.outcome);
-    expect(report.signalled).toBe(false);
-    expect(report.message).toMatch(/remote kill needs \/proc on the remote/);
-    expect(report.command).toBe(`ssh hr-target kill -TERM ${rootPid}`);
-    expect(isAlive(rootPid)).toBe(true);
-  });
-
-  it('the window/tray path (hosts service) refuses an lsof-listed holder the same way', async () => {
+  it('the window/tray path (hosts service) kills an lsof-listed holder after the ps/lsof re-check', async () => {
+    const victim = fx.spawnInNs(['node', '-e', holderServer()]);
+    children.push(victim);
+    const port = Number((await waitForLine(victim, /PORT \d+/)).slice(5));
     const hosts = createRemoteHosts({
       env: { ...fx.env, HARBORMASTER_SSH_CONFIG: fx.configFile },
       intervalMs: 500,
@@ -171,30 +157,29 @@ describe.skipIf(why !== null)('remote listing through lsof -F (the macOS branch)
       closeAllOnDispose: false,
     });
     try {
-      const view = await settledView(hosts, 'hr-target');
-      const l = view?.listeners?.find((x) => x.port === ports[0]);
+      let l: RemoteListener | undefined;
+      for (let i = 0; i < 100 && !l; i += 1) {
+        const view = await settledView(hosts, 'hr-target');
+        // The window words unreadable owners for this login (remoteViewer): root here.
+        expect(view?.viewerUid).toBe(0);
+        l = view?.listeners?.find((x) => x.port === port);
+      }
       expect(l?.listedBy).toBe('lsof');
-      // The window words unreadable owners for this login (remoteViewer): root here.
-      expect(view?.viewerUid).toBe(0);
       const h = l?.holder;
       if (!l || !h || h.uid === null) throw new Error('no lsof-listed holder');
-      const r = await hosts.killRemote({
-        alias: 'hr-target',
-        port: l.port,
-        pid: h.pid,
-        startTicks: h.startTicks,
-        uid: h.uid,
-        inode: l.inode,
-      });
+      const request = { alias: 'hr-target', port, pid: h.pid, uid: h.uid, inode: l.inode };
+      // A start time one second off is another incarnation: refused, nothing signalled.
+      const stale = await hosts.killRemote({ ...request, startTicks: String(Number(h.startTicks) - 1) });
+      expect(stale).toMatchObject({ ok: true, value: { outcome: { kind: 'changed' }, signalled: false } });
+      expect(isAlive(victim.pid!)).toBe(true);
+      const r = await hosts.killRemote({ ...request, startTicks: h.startTicks });
       expect(r).toMatchObject({
         ok: true,
-        value: {
-          outcome: { kind: 'needs-proc' },
-          signalled: false,
-          command: `ssh hr-target kill -TERM ${rootPid}`,
-        },
+        value: { outcome: { kind: 'freed', pid: victim.pid }, signalled: true },
       });
-      expect(isAlive(rootPid)).toBe(true);
+      if (victim.exitCode === null && victim.signalCode === null)
+        await new Promise((res) => victim.once('exit', res));
+      expect(victim.signalCode).toBe('SIGTERM');
     } finally {
       await hosts.dispose();
     }
