@@ -28,10 +28,13 @@ export interface HostFailure {
   readonly fingerprint?: string;
 }
 
-/** The process that holds a remote socket, as its /proc showed it. All text is cleaned. */
+/** The process that holds a remote socket, as its /proc (or lsof + ps) showed it. All text is cleaned. */
 export interface RemoteHolder {
   readonly pid: number;
-  /** `/proc/PID/stat` field 22: with the pid, one process incarnation (kill re-check). */
+  /**
+   * `/proc/PID/stat` field 22: with the pid, one process incarnation (kill re-check). In an lsof
+   * listing, which has no such field, the UTC `ps` start time as `YYYYMMDDhhmmss`.
+   */
   readonly startTicks: string;
   readonly uid: number | null;
   readonly user: string | null;
@@ -49,12 +52,21 @@ export interface RemoteListener {
   readonly address: string;
   readonly port: number;
   readonly exposure: Exposure;
+  /** The socket inode; `0` in an lsof listing (lsof's portable fields carry no socket id). */
   readonly inode: string;
-  /** Socket owner uid (the /proc/net uid column): known even when the holder is hidden. */
+  /**
+   * Socket owner uid (the /proc/net uid column): known even when the holder is hidden. In an lsof
+   * listing, the holding process's uid as lsof printed it.
+   */
   readonly socketUid: number;
   /** Every pid holding the socket (forked workers share one), lowest first; empty when hidden. */
   readonly pids: readonly number[];
   readonly holder: RemoteHolder | null;
+  /**
+   * `lsof` when the remote has no /proc/net and was listed with `lsof -F` + `ps` (macOS, the
+   * BSDs); absent for the procfs listing. A remote kill re-checks these with ps and lsof.
+   */
+  readonly listedBy?: 'lsof';
 }
 
 /** The hosts of the user's ssh config, for the collapsed Hosts section. */
@@ -83,6 +95,12 @@ export interface RemoteHostView {
   readonly durationMs: number | null;
   readonly forwardsBroken: boolean;
   readonly nextRetryMs: number | null;
+  /**
+   * The remote login's uid as the listing script printed it (its own /proc/self/status, or `id -u`
+   * without /proc): who read the remote's processes, so root there is never told to get admin.
+   * Null or absent when not known.
+   */
+  readonly viewerUid?: number | null;
 }
 
 /** A managed forward as every face lists it. */

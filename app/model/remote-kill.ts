@@ -12,6 +12,11 @@ export type RemoteKillOutcome =
   | { readonly kind: 'no-longer-holds' }
   | { readonly kind: 'protected'; readonly detail: string }
   | { readonly kind: 'denied'; readonly detail: string }
+  /**
+   * Refused before any check: the re-check reads /proc (stat field 22, the fd table), which the
+   * remote lacks (macOS, the BSDs: listed with lsof). `detail` names the OS or the listing.
+   */
+  | { readonly kind: 'needs-proc'; readonly detail: string }
   | { readonly kind: 'unreadable'; readonly detail: string };
 
 /** The verified end of one remote kill, with the sentence every face shows. */

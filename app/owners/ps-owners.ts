@@ -44,8 +44,11 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const IDENTITY_LINE =
   /^\s*(\d+)\s+(\d+)\s+(\d+)\s+([A-Z][a-z]{2}\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})\s+(\d{4}))\s+(\S+)\s+(.*\S)\s*$/;
 
-/** `lstart` text → epoch ms (it is local time), or null when it is not a real date. */
-export function parseLstart(lstart: string): number | null {
+/**
+ * `lstart` text → epoch ms, or null when it is not a real date. It is local time; `utc` when ps
+ * ran with `TZ=UTC0` (a remote's `ps`, whose time zone is not ours).
+ */
+export function parseLstart(lstart: string, utc = false): number | null {
   const m = /^([A-Z][a-z]{2}) ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/.exec(
     lstart.replace(/\s+/g, ' ').trim(),
   );
@@ -59,8 +62,22 @@ export function parseLstart(lstart: string): number | null {
     number,
     number,
   ];
+  if (utc) {
+    const u = new Date(Date.UTC(y, month, day, h, min, s));
+    return u.getUTCDate() === day && u.getUTCMonth() === month ? u.getTime() : null;
+  }
   const d = new Date(y, month, day, h, min, s);
   return d.getDate() === day && d.getMonth() === month ? d.getTime() : null;
+}
+
+/**
+ * A UTC `lstart` (ps run with `TZ=UTC0`) as the digits `YYYYMMDDhhmmss`, or null: the start
+ * identity a remote without /proc is re-checked by (app/remote/kill-script.ts prints the same
+ * digits from `ps -o lstart=` there).
+ */
+export function lstartStamp(lstart: string): string | null {
+  const ms = parseLstart(lstart, true);
+  return ms === null ? null : new Date(ms).toISOString().slice(0, 19).replace(/\D/g, '');
 }
 
 /** Parses {@link psIdentityArgs} output; lines that do not fit are counted in `skipped`. */

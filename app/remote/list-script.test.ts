@@ -7,6 +7,8 @@ import { parseRemoteDump, splitSections } from './parse-dump.js';
 const NONCE = 'a1b2c3d4e5f60718';
 const onLinux = process.platform === 'linux';
 if (!onLinux) console.log('list-script.test: skipped, the listing script reads Linux /proc');
+const lsofHere = spawnSync('lsof', ['-v']).error === undefined;
+if (onLinux && !lsofHere) console.log('list-script.test: lsof branch skipped, lsof is not installed');
 
 describe.skipIf(!onLinux)('the remote listing script, run here by sh', () => {
   let server: Server;
@@ -36,6 +38,21 @@ describe.skipIf(!onLinux)('the remote listing script, run here by sh', () => {
     expect(mine?.holder?.uid).toBe(process.getuid?.());
     expect(mine?.holder?.command).toContain('node');
     expect(mine?.holder?.cwd).toBe(process.cwd());
+  });
+
+  it.skipIf(!lsofHere)('its lsof branch (forced here) lists the same holder through lsof -F and ps', () => {
+    const run = spawnSync('sh', ['-s'], {
+      input: listScript(NONCE, { forceLsof: true }),
+      encoding: 'latin1',
+    });
+    expect(run.status).toBe(0);
+    const dump = parseRemoteDump(run.stdout, NONCE);
+    if (!dump.ok) throw new Error(dump.message);
+    const mine = dump.listeners.find((l) => l.port === port && l.protocol === 'tcp');
+    expect(mine).toMatchObject({ address: '127.0.0.1', listedBy: 'lsof', pids: [process.pid] });
+    expect(mine?.holder?.uid).toBe(process.getuid?.());
+    expect(mine?.holder?.command).toContain('node');
+    expect(dump.viewerUid).toBe(process.getuid?.());
   });
 });
 

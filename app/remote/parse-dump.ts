@@ -3,6 +3,8 @@ import { cleanText } from '../model/clean-text.js';
 import type { Family, Protocol } from '../model/listener.js';
 import type { RemoteHolder, RemoteListener } from '../model/remote-host.js';
 import { parseCmdline, parsePasswd, parseProcStat } from '../owners/proc-stat.js';
+import { lstartStamp, parseLstart, parsePsOwners } from '../owners/ps-owners.js';
+import { parseLsofF } from '../scan/parse-lsof.js';
 import { parseProcNet, type ProcNetSocket } from '../scan/parse-proc-net.js';
 import { LIST_SCRIPT_VERSION } from './list-script.js';
 
@@ -63,11 +65,13 @@ export function parseRemoteDump(text: string, nonce: string): RemoteDump {
     return {
       ok: false,
       unsupported: true,
-      message: `The remote has no /proc/net (${cleanText(unsupported.arg, { max: 40 })}): unsupported OS for agentless listing.`,
+      message: `The remote has neither /proc/net nor lsof (${cleanText(unsupported.arg, { max: 40 })}): unsupported OS for agentless listing.`,
     };
   if (sections.at(-1)?.kind !== 'end')
     return { ok: false, unsupported: false, message: 'The remote listing was cut off before its end.' };
-  let viewerUid: number | null = null;
+  const uidSection = sections.find((s) => s.kind === 'uid');
+  const viewerUid = uidSection && /^\d+$/.test(uidSection.arg) ? Number(uidSection.arg) : null;
+  if (sections.some((s) => s.kind === 'lsof')) return parseLsofDump(sections, viewerUid);
   let btime: number | null = null;
   let skipped = 0;
   const sockets: ProcNetSocket[] = [];
@@ -80,9 +84,6 @@ export function parseRemoteDump(text: string, nonce: string): RemoteDump {
   for (const s of sections) {
     const pid = Number(s.arg.split(' ')[0]);
     switch (s.kind) {
-      case 'uid':
-        viewerUid = /^\d+$/.test(s.arg) ? Number(s.arg) : null;
-        break;
       case 'btime':
         btime = /^\d+$/.test(s.arg) ? Number(s.arg) : null;
         break;
@@ -167,6 +168,74 @@ export function parseRemoteDump(text: string, nonce: string): RemoteDump {
       socketUid: sock.uid,
       pids,
       holder: first === undefined ? null : holderOnce(first),
+    };
+  });
+  listeners.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.family - b.family);
+  return { ok: true, viewerUid, listeners, skipped };
+}
+
+/** The body of the one section of `kind`, or '' when the script did not print it. */
+function bodyOf(sections: readonly Section[], kind: string): string {
+  return sections.find((s) => s.kind === kind)?.body ?? '';
+}
+
+/**
+ * The lsof branch of the script (a remote without /proc/net): its `lsof -F` output through the
+ * local lsof backend's parser (parseLsofF), its two `ps` outputs through the local ps owner
+ * resolver's parser (parsePsOwners), as on a local Mac. lsof prints one record per (socket, pid);
+ * here one row per bound endpoint carries every pid, as in the procfs listing. lsof has no socket
+ * inode in these fields (it reads `0`) and ps no stat field 22: the start identity is the UTC
+ * `lstart` as `YYYYMMDDhhmmss` (lstartStamp), which the kill script's lsof branch re-checks. The
+ * rows are marked `listedBy: 'lsof'`. Every string passes cleanText with the procfs path's caps.
+ */
+function parseLsofDump(sections: readonly Section[], viewerUid: number | null): RemoteDump {
+  const parsed = parseLsofF(bodyOf(sections, 'lsof'));
+  if (parsed.unrecognized) return { ok: false, unsupported: false, message: parsed.unrecognized.reason };
+  const owners = parsePsOwners(bodyOf(sections, 'ps'), bodyOf(sections, 'psargs'));
+  let skipped = parsed.skipped;
+  const rows = new Map<
+    string,
+    { first: (typeof parsed.listeners)[number]; family: Family; pids: Set<number> }
+  >();
+  for (const raw of parsed.listeners) {
+    // lsof names the family in its `t` field, always printed with these options; the pid and uid
+    // come with every process record. A record without them is garbage, never a guessed row.
+    if (raw.family === null || raw.pid === null || raw.uid === null) {
+      skipped += 1;
+      continue;
+    }
+    const key = `${raw.protocol} ${raw.family} ${raw.address} ${raw.port}`;
+    const row = rows.get(key) ?? { first: raw, family: raw.family, pids: new Set<number>() };
+    row.pids.add(raw.pid);
+    rows.set(key, row);
+  }
+  const holderOf = (pid: number): RemoteHolder | null => {
+    const o = owners.get(pid);
+    if (!o || o.kind !== 'process') return null;
+    return {
+      pid,
+      startTicks: lstartStamp(o.startToken) ?? '0',
+      uid: o.uid,
+      user: cleanText(o.user ?? (o.uid === null ? null : String(o.uid)), { max: 32 }) || null,
+      name: cleanText(o.name, { max: 32 }),
+      command: cleanText(o.command, { max: COMMAND_MAX, collapse: true }),
+      cwd: null,
+      startedAt: parseLstart(o.startToken, true),
+    };
+  };
+  const listeners = [...rows.values()].map(({ first, family, pids }): RemoteListener => {
+    const sorted = [...pids].sort((a, b) => a - b);
+    return {
+      protocol: first.protocol,
+      family,
+      address: first.address,
+      port: first.port,
+      exposure: exposureOf(first.address),
+      inode: '0',
+      socketUid: first.uid ?? -1,
+      pids: sorted,
+      holder: sorted[0] === undefined ? null : holderOf(sorted[0]),
+      listedBy: 'lsof',
     };
   });
   listeners.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.family - b.family);

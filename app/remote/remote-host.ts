@@ -4,7 +4,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { HostAlias } from './alias.js';
 import { classifySshFailure, fingerprintIn, type HostFailure } from './host-state.js';
-import { listScript } from './list-script.js';
+import { listScript, type ListScriptOptions } from './list-script.js';
 import { parseRemoteDump, type RemoteListener } from './parse-dump.js';
 import {
   controlArgv,
@@ -36,6 +36,8 @@ export interface RemoteHostOptions {
    * a one-shot CLI command keeps the plain session.
    */
   readonly keepShell?: boolean;
+  /** Tests only: options of the listing script (its lsof branch on a Linux fixture). */
+  readonly listScript?: ListScriptOptions;
 }
 
 /** Success or the host's failure state. */
@@ -170,7 +172,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
     async snapshot() {
       const started = performance.now();
       const nonce = randomBytes(12).toString('hex');
-      const script = listScript(nonce);
+      const script = listScript(nonce, o.listScript);
       const r = shell ? await shell.run(script, timeoutMs) : await host.run(['sh', '-s'], script);
       if (r.code !== 0) return { ok: false, failure: await failureOf(r, r.stderr) };
       const dump = parseRemoteDump(r.stdout, nonce);

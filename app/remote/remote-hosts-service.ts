@@ -14,6 +14,7 @@ import { checkAlias, type HostAlias } from './alias.js';
 import { readForwards } from './forward-registry.js';
 import { createHostSession, type HostSession, type HostView } from './host-session.js';
 import { startTrust, type TrustFlow, type TrustFlowOptions } from './host-trust.js';
+import type { ListScriptOptions } from './list-script.js';
 import { createRemoteHost } from './remote-host.js';
 import {
   closeForwardsById,
@@ -71,6 +72,8 @@ export interface RemoteHostsOptions {
    * default true, the app quitting closes every recorded forward.
    */
   readonly closeAllOnDispose?: boolean;
+  /** Tests only: options of the listing script (its lsof branch on a Linux fixture). */
+  readonly listScript?: ListScriptOptions;
   /** The hosts the user added and pinned (settings); read on every call, so changes apply at once. */
   readonly settings?: () => { readonly hosts: readonly string[]; readonly pinnedHosts: readonly string[] };
 }
@@ -84,6 +87,7 @@ function viewOf(v: HostView): RemoteHostView {
     durationMs: v.snapshot?.durationMs ?? null,
     forwardsBroken: v.forwardsBroken,
     nextRetryMs: v.nextRetryMs,
+    viewerUid: v.snapshot?.viewerUid ?? null,
   };
 }
 
@@ -116,6 +120,7 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       env: o.env,
       persist: 'yes',
       keepShell: true,
+      ...(o.listScript ? { listScript: o.listScript } : {}),
     });
   const sessionFor = (alias: HostAlias): Result<HostSession> => {
     const existing = sessions.get(alias);
@@ -214,10 +219,14 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       const session = sessions.get(alias.value);
       if (!session?.view().snapshot)
         return err('NOT_IN_SNAPSHOT', `Open the host ${alias.value} first: it has no listing yet.`);
-      // No local look-up decides anything here: the remote script re-checks the whole confirmed
+      // No local look-up allows anything here: the remote script re-checks the whole confirmed
       // identity in the same invocation as the signal, which is the only check that cannot race.
+      // The listing only says how to re-check: a host listed with lsof (no /proc) is re-checked
+      // with ps and lsof (kill-script.ts).
       const { port, pid, startTicks, uid, inode } = request;
-      const done = await signalRemoteTarget(session.host, { port, pid, startTicks, uid, inode });
+      const lsof = session.view().snapshot?.listeners.some((l) => l.listedBy === 'lsof') === true;
+      const target = { port, pid, startTicks, uid, inode, ...(lsof ? { listedBy: 'lsof' as const } : {}) };
+      const done = await signalRemoteTarget(session.host, target);
       session.pollSoon();
       if (!done.ok) return err('SCAN_FAILED', done.failure.message);
       return ok(remoteKillReport(alias.value, port, pid, done.value));

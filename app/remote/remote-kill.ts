@@ -63,10 +63,22 @@ export async function killRemotePort(
       message: `Port ${port} on ${host.alias} is held by a process this login cannot see (socket uid ${l.socketUid}).`,
     };
   if (!(await confirm(l))) return { ok: false, reason: 'cancelled', message: 'Nothing was signalled.' };
-  const target: RemoteKillTarget = { pid: h.pid, startTicks: h.startTicks, uid: h.uid, inode: l.inode, port };
+  const target: RemoteKillTarget = {
+    pid: h.pid,
+    startTicks: h.startTicks,
+    uid: h.uid,
+    inode: l.inode,
+    port,
+    ...(l.listedBy ? { listedBy: l.listedBy } : {}),
+  };
   const done = await signalRemoteTarget(host, target);
   if (!done.ok) return { ok: false, reason: 'host', failure: done.failure };
   return { ok: true, outcome: done.value, target };
+}
+
+/** What the user can run on a remote where Harbormaster cannot re-check the process. */
+export function manualKillCommand(alias: string, pid: number): string {
+  return `ssh ${alias} kill -TERM ${pid}`;
 }
 
 /** The command the user can run themselves after a permission denial (we never sudo for them). */
@@ -117,6 +129,14 @@ export function remoteKillReport(
           `Permission denied killing pid ${pid} on ${alias} (${o.detail}). Harbormaster never uses sudo ` +
           'for you; to do it yourself run:',
         command: deniedCommand(alias, pid),
+      };
+    case 'needs-proc':
+      return {
+        ...base,
+        message:
+          `Not signalled: remote kill needs /proc or lsof on the remote (${o.detail}) to re-check pid ` +
+          `${pid} right before the signal; to do it yourself run:`,
+        command: manualKillCommand(alias, pid),
       };
     case 'unreadable':
       return { ...base, message: `The remote kill gave no readable result: ${o.detail}` };

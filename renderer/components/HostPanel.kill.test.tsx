@@ -2,10 +2,10 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { RemoteKillRequest } from '../../app/contract/api.js';
-import { err, ok, type Result } from '../../app/model/errors.js';
+import { ok, type Result } from '../../app/model/errors.js';
 import type { RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
 import type { RemoteKillReport } from '../../app/model/remote-kill.js';
-import type { HostsDeps } from '../store/hosts-context.js';
+import { hostDeps } from '../test-support/host-deps.js';
 import { createAppStore } from '../store/app-store.js';
 import { StoreContext } from '../store/store-context.js';
 import { HostPanel } from './HostPanel.js';
@@ -52,21 +52,7 @@ const view: RemoteHostView = {
 
 function setup(answer: (r: RemoteKillRequest) => Result<RemoteKillReport>) {
   const kills: RemoteKillRequest[] = [];
-  const deps: HostsDeps = {
-    page: null,
-    refreshMs: 60_000,
-    api: {
-      listHosts: async () => ({ config: '', hosts: [], refused: [] }),
-      getHost: async () => ok(view),
-      collapseHost: async () => ok({ polling: false }),
-      openRemote: async () => err('INTERNAL', 'unused'),
-      listForwards: async () => [],
-      closeForwards: async () => ok({ closed: 0 }),
-      killRemote: async (r) => (kills.push(r), answer(r)),
-      beginTrust: async () => err('INTERNAL', 'unused'),
-      answerTrust: async () => err('INTERNAL', 'unused'),
-    },
-  };
+  const deps = hostDeps(view, { killRemote: async (r) => (kills.push(r), answer(r)) });
   const store = createAppStore();
   render(
     <StoreContext.Provider value={store}>

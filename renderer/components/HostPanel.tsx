@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Result } from '../../app/model/errors.js';
 import type { RemoteHostView, TrustQuestion } from '../../app/model/remote-host.js';
-import { remoteAsListener } from '../format/remote-row.js';
+import { remoteAsListener, remoteViewer } from '../format/remote-row.js';
 import { cleanText } from '../format/text.js';
 import type { HostsDeps } from '../store/hosts-context.js';
 import { useApp } from '../store/store-context.js';
@@ -109,6 +109,7 @@ export function HostPanel({
     () => (view?.listeners ?? []).map((l) => remoteAsListener(alias, l)),
     [view?.listeners, alias],
   );
+  const viewer = useMemo(() => remoteViewer(view), [view]);
   const chosen = rows.find((r) => r.id === selected) ?? null;
   const openPort = useCallback(
     (port: number) => {
@@ -233,9 +234,8 @@ export function HostPanel({
                   isNew={false}
                   gone={view?.state !== 'ok'}
                   watched={false}
-                  // Who runs the remote scan is not known here: its unreadable owners are
-                  // worded as for a user without admin rights on that host.
-                  viewer={null}
+                  // The remote login that read the listing: root there is never told to get admin.
+                  viewer={viewer}
                   now={now}
                   onPick={setSelected}
                   onActivate={onActivate}
@@ -267,7 +267,13 @@ export function HostPanel({
               {cleanText(note)}
             </p>
           ) : null}
-          <RemoteKillDialog alias={alias} flow={kill} onConfirm={confirmKill} onClose={() => setKill(null)} />
+          <RemoteKillDialog
+            alias={alias}
+            viewer={viewer}
+            flow={kill}
+            onConfirm={confirmKill}
+            onClose={() => setKill(null)}
+          />
         </div>
       ) : null}
     </div>

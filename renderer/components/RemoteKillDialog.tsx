@@ -2,6 +2,7 @@ import type { KeyboardEvent } from 'react';
 import type { Result } from '../../app/model/errors.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { RemoteKillReport } from '../../app/model/remote-kill.js';
+import type { Viewer } from '../../app/model/snapshot.js';
 import { addressLabel, describeOwner, protoLabel } from '../format/describe.js';
 import { cleanText } from '../format/text.js';
 import { formatUptime } from '../format/time.js';
@@ -23,8 +24,8 @@ interface RemoteKillTarget {
   readonly held: readonly Listener[];
 }
 
-function title(alias: string, flow: RemoteKillFlow): string {
-  const name = describeOwner(flow.listener.owner, null).name;
+function title(alias: string, flow: RemoteKillFlow, viewer: Viewer | null): string {
+  const name = describeOwner(flow.listener.owner, viewer).name;
   const port = flow.listener.port;
   if (flow.phase === 'confirm') return `Kill ${name} on ${alias}, port ${port}?`;
   if (flow.phase === 'running') return `Stopping ${name} on ${alias}…`;
@@ -44,11 +45,14 @@ function title(alias: string, flow: RemoteKillFlow): string {
  */
 export function RemoteKillDialog({
   alias,
+  viewer = null,
   flow,
   onConfirm,
   onClose,
 }: {
   readonly alias: string;
+  /** The remote login that read the listing (remoteViewer), when known. */
+  readonly viewer?: Viewer | null;
   readonly flow: RemoteKillFlow | null;
   readonly onConfirm: () => void;
   readonly onClose: () => void;
@@ -58,7 +62,7 @@ export function RemoteKillDialog({
   if (flow === null) return null;
   const l = flow.listener;
   const o = l.owner;
-  const owner = describeOwner(o, null); // the remote viewer is not known
+  const owner = describeOwner(o, viewer);
   const host = cleanText(alias);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => modalKeyDown(e, dialog.current, onClose);
   let body;
@@ -154,7 +158,7 @@ export function RemoteKillDialog({
         onKeyDown={onKeyDown}
       >
         <h2 id={`remote-kill-title-${host}`} className="dialog-title">
-          {title(host, flow)}
+          {title(host, flow, viewer)}
         </h2>
         {body}
       </div>

@@ -1,7 +1,8 @@
 import { portRange } from '../../app/model/classify.js';
 import { UNKNOWN_HEALTH } from '../../app/model/health.js';
 import type { Listener } from '../../app/model/listener.js';
-import type { RemoteListener } from '../../app/model/remote-host.js';
+import type { RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
+import type { Viewer } from '../../app/model/snapshot.js';
 import { knownService } from '../../app/model/services.js';
 import { cleanText } from './text.js';
 
@@ -51,4 +52,14 @@ export function remoteAsListener(alias: string, r: RemoteListener): Listener {
           user: null,
         },
   };
+}
+
+/**
+ * Who read the remote's processes: its login uid from the listing (the user name is not sent), so
+ * owners it could not read are worded for that viewer (root there is never told to get admin).
+ * Null when the listing did not say.
+ */
+export function remoteViewer(view: Pick<RemoteHostView, 'viewerUid'> | null): Viewer | null {
+  const uid = view?.viewerUid;
+  return typeof uid === 'number' ? { uid, user: null } : null;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { checkAlias } from '../alias.js';
-import { createRemoteHost, type RemoteHost } from '../remote-host.js';
+import { createRemoteHost, type RemoteHost, type RemoteHostOptions } from '../remote-host.js';
 import type { RemoteHostView } from '../../model/remote-host.js';
 import type { RemoteHosts } from '../remote-hosts-service.js';
 import type { SshdFixture } from './sshd-fixture.js';
@@ -12,7 +12,7 @@ import type { SshdFixture } from './sshd-fixture.js';
 export function fixtureHost(
   fx: SshdFixture,
   alias: string,
-  extra: { persist?: 'yes' | number; keepShell?: boolean } = {},
+  extra: Pick<RemoteHostOptions, 'persist' | 'keepShell' | 'listScript'> = {},
 ): RemoteHost {
   const check = checkAlias(alias);
   if (!check.ok) throw new Error(check.reason);
