@@ -1,3 +1,4 @@
+import type { Health } from './health.js';
 import type { Exposure, Family, Protocol } from './listener.js';
 
 /**
@@ -55,7 +56,16 @@ export interface RemoteListener {
   /** Every pid holding the socket (forked workers share one), lowest first; empty when hidden. */
   readonly pids: readonly number[];
   readonly holder: RemoteHolder | null;
+  /** The remote's own health probe of it: only on the agent path (`harbormaster agent --stdio`). */
+  readonly health?: Health;
 }
+
+/**
+ * How a host is listed: `agent` (a remote `harbormaster agent --stdio` of our major version
+ * answers the contract: health probes and the full kill pipeline run there) or `script` (the
+ * POSIX sh listing, nothing installed).
+ */
+export type HostVia = 'agent' | 'script';
 
 /** The hosts of the user's ssh config, for the collapsed Hosts section. */
 export interface RemoteHostList {
@@ -83,6 +93,10 @@ export interface RemoteHostView {
   readonly durationMs: number | null;
   readonly forwardsBroken: boolean;
   readonly nextRetryMs: number | null;
+  /** Which path the last snapshot came through (absent before the first one). */
+  readonly via?: HostVia;
+  /** Why the agent path is not used (not on PATH, another major version…), cleaned. */
+  readonly agentNote?: string;
 }
 
 /** A managed forward as every face lists it. */

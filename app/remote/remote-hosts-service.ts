@@ -23,7 +23,7 @@ import {
   openRemoteListener,
   type ForwardsContext,
 } from './remote-forwards-service.js';
-import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
+import { remoteKillReport, signalRemote } from './remote-kill.js';
 import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull } from './ssh-config-fs.js';
@@ -86,6 +86,8 @@ function viewOf(v: HostView): RemoteHostView {
     durationMs: v.snapshot?.durationMs ?? null,
     forwardsBroken: v.forwardsBroken,
     nextRetryMs: v.nextRetryMs,
+    ...(v.snapshot?.via ? { via: v.snapshot.via } : {}),
+    ...(v.snapshot?.agentNote ? { agentNote: v.snapshot.agentNote } : {}),
   };
 }
 
@@ -120,6 +122,7 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       env: o.env,
       persist: 'yes',
       keepShell: true,
+      agent: true,
     });
   const sessionFor = (alias: HostAlias): Result<HostSession> => {
     const existing = sessions.get(alias);
@@ -221,10 +224,10 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       // No local look-up decides anything here: the remote script re-checks the whole confirmed
       // identity in the same invocation as the signal, which is the only check that cannot race.
       const { port, pid, startTicks, uid, inode } = request;
-      const done = await signalRemoteTarget(session.host, { port, pid, startTicks, uid, inode });
+      const { via, done } = await signalRemote(session.host, { port, pid, startTicks, uid, inode });
       session.pollSoon();
       if (!done.ok) return err('SCAN_FAILED', done.failure.message);
-      return ok(remoteKillReport(alias.value, port, pid, done.value));
+      return ok({ ...remoteKillReport(alias.value, port, pid, done.value), via });
     },
     async beginTrust(request) {
       const alias = aliasOf(request.alias);
