@@ -1,6 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cleanText } from '../model/clean-text.js';
-import { checkHello, createLineSplitter, MAX_ANSWER_LINE, type AgentHello, type AgentMethod } from './agent-protocol.js';
+import {
+  checkHello,
+  createLineSplitter,
+  MAX_ANSWER_LINE,
+  type AgentHello,
+  type AgentMethod,
+} from './agent-protocol.js';
 import { refChild } from './remote-shell.js';
 
 /** How to start the agent: the ssh binary and its argv (`… -T -- ALIAS harbormaster agent --stdio`). */
@@ -127,7 +133,8 @@ export function startAgentClient(o: AgentClientOptions): Promise<AgentStart> {
             resolve(a);
           });
           refChild(child, true);
-          const call = params === undefined ? { type: 'call', id, method } : { type: 'call', id, method, params };
+          const call =
+            params === undefined ? { type: 'call', id, method } : { type: 'call', id, method, params };
           child.stdin?.write(`${JSON.stringify(call)}\n`);
         });
       },

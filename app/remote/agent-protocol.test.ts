@@ -18,7 +18,13 @@ import { agentKillOutcome, agentKillRequest, readAgentSnapshot } from './agent-s
 describe('the agent hello', () => {
   it('names the agent protocol, the package and the contract; this build accepts its own', () => {
     const h = agentHello();
-    expect(h).toEqual({ type: 'hello', version: 1, agent: AGENT_PROTOCOL, app: APP_VERSION, contract: CONTRACT_VERSION });
+    expect(h).toEqual({
+      type: 'hello',
+      version: 1,
+      agent: AGENT_PROTOCOL,
+      app: APP_VERSION,
+      contract: CONTRACT_VERSION,
+    });
     expect(checkHello(JSON.stringify(h))).toEqual({ ok: true, hello: h });
   });
 
@@ -44,6 +50,7 @@ describe('the agent hello', () => {
   it('never repeats a hostile version string raw in its reason', () => {
     const r = checkHello(JSON.stringify({ ...agentHello(), app: '9.0.0-\u001b[31m' }));
     expect(r.ok).toBe(false);
+    // eslint-disable-next-line no-control-regex -- asserting no control character is left
     if (!r.ok) expect(r.reason).not.toMatch(/\u001b/);
   });
 });
@@ -77,7 +84,11 @@ describe('createLineSplitter', () => {
   it('joins lines across chunks and skips an oversize line up to its newline, once', () => {
     const lines: string[] = [];
     let over = 0;
-    const split = createLineSplitter(8, (l) => lines.push(l), () => (over += 1));
+    const split = createLineSplitter(
+      8,
+      (l) => lines.push(l),
+      () => (over += 1),
+    );
     split(Buffer.from('ab'));
     split(Buffer.from('c\nde'));
     split(Buffer.from('f\n0123456789'));
@@ -88,7 +99,11 @@ describe('createLineSplitter', () => {
   });
   it('keeps a multi-byte character split across chunks whole', () => {
     const lines: string[] = [];
-    const split = createLineSplitter(100, (l) => lines.push(l), () => undefined);
+    const split = createLineSplitter(
+      100,
+      (l) => lines.push(l),
+      () => undefined,
+    );
     const bytes = Buffer.from('é→\n');
     split(bytes.subarray(0, 1));
     split(bytes.subarray(1));
@@ -120,7 +135,9 @@ describe('serveAgent over the real core', () => {
     const s = session();
     s.input.write('{"type":"call","id":1,"method":"getVersion"}\n');
     s.input.write('this is not json\n');
-    s.input.write(`{"type":"call","id":2,"method":"getSnapshot","params":"${'x'.repeat(MAX_REQUEST_LINE)}"}\n`);
+    s.input.write(
+      `{"type":"call","id":2,"method":"getSnapshot","params":"${'x'.repeat(MAX_REQUEST_LINE)}"}\n`,
+    );
     s.input.write('{"type":"call","id":3,"method":"open","params":{"listenerId":"x"}}\n');
     // Validated by the contract's schema: a pid of 0 is INVALID_PID inside the kill's Result.
     s.input.write(
@@ -132,18 +149,23 @@ describe('serveAgent over the real core', () => {
     const a = s.answers();
     expect(a[0]).toEqual(agentHello());
     const byId = (id: number | null) => a.filter((m) => m.id === id);
-    expect(byId(1)).toEqual([{ type: 'result', id: 1, result: { app: APP_VERSION, contract: CONTRACT_VERSION } }]);
+    expect(byId(1)).toEqual([
+      { type: 'result', id: 1, result: { app: APP_VERSION, contract: CONTRACT_VERSION } },
+    ]);
     expect(byId(null).map((m) => JSON.stringify(m.error))).toEqual([
       expect.stringMatching(/not JSON/),
       expect.stringMatching(/longer than/),
     ]);
     expect(byId(2)).toEqual([]);
     expect(byId(3)).toMatchObject([{ type: 'error', error: { code: 'INVALID_REQUEST' } }]);
-    expect(byId(4)).toMatchObject([{ type: 'result', result: { ok: false, error: { code: 'INVALID_PID' } } }]);
+    expect(byId(4)).toMatchObject([
+      { type: 'result', result: { ok: false, error: { code: 'INVALID_PID' } } },
+    ]);
     const snap = byId(5)[0]?.result as { listeners: unknown[]; seq: number };
     expect(Array.isArray(snap.listeners)).toBe(true);
     expect(snap.seq).toBeGreaterThan(0);
     // Every answer is one line of JSON with no raw control byte.
+    // eslint-disable-next-line no-control-regex -- asserting no control character is left
     expect(s.out.join('')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 });
@@ -177,6 +199,7 @@ describe('the agent snapshot, read as untrusted input', () => {
     if (!r.ok) return;
     const l = r.listeners[0];
     expect(l?.holder).toMatchObject({ pid: 42, startTicks: '777', uid: 1000, name: 'node' });
+    // eslint-disable-next-line no-control-regex -- asserting no control character is left
     expect(l?.holder?.command).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
     expect(l?.health).toMatchObject({ state: 'up', kind: 'http', status: 200 });
     expect(JSON.stringify(l?.health)).not.toMatch(/\\u001b/);
@@ -186,7 +209,13 @@ describe('the agent snapshot, read as untrusted input', () => {
 
   it('skips malformed rows and counts them; a non-snapshot is refused, never "no ports"', () => {
     const r = readAgentSnapshot({
-      listeners: [row(), row({ port: 70000 }), row({ address: '1.2.3.4; rm -rf /' }), row({ socketId: null }), 'x'],
+      listeners: [
+        row(),
+        row({ port: 70000 }),
+        row({ address: '1.2.3.4; rm -rf /' }),
+        row({ socketId: null }),
+        'x',
+      ],
     });
     expect(r).toMatchObject({ ok: true, skipped: 4 });
     expect(readAgentSnapshot({ nope: true })).toMatchObject({ ok: false });
@@ -205,12 +234,17 @@ describe('the agent snapshot, read as untrusted input', () => {
     expect(agentKillRequest(r.listeners, t)).toEqual({
       request: { listenerId: 'tcp|4|127.0.0.1|3000|123', pid: 42, startToken: '777', mode: 'graceful' },
     });
-    expect(agentKillRequest(r.listeners, { ...t, inode: '124' })).toEqual({ outcome: { kind: 'no-longer-holds' } });
+    expect(agentKillRequest(r.listeners, { ...t, inode: '124' })).toEqual({
+      outcome: { kind: 'no-longer-holds' },
+    });
     expect(agentKillRequest(r.listeners, { ...t, uid: 0 })).toMatchObject({ outcome: { kind: 'changed' } });
   });
 
   it.each([
-    [{ ok: true, value: { outcome: 'freed', message: 'x' } }, { kind: 'freed', pid: 9 }],
+    [
+      { ok: true, value: { outcome: 'freed', message: 'x' } },
+      { kind: 'freed', pid: 9 },
+    ],
     [{ ok: true, value: { outcome: 'already-gone', message: 'x' } }, { kind: 'gone' }],
     [{ ok: true, value: { outcome: 'restarted', message: 'respawned' } }, { kind: 'still-listening' }],
     [{ ok: true, value: { outcome: 'permission-denied', message: 'no' } }, { kind: 'denied' }],

@@ -17,7 +17,12 @@ import { toSafeJson } from '../model/clean-text.js';
 export const AGENT_PROTOCOL = 1;
 
 /** The contract methods the agent serves. */
-export const AGENT_METHODS = ['getVersion', 'getSnapshot', 'checkHealth', 'kill'] as const satisfies readonly InvokeMethod[];
+export const AGENT_METHODS = [
+  'getVersion',
+  'getSnapshot',
+  'checkHealth',
+  'kill',
+] as const satisfies readonly InvokeMethod[];
 export type AgentMethod = (typeof AGENT_METHODS)[number];
 
 /** Longest request line the agent reads (requests are a few hundred bytes). */

@@ -15,7 +15,11 @@ import type { RemoteKillTarget } from './kill-script.js';
  */
 
 const MAX_LISTENERS = 20_000;
-const text = (max: number) => z.string().max(64 * 1024).transform((s) => cleanText(s, { max, collapse: true }));
+const text = (max: number) =>
+  z
+    .string()
+    .max(64 * 1024)
+    .transform((s) => cleanText(s, { max, collapse: true }));
 const digits = z.string().regex(/^\d{1,20}$/);
 const time = z.number().finite().nullable().optional();
 
@@ -176,8 +180,11 @@ const KillAnswerSchema = z.union([
 export function agentKillOutcome(raw: unknown, pid: number): RemoteKillOutcome {
   const a = KillAnswerSchema.safeParse(raw);
   if (!a.success) return { kind: 'unreadable', detail: 'The remote agent sent an unreadable kill report.' };
+  // The reports' sentences end with a period of their own (remoteKillReport): not twice.
+  const bare = (m: string) => m.replace(/[.\s]+$/, '');
   if (a.data.ok) {
-    const { outcome, message } = a.data.value;
+    const outcome = a.data.value.outcome;
+    const message = bare(a.data.value.message);
     switch (outcome) {
       case 'freed':
         return { kind: 'freed', pid };
@@ -191,7 +198,8 @@ export function agentKillOutcome(raw: unknown, pid: number): RemoteKillOutcome {
         return { kind: 'still-listening', pid, detail: `(${message})` };
     }
   }
-  const { code, message } = a.data.error;
+  const code = a.data.error.code;
+  const message = bare(a.data.error.message);
   switch (code) {
     case 'PROCESS_CHANGED':
       return { kind: 'changed', detail: message };

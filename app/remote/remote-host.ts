@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import type { HostVia } from '../model/remote-host.js';
 import type { RemoteKillOutcome } from '../model/remote-kill.js';
 import { startAgentClient, type AgentClient } from './agent-client.js';
-import { agentKillOutcome, agentKillRequest, readAgentSnapshot, type AgentListener } from './agent-snapshot.js';
+import {
+  agentKillOutcome,
+  agentKillRequest,
+  readAgentSnapshot,
+  type AgentListener,
+} from './agent-snapshot.js';
 import type { HostAlias } from './alias.js';
 import type { RemoteKillTarget } from './kill-script.js';
 import { classifySshFailure, fingerprintIn, type HostFailure } from './host-state.js';

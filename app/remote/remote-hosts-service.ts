@@ -221,8 +221,10 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       const session = sessions.get(alias.value);
       if (!session?.view().snapshot)
         return err('NOT_IN_SNAPSHOT', `Open the host ${alias.value} first: it has no listing yet.`);
-      // No local look-up decides anything here: the remote script re-checks the whole confirmed
-      // identity in the same invocation as the signal, which is the only check that cannot race.
+      // No local look-up decides anything here: the remote re-checks the whole confirmed identity
+      // right before the signal — the agent's kill pipeline when the host has a running agent
+      // (same socket + uid as listed, then pid + start time + still holds), else the kill script
+      // in the same invocation as the signal. Either is the only check that cannot race.
       const { port, pid, startTicks, uid, inode } = request;
       const { via, done } = await signalRemote(session.host, { port, pid, startTicks, uid, inode });
       session.pollSoon();

@@ -42,7 +42,10 @@ export async function signalRemote(
   return { via: 'script', done: await scriptKill(host, target) };
 }
 
-async function scriptKill(host: RemoteHost, target: RemoteKillTarget): Promise<HostResult<RemoteKillOutcome>> {
+async function scriptKill(
+  host: RemoteHost,
+  target: RemoteKillTarget,
+): Promise<HostResult<RemoteKillOutcome>> {
   const nonce = randomBytes(12).toString('hex');
   const r = await host.run(['sh', '-s'], killScript(nonce, target));
   if (r.code !== 0 && !r.stdout.includes(`@@${nonce}`))
