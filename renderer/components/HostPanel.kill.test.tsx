@@ -50,14 +50,14 @@ const view: RemoteHostView = {
   nextRetryMs: null,
 };
 
-function setup(answer: (r: RemoteKillRequest) => Result<RemoteKillReport>) {
+function setup(answer: (r: RemoteKillRequest) => Result<RemoteKillReport>, shown: RemoteHostView = view) {
   const kills: RemoteKillRequest[] = [];
   const deps: HostsDeps = {
     page: null,
     refreshMs: 60_000,
     api: {
       listHosts: async () => ({ config: '', hosts: [], refused: [] }),
-      getHost: async () => ok(view),
+      getHost: async () => ok(shown),
       collapseHost: async () => ok({ polling: false }),
       openRemote: async () => err('INTERNAL', 'unused'),
       listForwards: async () => [],
@@ -165,5 +165,26 @@ describe('Kill… on a remote host row', () => {
     const { user } = setup(() => ok(freed));
     const bar = await openKill(user, 6000);
     expect(within(bar).getByRole('button', { name: 'Kill…' })).toBeDisabled();
+  });
+});
+
+describe('the host section says which path listed the host', () => {
+  it('via agent: the state line says so', async () => {
+    const { user } = setup(() => ok(freed), { ...view, via: 'agent' });
+    await user.click(screen.getByRole('button', { name: /^devbox/ }));
+    expect(await screen.findByText(/Connected · 4 listening · via agent/)).toBeInTheDocument();
+  });
+  it('via script after a refused agent: the reason is shown, cleaned', async () => {
+    const { user } = setup(() => ok(freed), {
+      ...view,
+      via: 'script',
+      agentNote:
+        'the remote harbormaster is version 9.0.0\u001b[31m, this one is 0.1.0 (major versions differ)',
+    });
+    await user.click(screen.getByRole('button', { name: /^devbox/ }));
+    expect(await screen.findByText(/via script/)).toBeInTheDocument();
+    const note = await screen.findByText(/Listed by the sh script, without health checks/);
+    expect(note).toHaveTextContent('major versions differ');
+    expect(note.textContent).not.toContain('\u001b');
   });
 });
