@@ -183,6 +183,19 @@ s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));`);
     );
   }, 90_000);
 
+  it('a collapsed host leaves no agent running on the remote; opening it again starts one', async () => {
+    const agents = () => fx.sessionProcesses().filter(([, args]) => args.includes('agent --stdio'));
+    await viewUntil(hosts, (v) => v.via === 'agent');
+    expect(agents().length).toBeGreaterThan(0);
+    expect(await hosts.collapseHost({ alias: 'hr-target' })).toMatchObject({
+      ok: true,
+      value: { polling: false },
+    });
+    for (let i = 0; i < 100 && agents().length > 0; i += 1) await new Promise((res) => setTimeout(res, 100));
+    expect(agents()).toEqual([]);
+    await viewUntil(hosts, (v) => v.via === 'agent' && agents().length > 0);
+  }, 90_000);
+
   it('refuses hostile requests to `agent --stdio` without crashing, and ends when stdin closes', async () => {
     const host = fixtureHost(fx, 'hr-target');
     try {

@@ -88,6 +88,11 @@ export interface RemoteHost {
    * no running agent (the caller then uses the kill script).
    */
   agentKill?(target: RemoteKillTarget): Promise<HostResult<RemoteKillOutcome> | null>;
+  /**
+   * Ends the remote agent while nobody polls (a collapsed host): it scans and probes on the remote
+   * for as long as it runs. The next poll starts a new one.
+   */
+  releaseAgent?(): void;
 }
 
 /** How long a host without a usable agent waits before asking again (a user may install one). */
@@ -274,6 +279,10 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
           ...(o.agent ? { via: 'script' as const, ...(agentNote ? { agentNote } : {}) } : {}),
         },
       };
+    },
+    releaseAgent() {
+      agent?.close();
+      agent = null;
     },
     async agentKill(t) {
       const a = agent?.alive ? agent : null;
