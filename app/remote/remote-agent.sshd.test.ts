@@ -251,14 +251,25 @@ s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));`);
     }
   }, 90_000);
 
-  it('measures an agent snapshot against a script snapshot over the open master', async () => {
+  it('measures an agent snapshot against a script snapshot over the open master (100 listeners)', async () => {
+    // One process holding 100 loopback listeners, like the issue's speed case.
+    const many = await server(`
+const net = require('node:net'); let n = 0;
+for (let i = 0; i < 100; i += 1) net.createServer().listen(0, '127.0.0.1', () => { if (++n === 100) console.log('PORT 0'); });`);
+    expect(many.port).toBe(0);
     const agentHost = fixtureHost(fx, 'hr-target', { keepShell: true, agent: true });
     const scriptHost = fixtureHost(fx, 'hr-target', { keepShell: true });
     try {
       expect((await agentHost.connect()).ok).toBe(true);
       expect((await scriptHost.connect()).ok).toBe(true);
-      await agentHost.snapshot();
-      await scriptHost.snapshot();
+      // The agent's core polls every 2 s: wait until its snapshot has the 100 listeners.
+      for (let i = 0; i < 100; i += 1) {
+        const s = await agentHost.snapshot();
+        if (s.ok && s.value.listeners.filter((l) => l.holder?.pid === many.child.pid).length === 100) break;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+      const counted = await scriptHost.snapshot();
+      expect(counted.ok && counted.value.listeners.length).toBeGreaterThanOrEqual(100);
       const times = async (h: typeof agentHost) => {
         const out: number[] = [];
         for (let i = 0; i < 10; i += 1) {
@@ -269,17 +280,21 @@ s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));`);
       };
       const a = await times(agentHost);
       const s = await times(scriptHost);
-      const first = await agentHost.snapshot();
-      expect(first.ok && first.value.via).toBe('agent');
+      const last = await agentHost.snapshot();
+      expect(last.ok && last.value.via).toBe('agent');
+      expect(last.ok && last.value.listeners.filter((l) => l.holder?.pid === many.child.pid).length).toBe(
+        100,
+      );
       const med = (x: number[]) => (x[Math.floor(x.length / 2)] ?? NaN).toFixed(1);
       console.log(
-        `snapshot wall ms (median of 10): agent ${med(a)}, script ${med(s)}; load ${loadavg()
+        `snapshot wall ms, ${counted.ok ? counted.value.listeners.length : '?'} listeners (median of 10): agent ${med(a)}, script ${med(s)}; load ${loadavg()
           .map((x) => x.toFixed(2))
           .join(' ')}`,
       );
       expect(a.length).toBe(10);
       expect(s.length).toBe(10);
     } finally {
+      many.child.kill('SIGKILL');
       await agentHost.disconnect();
       await scriptHost.disconnect();
     }
