@@ -220,6 +220,11 @@ describe('the agent snapshot, read as untrusted input', () => {
     expect(r).toMatchObject({ ok: true, skipped: 4 });
     expect(readAgentSnapshot({ nope: true })).toMatchObject({ ok: false });
     expect(readAgentSnapshot(null)).toMatchObject({ ok: false });
+    // A failed remote scan carries the last good listeners: refused, so the script path lists instead.
+    expect(readAgentSnapshot({ stale: true, listeners: [row()] })).toMatchObject({
+      ok: false,
+      message: /scan failed/,
+    });
   });
 
   it('a health it does not know becomes unknown, not an error', () => {

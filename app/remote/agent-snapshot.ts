@@ -74,6 +74,7 @@ const ListenerSchema = z.object({
 });
 
 const SnapshotSchema = z.object({
+  stale: z.boolean().optional(),
   viewer: z.object({ uid: z.number().int().min(0).nullable() }).optional(),
   listeners: z.array(z.unknown()).max(MAX_LISTENERS),
 });
@@ -97,6 +98,8 @@ export type AgentSnapshotRead =
 export function readAgentSnapshot(raw: unknown): AgentSnapshotRead {
   const snap = SnapshotSchema.safeParse(raw);
   if (!snap.success) return { ok: false, message: 'The remote agent sent an unreadable snapshot.' };
+  // Its scan failed and it carries the last good listeners: never shown as the current truth.
+  if (snap.data.stale === true) return { ok: false, message: 'The remote agent’s scan failed.' };
   let skipped = 0;
   const listeners: AgentListener[] = [];
   for (const row of snap.data.listeners) {
