@@ -37,6 +37,7 @@ export const COMMAND_INDEX: readonly CommandEntry[] = [
   { name: 'pin', load: async () => (await import('./commands/pin.js')).pinCommand },
   { name: 'unpin', load: async () => (await import('./commands/pin.js')).unpinCommand },
   { name: 'pins', load: async () => (await import('./commands/pin.js')).pinsCommand },
+  { name: 'agent', load: async () => (await import('./commands/agent.js')).agentCommand },
 ];
 
 /** Loads every command (for the full help text only). */

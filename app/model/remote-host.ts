@@ -1,3 +1,4 @@
+import type { Health } from './health.js';
 import type { Exposure, Family, Protocol } from './listener.js';
 
 /**
@@ -67,7 +68,16 @@ export interface RemoteListener {
    * BSDs); absent for the procfs listing. A remote kill re-checks these with ps and lsof.
    */
   readonly listedBy?: 'lsof';
+  /** The remote's own health probe of it: only on the agent path (`harbormaster agent --stdio`). */
+  readonly health?: Health;
 }
+
+/**
+ * How a host is listed: `agent` (a remote `harbormaster agent --stdio` of our major version
+ * answers the contract: health probes and the full kill pipeline run there) or `script` (the
+ * POSIX sh listing, nothing installed).
+ */
+export type HostVia = 'agent' | 'script';
 
 /** The hosts of the user's ssh config, for the collapsed Hosts section. */
 export interface RemoteHostList {
@@ -101,6 +111,10 @@ export interface RemoteHostView {
    * Null or absent when not known.
    */
   readonly viewerUid?: number | null;
+  /** Which path the last snapshot came through (absent before the first one). */
+  readonly via?: HostVia;
+  /** Why the agent path is not used (not on PATH, another major version…), cleaned. */
+  readonly agentNote?: string;
 }
 
 /** A managed forward as every face lists it. */

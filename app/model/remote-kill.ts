@@ -31,4 +31,6 @@ export interface RemoteKillReport {
   readonly message: string;
   /** After a permission denial: the exact command to run by hand (Harbormaster never uses sudo). */
   readonly command?: string;
+  /** Which path ran it: the remote agent's kill pipeline, or the kill script. */
+  readonly via?: 'agent' | 'script';
 }

@@ -124,6 +124,8 @@ export function createHostSession(o: HostSessionOptions): HostSession {
     }
     const snap = await o.host.snapshot();
     if (stopped) return;
+    // Collapsed while this poll ran (it may have started an agent): release it now.
+    if (!polling) o.host.releaseAgent?.();
     if (!snap.ok) return fail(snap.failure);
     await reconcileForwards(o.host, o.runtimeDir, snap.value.listeners);
     if (stopped) return;
@@ -166,6 +168,8 @@ export function createHostSession(o: HostSessionOptions): HostSession {
       polling = false;
       if (timer) clearTimeout(timer);
       timer = null;
+      // A remote agent scans and probes there while it runs: not for a host nobody polls.
+      o.host.releaseAgent?.();
     },
     async dispose() {
       stopped = true;

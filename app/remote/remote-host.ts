@@ -2,7 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import type { HostVia } from '../model/remote-host.js';
+import type { RemoteKillOutcome } from '../model/remote-kill.js';
+import { startAgentClient, type AgentClient } from './agent-client.js';
+import {
+  agentKillOutcome,
+  agentKillRequest,
+  readAgentSnapshot,
+  type AgentListener,
+} from './agent-snapshot.js';
 import type { HostAlias } from './alias.js';
+import type { RemoteKillTarget } from './kill-script.js';
 import { classifySshFailure, fingerprintIn, type HostFailure } from './host-state.js';
 import { listScript, type ListScriptOptions } from './list-script.js';
 import { parseRemoteDump, type RemoteListener } from './parse-dump.js';
@@ -38,6 +48,11 @@ export interface RemoteHostOptions {
   readonly keepShell?: boolean;
   /** Tests only: options of the listing script (its lsof branch on a Linux fixture). */
   readonly listScript?: ListScriptOptions;
+  /**
+   * Use a remote `harbormaster agent --stdio` of our major version when there is one (issue 15):
+   * one long-lived session over the master, restarted on failure, the script otherwise.
+   */
+  readonly agent?: boolean;
 }
 
 /** Success or the host's failure state. */
@@ -50,6 +65,10 @@ export interface RemoteSnapshot {
   readonly viewerUid: number | null;
   readonly skipped: number;
   readonly durationMs: number;
+  /** The path this snapshot came through (absent: the script, for hosts without the agent option). */
+  readonly via?: HostVia;
+  /** Why the agent was not used for it, when the host tried one. */
+  readonly agentNote?: string;
 }
 
 /** A host's ssh connection: one ControlMaster, polls and `-O` requests over it. */
@@ -66,7 +85,23 @@ export interface RemoteHost {
   forward(op: 'forward' | 'cancel', spec: ForwardSpec): Promise<SshRun>;
   /** Ends the master (`-O exit`). */
   disconnect(): Promise<void>;
+  /**
+   * Kills a confirmed target through the remote agent's kill pipeline, or null when this host has
+   * no running agent (the caller then uses the kill script).
+   */
+  agentKill?(target: RemoteKillTarget): Promise<HostResult<RemoteKillOutcome> | null>;
+  /**
+   * Ends the remote agent while nobody polls (a collapsed host): it scans and probes on the remote
+   * for as long as it runs. The next poll starts a new one.
+   */
+  releaseAgent?(): void;
 }
+
+/** How long a host without a usable agent waits before asking again (a user may install one). */
+const AGENT_RETRY_MS = 10 * 60_000;
+/** The agent's answer deadline for a snapshot and for a kill (whose grace period runs remotely). */
+const AGENT_SNAPSHOT_MS = 15_000;
+const AGENT_KILL_MS = 60_000;
 
 /**
  * One control socket per alias and config file, not ssh's `%C` (a hash of the resolved host, port
@@ -121,6 +156,55 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
   const shell = o.keepShell
     ? createRemoteShell({ command: ssh, argv: remoteCommandArgv(target, ['sh']), env: sshEnv(o.env) })
     : null;
+  // The agent path: one client at a time; after a refusal (absent, other version) the script is
+  // used until AGENT_RETRY_MS passed or the master reconnected; a client that died mid-way is
+  // restarted on the next poll.
+  let agent: AgentClient | null = null;
+  let agentStarting: Promise<AgentClient | null> | null = null;
+  let agentNote: string | undefined;
+  let agentRetryAt = 0;
+  let agentListeners: readonly AgentListener[] = [];
+  const ensureAgent = (): Promise<AgentClient | null> => {
+    if (!o.agent) return Promise.resolve(null);
+    if (agent?.alive) return Promise.resolve(agent);
+    agent = null;
+    if (Date.now() < agentRetryAt) return Promise.resolve(null);
+    agentStarting ??= startAgentClient({
+      command: ssh,
+      argv: remoteCommandArgv(target, ['harbormaster', 'agent', '--stdio']),
+      env: sshEnv(o.env),
+    }).then((r) => {
+      agentStarting = null;
+      if (r.ok) {
+        agent = r.client;
+        agentNote = undefined;
+        return agent;
+      }
+      agentNote = r.reason;
+      agentRetryAt = Date.now() + (r.kind === 'failed' ? 30_000 : AGENT_RETRY_MS);
+      return null;
+    });
+    return agentStarting;
+  };
+  const agentSnapshot = async (a: AgentClient, started: number): Promise<RemoteSnapshot | null> => {
+    const r = await a.call('getSnapshot', undefined, AGENT_SNAPSHOT_MS);
+    const read = r.ok ? readAgentSnapshot(r.result) : null;
+    if (!read?.ok) {
+      // Broken stream or a snapshot we cannot read: this poll uses the script, the next restarts it.
+      agentNote = r.ok ? (read && !read.ok ? read.message : undefined) : r.message;
+      a.close();
+      return null;
+    }
+    agentListeners = read.listeners;
+    return {
+      // The agent's id stays on this side (agentListeners): the view gets plain remote listeners.
+      listeners: read.listeners.map(({ agentId: _id, ...l }) => l),
+      viewerUid: read.viewerUid,
+      skipped: read.skipped,
+      durationMs: performance.now() - started,
+      via: 'agent',
+    };
+  };
   const call = (argv: string[], extra: { input?: string; settleOnExit?: boolean; timeoutMs?: number } = {}) =>
     runSsh(argv, { ssh, env: o.env, timeoutMs: extra.timeoutMs ?? timeoutMs, ...extra });
 
@@ -155,6 +239,9 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
       // to become the master ("ControlSocket … already exists, disabling multiplexing") and every
       // forward restore would fail. No master answered on it just now, so it is stale: remove it.
       rmSync(target.controlPath, { force: true });
+      // A new master may reach a changed remote: ask for the agent again.
+      agent?.close();
+      agentRetryAt = 0;
       rmSync(logFile, { force: true });
       const r = await call(masterArgv(target, o.persist ?? 120, logFile), { settleOnExit: true });
       if (r.code === 0) return { ok: true, value: undefined };
@@ -171,6 +258,9 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
     },
     async snapshot() {
       const started = performance.now();
+      const a = await ensureAgent();
+      const viaAgent = a ? await agentSnapshot(a, started) : null;
+      if (viaAgent) return { ok: true, value: viaAgent };
       const nonce = randomBytes(12).toString('hex');
       const script = listScript(nonce, o.listScript);
       const r = shell ? await shell.run(script, timeoutMs) : await host.run(['sh', '-s'], script);
@@ -188,14 +278,37 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
           viewerUid: dump.viewerUid,
           skipped: dump.skipped,
           durationMs: performance.now() - started,
+          ...(o.agent ? { via: 'script' as const, ...(agentNote ? { agentNote } : {}) } : {}),
         },
       };
+    },
+    releaseAgent() {
+      agent?.close();
+      agent = null;
+    },
+    async agentKill(t) {
+      const a = agent?.alive ? agent : null;
+      if (!a) return null;
+      const req = agentKillRequest(agentListeners, t);
+      if ('outcome' in req) return { ok: true, value: req.outcome };
+      const r = await a.call('kill', req.request, AGENT_KILL_MS);
+      // Sent or not, the kill may have run: never repeat it through the script.
+      if (!r.ok)
+        return {
+          ok: false,
+          failure: {
+            state: 'failed',
+            message: `The remote agent stopped answering during the kill (${r.message}); refresh to see the port.`,
+          },
+        };
+      return { ok: true, value: agentKillOutcome(r.result, t.pid) };
     },
     forward(op, spec) {
       return call(forwardControlArgv(target, op, spec), { timeoutMs: 10_000 });
     },
     async disconnect() {
       shell?.close();
+      agent?.close();
       await call(controlArgv(target, 'exit'), { timeoutMs: 5_000 });
     },
   };

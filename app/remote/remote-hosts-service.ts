@@ -22,7 +22,7 @@ import {
   openRemoteListener,
   type ForwardsContext,
 } from './remote-forwards-service.js';
-import { remoteKillReport, signalRemoteTarget } from './remote-kill.js';
+import { remoteKillReport, signalRemote } from './remote-kill.js';
 import { ensureRuntimeDir, runtimeDirPath } from './runtime-dir.js';
 import { discoverHosts } from './ssh-config.js';
 import { expandGlob, readTextOrNull, sshUserConfig } from './ssh-config-fs.js';
@@ -88,6 +88,8 @@ function viewOf(v: HostView): RemoteHostView {
     forwardsBroken: v.forwardsBroken,
     nextRetryMs: v.nextRetryMs,
     viewerUid: v.snapshot?.viewerUid ?? null,
+    ...(v.snapshot?.via ? { via: v.snapshot.via } : {}),
+    ...(v.snapshot?.agentNote ? { agentNote: v.snapshot.agentNote } : {}),
   };
 }
 
@@ -121,6 +123,7 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       persist: 'yes',
       keepShell: true,
       ...(o.listScript ? { listScript: o.listScript } : {}),
+      agent: true,
     });
   const sessionFor = (alias: HostAlias): Result<HostSession> => {
     const existing = sessions.get(alias);
@@ -219,17 +222,18 @@ export function createRemoteHosts(o: RemoteHostsOptions): RemoteHosts {
       const session = sessions.get(alias.value);
       if (!session?.view().snapshot)
         return err('NOT_IN_SNAPSHOT', `Open the host ${alias.value} first: it has no listing yet.`);
-      // No local look-up allows anything here: the remote script re-checks the whole confirmed
-      // identity in the same invocation as the signal, which is the only check that cannot race.
-      // The listing only says how to re-check: a host listed with lsof (no /proc) is re-checked
-      // with ps and lsof (kill-script.ts).
+      // No local look-up decides anything here: the remote re-checks the whole confirmed identity
+      // right before the signal — the agent's kill pipeline when the host has a running agent
+      // (same socket + uid as listed, then pid + start time + still holds), else the kill script
+      // in the same invocation as the signal. Either is the only check that cannot race. A host
+      // listed with lsof (no /proc) is re-checked by the script with ps and lsof (kill-script.ts).
       const { port, pid, startTicks, uid, inode } = request;
       const lsof = session.view().snapshot?.listeners.some((l) => l.listedBy === 'lsof') === true;
       const target = { port, pid, startTicks, uid, inode, ...(lsof ? { listedBy: 'lsof' as const } : {}) };
-      const done = await signalRemoteTarget(session.host, target);
+      const { via, done } = await signalRemote(session.host, target);
       session.pollSoon();
       if (!done.ok) return err('SCAN_FAILED', done.failure.message);
-      return ok(remoteKillReport(alias.value, port, pid, done.value));
+      return ok({ ...remoteKillReport(alias.value, port, pid, done.value), via });
     },
     async beginTrust(request) {
       const alias = aliasOf(request.alias);

@@ -25,6 +25,27 @@ export async function signalRemoteTarget(
   host: RemoteHost,
   target: RemoteKillTarget,
 ): Promise<HostResult<RemoteKillOutcome>> {
+  return (await signalRemote(host, target)).done;
+}
+
+/**
+ * {@link signalRemoteTarget}, saying which path ran it: the remote agent's kill pipeline when the
+ * host has a running agent (it re-checks pid + start time and that the pid still holds the
+ * socket, app/actions/kill.ts), else the kill script.
+ */
+export async function signalRemote(
+  host: RemoteHost,
+  target: RemoteKillTarget,
+): Promise<{ readonly via: 'agent' | 'script'; readonly done: HostResult<RemoteKillOutcome> }> {
+  const viaAgent = await host.agentKill?.(target);
+  if (viaAgent) return { via: 'agent', done: viaAgent };
+  return { via: 'script', done: await scriptKill(host, target) };
+}
+
+async function scriptKill(
+  host: RemoteHost,
+  target: RemoteKillTarget,
+): Promise<HostResult<RemoteKillOutcome>> {
   const nonce = randomBytes(12).toString('hex');
   const r = await host.run(['sh', '-s'], killScript(nonce, target));
   if (r.code !== 0 && !r.stdout.includes(`@@${nonce}`))

@@ -50,6 +50,18 @@ export function takeShellReply(
 }
 
 /**
+ * Holds (`on`) or releases a long-lived child and its pipes from keeping the event loop alive:
+ * referenced only while a request waits on it.
+ */
+export function refChild(c: ChildProcess, on: boolean): void {
+  for (const s of [c.stdin, c.stdout, c.stderr] as ({ ref(): void; unref(): void } | null)[])
+    if (on) s?.ref();
+    else s?.unref();
+  if (on) c.ref();
+  else c.unref();
+}
+
+/**
  * A kept remote `sh` (issue 15 speed): a remote command over an open master still pays the remote
  * login — sshd runs it through the user's login shell, and bash reads ~/.bashrc for ssh sessions
  * (bash(1), INVOCATION), which is ~600 ms when it runs `pyenv init` — on every poll. One session
@@ -60,13 +72,7 @@ export function takeShellReply(
 export function createRemoteShell(o: RemoteShellOptions): RemoteShell {
   let child: ChildProcess | null = null;
   let queue: Promise<unknown> = Promise.resolve();
-  const setRef = (c: ChildProcess, on: boolean) => {
-    for (const s of [c.stdin, c.stdout, c.stderr] as ({ ref(): void; unref(): void } | null)[])
-      if (on) s?.ref();
-      else s?.unref();
-    if (on) c.ref();
-    else c.unref();
-  };
+  const setRef = refChild;
   const drop = (c: ChildProcess) => {
     if (child === c) child = null;
     c.kill('SIGKILL');

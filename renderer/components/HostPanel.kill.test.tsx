@@ -50,9 +50,9 @@ const view: RemoteHostView = {
   nextRetryMs: null,
 };
 
-function setup(answer: (r: RemoteKillRequest) => Result<RemoteKillReport>) {
+function setup(answer: (r: RemoteKillRequest) => Result<RemoteKillReport>, shown: RemoteHostView = view) {
   const kills: RemoteKillRequest[] = [];
-  const deps = hostDeps(view, { killRemote: async (r) => (kills.push(r), answer(r)) });
+  const deps = hostDeps(shown, { killRemote: async (r) => (kills.push(r), answer(r)) });
   const store = createAppStore();
   render(
     <StoreContext.Provider value={store}>
@@ -151,5 +151,26 @@ describe('Kill… on a remote host row', () => {
     const { user } = setup(() => ok(freed));
     const bar = await openKill(user, 6000);
     expect(within(bar).getByRole('button', { name: 'Kill…' })).toBeDisabled();
+  });
+});
+
+describe('the host section says which path listed the host', () => {
+  it('via agent: the state line says so', async () => {
+    const { user } = setup(() => ok(freed), { ...view, via: 'agent' });
+    await user.click(screen.getByRole('button', { name: /^devbox/ }));
+    expect(await screen.findByText(/Connected · 4 listening · via agent/)).toBeInTheDocument();
+  });
+  it('via script after a refused agent: the reason is shown, cleaned', async () => {
+    const { user } = setup(() => ok(freed), {
+      ...view,
+      via: 'script',
+      agentNote:
+        'the remote harbormaster is version 9.0.0\u001b[31m, this one is 0.1.0 (major versions differ)',
+    });
+    await user.click(screen.getByRole('button', { name: /^devbox/ }));
+    expect(await screen.findByText(/via script/)).toBeInTheDocument();
+    const note = await screen.findByText(/Listed by the sh script, without health checks/);
+    expect(note).toHaveTextContent('major versions differ');
+    expect(note.textContent).not.toContain('\u001b');
   });
 });

@@ -15,7 +15,9 @@ function stateLine(v: RemoteHostView | null): string {
   if (v.state === 'ok') {
     const n = v.listeners?.length ?? 0;
     const ms = v.durationMs === null ? '' : ` · scan ${Math.round(v.durationMs)} ms`;
-    return `Connected · ${n} listening${ms}`;
+    // Which path listed it: a remote `harbormaster agent` (health, full kill pipeline) or the sh script.
+    const via = v.via === undefined ? '' : ` · via ${v.via === 'agent' ? 'agent' : 'script'}`;
+    return `Connected · ${n} listening${via}${ms}`;
   }
   if (v.state === 'disconnected') {
     const retry = v.nextRetryMs === null ? '' : `, retrying in ${Math.ceil(v.nextRetryMs / 1000)} s`;
@@ -203,6 +205,11 @@ export function HostPanel({
         <div className="host-body">
           {error ? <p className="tone-bad">{cleanText(error)}</p> : null}
           {view ? <FailureDetail view={view} /> : null}
+          {view?.state === 'ok' && view.via === 'script' && view.agentNote ? (
+            <p className="muted host-via-note">
+              Listed by the sh script, without health checks: {cleanText(view.agentNote)}.
+            </p>
+          ) : null}
           {view?.state === 'host-key-unknown' && view.failure?.fingerprint ? (
             // Never for a changed key: that one keeps the manual route (docs/SECURITY.md).
             <button type="button" className="btn" onClick={() => setTrust(deps.api.beginTrust({ alias }))}>

@@ -25,6 +25,16 @@ const base: RemoteListener = {
 };
 
 describe('a remote listener drawn by the local row', () => {
+  it('shows the remote agent’s health (agent path) and unknown health without it (script path)', () => {
+    const up = remoteAsListener('devbox', {
+      ...base,
+      health: { state: 'up', kind: 'http', checkedAt: 1, latencyMs: 3, status: 200 },
+    });
+    expect(up.health).toMatchObject({ state: 'up', kind: 'http', status: 200 });
+    expect(rowLabel(up, null)).toMatch(/HTTP/);
+    expect(remoteAsListener('devbox', base).health).toEqual({ state: 'unknown' });
+  });
+
   it('keeps port, pid and user, and no control byte survives into the row text', () => {
     const l = remoteAsListener('devbox', base);
     const label = rowLabel(l, null);

@@ -9,8 +9,9 @@ import { cleanText } from './text.js';
 /**
  * A remote listener in the shape the list row draws (the same `ListRow` as local rows), so a
  * remote port reads exactly like a local one. The text was cleaned by the core; it is cleaned
- * again here because this is where it reaches the page. Never probed from here: health is
- * "unknown" (probing a remote port would go through a forward, which only "Open" makes).
+ * again here because this is where it reaches the page. Never probed from here: health is the
+ * remote agent's own probe on the agent path, else "unknown" (probing a remote port from here
+ * would go through a forward, which only "Open" makes).
  */
 export function remoteAsListener(alias: string, r: RemoteListener): Listener {
   const id = `remote:${alias}:${r.protocol}${r.family}:${r.address}:${r.port}:${r.inode}`;
@@ -25,7 +26,8 @@ export function remoteAsListener(alias: string, r: RemoteListener): Listener {
     portRange: portRange(r.port),
     service: knownService(r.port),
     socketId: r.inode,
-    health: UNKNOWN_HEALTH,
+    // The agent path probes on the remote (its health, cleaned on the core side); the script none.
+    health: r.health ?? UNKNOWN_HEALTH,
     url: null,
     owner: h
       ? {

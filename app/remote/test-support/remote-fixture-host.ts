@@ -12,7 +12,7 @@ import type { SshdFixture } from './sshd-fixture.js';
 export function fixtureHost(
   fx: SshdFixture,
   alias: string,
-  extra: Pick<RemoteHostOptions, 'persist' | 'keepShell' | 'listScript'> = {},
+  extra: Pick<RemoteHostOptions, 'persist' | 'keepShell' | 'listScript' | 'agent'> = {},
 ): RemoteHost {
   const check = checkAlias(alias);
   if (!check.ok) throw new Error(check.reason);
@@ -43,11 +43,12 @@ export function waitForLine(child: ChildProcess, re: RegExp): Promise<string> {
 /**
  * `node -e` source of a TCP server on the namespace's 127.0.0.1 (port 0: any free one) that prints
  * `PORT n`; "close" on its stdin makes it let go of the port while the process lives on, so a test
- * can change a port's holder between a confirmation and the signal.
+ * can change a port's holder between a confirmation and the signal. Connections are read (a
+ * health probe's close ends them), so "close" is not held up by a prober's half-closed socket.
  */
 export function holderServer(port = 0): string {
   return `
-const s = require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+const s = require('node:net').createServer((c) => c.resume()).listen(${port}, '127.0.0.1', () => console.log('PORT ' + s.address().port));
 process.stdin.on('data', (d) => { if (String(d).includes('close')) s.close(() => console.log('CLOSED')); });
 setInterval(() => {}, 1e6);`;
 }

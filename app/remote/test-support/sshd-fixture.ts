@@ -120,7 +120,13 @@ async function waitForPort(host: string, port: number, deadlineMs: number): Prom
 }
 
 /** Builds the namespaces, keys, configs, and starts both sshds. */
-export async function createSshdFixture(prefix = 'hr'): Promise<SshdFixture> {
+export async function createSshdFixture(
+  prefix = 'hr',
+  opts: {
+    /** More lines for the target sshd's config (e.g. `SetEnv PATH=…` to put a command on the remote PATH). */
+    readonly targetConfig?: readonly string[];
+  } = {},
+): Promise<SshdFixture> {
   // Another suite's fixture may run at the same time: its own prefix keeps names apart.
   const tag = Math.random().toString(36).slice(2, 7);
   // …and its own subnets (10.213–215 for the default suite, 10.223–225 for another).
@@ -164,7 +170,7 @@ export async function createSshdFixture(prefix = 'hr'): Promise<SshdFixture> {
       `ip -n ${ns} link set ${prefix}-${tag}f up`,
     ].join(' && '),
   );
-  const sshdConfig = (name: string, key: string, addrs: readonly string[]) => {
+  const sshdConfig = (name: string, key: string, addrs: readonly string[], extra: readonly string[] = []) => {
     const file = join(dir, `${name}_config`);
     writeFileSync(
       file,
@@ -184,11 +190,12 @@ export async function createSshdFixture(prefix = 'hr'): Promise<SshdFixture> {
         'MaxSessions 100',
         'MaxStartups 100',
         'LogLevel ERROR',
+        ...extra,
       ].join('\n') + '\n',
     );
     return file;
   };
-  const targetCfg = sshdConfig('target', 'host_key', [targetIp, innerTarget]);
+  const targetCfg = sshdConfig('target', 'host_key', [targetIp, innerTarget], opts.targetConfig);
   const bastionCfg = sshdConfig('bastion', 'host_key_b', [bastionIp]);
   const pub = (k: string) =>
     readFileSync(join(dir, `${k}.pub`), 'utf8')
