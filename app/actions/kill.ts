@@ -109,7 +109,7 @@ export async function killListenerOwner(request: KillRequest, deps: KillDeps): P
   const forceGraceMs = deps.forceGraceMs ?? DEFAULT_FORCE_GRACE_MS;
 
   // 1. Validate before anything touches the OS (kill(2) takes 0 and -1 happily).
-  const valid = await validateRequest(request);
+  const valid = validateRequest(request);
   if (!valid.ok) return valid;
   const { pid, mode } = valid.value;
   const guarded = await guardPid(pid, {
