@@ -170,10 +170,35 @@ describe('the kill pipeline’s request guard and KillRequestSchema', () => {
   it('agree at every edge of every field', () => {
     const good = { listenerId: 'x', pid: 1, startToken: 'y', mode: 'force' };
     const edges: Record<string, unknown[]> = {
-      listenerId: ['', 'a', 'a'.repeat(300), 'a'.repeat(301), '🙂'.repeat(300), '🙂'.repeat(301), '\ud83d'.repeat(301), `${'🙂'.repeat(299)}\ud83d`],
+      listenerId: [
+        '',
+        'a',
+        'a'.repeat(300),
+        'a'.repeat(301),
+        '🙂'.repeat(300),
+        '🙂'.repeat(301),
+        '\ud83d'.repeat(301),
+        `${'🙂'.repeat(299)}\ud83d`,
+      ],
       pid: [0, 1, 4_294_967_295, 4_294_967_296, -0, 1.0000001, '1'],
-      startToken: ['', 't', 't'.repeat(64), 't'.repeat(65), '🙂'.repeat(64), '🙂'.repeat(65), '\udc00\ud83d'.repeat(33)],
-      killId: ['a'.repeat(7), 'a'.repeat(8), 'a'.repeat(64), 'a'.repeat(65), 'abcdefg!', 'abcdefgé', 'ab_cd-ef'],
+      startToken: [
+        '',
+        't',
+        't'.repeat(64),
+        't'.repeat(65),
+        '🙂'.repeat(64),
+        '🙂'.repeat(65),
+        '\udc00\ud83d'.repeat(33),
+      ],
+      killId: [
+        'a'.repeat(7),
+        'a'.repeat(8),
+        'a'.repeat(64),
+        'a'.repeat(65),
+        'abcdefg!',
+        'abcdefgé',
+        'ab_cd-ef',
+      ],
       afterFailedTerm: [true, false, 0, 'true', null],
       mode: ['graceful', 'force', 'Force', 'kill', ''],
     };

@@ -1,3 +1,4 @@
+import { monotonicMs } from '../watch/clock.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -168,7 +169,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
       return call(remoteCommandArgv(target, command), input === undefined ? {} : { input });
     },
     async snapshot() {
-      const started = performance.now();
+      const started = monotonicMs();
       const nonce = randomBytes(12).toString('hex');
       const script = listScript(nonce);
       const r = shell ? await shell.run(script, timeoutMs) : await host.run(['sh', '-s'], script);
@@ -185,7 +186,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
           listeners: dump.listeners,
           viewerUid: dump.viewerUid,
           skipped: dump.skipped,
-          durationMs: performance.now() - started,
+          durationMs: monotonicMs() - started,
         },
       };
     },

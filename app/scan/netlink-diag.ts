@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Family, Protocol } from '../model/listener.js';
 import { compressIpv6, withScope } from './address.js';
 import type { ProcNetSocket } from './parse-proc-net.js';
@@ -199,16 +198,27 @@ export interface NetlinkLister {
 type RawNetlinkModule = { RawNetlinkSocket: new (protocol: number, options?: object) => RawSocket };
 
 /**
+ * A require for this module: the CommonJS bundle's own (dist/cli), else one made for the ESM
+ * build (dist/app, vitest). The bundle's own skips node:module and the ESM loader parts it pulls
+ * in, ~1–2 ms of every CLI cold start (issue 14 item 2); both resolve from this file's folder up.
+ */
+function moduleRequire(): NodeJS.Require {
+  return typeof require === 'function'
+    ? require
+    : process.getBuiltinModule('node:module').createRequire(import.meta.url);
+}
+
+/**
  * Only the raw socket layer of `netlink`: its index also evaluates the generated rtnetlink,
  * nl80211, genl and WireGuard codecs, which cost ~40 ms of a CLI's cold start and are never used
  * here. Falls back to the package index if a future layout moves the file.
  */
 function loadRawNetlink(): RawNetlinkModule {
-  const require = createRequire(import.meta.url);
+  const load = moduleRequire();
   try {
-    return require('netlink/dist/raw.js') as RawNetlinkModule;
+    return load('netlink/dist/raw.js') as RawNetlinkModule;
   } catch {
-    return require('netlink') as RawNetlinkModule;
+    return load('netlink') as RawNetlinkModule;
   }
 }
 
