@@ -51,8 +51,7 @@ export async function readAncestors(
   const ps = platform === 'linux' ? null : await findTool(['/bin/ps', '/usr/bin/ps']);
   let current = pid;
   for (let depth = 0; depth < MAX_DEPTH; depth += 1) {
-    const parent =
-      platform === 'linux' ? linuxParent(current) : ps ? await psParent(ps, current) : null;
+    const parent = platform === 'linux' ? linuxParent(current) : ps ? await psParent(ps, current) : null;
     if (parent === null || parent <= 0 || chain.includes(parent)) break;
     chain.push(parent);
     if (parent === 1) break;
