@@ -1,5 +1,6 @@
 // Slightly over ~300 lines on purpose: the pipeline's steps (guard, locate, signal, verify, port,
 // taskkill) live in kill-*.ts and taskkill.ts; this file is their order, read as one sequence.
+import { monotonicMs } from '../watch/clock.js';
 import type { KillRequest } from '../contract/api.js';
 import { listenersHeldBy, type KillOutcome, type KillReport } from '../model/actions.js';
 import { err, ok, type HmError, type Result } from '../model/errors.js';
@@ -102,14 +103,14 @@ const DEFAULT_RESPAWN_WINDOW_MS = 1000;
  */
 export async function killListenerOwner(request: KillRequest, deps: KillDeps): Promise<Result<KillReport>> {
   const platform = deps.platform ?? process.platform;
-  const now = deps.now ?? (() => performance.now());
+  const now = deps.now ?? (() => monotonicMs());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const sendSignal: SendSignal = deps.signal ?? ((pid, sig) => void process.kill(pid, sig));
   const graceMs = deps.graceMs ?? DEFAULT_GRACE_MS;
   const forceGraceMs = deps.forceGraceMs ?? DEFAULT_FORCE_GRACE_MS;
 
   // 1. Validate before anything touches the OS (kill(2) takes 0 and -1 happily).
-  const valid = await validateRequest(request);
+  const valid = validateRequest(request);
   if (!valid.ok) return valid;
   const { pid, mode } = valid.value;
   const guarded = await guardPid(pid, {

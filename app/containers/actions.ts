@@ -1,3 +1,4 @@
+import { monotonicMs } from '../watch/clock.js';
 import type { KillOutcome } from '../model/actions.js';
 import type { ContainerActionReport, ContainerInfo } from '../model/container.js';
 import { err, ok, type Result } from '../model/errors.js';
@@ -75,7 +76,7 @@ export async function runContainerAction(
 ): Promise<Result<ContainerActionReport>> {
   const client = deps.catalog.client;
   if (!client) return err('UNSUPPORTED', 'No container engine socket was found.');
-  const now = deps.now ?? (() => performance.now());
+  const now = deps.now ?? (() => monotonicMs());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const t = deps.stopTimeoutS ?? 10;
   const started = now();

@@ -1,5 +1,6 @@
 // Over ~300 lines on purpose: one scheduler closure whose state (turns, parking, back-off, pause,
 // on-request probes) is shared by every path; split, each part would need all of it passed around.
+import { monotonicMs } from '../watch/clock.js';
 import { backoffDelay } from '../model/backoff.js';
 import { UNKNOWN_HEALTH, type Health } from '../model/health.js';
 import type { Listener } from '../model/listener.js';
@@ -105,9 +106,9 @@ const DEFAULTS = {
   maxParked: 128,
 };
 
-/** The real clock: `performance.now()` for scheduling, unref'd timers (never keep a CLI alive). */
+/** The real clock: `monotonicMs()` for scheduling, unref'd timers (never keep a CLI alive). */
 export const systemClock: MonitorClock = {
-  now: () => performance.now(),
+  now: () => monotonicMs(),
   wallNow: () => Date.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);

@@ -176,3 +176,33 @@ describe('choosePlan: what is probed where', () => {
     expect(p.steps).toEqual([{ kind: 'connect' }, { kind: 'listen', ms: 450 }]);
   });
 });
+
+describe('owner facts are read once per name and command line (issue 14 item 4)', () => {
+  it('a process seen again with another command line gets that command line’s plan', () => {
+    const port = 18080;
+    const cases: [Owner, string[]][] = [
+      [ownerNamed('java', 'java -jar app.jar --spring.profiles.active=dev'), ['connect', 'listen', 'http']],
+      [ownerNamed('java', 'java kafka.Kafka server.properties'), ['connect', 'listen']],
+      [ownerNamed('node', `node --inspect=${port} app.js`), ['connect']],
+      [ownerNamed('node', 'node app.js'), ['connect', 'listen', 'http']],
+      [ownerNamed('NODE.EXE', 'node app.js'), ['connect', 'listen', 'http']],
+      [ownerNamed('redis-server', 'redis-server *:18080'), ['connect', 'listen', 'redis-ping']],
+    ];
+    // Twice round, and past the cache's bound in between: each answer is its own owner's.
+    for (let round = 0; round < 2; round += 1) {
+      for (const [owner, steps] of cases) {
+        expect(
+          kinds(plan(listenerAt('127.0.0.1', port, owner))),
+          owner.kind === 'process' ? owner.command : '',
+        ).toEqual(steps);
+      }
+      for (let i = 0; i < 600; i += 1) looksLikeWebServer(ownerNamed(`p${i}`, `p${i} --inspect=${i}`));
+    }
+    expect(debuggerPorts(ownerNamed('node', 'node --inspect --inspect-port=9333 a.js'))).toEqual([
+      9229, 9333,
+    ]);
+    // The caller's copy is its own: changing it does not change the next answer.
+    debuggerPorts(ownerNamed('node', 'node --inspect a.js')).push(1);
+    expect(debuggerPorts(ownerNamed('node', 'node --inspect a.js'))).toEqual([9229]);
+  });
+});

@@ -91,21 +91,58 @@ function ownerName(owner: Owner): string {
   return owner.kind === 'process' ? owner.name.toLowerCase().replace(/\.exe$/, '') : '';
 }
 
+/** What the policy reads from a process owner: all of it a function of its name and command. */
+interface OwnerFacts {
+  readonly webServer: boolean;
+  readonly nonHttp: boolean;
+  readonly debuggerPorts: readonly number[];
+}
+
+/**
+ * The owner facts, per distinct name and command line. A monitor plans every new listener, and
+ * a process holds many (1000 listeners in bench:soak, 10 % new per poll): the command-line
+ * regular expressions ran once per listener per plan (issue 14 item 4). A pure function of the
+ * key, so a cached answer is the same answer; bounded, cleared when full.
+ */
+const factsCache = new Map<string, OwnerFacts>();
+const FACTS_CACHE_MAX = 512;
+
+function ownerFacts(owner: Owner & { kind: 'process' }): OwnerFacts {
+  const key = `${owner.name}\u0000${owner.command}`;
+  let facts = factsCache.get(key);
+  if (facts === undefined) {
+    const name = ownerName(owner);
+    const nonHttp = NON_HTTP_NAME.test(name) || NON_HTTP_COMMAND.test(owner.command);
+    const ports: number[] = [];
+    for (const m of owner.command.matchAll(/--inspect(?:-brk|-wait)?(?:=(?:[^\s:]*:)?(\d{1,5}))?(?=\s|$)/g)) {
+      ports.push(m[1] === undefined ? 9229 : Number.parseInt(m[1], 10));
+    }
+    for (const m of owner.command.matchAll(/(?:--remote-debugging-port|--inspect-port)=(\d{1,5})\b/g)) {
+      ports.push(Number.parseInt(m[1] ?? '', 10));
+    }
+    facts = {
+      nonHttp,
+      webServer: !nonHttp && (WEB_NAME.test(name) || WEB_COMMAND.test(owner.command)),
+      debuggerPorts: ports,
+    };
+    if (factsCache.size >= FACTS_CACHE_MAX) factsCache.clear();
+    factsCache.set(key, facts);
+  }
+  return facts;
+}
+
 /**
  * True when a listener's owner looks like an HTTP server: a web server or dev server by name
  * (node, vite, nginx, caddy, uvicorn…) or an interpreter whose command line runs one
  * (`python -m http.server`, `java … spring`, `manage.py runserver`…).
  */
 export function looksLikeWebServer(owner: Owner): boolean {
-  if (owner.kind !== 'process') return false;
-  if (looksLikeNonHttpDaemon(owner)) return false;
-  return WEB_NAME.test(ownerName(owner)) || WEB_COMMAND.test(owner.command);
+  return owner.kind === 'process' && ownerFacts(owner).webServer;
 }
 
 /** True when the owner is a daemon that never speaks HTTP (Redis, PostgreSQL, MySQL, sshd, …). */
 export function looksLikeNonHttpDaemon(owner: Owner): boolean {
-  if (owner.kind !== 'process') return false;
-  return NON_HTTP_NAME.test(ownerName(owner)) || NON_HTTP_COMMAND.test(owner.command);
+  return owner.kind === 'process' && ownerFacts(owner).nonHttp;
 }
 
 /**
@@ -114,15 +151,7 @@ export function looksLikeNonHttpDaemon(owner: Owner): boolean {
  * leak, not a health check (docs/SECURITY.md#probe-policy).
  */
 export function debuggerPorts(owner: Owner): number[] {
-  if (owner.kind !== 'process') return [];
-  const ports: number[] = [];
-  for (const m of owner.command.matchAll(/--inspect(?:-brk|-wait)?(?:=(?:[^\s:]*:)?(\d{1,5}))?(?=\s|$)/g)) {
-    ports.push(m[1] === undefined ? 9229 : Number.parseInt(m[1], 10));
-  }
-  for (const m of owner.command.matchAll(/(?:--remote-debugging-port|--inspect-port)=(\d{1,5})\b/g)) {
-    ports.push(Number.parseInt(m[1] ?? '', 10));
-  }
-  return ports;
+  return owner.kind === 'process' ? [...ownerFacts(owner).debuggerPorts] : [];
 }
 
 /**

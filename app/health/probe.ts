@@ -1,5 +1,6 @@
 // Over ~300 lines on purpose: one probe's protocol ladder (TLS sniff, HTTP head, banner, plain
 // TCP) under one deadline and one turn; each rung hands the socket and the time left to the next.
+import { monotonicMs } from '../watch/clock.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Health, HealthUp, ProbeSent, TlsInfo } from '../model/health.js';
@@ -78,8 +79,8 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
   const ctx: Ctx = {
     host: plan.host,
     port: plan.port,
-    startedAt: performance.now(),
-    deadlineAt: performance.now() + deadlineMs,
+    startedAt: monotonicMs(),
+    deadlineAt: monotonicMs() + deadlineMs,
     deadlineMs,
     streams: [],
     sent: [],
@@ -95,7 +96,7 @@ export async function runPlan(plan: ProbePlan, options: RunPlanOptions = {}): Pr
       resolve({
         state: 'timeout',
         checkedAt: Date.now(),
-        latencyMs: Math.round(performance.now() - ctx.startedAt),
+        latencyMs: Math.round(monotonicMs() - ctx.startedAt),
         detail: `No answer within ${seconds(deadlineMs)}`,
       });
     }, deadlineMs + 150);
@@ -154,7 +155,7 @@ async function myTurn(ctx: Ctx): Promise<void> {
     await ctx.turn.take();
     ctx.parked = false;
   }
-  if (ctx.over || performance.now() >= ctx.deadlineAt) throw new Overdue();
+  if (ctx.over || monotonicMs() >= ctx.deadlineAt) throw new Overdue();
 }
 
 /** The deadline passed while a parked probe waited for its turn back. */
@@ -166,7 +167,7 @@ class Overdue extends Error {}
  */
 async function onPeer<T>(ctx: Ctx, waiting: Promise<T>): Promise<T> {
   if (ctx.parked) return waiting;
-  const started = performance.now();
+  const started = monotonicMs();
   const timer = setTimeout(
     () => {
       if (ctx.over) return;
@@ -179,7 +180,7 @@ async function onPeer<T>(ctx: Ctx, waiting: Promise<T>): Promise<T> {
     return await waiting;
   } finally {
     clearTimeout(timer);
-    ctx.patienceLeftMs -= performance.now() - started;
+    ctx.patienceLeftMs -= monotonicMs() - started;
   }
 }
 
@@ -203,7 +204,7 @@ function up(fields: Omit<HealthUp, 'state' | 'checkedAt'>): HealthUp {
 }
 
 function elapsed(ctx: Ctx): number {
-  return Math.round(performance.now() - ctx.startedAt);
+  return Math.round(monotonicMs() - ctx.startedAt);
 }
 
 /** A probe that ran out of time: how long it waited and what it was waiting for. */
@@ -212,7 +213,7 @@ function timeoutHealth(ctx: Ctx, detail: string): Health {
 }
 
 async function open(ctx: Ctx): Promise<Conn | Health> {
-  if (performance.now() >= ctx.deadlineAt) {
+  if (monotonicMs() >= ctx.deadlineAt) {
     return timeoutHealth(ctx, `No answer within ${seconds(ctx.deadlineMs)}`);
   }
   await myTurn(ctx);
@@ -290,14 +291,14 @@ async function runSteps(steps: readonly ProbeStep[], ctx: Ctx): Promise<Health> 
  * closed at once; null when it stayed silent (the next step may then talk).
  */
 async function listenForBanner(conn: Conn, ms: number, ctx: Ctx): Promise<Health | null> {
-  const until = Math.min(performance.now() + ms, ctx.deadlineAt);
+  const until = Math.min(monotonicMs() + ms, ctx.deadlineAt);
   const outcome = await onPeer(
     ctx,
     conn.reader.wait(() => false, until),
   );
   if (conn.reader.received > 0) {
     // It spoke: give the rest of its first line (or MySQL packet) a moment to arrive.
-    await onPeer(ctx, conn.reader.wait(bannerComplete, Math.min(performance.now() + 150, ctx.deadlineAt)));
+    await onPeer(ctx, conn.reader.wait(bannerComplete, Math.min(monotonicMs() + 150, ctx.deadlineAt)));
     const info = recogniseBanner(conn.reader.bytes(), ctx.port);
     return up({
       kind: 'banner',
@@ -358,13 +359,13 @@ function httpRequest(ctx: Ctx): string {
 
 async function exchange(stream: Duplex, reader: SocketReader, ctx: Ctx): Promise<Exchange> {
   await myTurn(ctx);
-  const sentAt = performance.now();
+  const sentAt = monotonicMs();
   ctx.sent.push('http-get');
   stream.write(httpRequest(ctx));
   const headOrGarbage = (b: Buffer): boolean =>
     parseHttpHead(b) !== null || (b.length >= 5 && b.subarray(0, 5).toString('latin1') !== 'HTTP/');
   const first = await onPeer(ctx, reader.wait(headOrGarbage, ctx.deadlineAt));
-  const latencyMs = Math.round(performance.now() - sentAt);
+  const latencyMs = Math.round(monotonicMs() - sentAt);
   const bytes = reader.bytes();
   if (bytes.length === 0) {
     return first === 'time' ? { kind: 'timeout' } : { kind: 'closed', error: reader.error };
@@ -433,7 +434,7 @@ async function httpStep(conn: Conn, step: Extract<ProbeStep, { kind: 'http' }>, 
   }
   const plain = await exchange(conn.socket, conn.reader, ctx);
   const retryTls = suggestsTls(plain) || (plain.kind === 'closed' && step.tlsAfterClose);
-  if (retryTls && performance.now() < ctx.deadlineAt) {
+  if (retryTls && monotonicMs() < ctx.deadlineAt) {
     const again = await open(ctx);
     if (isConn(again)) {
       again.reader.detach();
@@ -520,7 +521,7 @@ function describeExchange(
 
 async function redisStep(conn: Conn, ctx: Ctx): Promise<Health> {
   await myTurn(ctx);
-  const sentAt = performance.now();
+  const sentAt = monotonicMs();
   // Inline command, RESP: https://redis.io/docs/latest/develop/reference/protocol-spec/#inline-commands
   ctx.sent.push('redis-ping');
   conn.socket.write('PING\r\n');
@@ -528,7 +529,7 @@ async function redisStep(conn: Conn, ctx: Ctx): Promise<Health> {
     ctx,
     conn.reader.wait((b) => b.includes('\r\n'), ctx.deadlineAt),
   );
-  const latencyMs = Math.round(performance.now() - sentAt);
+  const latencyMs = Math.round(monotonicMs() - sentAt);
   const bytes = conn.reader.bytes();
   if (bytes.length === 0) {
     if (outcome === 'time') {
@@ -559,14 +560,14 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
 async function postgresStep(conn: Conn, ctx: Ctx): Promise<Health> {
   await myTurn(ctx);
-  const sentAt = performance.now();
+  const sentAt = monotonicMs();
   ctx.sent.push('postgres-ssl-request');
   conn.socket.write(SSL_REQUEST);
   const outcome = await onPeer(
     ctx,
     conn.reader.wait((b) => b.length >= 1, ctx.deadlineAt),
   );
-  const latencyMs = Math.round(performance.now() - sentAt);
+  const latencyMs = Math.round(monotonicMs() - sentAt);
   const bytes = conn.reader.bytes();
   const pg = { kind: 'postgres' as const, latencyMs, protocol: 'PostgreSQL' };
   if (bytes.length === 0) {
@@ -609,7 +610,7 @@ async function postgresStep(conn: Conn, ctx: Ctx): Promise<Health> {
 /** Ends a stream politely (TLS close_notify, then FIN) and waits for the peer, bounded. */
 function closeGracefully(stream: Duplex, deadlineAt: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, Math.min(deadlineAt - performance.now(), 500)));
+    const timer = setTimeout(resolve, Math.max(0, Math.min(deadlineAt - monotonicMs(), 500)));
     stream.once('close', () => {
       clearTimeout(timer);
       resolve();

@@ -1,3 +1,4 @@
+import { monotonicMs } from '../watch/clock.js';
 import type { Socket } from 'node:net';
 import { isIP } from '../scan/ip-literal.js';
 import type { Duplex } from 'node:stream';
@@ -14,11 +15,11 @@ export type ConnectOutcome =
 
 /**
  * Opens one TCP connection to an IP literal (never a host name: nothing is resolved) and waits at
- * most until `deadlineAt` (a `performance.now()` time). Nagle is off so small probes go out at once.
+ * most until `deadlineAt` (a `monotonicMs()` time). Nagle is off so small probes go out at once.
  */
 export function connectTcp(host: string, port: number, deadlineAt: number): Promise<ConnectOutcome> {
-  const started = performance.now();
-  const elapsed = (): number => Math.round(performance.now() - started);
+  const started = monotonicMs();
+  const elapsed = (): number => Math.round(monotonicMs() - started);
   if (isIP(host) === 0) {
     return Promise.resolve({
       kind: 'error',
@@ -127,7 +128,7 @@ export class SocketReader {
 
   /**
    * Resolves when `done(bytes)` holds, the peer closes, the cap is reached, or `untilAt`
-   * (a `performance.now()` time) passes — whichever comes first.
+   * (a `monotonicMs()` time) passes — whichever comes first.
    */
   wait(done: (bytes: Buffer) => boolean, untilAt: number): Promise<WaitOutcome> {
     return new Promise((resolve) => {
@@ -137,20 +138,20 @@ export class SocketReader {
         if (this.length > 0 && done(this.bytes())) outcome = 'match';
         else if (this.capped) outcome = 'cap';
         else if (this.closedFlag) outcome = 'closed';
-        else if (performance.now() >= untilAt) outcome = 'time';
+        else if (monotonicMs() >= untilAt) outcome = 'time';
         if (outcome === null) return false;
         if (timer) clearTimeout(timer);
         this.wake = null;
         resolve(outcome);
         return true;
       };
-      // Timers may fire a little before performance.now() reaches untilAt: re-arm until it has.
+      // Timers may fire a little before monotonicMs() reaches untilAt: re-arm until it has.
       const arm = (): void => {
         timer = setTimeout(
           () => {
             if (!check()) arm();
           },
-          Math.max(0, untilAt - performance.now()) + 1,
+          Math.max(0, untilAt - monotonicMs()) + 1,
         );
       };
       if (check()) return;

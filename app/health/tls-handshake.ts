@@ -1,3 +1,4 @@
+import { monotonicMs } from '../watch/clock.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { TlsInfo } from '../model/health.js';
@@ -33,7 +34,7 @@ export function tlsHandshake(socket: Socket, host: string, deadlineAt: number): 
         tls.destroy();
         resolve({ ok: false, reason: 'timeout', message: 'TLS handshake did not finish in time' });
       },
-      Math.max(0, deadlineAt - performance.now()),
+      Math.max(0, deadlineAt - monotonicMs()),
     );
     tls.once('secureConnect', () => {
       clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { monotonicMs } from '../watch/clock.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -201,7 +202,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
       listeners: read.listeners.map(({ agentId: _id, ...l }) => l),
       viewerUid: read.viewerUid,
       skipped: read.skipped,
-      durationMs: performance.now() - started,
+      durationMs: monotonicMs() - started,
       via: 'agent',
     };
   };
@@ -257,7 +258,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
       return call(remoteCommandArgv(target, command), input === undefined ? {} : { input });
     },
     async snapshot() {
-      const started = performance.now();
+      const started = monotonicMs();
       const a = await ensureAgent();
       const viaAgent = a ? await agentSnapshot(a, started) : null;
       if (viaAgent) return { ok: true, value: viaAgent };
@@ -277,7 +278,7 @@ export function createRemoteHost(o: RemoteHostOptions): RemoteHost {
           listeners: dump.listeners,
           viewerUid: dump.viewerUid,
           skipped: dump.skipped,
-          durationMs: performance.now() - started,
+          durationMs: monotonicMs() - started,
           ...(o.agent ? { via: 'script' as const, ...(agentNote ? { agentNote } : {}) } : {}),
         },
       };

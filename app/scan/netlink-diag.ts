@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Family, Protocol } from '../model/listener.js';
 import { compressIpv6, withScope } from './address.js';
+import { openNativeNetlink, type RawSocket } from './netlink-native.js';
 import type { ProcNetSocket } from './parse-proc-net.js';
 
 // Linux uapi constants: linux/netlink.h, linux/sock_diag.h, linux/inet_diag.h.
@@ -180,16 +180,6 @@ function formatAddress(buf: Buffer, at: number, family: Family): string {
 /** Receive buffer per datagram: the kernel's largest dump datagram is just under 32 KB. */
 const DUMP_BUFFER_BYTES = 32 * 1024;
 
-interface RawSocket {
-  on(event: 'message' | 'truncatedMessage', cb: (msg: Buffer) => void): unknown;
-  on(event: 'error', cb: (err: Error) => void): unknown;
-  off(event: 'message' | 'truncatedMessage', cb: (msg: Buffer) => void): unknown;
-  off(event: 'error', cb: (err: Error) => void): unknown;
-  send(msg: Uint8Array, options?: object, cb?: (err?: Error) => void): void;
-  close(): void;
-  unref(): void;
-}
-
 /** Lists listeners through NETLINK_SOCK_DIAG; one dump at a time on one socket (a second concurrent dump gets EBUSY). */
 export interface NetlinkLister {
   list(timeoutMs?: number): Promise<ProcNetSocket[]>;
@@ -199,35 +189,49 @@ export interface NetlinkLister {
 type RawNetlinkModule = { RawNetlinkSocket: new (protocol: number, options?: object) => RawSocket };
 
 /**
+ * A require for this module: the CommonJS bundle's own (dist/cli), else one made for the ESM
+ * build (dist/app, vitest). The bundle's own skips node:module and the ESM loader parts it pulls
+ * in, ~1–2 ms of every CLI cold start (issue 14 item 2); both resolve from this file's folder up.
+ */
+function moduleRequire(): NodeJS.Require {
+  return typeof require === 'function'
+    ? require
+    : process.getBuiltinModule('node:module').createRequire(import.meta.url);
+}
+
+/**
  * Only the raw socket layer of `netlink`: its index also evaluates the generated rtnetlink,
  * nl80211, genl and WireGuard codecs, which cost ~40 ms of a CLI's cold start and are never used
  * here. Falls back to the package index if a future layout moves the file.
  */
-function loadRawNetlink(): RawNetlinkModule {
-  const require = createRequire(import.meta.url);
+function loadRawNetlink(load: NodeJS.Require): RawNetlinkModule {
   try {
-    return require('netlink/dist/raw.js') as RawNetlinkModule;
+    return load('netlink/dist/raw.js') as RawNetlinkModule;
   } catch {
-    return require('netlink') as RawNetlinkModule;
+    return load('netlink') as RawNetlinkModule;
   }
 }
 
 /**
- * Opens a sock_diag socket using the optional npm `netlink` N-API module. Returns null (never
- * throws) when the module or its prebuilt binary cannot load here, so callers fall back to procfs.
+ * Opens a sock_diag socket using the optional npm `netlink` N-API module: its binary directly
+ * (netlink-native.ts), else through the package's raw layer (`via: 'package'` forces that, for
+ * tests). Returns null (never throws) when the module or its prebuilt binary cannot load here,
+ * so callers fall back to procfs.
  */
-export function openNetlinkLister(): NetlinkLister | null {
+export function openNetlinkLister(options: { via?: 'native' | 'package' } = {}): NetlinkLister | null {
   if (process.platform !== 'linux') return null;
   let socket: RawSocket;
   try {
-    const mod = loadRawNetlink();
+    const load = moduleRequire();
     // One 32 KB read per datagram instead of a peek and a read: the kernel sizes dump datagrams
     // by the largest buffer the reader offered (capped at 32 KB), so 5000 listeners arrive in
     // ~15 datagrams instead of ~120, each one N-API call and Buffer (issue 14 item 4).
-    socket = new mod.RawNetlinkSocket(NETLINK_SOCK_DIAG, {
-      messagePeeking: false,
-      msgBufferSize: DUMP_BUFFER_BYTES,
-    });
+    socket =
+      (options.via === 'package' ? null : openNativeNetlink(load, NETLINK_SOCK_DIAG, DUMP_BUFFER_BYTES)) ??
+      new (loadRawNetlink(load).RawNetlinkSocket)(NETLINK_SOCK_DIAG, {
+        messagePeeking: false,
+        msgBufferSize: DUMP_BUFFER_BYTES,
+      });
     socket.unref();
   } catch {
     return null;

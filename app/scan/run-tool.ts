@@ -55,8 +55,11 @@ async function groupGone(pid: number | undefined, ms: number): Promise<void> {
   }
 }
 
-/** An AbortSignal that never fires, for callers without one. */
-const NEVER = new AbortController().signal;
+/**
+ * An AbortSignal that never fires, for callers without one; made on first use (a CLI that runs
+ * no tool never loads Node's AbortController, issue 14 item 2).
+ */
+let never: AbortSignal | null = null;
 
 /**
  * Runs an OS tool the safe way: absolute path, argv array, no shell, a timeout, an output cap and
@@ -72,7 +75,7 @@ export async function runTool(
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   const okExit = options.okExitCodes ?? [0];
-  const signal = options.signal ?? NEVER;
+  const signal = options.signal ?? (never ??= new AbortController().signal);
   if (signal.aborted) {
     return {
       ok: false,

@@ -1,3 +1,4 @@
+import { monotonicMs } from '../watch/clock.js';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { bodyText, looksLikeTls, parseHttpHead, readHttpBody } from '../health/http-response.js';
@@ -60,12 +61,12 @@ export async function askHttp(
   hostHeader: string,
   deadlineAt: number,
 ): Promise<Attempt> {
-  const started = performance.now();
+  const started = monotonicMs();
   const streams: Duplex[] = [];
   const done = (fields: Omit<Attempt, 'address' | 'family' | 'ms'>): Attempt => ({
     address,
     family,
-    ms: Math.round(performance.now() - started),
+    ms: Math.round(monotonicMs() - started),
     ...fields,
   });
   const request =
@@ -107,7 +108,7 @@ export async function askHttp(
         x.kind === 'closed' ||
         (x.kind === 'not-http' && x.tls) ||
         (x.kind === 'response' && x.status === 400 && x.title !== undefined && PLAIN_TO_TLS.test(x.title));
-      if (tlsHint && performance.now() < deadlineAt) {
+      if (tlsHint && monotonicMs() < deadlineAt) {
         const again = await open();
         if (again instanceof Socket) {
           const s = await secure(again);

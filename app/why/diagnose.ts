@@ -1,3 +1,4 @@
+import { monotonicMs } from '../watch/clock.js';
 import { isIP } from 'node:net';
 import { choosePlan } from '../health/policy.js';
 import { runPlan } from '../health/probe.js';
@@ -75,7 +76,7 @@ async function attempt(
   listeners: readonly Listener[],
   timeoutMs: number,
 ): Promise<Attempt> {
-  const started = performance.now();
+  const started = monotonicMs();
   const deadlineAt = started + timeoutMs;
   if (target.scheme !== null) {
     const hostHeader = hostHeaderFor(target.isName ? target.host : address, target.port);
@@ -87,7 +88,7 @@ async function attempt(
   const steps = chosen && chosen.steps.length > 0 ? chosen.steps : [{ kind: 'connect' as const }];
   const plan = { host: address, port: target.port, steps, reason: chosen?.reason ?? 'connect only' };
   const health = await runPlan(plan, { deadlineMs: timeoutMs });
-  return attemptFromHealth(health, address, family, Math.round(performance.now() - started));
+  return attemptFromHealth(health, address, family, Math.round(monotonicMs() - started));
 }
 
 async function resolve(
@@ -120,7 +121,7 @@ async function resolve(
  * once, so the answer takes one timeout at most when something has to be waited for.
  */
 export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<Diagnosis> {
-  const started = performance.now();
+  const started = monotonicMs();
   const timeoutMs = deps.timeoutMs ?? DEFAULT_WHY_TIMEOUT_MS;
   const now = deps.now ?? Date.now;
   const port = target.port;
@@ -220,7 +221,7 @@ export async function diagnose(target: WhyTarget, deps: DiagnoseDeps): Promise<D
     attempts,
     historyFrom: story?.coversFrom ?? null,
     historyNote,
-    elapsedMs: Math.round(performance.now() - started),
+    elapsedMs: Math.round(monotonicMs() - started),
   };
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { checkPid } from '../../actions/kill.js';
 import { isContainerPlumbing } from '../../containers/join.js';
 import { listenersHeldBy, type KillOutcome, type KillReport } from '../../model/actions.js';
@@ -254,7 +253,8 @@ export const killCommand: CliCommand = {
     if (!listener) return EXIT_REFUSED;
     // Ctrl+C during the wait cancels it in the core (issue 16 item 3): no SIGKILL follows, and the
     // report says what was sent. Progress goes to stderr, so --json keeps stdout pure JSON.
-    const killId = randomUUID();
+    // node:crypto (~5 ms to load) only once the kill is confirmed, not before the prompt.
+    const killId = process.getBuiltinModule('node:crypto').randomUUID();
     const who = `${clean(target.owner.name, 60)} (pid ${target.owner.pid})`;
     ctx.stderr(
       `Stopping ${who} with ${force ? 'SIGTERM, then SIGKILL if it does not exit' : 'SIGTERM'}… Ctrl+C cancels the wait.\n`,
