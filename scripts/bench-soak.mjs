@@ -107,6 +107,7 @@ await new Promise((r) => browserSide.once('message', r));
 // ── measure ─────────────────────────────────────────────────────────────────────────────────
 const loop = monitorEventLoopDelay({ resolution: 10 });
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
+const heapMb = () => process.memoryUsage().heapUsed / 2 ** 20;
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -120,7 +121,7 @@ while (performance.now() < endAt) {
   const t = performance.now();
   if (warm === null && t - t0 >= WARMUP_S * 1000) {
     global.gc?.();
-    warm = { t, rss: rssMb(), cpu: cpuMs(), pushed: pushed.length };
+    warm = { t, rss: rssMb(), heap: heapMb(), cpu: cpuMs(), pushed: pushed.length };
     warmed = true;
     loop.enable();
   }
@@ -128,6 +129,10 @@ while (performance.now() < endAt) {
 }
 loop.disable();
 const end = { t: performance.now(), cpu: cpuMs(), rss: rssMb(), pushed: pushed.length };
+// With --expose-gc: live JS heap after a full collection at warm-up and at the end. RSS alone
+// cannot tell a leak from a heap V8 has not shrunk yet; this can.
+global.gc?.();
+const heapEnd = heapMb();
 await new Promise((r) => setTimeout(r, 3000)); // the last push reaches the browser
 const received = await new Promise((r) => {
   browserSide.once('message', (m) => r(m.seqs));
@@ -165,6 +170,11 @@ console.log(
 console.log(
   `RSS after warm-up ${warm?.rss.toFixed(1)} MB → end ${rssEnd.toFixed(1)} MB: growth ${growth.toFixed(1)} MB  (≤ 10 MB: ${verdict(growth <= 10, `${(growth - 10).toFixed(1)} MB`)})`,
 );
+if (global.gc && warm)
+  console.log(
+    `live JS heap after a full GC: warm-up ${warm.heap.toFixed(1)} MB → end ${heapEnd.toFixed(1)} MB (${(heapEnd - warm.heap).toFixed(1)} MB)`,
+  );
+else console.log('live JS heap: run with node --expose-gc to tell a leak from heap growth');
 console.log(
   `longest event-loop stall ${stall.toFixed(1)} ms  (≤ 100 ms: ${verdict(stall <= 100, `${(stall - 100).toFixed(1)} ms`)})`,
 );
