@@ -1,6 +1,6 @@
 import { listenersHeldBy } from '../../app/model/actions.js';
-import type { Listener } from '../../app/model/listener.js';
-import { addressLabel, describeOwner, protoLabel } from '../format/describe.js';
+import type { Listener, Owner } from '../../app/model/listener.js';
+import { addressLabel, describeOwner, protoLabel, type OwnerView } from '../format/describe.js';
 import { containerOf } from '../format/container.js';
 import { cleanText } from '../format/text.js';
 import { formatUptime } from '../format/time.js';
@@ -12,6 +12,43 @@ import { useActions, useApp } from '../store/store-context.js';
  * Ctrl+K then Enter, or a stray Enter, never kills. After a SIGTERM this window saw fail for this
  * same incarnation, Force (SIGKILL at once) is offered next to a graceful retry.
  */
+/**
+ * The rows both kill dialogs (local and remote) show after the command line: user, pid, uptime
+ * and every port the kill frees — what tells two "node"s apart.
+ */
+export function KillFacts({
+  owner,
+  o,
+  now,
+  freed,
+}: {
+  readonly owner: OwnerView;
+  readonly o: Owner;
+  readonly now: number;
+  readonly freed: readonly Listener[];
+}) {
+  return (
+    <>
+      <dt>User</dt>
+      <dd>{owner.user ?? 'unknown'}</dd>
+      <dt>PID</dt>
+      <dd>{owner.pid ?? 'unknown'}</dd>
+      <dt>Uptime</dt>
+      <dd>{o.kind === 'process' ? formatUptime(o.startedAt, now) || 'unknown' : 'unknown'}</dd>
+      <dt>{freed.length > 1 ? `Frees ${freed.length} ports` : 'Frees'}</dt>
+      <dd>
+        <ul className="held-list" aria-label="Ports this frees">
+          {freed.map((h) => (
+            <li key={h.id}>
+              {protoLabel(h)} {addressLabel(h.address)}:{h.port}
+            </li>
+          ))}
+        </ul>
+      </dd>
+    </>
+  );
+}
+
 export function KillConfirm({
   listener: l,
   termFailedAt,
@@ -57,22 +94,7 @@ export function KillConfirm({
         </dd>
         <dt>Working dir</dt>
         <dd className="mono">{cwd || 'unknown'}</dd>
-        <dt>User</dt>
-        <dd>{owner.user ?? 'unknown'}</dd>
-        <dt>PID</dt>
-        <dd>{owner.pid ?? 'unknown'}</dd>
-        <dt>Uptime</dt>
-        <dd>{o.kind === 'process' ? formatUptime(o.startedAt, now) || 'unknown' : 'unknown'}</dd>
-        <dt>{freed.length > 1 ? `Frees ${freed.length} ports` : 'Frees'}</dt>
-        <dd>
-          <ul className="held-list" aria-label="Ports this frees">
-            {freed.map((h) => (
-              <li key={h.id}>
-                {protoLabel(h)} {addressLabel(h.address)}:{h.port}
-              </li>
-            ))}
-          </ul>
-        </dd>
+        <KillFacts owner={owner} o={o} now={now} freed={freed} />
         {ctr ? (
           <>
             <dt>Container</dt>

@@ -3,11 +3,11 @@ import type { Result } from '../../app/model/errors.js';
 import type { Listener } from '../../app/model/listener.js';
 import type { RemoteKillReport } from '../../app/model/remote-kill.js';
 import type { Viewer } from '../../app/model/snapshot.js';
-import { addressLabel, describeOwner, protoLabel } from '../format/describe.js';
+import { describeOwner } from '../format/describe.js';
 import { cleanText } from '../format/text.js';
-import { formatUptime } from '../format/time.js';
 import { useApp } from '../store/store-context.js';
 import { CommandBox } from './KillDialog.js';
+import { KillFacts } from './KillConfirm.js';
 import { modalKeyDown, useModalFocus } from './use-modal-dialog.js';
 
 /** A remote kill from the window: the row confirmed, then running, then the remote's verdict. */
@@ -88,22 +88,7 @@ export function RemoteKillDialog({
           </dd>
           <dt>Working dir</dt>
           <dd className="mono">{o.kind === 'process' && o.cwd !== null ? cleanText(o.cwd) : 'unknown'}</dd>
-          <dt>User</dt>
-          <dd>{owner.user ?? 'unknown'}</dd>
-          <dt>PID</dt>
-          <dd>{owner.pid ?? 'unknown'}</dd>
-          <dt>Uptime</dt>
-          <dd>{o.kind === 'process' ? formatUptime(o.startedAt, now) || 'unknown' : 'unknown'}</dd>
-          <dt>{freed.length > 1 ? `Frees ${freed.length} ports` : 'Frees'}</dt>
-          <dd>
-            <ul className="held-list" aria-label="Ports this frees">
-              {freed.map((h) => (
-                <li key={h.id}>
-                  {protoLabel(h)} {addressLabel(h.address)}:{h.port}
-                </li>
-              ))}
-            </ul>
-          </dd>
+          <KillFacts owner={owner} o={o} now={now} freed={freed} />
         </dl>
         <div className="dialog-buttons">
           <button type="button" className="btn" data-autofocus onClick={onClose}>
