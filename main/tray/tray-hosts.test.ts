@@ -1,39 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ForwardView, RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
 import { settingsWith, snapshot } from '../../app/testing/fixtures.js';
+import { okHostView, remoteListener } from '../../app/testing/remote-fixtures.js';
 import { hostsMenu, readTrayHosts, type TrayHosts } from './tray-hosts.js';
 import { buildTrayMenu } from './tray-menu.js';
 import { type TrayMenuItem } from './tray-item.js';
 
-const remote = (port: number, name: string): RemoteListener => ({
-  protocol: 'tcp',
-  family: 4,
-  address: '127.0.0.1',
-  port,
-  exposure: 'loopback',
-  inode: String(port),
-  socketUid: 1000,
-  pids: [port],
-  holder: {
-    pid: port,
-    startTicks: '1',
-    uid: 1000,
-    user: 'dev',
-    name,
-    command: name,
-    cwd: null,
-    startedAt: null,
-  },
-});
-const okView = (alias: string, listeners: RemoteListener[]): RemoteHostView => ({
-  alias,
-  state: 'ok',
-  failure: null,
-  listeners,
-  durationMs: 40,
-  forwardsBroken: false,
-  nextRetryMs: null,
-});
+const remote = (port: number, name: string): RemoteListener =>
+  remoteListener(port, { pid: port, startTicks: '1', name, command: name, cwd: null, startedAt: null });
+const okView = okHostView;
 const keyUnknown: RemoteHostView = {
   alias: 'stranger',
   state: 'host-key-unknown',

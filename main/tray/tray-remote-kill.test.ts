@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteKillRequest } from '../../app/contract/api.js';
 import { err, ok } from '../../app/model/errors.js';
-import type { RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
+import type { RemoteHolder, RemoteListener } from '../../app/model/remote-host.js';
+import { okHostView, remoteListener } from '../../app/testing/remote-fixtures.js';
 import type { RemoteKillReport } from '../../app/model/remote-kill.js';
 import { DEFAULT_SETTINGS } from '../../app/model/settings.js';
 import { remoteKillConfirmation } from './remote-kill-confirmation.js';
@@ -11,36 +12,9 @@ import { runTrayAction, type TrayActionDeps } from './tray-actions.js';
 // it shows, that Cancel sends nothing, that a holder no longer listed is never confirmed or
 // signalled, and what the user is told (a denial with the exact command, never sudo for them).
 
-const listener = (over: Partial<RemoteListener['holder'] & object> = {}, port = 8080): RemoteListener => ({
-  protocol: 'tcp',
-  family: 4,
-  address: '127.0.0.1',
-  port,
-  exposure: 'loopback',
-  inode: '777',
-  socketUid: 1000,
-  pids: [4242],
-  holder: {
-    pid: 4242,
-    startTicks: '98765',
-    uid: 1000,
-    user: 'dev',
-    name: 'node',
-    command: 'node server.js --port 8080',
-    cwd: '/srv/app',
-    startedAt: 1_000_000,
-    ...over,
-  },
-});
-const view = (listeners: RemoteListener[]): RemoteHostView => ({
-  alias: 'devbox',
-  state: 'ok',
-  failure: null,
-  listeners,
-  durationMs: 40,
-  forwardsBroken: false,
-  nextRetryMs: null,
-});
+const listener = (over: Partial<RemoteHolder> = {}, port = 8080): RemoteListener =>
+  remoteListener(port, { command: 'node server.js --port 8080', ...over }, { inode: '777' });
+const view = (listeners: RemoteListener[]) => okHostView('devbox', listeners);
 const action = {
   type: 'remote-kill',
   alias: 'devbox',

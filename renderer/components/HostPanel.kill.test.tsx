@@ -5,6 +5,7 @@ import type { RemoteKillRequest } from '../../app/contract/api.js';
 import { ok, type Result } from '../../app/model/errors.js';
 import type { RemoteHostView, RemoteListener } from '../../app/model/remote-host.js';
 import type { RemoteKillReport } from '../../app/model/remote-kill.js';
+import { okHostView, remoteListener } from '../../app/testing/remote-fixtures.js';
 import { hostDeps } from '../test-support/host-deps.js';
 import { createAppStore } from '../store/app-store.js';
 import { StoreContext } from '../store/store-context.js';
@@ -14,41 +15,19 @@ import { HostPanel } from './HostPanel.js';
 // command line, working directory, every port freed), the confirmed identity sent as is, and the
 // remote's verdict shown, with the exact command after a permission denial.
 
-const held = (port: number, inode: string): RemoteListener => ({
-  protocol: 'tcp',
-  family: 4,
-  address: '127.0.0.1',
-  port,
-  exposure: 'loopback',
-  inode,
-  socketUid: 1000,
-  pids: [4242],
-  holder: {
-    pid: 4242,
-    startTicks: '98765',
-    uid: 1000,
-    user: 'dev',
-    name: 'node',
-    command: 'node server.js --inspect\u001b[31m',
-    cwd: '/srv/app',
-    startedAt: Date.now() - 120_000,
-  },
-});
+const held = (port: number, inode: string): RemoteListener =>
+  remoteListener(
+    port,
+    { command: 'node server.js --inspect\u001b[31m', startedAt: Date.now() - 120_000 },
+    { inode },
+  );
 const other: RemoteListener = {
   ...held(5432, '900'),
   pids: [77],
   holder: { ...held(5432, '900').holder!, pid: 77, name: 'postgres', command: 'postgres' },
 };
 const hidden: RemoteListener = { ...held(6000, '901'), holder: null, pids: [] };
-const view: RemoteHostView = {
-  alias: 'devbox',
-  state: 'ok',
-  failure: null,
-  listeners: [held(8080, '777'), held(9229, '778'), other, hidden],
-  durationMs: 40,
-  forwardsBroken: false,
-  nextRetryMs: null,
-};
+const view: RemoteHostView = okHostView('devbox', [held(8080, '777'), held(9229, '778'), other, hidden]);
 
 function setup(answer: (r: RemoteKillRequest) => Result<RemoteKillReport>, shown: RemoteHostView = view) {
   const kills: RemoteKillRequest[] = [];
