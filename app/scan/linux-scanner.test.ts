@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../model/snapshot.js';
 import { createLinuxOwnerResolver } from '../owners/linux-owners.js';
 import { spawnListeners, type ListenerChild } from '../testing/listener-child.js';
 import { useListenerPair } from './test-support/listener-pair.js';
@@ -145,6 +147,45 @@ describe.runIf(linux)('Linux scanner with real sockets', () => {
       expect(walked).toBeLessThan(realProcFs.listPids().length);
     } finally {
       await child.kill();
+      scanner.dispose?.();
+    }
+  });
+
+  it('attributes listeners a busy process replaces by reading only the fds that changed', async () => {
+    // A real process holding 40 listeners closes 4 and opens 4 (the kernel reuses the freed fds).
+    const code = `
+const net = require('node:net');
+const servers = [];
+const open = () => new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => r(s)); });
+(async () => {
+  for (let i = 0; i < 40; i++) servers.push(await open());
+  process.send('ready');
+  process.on('message', async () => {
+    for (const s of servers.splice(0, 4)) await new Promise((r) => s.close(r));
+    for (let i = 0; i < 4; i++) servers.push(await open());
+    process.send('replaced');
+  });
+})();`;
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const next = () => new Promise((r) => child.once('message', r));
+    const scanner = createLinuxScanner();
+    try {
+      await next();
+      const snapshotter = createSnapshotter({ scanner, owners: createLinuxOwnerResolver() });
+      const mine = (snap: Snapshot) =>
+        snap.listeners.filter((l) => l.owner.kind === 'process' && l.owner.pid === child.pid);
+      expect(mine(await snapshotter.take())).toHaveLength(40);
+      const before = { ...scanner.ownerMap.stats };
+      child.send('replace');
+      await next();
+      const snap = await snapshotter.take();
+      const ports = new Set(mine(snap).map((l) => l.port));
+      expect(ports.size).toBe(40);
+      // The 36 unchanged listening fds are not read again (other test files may open sockets
+      // meanwhile, hence a bound rather than an exact count).
+      expect(scanner.ownerMap.stats.fdsTrusted - before.fdsTrusted).toBeGreaterThanOrEqual(36);
+    } finally {
+      child.kill('SIGKILL');
       scanner.dispose?.();
     }
   });

@@ -57,6 +57,8 @@ export interface SocketOwnerStats {
   walks: number;
   pidsWalked: number;
   fdsRead: number;
+  /** fds not read again because their last target is a socket still listening (see walk). */
+  fdsTrusted: number;
 }
 
 /** Filesystem access used by the map (swappable so tests can fake an unreadable process). */
@@ -147,7 +149,10 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
   const owners = new Map<string, number>();
   const unknown = new Map<string, UnknownEntry>();
   let previousPids = new Set<number>();
-  const stats: SocketOwnerStats = { walks: 0, pidsWalked: 0, fdsRead: 0 };
+  const stats: SocketOwnerStats = { walks: 0, pidsWalked: 0, fdsRead: 0, fdsTrusted: 0 };
+  // What each fd of a walked process pointed to at its last read: the socket inode, or '' for
+  // anything else. Only consulted for processes that were alive at the last resolve too.
+  const fdTargets = new Map<number, Map<string, string>>();
   // The last answer, for the steady state (issue 14 item 4: 5000 unchanged sockets cost four Map
   // and Set operations each per poll before): the inodes it answered, the pids it named, and
   // when one of its unknown inodes is next due for a search.
@@ -166,13 +171,26 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
     return true;
   }
 
-  /** The fd walk; yields after each process, so an async caller can let the event loop run. */
+  /**
+   * The fd walk; yields after each process, so an async caller can let the event loop run.
+   *
+   * With `trust`, an fd whose last read named a socket in `listening` (the inodes listening now)
+   * is not read again: a new socket lands on a new fd or on one that was freed, and a freed fd's
+   * old target is no longer listening (a process holding 100 listeners of which 10 were replaced
+   * reads ~10 links, not ~100; issue 14 item 4, soak CPU). That is a guess about where to look,
+   * never an answer: an owner is only ever named from a link read now. When the guess misses (an
+   * fd closed and reused while a dup of its socket keeps that listening), the caller walks the
+   * skipped processes again without it.
+   */
   function* walk(
     order: readonly number[],
     wanted: Set<string>,
-  ): Generator<void, { found: Map<string, number>; unreadable: number }> {
+    listening: ReadonlySet<string>,
+    trust: boolean,
+  ): Generator<void, { found: Map<string, number>; unreadable: number; skipped: number[] }> {
     stats.walks += 1;
     const found = new Map<string, number>();
+    const skipped: number[] = [];
     let unreadable = 0;
     for (const pid of order) {
       if (found.size === wanted.size) break;
@@ -185,10 +203,21 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       }
       stats.pidsWalked += 1;
       const base = `/proc/${pid}/fd/`;
+      const before = trust ? fdTargets.get(pid) : undefined;
+      const now = new Map<string, string>();
+      let trusted = 0;
+      let holdsListener = false;
       // The fd directory can be listable while its links are not: a non-dumpable process (sshd,
       // setuid programs) seen from root in a user namespace, or pid 1 in some sandboxes.
       let linksDenied = false;
       for (const fd of fds) {
+        const last = before?.get(fd);
+        if (last && listening.has(last) && !wanted.has(last)) {
+          now.set(fd, last);
+          trusted += 1;
+          holdsListener = true;
+          continue;
+        }
         let target: string;
         try {
           target = fs.readLink(base + fd);
@@ -198,14 +227,27 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
         }
         stats.fdsRead += 1;
         // "socket:[12345]"
-        if (target.charCodeAt(0) !== 115 || !target.startsWith('socket:[')) continue;
+        if (target.charCodeAt(0) !== 115 || !target.startsWith('socket:[')) {
+          now.set(fd, '');
+          continue;
+        }
         const inode = target.slice(8, -1);
+        now.set(fd, inode);
+        if (listening.has(inode)) holdsListener = true;
         if (wanted.has(inode) && !found.has(inode)) found.set(inode, pid);
+      }
+      // Kept only for processes that hold listeners, where the guess saves reads: a desktop's
+      // other processes have tens of thousands of fds.
+      if (holdsListener && !linksDenied) fdTargets.set(pid, now);
+      else fdTargets.delete(pid);
+      if (trusted > 0) {
+        stats.fdsTrusted += trusted;
+        skipped.push(pid);
       }
       if (linksDenied) unreadable += 1;
       yield;
     }
-    return { found, unreadable };
+    return { found, unreadable, skipped };
   }
 
   /**
@@ -271,6 +313,8 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       return last.out;
     }
     const wantedSet = new Set(inodes);
+    // A pid that was not alive at the last resolve is a new process, whatever it was before.
+    for (const pid of fdTargets.keys()) if (!alive.has(pid) || !previousPids.has(pid)) fdTargets.delete(pid);
     // Forget sockets that closed, and owners that exited (their inode, if still listed, moved on).
     for (const [inode, pid] of owners) if (!wantedSet.has(inode) || !alive.has(pid)) owners.delete(inode);
     for (const inode of unknown.keys()) if (!wantedSet.has(inode)) unknown.delete(inode);
@@ -296,9 +340,15 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       let unreadable = 0;
       const fullWanted = new Set([...missing, ...retryAll]);
       if (fullWanted.size > 0) {
-        const r = yield* walk(fullOrder, fullWanted);
+        const r = yield* walk(fullOrder, fullWanted, wantedSet, true);
         foundAll = r.found;
         unreadable = r.unreadable;
+        // Some wanted socket sits on an fd the guess skipped: read those processes in full.
+        const left = new Set([...fullWanted].filter((i) => !foundAll.has(i)));
+        if (left.size > 0 && r.skipped.length > 0) {
+          const again = yield* walk(r.skipped, left, wantedSet, false);
+          for (const [i, p] of again.found) foundAll.set(i, p);
+        }
       }
       // Retrying an unattributable socket: only processes born since its last search can newly hold it.
       const newOnly = [...retryNew].filter((i) => !foundAll.has(i));
@@ -309,6 +359,8 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
         const r = yield* walk(
           fullOrder.filter((p) => sinceOldest.has(p)),
           new Set(newOnly),
+          wantedSet,
+          false,
         );
         for (const [i, p] of r.found) foundAll.set(i, p);
         unreadable += r.unreadable;
@@ -361,6 +413,7 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
     },
     clear() {
       owners.clear();
+      fdTargets.clear();
       unknown.clear();
       previousPids = new Set();
       last = null;
