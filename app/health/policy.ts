@@ -106,8 +106,16 @@ interface OwnerFacts {
  */
 const factsCache = new Map<string, OwnerFacts>();
 const FACTS_CACHE_MAX = 512;
+/**
+ * The same facts by owner object: a process's listeners share one owner object, and a plan asks
+ * up to five times; hashing a long command line (a `node -e` script) for each ask was the
+ * policy's whole cost in bench:soak.
+ */
+const factsByOwner = new WeakMap<Owner, OwnerFacts>();
 
 function ownerFacts(owner: Owner & { kind: 'process' }): OwnerFacts {
+  const known = factsByOwner.get(owner);
+  if (known !== undefined) return known;
   const key = `${owner.name}\u0000${owner.command}`;
   let facts = factsCache.get(key);
   if (facts === undefined) {
@@ -128,6 +136,7 @@ function ownerFacts(owner: Owner & { kind: 'process' }): OwnerFacts {
     if (factsCache.size >= FACTS_CACHE_MAX) factsCache.clear();
     factsCache.set(key, facts);
   }
+  factsByOwner.set(owner, facts);
   return facts;
 }
 
