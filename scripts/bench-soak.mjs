@@ -3,7 +3,7 @@
 // (/usr/bin/chromium through playwright-core, in a child process), 1000 listeners of which 10 % are replaced after
 // every poll, for --minutes=N (default 10). The serve core runs in this process (the same
 // startServe + createHarbormasterService that `harbormaster serve` runs) so its event loop, RSS
-// and CPU can be measured from inside; listeners live in 10 child processes. Prints, after a
+// and CPU can be measured from inside; listeners live in 10 processes a launcher starts. Prints, after a
 // warm-up of --warmup=S seconds (default 60): RSS growth (target ≤ 10 MB), longest event-loop
 // stall (≤ 100 ms), mean CPU (≤ 3 % of a core) and pushes lost (0: every seq the core pushed
 // arrived in the browser, in order). Issue 14 item 4.
@@ -48,19 +48,38 @@ const open = () => new Promise((r) => { const s = net.createServer(); s.listen(0
     for (let i = 0; i < k; i++) servers.push(await open());
   });
 })();`;
+// The listener processes are started by a launcher, as a shell or npm starts a user's servers:
+// with serve itself as their parent, every poll that found new sockets also read serve's own
+// ~140 fds (parked probes, the WebSocket) to see whether the parent shares them (forked servers
+// report their outermost holder), a cost no user's setup has.
+const LAUNCHER = `
+const { spawn } = require('node:child_process');
+const [code, children, each] = process.argv.slice(1);
 const kids = [];
-for (let i = 0; i < CHILDREN; i += 1) {
-  kids.push(
-    spawn(process.execPath, ['-e', CHILD, String(LISTENERS / CHILDREN)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-  );
-}
-await Promise.all(kids.map((c) => new Promise((r) => c.once('message', r))));
-const kidPids = new Set(kids.map((c) => c.pid));
+for (let i = 0; i < Number(children); i++)
+  kids.push(spawn(process.execPath, ['-e', code, each], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+let ready = 0;
+for (const c of kids) c.once('message', () => { if (++ready === kids.length) process.send(kids.map((k) => k.pid)); });
+process.on('message', (k) => { for (const c of kids) c.send(k, (e) => e && process.send({ deadKid: true })); });
+process.on('disconnect', () => { for (const c of kids) c.kill('SIGKILL'); process.exit(0); });
+process.on('SIGTERM', () => { for (const c of kids) c.kill('SIGKILL'); process.exit(0); });`;
+const launcher = spawn(
+  process.execPath,
+  ['-e', LAUNCHER, CHILD, String(CHILDREN), String(LISTENERS / CHILDREN)],
+  { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+);
+const kidPids = new Set(await new Promise((r) => launcher.once('message', r)));
+launcher.on('message', (m) => m?.deadKid && (deadKidErrors += 1));
 let warmed = false;
 const stopKids = () => {
-  for (const c of kids) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const pid of kidPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (launcher.exitCode === null) launcher.kill('SIGKILL');
 };
 process.on('exit', stopKids);
 
@@ -89,9 +108,9 @@ service.onSnapshot((s) => {
   lastScan = s.takenAt;
   scans += 1;
   const k = Math.round((LISTENERS * REPLACE) / CHILDREN);
-  // A callback: a child that died (killed from outside on a shared machine) must not crash the
-  // core under test with an unhandled EPIPE; it is counted instead.
-  for (const c of kids) c.send(k, (e) => e && (deadKidErrors += 1));
+  // A child that died (killed from outside on a shared machine) must not crash the core under
+  // test with an unhandled EPIPE; the launcher counts it instead.
+  launcher.send(k, (e) => e && (deadKidErrors += 1));
 });
 
 // The browser and its Playwright driver run in a child process (scripts/bench-soak-browser.mjs):

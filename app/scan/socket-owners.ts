@@ -133,7 +133,7 @@ interface UnknownEntry {
 /**
  * The lazy inode→pid map (docs/ARCHITECTURE.md#scanner-design): a steady-state scan costs one `readdir('/proc')`;
  * a new listener costs a walk of `/proc/<pid>/fd` in the order most likely to find it first
- * (processes born since the last scan, then processes that already own listeners, then the rest,
+ * (processes that already own listeners, then processes born since the last scan, then the rest,
  * newest pid first), stopping as soon as every wanted inode is found. Inodes nobody readable holds
  * (processes we may not read, other pid namespaces, kernel sockets) are remembered as unknown and
  * retried rarely — new processes every `unknownRetryMs`, everything every `unknownFullRetryMs` —
@@ -335,7 +335,9 @@ export function createSocketOwnerMap(options: SocketOwnerMapOptions = {}): Socke
       const born = pids.filter((p) => !previousPids.has(p)).sort((a, b) => b - a);
       const owning = pids.filter((p) => previousPids.has(p) && listenerPids.has(p)).sort((a, b) => b - a);
       const rest = pids.filter((p) => previousPids.has(p) && !listenerPids.has(p)).sort((a, b) => b - a);
-      const fullOrder = [...born, ...owning, ...rest];
+      // Processes that own listeners first: thanks to the fd guess (see walk) each costs a readdir
+      // and a few links, while a build's burst of newborn processes can hold thousands of fds.
+      const fullOrder = [...owning, ...born, ...rest];
       let foundAll = new Map<string, number>();
       let unreadable = 0;
       const fullWanted = new Set([...missing, ...retryAll]);
