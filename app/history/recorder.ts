@@ -13,9 +13,15 @@ export interface HistoryRecorder {
 }
 
 /** The remembered form of an owner. */
+const historyOwners = new WeakMap<Owner, HistoryOwner>();
+
 export function historyOwner(owner: Owner): HistoryOwner {
   if (owner.kind === 'process') {
-    return compactOwner({
+    // One object per owner: a process's listeners share it, and the log line writer caches its
+    // JSON by object (formatRecord).
+    const known = historyOwners.get(owner);
+    if (known) return known;
+    const made = compactOwner({
       kind: 'process',
       pid: owner.pid,
       startToken: owner.startToken,
@@ -28,6 +34,8 @@ export function historyOwner(owner: Owner): HistoryOwner {
       uid: owner.uid,
       container: owner.container ? (owner.container.name ?? owner.container.target ?? null) : null,
     });
+    historyOwners.set(owner, made);
+    return made;
   }
   return {
     kind: 'unknown',
