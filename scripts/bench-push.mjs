@@ -5,9 +5,10 @@
 // parsing is not charged here). Prints bytes per push as received, the synchronous cost of a push
 // (serialise + hand to the socket) and this process's whole CPU per push (with the GC it causes).
 // Usage: node --expose-gc scripts/bench-push.mjs [--listeners=1000] [--churn=100] [--pushes=300]
+// [--gap=20] [--dist=DIR]
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { numberArg, usePrivateDataDir } from './bench-support.mjs';
 
 usePrivateDataDir();
@@ -16,24 +17,35 @@ const CHURN = numberArg('churn', 100);
 const PUSHES = numberArg('pushes', 300);
 const GAP_MS = numberArg('gap', 20);
 
-const dist = new URL('../dist/', import.meta.url);
+// --dist=DIR measures another build (e.g. one made from an older commit) with this workload.
+const distArg = process.argv.find((a) => a.startsWith('--dist='))?.slice('--dist='.length);
+const dist = distArg ? pathToFileURL(`${distArg.replace(/\/$/, '')}/`) : new URL('../dist/', import.meta.url);
 const { startServe } = await import(new URL('app/serve/server.js', dist).href);
 const { createFakeService } = await import(new URL('app/testing/fake-api.js', dist).href);
-const { listener, processOwner, snapshot } = await import(new URL('app/testing/fixtures.js', dist).href);
+const { processOwner, snapshot } = await import(new URL('app/testing/fixtures.js', dist).href);
 
 let nextPort = 1024;
+// One literal with every field in the snapshotter's order (app/watch/snapshotter.ts), as the core
+// builds them: objects of one shape, like the ones serve really serialises.
 const make = () => {
   const port = nextPort++;
   const pid = 10_000 + port;
-  return listener({
+  const owner = processOwner({
+    pid,
+    startToken: String(pid * 7),
+    command: `node /srv/app-${port}/server.js --port ${port}`,
+  });
+  return {
+    id: `tcp4|127.0.0.1|${port}|${port * 13}`,
+    protocol: 'tcp',
+    family: 4,
+    address: '127.0.0.1',
     port,
+    exposure: 'loopback',
+    portRange: 'registered',
+    service: null,
     socketId: String(port * 13),
-    url: `http://127.0.0.1:${port}/`,
-    owner: processOwner({
-      pid,
-      startToken: String(pid * 7),
-      command: `node /srv/app-${port}/server.js --port ${port}`,
-    }),
+    owner,
     health: {
       state: 'up',
       kind: 'http',
@@ -42,7 +54,8 @@ const make = () => {
       status: 200,
       title: `App ${port}`,
     },
-  });
+    url: `http://127.0.0.1:${port}/`,
+  };
 };
 let listeners = Array.from({ length: LISTENERS }, make);
 const service = createFakeService({ snapshot: snapshot(listeners, { seq: 1 }) });
