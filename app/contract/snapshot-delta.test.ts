@@ -94,6 +94,8 @@ describe('snapshot deltas', () => {
       { ...good, removed: 'x' },
       { ...good, snapshot: null },
       { ...good, snapshot: { ...good.snapshot, seq: 7 } },
+      null,
+      'delta',
     ];
     expect(applySnapshotDelta(base, good)).toEqual(next);
     for (const d2 of bad) expect(applySnapshotDelta(base, d2 as SnapshotDelta)).toBeNull();

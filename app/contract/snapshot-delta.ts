@@ -78,6 +78,7 @@ function isIdList(value: unknown): value is readonly string[] {
  * not add up) or is malformed; the client then asks for a full snapshot.
  */
 export function applySnapshotDelta(base: Snapshot, delta: SnapshotDelta): Snapshot | null {
+  if (typeof delta !== 'object' || delta === null) return null;
   const { snapshot, removed, at, upserts } = delta as Partial<SnapshotDelta>;
   if (delta.baseSeq !== base.seq || typeof snapshot !== 'object' || snapshot === null) return null;
   if (typeof snapshot.seq !== 'number' || snapshot.seq <= base.seq) return null;

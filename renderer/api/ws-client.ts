@@ -138,7 +138,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
           emit(msg.data);
         } else if (msg.event === 'snapshot-delta') {
           // Listeners the delta does not name keep their objects (React memo sees them unchanged).
-          const next = pushed && typeof msg.data === 'object' ? applySnapshotDelta(pushed, msg.data) : null;
+          const next = pushed ? applySnapshotDelta(pushed, msg.data) : null;
           if (next) {
             pushed = next;
             emit(next);
