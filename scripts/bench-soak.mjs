@@ -153,8 +153,8 @@ const end = { t: performance.now(), cpu: cpuMs(), rss: rssMb(), pushed: pushed.l
 global.gc?.();
 const heapEnd = heapMb();
 await new Promise((r) => setTimeout(r, 3000)); // the last push reaches the browser
-const received = await new Promise((r) => {
-  browserSide.once('message', (m) => r(m.seqs));
+const { seqs: received, counts } = await new Promise((r) => {
+  browserSide.once('message', r);
   browserSide.send('collect');
 });
 await server.close();
@@ -180,7 +180,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `snapshots pushed ${end.pushed} (scans ${scans}), received in the browser ${received.length}${deadKidErrors ? `; ${deadKidErrors} sends to a dead listener child failed` : ''}`,
+  `snapshots pushed ${end.pushed} (scans ${scans}), received in the browser ${received.length} (${counts.full} full, ${counts.delta} deltas; resyncs asked ${counts.resync})${deadKidErrors ? `; ${deadKidErrors} sends to a dead listener child failed` : ''}`,
 );
 // The workload itself, as the core saw it: a soak over fewer listeners than asked proves little.
 console.log(

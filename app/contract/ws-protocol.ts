@@ -1,6 +1,7 @@
 import type { HmError } from '../model/errors.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { InvokeMethod } from './methods.js';
+import type { SnapshotDelta } from './snapshot-delta.js';
 
 /**
  * The browser-mode transport: `HarbormasterApi` over one WebSocket at `/ws` on the serve origin.
@@ -23,11 +24,29 @@ export interface WsCall {
   readonly params?: unknown;
 }
 
-/** Server → client messages. */
+/**
+ * Client → server: the last `snapshot-delta` did not fit the snapshot this client holds; the
+ * server answers with a full `snapshot` event (the latest it pushed), and deltas build on that.
+ */
+export interface WsResync {
+  readonly type: 'resync';
+}
+
+/** Everything a client may send. */
+export type WsClientMessage = WsCall | WsResync;
+
+/**
+ * Server → client messages. Snapshot pushes: on each connection the first push (and the answer to
+ * a `resync`) is a full `snapshot`; later ones are a `snapshot-delta` against the previous push
+ * that connection received (app/contract/snapshot-delta.ts), or a full one when a delta cannot
+ * describe the change. Either way the message text starts with
+ * `{"type":"event","event":"snapshot` and the first `"seq":` in it is the pushed snapshot's seq.
+ */
 export type WsServerMessage =
   | { readonly type: 'hello'; readonly version: 1 }
   /** The method's return value (itself often a Result). */
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }
   /** The call could not be made at all (unknown method, malformed message). */
   | { readonly type: 'error'; readonly id: number | null; readonly error: HmError }
-  | { readonly type: 'event'; readonly event: 'snapshot'; readonly data: Snapshot };
+  | { readonly type: 'event'; readonly event: 'snapshot'; readonly data: Snapshot }
+  | { readonly type: 'event'; readonly event: 'snapshot-delta'; readonly data: SnapshotDelta };

@@ -23,15 +23,9 @@ export type DecodeResult =
 /**
  * Decodes a `{ type: 'call', id, method, params? }` message (WebSocket) strictly: exactly those
  * keys, a safe non-negative integer id, a contract method name (own property only, so
- * `__proto__`/`constructor` are unknown methods). Never throws.
+ * `__proto__`/`constructor` are unknown methods).
  */
-export function decodeWsCall(text: string): DecodeResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return withId(err('INVALID_REQUEST', 'The message is not valid JSON.'), null);
-  }
+function decodeCallObject(data: unknown): DecodeResult {
   if (!isPlainObject(data)) return withId(err('INVALID_REQUEST', 'The message must be a JSON object.'), null);
   const keys = Object.keys(data);
   const id = data['id'];
@@ -46,6 +40,31 @@ export function decodeWsCall(text: string): DecodeResult {
     return withId(err('INVALID_REQUEST', `Unknown method ${describe(method)}.`), validId);
   }
   return { ok: true, value: { id: validId, method, params: data['params'] } };
+}
+
+/** A decoded WebSocket message: a call, or a client's request for a full snapshot. */
+export type DecodeWsResult =
+  | { readonly ok: true; readonly value: DecodedCall | 'resync' }
+  | { readonly ok: false; readonly id: number | null; readonly error: HmError };
+
+/**
+ * Decodes any WebSocket client message (app/contract/ws-protocol.ts `WsClientMessage`): a call,
+ * checked as {@link decodeCallObject} says, or exactly `{ "type": "resync" }` (no other keys).
+ * Never throws.
+ */
+export function decodeWsMessage(text: string): DecodeWsResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return withId(err('INVALID_REQUEST', 'The message is not valid JSON.'), null);
+  }
+  if (isPlainObject(data) && data['type'] === 'resync') {
+    if (Object.keys(data).length !== 1)
+      return withId(err('INVALID_REQUEST', 'The message has unknown keys.'), null);
+    return { ok: true, value: 'resync' };
+  }
+  return decodeCallObject(data);
 }
 
 /** Decodes an HTTP `POST /api/call` body `{ method, params? }` with the same strictness. */

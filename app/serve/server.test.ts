@@ -6,7 +6,10 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { applySnapshotDelta } from '../contract/snapshot-delta.js';
 import { WS_SUBPROTOCOL, WS_TOKEN_PREFIX, type WsServerMessage } from '../contract/ws-protocol.js';
+import type { Listener } from '../model/listener.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { isAlive, waitUntil } from '../testing/wait.js';
 import { startServe, type ServeHandle } from './server.js';
 import {
@@ -494,12 +497,125 @@ describe('WebSocket', () => {
     const { ws: b, box: boxB } = connected(await openWs());
     await Promise.all([boxA.next((m) => m.type === 'hello'), boxB.next((m) => m.type === 'hello')]);
     const pushed = service.publish([fakeListener(3000, 1234)]);
-    const isPush = (m: WsServerMessage): boolean => m.type === 'event' && m.data.seq === pushed.seq;
+    // The first push on a connection is a full snapshot.
+    const isPush = (m: WsServerMessage): boolean =>
+      m.type === 'event' && m.event === 'snapshot' && m.data.seq === pushed.seq;
     const [ma, mb] = await Promise.all([boxA.next(isPush), boxB.next(isPush)]);
-    expect(ma.type === 'event' && ma.data.listeners[0]?.port).toBe(3000);
-    expect(mb.type === 'event' && mb.data.listeners[0]?.port).toBe(3000);
+    expect(ma.type === 'event' && ma.event === 'snapshot' && ma.data.listeners[0]?.port).toBe(3000);
+    expect(mb.type === 'event' && mb.event === 'snapshot' && mb.data.listeners[0]?.port).toBe(3000);
     a.close();
     b.close();
+  });
+
+  it('after pushes with churn, a client rebuilding the deltas holds exactly the core snapshot', async () => {
+    /** A raw client that applies pushes the way the browser's does (renderer/api/ws-client.ts). */
+    const rebuilder = async () => {
+      const { ws, box } = connected(await openWs());
+      const state = { current: null as Snapshot | null, full: 0, deltas: 0, failed: 0 };
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as WsServerMessage;
+        if (m.type !== 'event') return;
+        if (m.event === 'snapshot') {
+          state.current = m.data;
+          state.full += 1;
+          return;
+        }
+        const next = state.current ? applySnapshotDelta(state.current, m.data) : null;
+        if (next === null) state.failed += 1;
+        state.current = next;
+        state.deltas += 1;
+      });
+      await box.next((m) => m.type === 'hello');
+      return { ws, box, state };
+    };
+    const seen = async (box: Inbox, seq: number) =>
+      box.next(
+        (m) => m.type === 'event' && (m.event === 'snapshot' ? m.data.seq : m.data.snapshot.seq) === seq,
+      );
+    const a = await rebuilder();
+    let port = 20_000;
+    let listeners = Array.from({ length: 200 }, () => fakeListener(port++, 4000 + (port % 50)));
+    let late: Awaited<ReturnType<typeof rebuilder>> | null = null;
+    for (let round = 1; round <= 12; round += 1) {
+      if (round > 1) {
+        // 10 % replaced, the new ones at scattered places, and 5 % changed (a new object, same id).
+        const kept = listeners.filter((_, i) => (i * 7 + round) % 10 !== 0);
+        for (let k = kept.length; k < listeners.length; k += 1) {
+          kept.splice((k * 37 + round) % kept.length, 0, fakeListener(port++, 4000));
+        }
+        listeners = kept.map((l, i) =>
+          i % 20 === round ? { ...l, url: `http://127.0.0.1:${l.port}/r${round}` } : l,
+        );
+      }
+      // Round 6: two unchanged listeners swap places, which a delta cannot say (a full push instead).
+      if (round === 6) {
+        const [x, y, ...rest] = listeners;
+        listeners = [y as Listener, x as Listener, ...rest];
+      }
+      if (round === 4) late = await rebuilder();
+      const pushed = service.publish(listeners);
+      await seen(a.box, pushed.seq);
+      expect(a.state.current).toEqual(pushed);
+      if (late) {
+        await seen(late.box, pushed.seq);
+        expect(late.state.current).toEqual(pushed);
+      }
+    }
+    // One full push on connect, one for the swap; every other push a delta that applied.
+    expect(a.state).toMatchObject({ full: 2, deltas: 10, failed: 0 });
+    expect(late?.state).toMatchObject({ full: 2, deltas: 7, failed: 0 });
+    a.ws.close();
+    late?.ws.close();
+  });
+
+  it('sends a delta with 10 % churn far smaller than the full push', async () => {
+    const { ws, box } = connected(await openWs());
+    const sizes = new Map<number, number>();
+    ws.on('message', (data) => {
+      const text = String(data);
+      const seq = /"seq":(\d+)/.exec(text)?.[1];
+      if (text.startsWith('{"type":"event"') && seq) sizes.set(Number(seq), Buffer.byteLength(text));
+    });
+    await box.next((m) => m.type === 'hello');
+    let port = 20_000;
+    const listeners = Array.from({ length: 1000 }, () => fakeListener(port++, 4000 + (port % 97)));
+    const first = service.publish(listeners);
+    const churned = [
+      ...listeners.slice(100),
+      ...Array.from({ length: 100 }, () => fakeListener(port++, 4001)),
+    ];
+    const second = service.publish(churned);
+    await waitUntil(() => sizes.has(second.seq));
+    const full = sizes.get(first.seq) ?? 0;
+    const delta = sizes.get(second.seq) ?? Infinity;
+    expect(full).toBeGreaterThan(200_000);
+    // 100 listeners sent plus 100 removed ids: about an eighth of the full push.
+    expect(delta).toBeLessThan(full * 0.2);
+    ws.close();
+  });
+
+  it('answers a resync with the latest push in full, and deltas continue from it', async () => {
+    const { ws, box } = connected(await openWs());
+    await box.next((m) => m.type === 'hello');
+    const s1 = service.publish([fakeListener(3000, 1), fakeListener(3001, 1)]);
+    await box.next((m) => m.type === 'event' && m.event === 'snapshot' && m.data.seq === s1.seq);
+    const s2 = service.publish([fakeListener(3000, 1), fakeListener(3002, 1)]);
+    await box.next(
+      (m) => m.type === 'event' && m.event === 'snapshot-delta' && m.data.snapshot.seq === s2.seq,
+    );
+    ws.send(JSON.stringify({ type: 'resync' }));
+    const full = await box.next((m) => m.type === 'event' && m.event === 'snapshot' && m.data.seq === s2.seq);
+    expect(full.type === 'event' && full.event === 'snapshot' && full.data).toEqual(s2);
+    const s3 = service.publish([fakeListener(3002, 1)]);
+    const d = await box.next(
+      (m) => m.type === 'event' && m.event === 'snapshot-delta' && m.data.snapshot.seq === s3.seq,
+    );
+    expect(d.type === 'event' && d.event === 'snapshot-delta' && d.data.baseSeq).toBe(s2.seq);
+    // The resync message is decoded as strictly as a call: nothing but its type.
+    ws.send(JSON.stringify({ type: 'resync', seq: 1 }));
+    const e = await box.next((m) => m.type === 'error');
+    expect(e.type === 'error' && e.error.code).toBe('INVALID_REQUEST');
+    ws.close();
   });
 
   it('polls actively only while a client is connected', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Listener } from '../model/listener.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { applySnapshotDelta, type SnapshotDelta } from '../contract/snapshot-delta.js';
+import type { WsServerMessage } from '../contract/ws-protocol.js';
 import { createSnapshotSerializer } from './snapshot-json.js';
 
 const listener = (port: number, title: string): Listener => ({
@@ -40,7 +42,7 @@ const snapshot = (seq: number, listeners: Listener[]): Snapshot => ({
 
 describe('snapshot push serialisation', () => {
   it('parses to exactly what JSON.stringify of the message gives, for full and empty snapshots', () => {
-    const serialize = createSnapshotSerializer();
+    const serialize = createSnapshotSerializer().full;
     for (const s of [
       snapshot(1, [listener(3000, 'a'), listener(3001, '</script>\n'), listener(3002, 'café ✓ 日本 😀')]),
       snapshot(2, []),
@@ -54,7 +56,7 @@ describe('snapshot push serialisation', () => {
   });
 
   it('re-serialises a listener whose object changed and reuses the text of unchanged ones', () => {
-    const serialize = createSnapshotSerializer();
+    const serialize = createSnapshotSerializer().full;
     const a = listener(3000, 'before');
     const b = listener(3001, 'same');
     serialize(snapshot(1, [a, b]));
@@ -65,5 +67,32 @@ describe('snapshot push serialisation', () => {
       'after',
       'same',
     ]);
+  });
+
+  it('pushes a delta against the base that rebuilds the next snapshot, full when there is no base', () => {
+    const { push } = createSnapshotSerializer();
+    const a = listener(3000, 'a');
+    const b = listener(3001, 'b');
+    const c = listener(3002, 'c');
+    const s1 = snapshot(1, [a, b, c]);
+    const first = JSON.parse(push(null, s1).toString('utf8')) as WsServerMessage;
+    expect(first).toEqual(JSON.parse(JSON.stringify({ type: 'event', event: 'snapshot', data: s1 })));
+    const b2 = { ...b, health: { ...b.health, title: 'b2 "quoted" 😀' } } as Listener;
+    const d = listener(3003, 'd');
+    const s2 = { ...snapshot(2, [b2, c, d]), paused: true };
+    const text = push(s1, s2).toString('utf8');
+    // The seq the soak's counter reads is the pushed snapshot's, the first "seq" in the text.
+    expect(text.startsWith('{"type":"event","event":"snapshot-delta","data":{"snapshot":{"seq":2,')).toBe(
+      true,
+    );
+    const message = JSON.parse(text) as { type: 'event'; event: 'snapshot-delta'; data: SnapshotDelta };
+    expect(message.data.baseSeq).toBe(1);
+    expect(message.data.removed).toEqual([a.id]);
+    expect(message.data.upserts.map((l) => l.port)).toEqual([3001, 3003]);
+    expect(applySnapshotDelta(s1, message.data)).toEqual(JSON.parse(JSON.stringify(s2)));
+    // Unchanged listeners moved relative to each other: the whole snapshot instead.
+    expect(push(s1, snapshot(3, [c, a, b])).toString('utf8')).toMatch(
+      /^\{"type":"event","event":"snapshot","data":\{"seq":3,/,
+    );
   });
 });

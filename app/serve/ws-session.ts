@@ -6,7 +6,7 @@ import { WS_PATH, WS_SUBPROTOCOL, type WsServerMessage } from '../contract/ws-pr
 import { err, hmError } from '../model/errors.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { MAX_MESSAGE_BYTES, type ServeContext } from './context.js';
-import { decodeWsCall, dispatchCall } from './dispatch.js';
+import { decodeWsMessage, dispatchCall } from './dispatch.js';
 import { createSnapshotSerializer } from './snapshot-json.js';
 import { checkHost, checkOrigin, checkSubprotocols, isRejection, type Rejection } from './guards.js';
 
@@ -35,16 +35,18 @@ function rejectUpgrade(socket: Duplex, rejection: Rejection): void {
   socket.destroy();
 }
 
-function send(ctx: ServeContext, ws: WebSocket, message: WsServerMessage | string | Buffer): void {
-  if (ws.readyState !== WebSocket.OPEN) return;
+/** Sends one message; false when it was not sent (the socket is not open, or was just dropped). */
+function send(ctx: ServeContext, ws: WebSocket, message: WsServerMessage | string | Buffer): boolean {
+  if (ws.readyState !== WebSocket.OPEN) return false;
   if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
     ctx.log('dropped a client that stopped reading');
     ws.terminate();
-    return;
+    return false;
   }
   // A snapshot arrives as UTF-8 bytes already: sent as a text frame, never re-encoded.
   if (Buffer.isBuffer(message)) ws.send(message, { binary: false });
   else ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  return true;
 }
 
 /** The connected tabs of one server. */
@@ -61,7 +63,10 @@ export interface WsSessions {
 /** Creates the WebSocket side of a server; the poller runs at full rate only while a tab is open. */
 export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessions {
   const clients = new Set<WebSocket>();
-  const serializeSnapshot = createSnapshotSerializer();
+  // The last snapshot pushed to each connection: the base of its next delta (null: send it full).
+  const lastSent = new Map<WebSocket, Snapshot | null>();
+  let lastBroadcast: Snapshot | null = null;
+  const serializer = createSnapshotSerializer();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
@@ -73,6 +78,7 @@ export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessi
 
   function onConnection(ws: WebSocket): void {
     clients.add(ws);
+    lastSent.set(ws, null);
     // The poller runs at full rate only while somebody looks (docs/ARCHITECTURE.md#pause-and-interest).
     if (clients.size === 1) ctx.service.setInterest('active');
     let inFlight = 0;
@@ -93,6 +99,7 @@ export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessi
     ws.on('close', () => {
       clearInterval(heartbeat);
       clients.delete(ws);
+      lastSent.delete(ws);
       if (clients.size === 0) ctx.service.setInterest('idle');
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -107,9 +114,17 @@ export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessi
       const text = Array.isArray(data)
         ? Buffer.concat(data).toString('utf8')
         : Buffer.from(data as ArrayBuffer).toString('utf8');
-      const call = decodeWsCall(text);
+      const call = decodeWsMessage(text);
       if (!call.ok) {
         send(ctx, ws, { type: 'error', id: call.id, error: call.error });
+        return;
+      }
+      if (call.value === 'resync') {
+        // The client could not apply a delta: it gets the latest push whole, and deltas on that.
+        lastSent.set(ws, null);
+        if (lastBroadcast && send(ctx, ws, serializer.full(lastBroadcast))) {
+          lastSent.set(ws, lastBroadcast);
+        }
         return;
       }
       const { id } = call.value;
@@ -166,9 +181,20 @@ export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessi
   return {
     handleUpgrade,
     broadcast(snapshot) {
+      lastBroadcast = snapshot;
       if (clients.size === 0) return;
-      const message = serializeSnapshot(snapshot);
-      for (const ws of clients) send(ctx, ws, message);
+      // Connections that last received the same snapshot (normally all of them) share one message.
+      const messages = new Map<Snapshot | null, Buffer>();
+      for (const ws of clients) {
+        const base = lastSent.get(ws) ?? null;
+        let message = messages.get(base);
+        if (message === undefined) {
+          message = serializer.push(base, snapshot);
+          messages.set(base, message);
+        }
+        // A push that was not sent must not become the base of the next delta.
+        lastSent.set(ws, send(ctx, ws, message) ? snapshot : null);
+      }
     },
     count: () => clients.size,
     async close() {
@@ -177,6 +203,8 @@ export function createWsSessions(ctx: ServeContext, maxClients: number): WsSessi
       while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const ws of clients) ws.terminate();
       clients.clear();
+      lastSent.clear();
+      lastBroadcast = null;
       wss.close();
     },
   };

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ConnectionState } from '../../app/contract/api.js';
 import { WS_SUBPROTOCOL, WS_TOKEN_PREFIX, type WsCall } from '../../app/contract/ws-protocol.js';
+import type { Listener } from '../../app/model/listener.js';
 import type { Snapshot } from '../../app/model/snapshot.js';
+import { listener, snapshot } from '../../app/testing/fixtures.js';
 import { createWsClient, type WebSocketLike, type WsClient } from './ws-client.js';
 
 const TOKEN = 'A'.repeat(43);
@@ -128,6 +130,65 @@ describe('createWsClient', () => {
     push(2);
     await new Promise((r) => setTimeout(r, 50));
     expect(got).toEqual([1]);
+  });
+
+  it('applies snapshot deltas to the last push, keeping unchanged listener objects, and resyncs on a gap', async () => {
+    const { wss, seen, url } = await startServer();
+    const c = client(url);
+    const got: Snapshot[] = [];
+    c.onSnapshot((s) => got.push(s));
+    await waitFor(c, 'open');
+    const send = (message: unknown) => {
+      for (const ws of wss.clients) ws.send(JSON.stringify(message));
+    };
+    const until = async (n: number) => {
+      for (let i = 0; i < 100 && got.length < n; i += 1) await new Promise((r) => setTimeout(r, 10));
+    };
+    const [a, b, c3, d] = [3000, 3001, 3002, 3003].map((port) => listener({ port, socketId: String(port) }));
+    const s1 = snapshot([a, b, c3] as Listener[], { seq: 1 });
+    const b2 = { ...b, url: 'http://127.0.0.1:3001/' } as Listener;
+    const s2 = snapshot([b2, c3, d] as Listener[], { seq: 2, status: 'partial' });
+    const { listeners: _l, ...head2 } = s2;
+    send({ type: 'event', event: 'snapshot', data: s1 });
+    send({
+      type: 'event',
+      event: 'snapshot-delta',
+      data: { snapshot: head2, baseSeq: 1, removed: [a?.id], at: [0, 2], upserts: [b2, d] },
+    });
+    await until(2);
+    expect(got).toEqual([s1, s2]);
+    // The listener the delta did not name is the object the previous snapshot gave subscribers.
+    expect(got[1]?.listeners[1]).toBe(got[0]?.listeners[2]);
+    // A delta built on a snapshot this client does not hold: nothing shown, a full one asked for;
+    // deltas already on their way are dropped without asking again.
+    const head = (seq: number) => ({ ...head2, seq });
+    send({
+      type: 'event',
+      event: 'snapshot-delta',
+      data: { snapshot: head(4), baseSeq: 3, removed: [], at: [], upserts: [] },
+    });
+    send({
+      type: 'event',
+      event: 'snapshot-delta',
+      data: { snapshot: head(5), baseSeq: 4, removed: [], at: [], upserts: [] },
+    });
+    for (let i = 0; i < 100 && !seen.calls.some((m) => (m as { type: string }).type === 'resync'); i += 1)
+      await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toHaveLength(2);
+    expect(seen.calls.filter((m) => (m as { type: string }).type === 'resync')).toEqual([{ type: 'resync' }]);
+    const s5 = snapshot([c3, d] as Listener[], { seq: 5 });
+    const s6 = snapshot([c3] as Listener[], { seq: 6 });
+    const { listeners: _l6, ...head6 } = s6;
+    send({ type: 'event', event: 'snapshot', data: s5 });
+    send({
+      type: 'event',
+      event: 'snapshot-delta',
+      data: { snapshot: head6, baseSeq: 5, removed: [d?.id], at: [], upserts: [] },
+    });
+    await until(4);
+    expect(got.map((s) => s.seq)).toEqual([1, 2, 5, 6]);
+    expect(got[3]).toEqual(s6);
   });
 
   it('ends in-flight calls with "connection lost" and reconnects with back-off', async () => {

@@ -5,10 +5,12 @@ import {
   type InvokeMethod,
   type ReturnOf,
 } from '../../app/contract/methods.js';
+import { applySnapshotDelta } from '../../app/contract/snapshot-delta.js';
 import {
   WS_SUBPROTOCOL,
   WS_TOKEN_PREFIX,
   type WsCall,
+  type WsResync,
   type WsServerMessage,
 } from '../../app/contract/ws-protocol.js';
 import { backoffDelay } from '../../app/model/backoff.js';
@@ -78,6 +80,14 @@ export function createWsClient(options: WsClientOptions): WsClient {
   // Reconnect attempts since the last open: the delay before the next one is backoffDelay's.
   let attempts = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  // The last snapshot pushed on this connection: the base the next delta applies to. Null after
+  // (re)connecting or a delta that did not fit, until a full snapshot arrives.
+  let pushed: Snapshot | null = null;
+  let resyncAsked = false;
+
+  const emit = (snapshot: Snapshot): void => {
+    for (const l of snapshotListeners) l(snapshot);
+  };
 
   const setState = (next: ConnectionState): void => {
     if (state === next) return;
@@ -122,7 +132,26 @@ export function createWsClient(options: WsClientOptions): WsClient {
         return;
       }
       case 'event':
-        if (msg.event === 'snapshot') for (const l of snapshotListeners) l(msg.data);
+        if (msg.event === 'snapshot') {
+          pushed = msg.data;
+          resyncAsked = false;
+          emit(msg.data);
+        } else if (msg.event === 'snapshot-delta') {
+          // Listeners the delta does not name keep their objects (React memo sees them unchanged).
+          const next = pushed ? applySnapshotDelta(pushed, msg.data) : null;
+          if (next) {
+            pushed = next;
+            emit(next);
+            return;
+          }
+          // Never a guessed list: wait for the full snapshot the server answers a resync with
+          // (deltas already on their way are dropped until it arrives).
+          pushed = null;
+          if (!resyncAsked && socket && socket.readyState === OPEN) {
+            resyncAsked = true;
+            socket.send(JSON.stringify({ type: 'resync' } satisfies WsResync));
+          }
+        }
         return;
       default:
         return;
@@ -140,6 +169,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
       return;
     }
     socket = ws;
+    pushed = null;
+    resyncAsked = false;
     ws.onopen = () => {
       if (socket !== ws) return;
       attempts = 0;
