@@ -8,7 +8,7 @@
 // stall (≤ 100 ms), mean CPU (≤ 3 % of a core) and pushes lost (0: every seq the core pushed
 // arrived in the browser, in order). Issue 14 item 4.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +85,10 @@ process.on('exit', stopKids);
 
 // ── serve, in process ───────────────────────────────────────────────────────────────────────
 // serve records its scans in the port history, as it does for a user (into the private folder).
-const service = await createHarbormasterService({ env: process.env });
+// --no-probes: the same soak with health checks off, to tell what probing 50 new listeners a
+// second costs from what the rest of serve costs (the closing figures name both).
+const PROBES = !process.argv.includes('--no-probes');
+const service = await createHarbormasterService({ env: process.env, autoProbe: PROBES });
 const started = await startServe({ service, staticDir: rendererDir, port: 0 });
 if (!started.ok) throw new Error(started.error.message);
 const server = started.value;
@@ -131,6 +134,25 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+// CPU ticks of the main thread and of the others (V8's GC and compiler helpers, libuv's pool):
+// the event loop's share is what serve's own code costs.
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+const threadTicks = () => {
+  let main = 0;
+  let other = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+      if (Number(tid) === process.pid) main += ticks;
+      else other += ticks;
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return { main, other };
+};
 const t0 = performance.now();
 const endAt = t0 + MINUTES * 60_000;
 const samples = [];
@@ -140,14 +162,20 @@ while (performance.now() < endAt) {
   const t = performance.now();
   if (warm === null && t - t0 >= WARMUP_S * 1000) {
     global.gc?.();
-    warm = { t, rss: rssMb(), heap: heapMb(), cpu: cpuMs(), pushed: pushed.length };
+    warm = { t, rss: rssMb(), heap: heapMb(), cpu: cpuMs(), threads: threadTicks(), pushed: pushed.length };
     warmed = true;
     loop.enable();
   }
   if (warm) samples.push({ t, rss: rssMb() });
 }
 loop.disable();
-const end = { t: performance.now(), cpu: cpuMs(), rss: rssMb(), pushed: pushed.length };
+const end = {
+  t: performance.now(),
+  cpu: cpuMs(),
+  threads: threadTicks(),
+  rss: rssMb(),
+  pushed: pushed.length,
+};
 // With --expose-gc: live JS heap after a full collection at warm-up and at the end. RSS alone
 // cannot tell a leak from a heap V8 has not shrunk yet; this can.
 global.gc?.();
@@ -175,7 +203,7 @@ const stall = loop.max / 1e6;
 const cpuPct = (100 * (end.cpu - (warm?.cpu ?? 0))) / (end.t - (warm?.t ?? t0));
 const verdict = (ok, by) => (ok ? 'met' : `MISSED by ${by}`);
 console.log(
-  `bench:soak  ${MINUTES} min (warm-up ${WARMUP_S} s)  ${LISTENERS} listeners, ${REPLACE * 100} % replaced per poll  ${cpus().length} cores  Node ${process.version}  load avg ${loadavg()
+  `bench:soak  ${MINUTES} min (warm-up ${WARMUP_S} s)  ${LISTENERS} listeners, ${REPLACE * 100} % replaced per poll${PROBES ? '' : '  HEALTH PROBES OFF (--no-probes)'}  ${cpus().length} cores  Node ${process.version}  load avg ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
@@ -200,6 +228,13 @@ console.log(
 console.log(
   `mean CPU ${cpuPct.toFixed(2)} % of a core  (≤ 3 %: ${verdict(cpuPct <= 3, `${(cpuPct - 3).toFixed(2)} points`)})`,
 );
+if (warm) {
+  const span = end.t - warm.t;
+  const share = (k) => ((100 * (end.threads[k] - warm.threads[k]) * TICK_MS) / span).toFixed(2);
+  console.log(
+    `  of which the main thread ${share('main')} %, the other threads (V8 GC and compiler, libuv) ${share('other')} %`,
+  );
+}
 console.log(
   `pushes lost ${lost} of ${expected.length}${inOrder ? ', all in order' : ', OUT OF ORDER'}  (0: ${verdict(lost === 0 && inOrder, String(lost))})`,
 );
