@@ -33,9 +33,22 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/**
+ * Set while a row that probes the held port runs: when the target accepted the probe's
+ * connection and when it had sent its answer (this process's clock, like `time`'s).
+ */
+let probeSeen = null;
 function listen(port) {
   return new Promise((resolve, reject) => {
-    const server = createServer((_q, s) => s.end('<title>bench</title>'));
+    const server = createServer((_q, s) => {
+      s.on('finish', () => {
+        if (probeSeen) probeSeen.answered = process.hrtime.bigint();
+      });
+      s.end('<title>bench</title>');
+    });
+    server.on('connection', () => {
+      if (probeSeen) probeSeen.accepted ??= process.hrtime.bigint();
+    });
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
@@ -65,10 +78,14 @@ function childCpuMs() {
   return (Number(f[13]) + Number(f[14])) * 10;
 }
 
-/** Runs argv to exit; resolves wall ms, CPU ms (10 ms ticks), exit code and output. */
-function time(argv) {
+/**
+ * Runs argv to exit; resolves wall ms, CPU ms (10 ms ticks), exit code and output, and with
+ * `probes` the ms from the start to the target's accept of the probe and from there to its answer.
+ */
+function time(argv, probes = false) {
   return new Promise((resolve) => {
     const cpu0 = childCpuMs();
+    const seen = (probeSeen = probes ? {} : null);
     const started = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -77,7 +94,15 @@ function time(argv) {
     child.stderr.on('data', (d) => (errText += d));
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ ms, cpu: childCpuMs() - cpu0, code, out, err: errText });
+      probeSeen = null;
+      const probe =
+        seen?.accepted && seen.answered
+          ? {
+              toProbe: Number(seen.accepted - started) / 1e6,
+              atTarget: Number(seen.answered - seen.accepted) / 1e6,
+            }
+          : null;
+      resolve({ ms, cpu: childCpuMs() - cpu0, code, out, err: errText, probe });
     });
   });
 }
@@ -90,12 +115,16 @@ const rows = [
   { name: `harbormaster free ${port}`, argv: hm('free', String(port)), ours: true, expect: [1, 3] },
   {
     // The probe policy waits WEB_BANNER_MS (20 ms, app/health/policy.ts) for a server-first
-    // banner before it sends HTTP even to a web server: a wait, not work, printed beside the row.
+    // banner before it sends HTTP even to a web server: a wait, not work, printed beside the row,
+    // with what the target saw: when it accepted the probe (the command's start, like kill's
+    // "to the prompt") and how long the probe was with it (the silent wait, the request, the
+    // answer), and the wall time without that.
     name: `harbormaster check ${port}`,
     argv: hm('check', String(port)),
     ours: true,
     expect: [0],
     policyWaitMs: 20,
+    probes: true,
   },
   {
     // Everything kill does before it would ask (scan, owner, identity, every port it holds),
@@ -129,14 +158,25 @@ const rows = [
 for (const r of rows) {
   r.ms = [];
   r.cpu = [];
+  r.toProbe = [];
+  r.atTarget = [];
+  r.withoutTarget = [];
 }
 // One untimed round first: page cache and lazy kernel state warm for every row alike.
 for (const r of rows) await time(r.argv);
 for (let i = 0; i < REPS; i += 1) {
   for (const r of rows) {
-    const t = await time(r.argv);
+    const t = await time(r.argv, r.probes === true);
     r.ms.push(t.ms);
     r.cpu.push(t.cpu);
+    if (t.probe) {
+      r.toProbe.push(t.probe.toProbe);
+      r.atTarget.push(t.probe.atTarget);
+      r.withoutTarget.push(t.ms - t.probe.atTarget);
+    } else if (r.probes) {
+      console.error(`${r.name}: the target saw no probe`);
+      process.exitCode = 1;
+    }
     if (r.expect && !r.expect.includes(t.code)) {
       console.error(`${r.name}: exit ${t.code}\n${t.out}${t.err}`);
       process.exitCode = 1;
@@ -161,6 +201,13 @@ for (const r of rows) {
   let verdict = r.ours ? (ratio <= 1.5 ? 'met (≤ 1.5×)' : `MISSED by ${(ratio - 1.5).toFixed(2)}×`) : '';
   if (r.policyWaitMs) {
     verdict += `; without its ${r.policyWaitMs} ms banner wait ${((m - r.policyWaitMs) / base).toFixed(2)}×`;
+  }
+  if (r.toProbe.length > 0) {
+    const toProbe = median(r.toProbe) / base;
+    verdict +=
+      `; to the probe (the target's accept) ${toProbe.toFixed(2)}× ${toProbe <= 1.5 ? 'met' : 'MISSED'}` +
+      `; with the target ${median(r.atTarget).toFixed(1)} ms (wait + request + answer),` +
+      ` wall without it ${(median(r.withoutTarget) / base).toFixed(2)}×`;
   }
   console.log(
     `${r.name.padEnd(44)} ${m.toFixed(1).padStart(8)} ${Math.min(...r.ms)

@@ -1,8 +1,16 @@
 import { createSocket } from 'node:dgram';
+import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BAD_PORT_TEXTS, BAD_PORT_VALUES } from '../testing/bad-input.js';
 import type { SnapshotSource } from '../watch/types.js';
-import { bindTest, ipv6Available, listsIpv6Loopback, lookupPort, nextFreePort } from './lookup.js';
+import {
+  bindTest,
+  bindTestFamily,
+  ipv6Available,
+  listsIpv6Loopback,
+  lookupPort,
+  nextFreePort,
+} from './lookup.js';
 import { freePort, killTracked, startServer } from './test-support/processes.js';
 import { createCoreSource } from './test-support/core-source.js';
 
@@ -58,6 +66,52 @@ describe.runIf(linux)('lookupPort with real sockets', () => {
       socket.close();
     }
   });
+
+  // One TCP listener on one address, which the scan is made not to list (as for another user's
+  // socket): the dual-stack bind that answers for all four addresses must fail, and the
+  // per-address binds after it must name the family that is taken and leave the other free.
+  const blockers = [
+    { host: '127.0.0.1', family: 4 },
+    { host: '0.0.0.0', family: 4 },
+    { host: '::1', family: 6 },
+    { host: '::', family: 6 },
+  ] as const;
+  it.each(blockers)(
+    'finds a TCP port taken only on $host, and says which family',
+    async ({ host, family }) => {
+      if (family === 6 && !(await ipv6Available())) {
+        console.log(`skipped: no IPv6 here, so nothing can listen on ${host}`);
+        return;
+      }
+      const server: Server = createServer();
+      await new Promise<void>((resolve) =>
+        server.listen({ port: 0, host, ipv6Only: family === 6 }, () => resolve()),
+      );
+      const port = (server.address() as { port: number }).port;
+      try {
+        const core = createCoreSource();
+        const unseen: SnapshotSource = {
+          latest: () => core.latest(),
+          refresh: async () => {
+            const s = await core.refresh();
+            return { ...s, listeners: s.listeners.filter((l) => l.port !== port) };
+          },
+        };
+        const r = await lookupPort(port, { source: unseen, maxScan: 1 });
+        expect(r).toMatchObject({ ok: true, value: { holders: [], free: false, nextFree: null } });
+        if (!r.ok) return;
+        const tcp = r.value.bindTests.filter((t) => t.protocol === 'tcp');
+        expect(tcp).toContainEqual({ protocol: 'tcp', family, free: false, code: 'EADDRINUSE' });
+        // The other family says what its own binds say (other sockets on this busy machine may
+        // hold the port there too, so "free" is not assumed).
+        const other = tcp.find((t) => t.family !== family);
+        if (other) expect(other).toEqual(await bindTestFamily('tcp', other.family, port));
+        expect(await nextFreePort(port, { maxScan: 1 })).toBeNull();
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 
   // As root a bind to port 1 succeeds, so this case can only be seen as another user.
   if (process.getuid?.() === 0)

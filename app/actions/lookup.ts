@@ -11,6 +11,14 @@ export interface BindAttempt {
   readonly code?: string;
 }
 
+/** One protocol/family's bind-test result: free only if its wildcard and loopback both bind. */
+interface FamilyTest {
+  readonly protocol: Protocol;
+  readonly family: Family;
+  readonly free: boolean;
+  readonly code?: string;
+}
+
 /** The addresses a family's bind test tries: the wildcard and the loopback. */
 const TEST_ADDRESSES: Readonly<Record<Family, readonly string[]>> = {
   4: ['0.0.0.0', '127.0.0.1'],
@@ -46,10 +54,15 @@ export function bindTest(
       });
       return;
     }
-    // node:dgram loads only when a UDP port is tried (cold start of the CLI, issue 14).
-    const socket = process
-      .getBuiltinModule('node:dgram')
-      .createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    // node:dgram loads only when a UDP port is tried (cold start of the CLI, issue 14). Every
+    // address here is an IP literal of ours, so `lookup` hands it back as it is: the default,
+    // dns.lookup, loads node:dns and runs Node's IPv6 address parser, whose first use compiles a
+    // large regular expression (~5 ms of a cold start, issue 14 item 2), to learn nothing.
+    const socket = process.getBuiltinModule('node:dgram').createSocket({
+      type: family === 6 ? 'udp6' : 'udp4',
+      ipv6Only: family === 6,
+      lookup: (literal, _options, callback) => callback(null, literal, family),
+    });
     socket.once('error', (e) => {
       socket.close();
       resolve({ free: false, code: errnoCode(e) });
@@ -97,12 +110,69 @@ export async function ipv6Available(): Promise<boolean> {
   return ipv6Cache;
 }
 
+let dualStackCache: boolean | null = null;
+
+/**
+ * True where one dual-stack bind of `[::]:port` can answer for the four TCP binds (0.0.0.0,
+ * 127.0.0.1, ::, ::1): Linux, IPv6 on, and `net.ipv6.bindv6only` = 0, so a v6 socket bound
+ * without IPV6_V6ONLY also holds the port on IPv4. Linux refuses such a bind when any TCP socket
+ * on that port, of either family and on any address, is listening or lacks SO_REUSEADDR — the
+ * same sockets that make one of the four binds fail (there is no BSD-style "wildcard beside a
+ * specific address" on Linux); lookup.test.ts checks this with real sockets.
+ */
+async function dualStackAnswers(): Promise<boolean> {
+  if (dualStackCache === null) {
+    let bindv6only = '';
+    if (process.platform === 'linux') {
+      try {
+        bindv6only = readFileSync('/proc/sys/net/ipv6/bindv6only', 'latin1').trim();
+      } catch {
+        // No such file: IPv6 is off or this is not procfs; the four binds decide.
+      }
+    }
+    dualStackCache = bindv6only === '0' && (await ipv6Available());
+  }
+  return dualStackCache;
+}
+
+/**
+ * One dual-stack bind of `[::]:port` (see {@link dualStackAnswers}), released at once; true only
+ * when it bound as IPv6. It goes through net.Server.listen without a host: with a host (even an
+ * IP literal) Node runs dns.lookup and its IPv6 address parser first (node:dns and ~5 ms of a
+ * cold start, issue 14 item 2). Without one, Node binds `::` without IPV6_V6ONLY: a port in use
+ * fails with EADDRINUSE from listen, and a bind that fails outright (no IPv6) makes Node bind
+ * 0.0.0.0 instead, so a server that ended up on IPv4 counts as a failed dual-stack bind too.
+ */
+function dualStackBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = process.getBuiltinModule('node:net').createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, exclusive: true }, () => {
+      const address = server.address();
+      const dual = typeof address === 'object' && address?.family === 'IPv6';
+      server.close(() => resolve(dual));
+    });
+  });
+}
+
+/**
+ * The TCP bind tests of `port`, v4 and (with `v6`) v6. Where one dual-stack bind can answer
+ * ({@link dualStackAnswers}) and it binds, every family is free; when it fails, the per-address
+ * binds run after it (it is released by then) and say which family failed and why.
+ */
+async function bindTestTcp(port: number, v6: boolean): Promise<FamilyTest[]> {
+  if (v6 && (await dualStackAnswers()) && (await dualStackBind(port))) {
+    return [
+      { protocol: 'tcp', family: 4, free: true },
+      { protocol: 'tcp', family: 6, free: true },
+    ];
+  }
+  // v4 and v6 (v6-only) binds cannot collide with each other: tested together.
+  return Promise.all((v6 ? ([4, 6] as const) : ([4] as const)).map((f) => bindTestFamily('tcp', f, port)));
+}
+
 /** Bind-tests one protocol/family on its wildcard and loopback addresses; free only if all bind. */
-export async function bindTestFamily(
-  protocol: Protocol,
-  family: Family,
-  port: number,
-): Promise<{ protocol: Protocol; family: Family; free: boolean; code?: string }> {
+export async function bindTestFamily(protocol: Protocol, family: Family, port: number): Promise<FamilyTest> {
   for (const address of TEST_ADDRESSES[family]) {
     const r = await bindTest(protocol, family, address, port);
     if (!r.free) return { protocol, family, free: false, ...(r.code !== undefined ? { code: r.code } : {}) };
@@ -127,13 +197,7 @@ export async function nextFreePort(from: number, options: NextFreeOptions = {}):
   const last = Math.min(MAX_PORT, start.value + (options.maxScan ?? DEFAULT_NEXT_FREE_SCAN) - 1);
   for (let port = start.value; port <= last; port += 1) {
     if (options.held?.has(port) === true) continue;
-    // v4 and v6 (v6-only) binds cannot collide with each other: tested together.
-    const [four, six] = await Promise.all([
-      bindTestFamily('tcp', 4, port),
-      v6 ? bindTestFamily('tcp', 6, port) : null,
-    ]);
-    if (!four.free || six?.free === false) continue;
-    return port;
+    if ((await bindTestTcp(port, v6)).every((t) => t.free)) return port;
   }
   return null;
 }
@@ -167,18 +231,17 @@ export async function lookupPort(port: unknown, deps: LookupDeps): Promise<Resul
   }
   const holders = snapshot.listeners.filter((l) => l.port === p);
   const v6 = await v6Probe;
-  const bindTests: { protocol: Protocol; family: Family; free: boolean; code?: string }[] = [];
+  const bindTests: FamilyTest[] = [];
   if (holders.length === 0) {
-    // The four protocol/family tests touch disjoint socket tables (v6 binds are v6-only), so they
-    // run together; each still tries its wildcard and loopback address one after the other (the
-    // two would collide with each other). Same answers, a quarter of the round trips.
-    const pairs: [Protocol, Family][] = [];
-    for (const protocol of ['tcp', 'udp'] as const) {
-      for (const family of v6 ? ([4, 6] as const) : ([4] as const)) pairs.push([protocol, family]);
-    }
-    bindTests.push(
-      ...(await Promise.all(pairs.map(([protocol, family]) => bindTestFamily(protocol, family, p)))),
-    );
+    // The protocol/family tests touch disjoint socket tables (v6 binds are v6-only; the one
+    // dual-stack TCP bind is TCP's alone), so they run together; each still tries its wildcard
+    // and loopback address one after the other (the two would collide with each other).
+    const families = v6 ? ([4, 6] as const) : ([4] as const);
+    const [tcp, udp] = await Promise.all([
+      bindTestTcp(p, v6),
+      Promise.all(families.map((family) => bindTestFamily('udp', family, p))),
+    ]);
+    bindTests.push(...tcp, ...udp);
   }
   const free = holders.length === 0 && bindTests.every((t) => t.free);
   const held = new Set(snapshot.listeners.filter((l) => l.protocol === 'tcp').map((l) => l.port));
