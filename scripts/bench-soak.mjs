@@ -38,7 +38,11 @@ const CHILD = `
 const net = require('node:net');
 const n = Number(process.argv[1]); // node -e CODE N: N is argv[1] (argv[2] gave 0, so ~100 in all)
 const servers = [];
-const open = () => new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => r(s)); });
+// A silent server that reads what it is sent and closes when the client does, as real servers do
+// (one that never reads never sees the probe hang up: it kept every probe's connection open and
+// grew to thousands of fds, which every owner walk then read).
+const serve = (c) => { c.on('error', () => {}); c.resume(); };
+const open = () => new Promise((r) => { const s = net.createServer(serve); s.listen(0, '127.0.0.1', () => r(s)); });
 (async () => {
   for (let i = 0; i < n; i++) servers.push(await open());
   process.send('ready');
