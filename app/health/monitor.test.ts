@@ -117,6 +117,28 @@ describe('createHealthMonitor scheduling', () => {
     }
   });
 
+  it('probes a listener never probed before the re-probes already due', async () => {
+    const clock = new FakeClock();
+    // Silent listeners: each probe holds its turn for the 2 s deadline, then times out.
+    const fake = fakeProbe(clock, 2_000, () => ({
+      state: 'timeout',
+      checkedAt: 0,
+      latencyMs: 2_000,
+      detail: 'x',
+    }));
+    const m = monitor({ clock, probe: fake.probe, jitter: 0, maxInFlight: 1 });
+    const silent = listeners(6);
+    m.observe(silent);
+    // 12 s: every silent one has failed once and its 5 s retry is due or running.
+    await clock.advance(12_000);
+    const started = listenerAt('127.0.0.1', 4000, web);
+    m.observe([...silent, started]);
+    const before = fake.calls.length;
+    await clock.advance(2_000); // the probe running now finishes; the next one starts
+    const next = fake.calls.slice(before).map((c) => c.id);
+    expect(next[0]).toBe(started.id);
+  });
+
   it('backs off after failures: 5 s, 10 s, 20 s, … up to the cap', async () => {
     const clock = new FakeClock();
     const fake = fakeProbe(clock, 0, () => ({ state: 'refused', checkedAt: 0, latencyMs: 0 }));
@@ -359,23 +381,21 @@ describe('createHealthMonitor on a steady snapshot', () => {
     const m = monitor({ clock, probe: fake.probe, jitter: 0 });
     const base = listenerAt('127.0.0.1', 3000, ownerNamed('node', 'node server.js'));
     let reads = 0;
-    const owner = base.owner;
-    const counted: Listener = {
-      ...base,
-      owner: new Proxy(owner, {
+    const counting = (owner: Listener['owner']): Listener['owner'] =>
+      new Proxy(owner, {
         get(target, key, receiver) {
           if (key === 'command') reads += 1;
           return Reflect.get(target, key, receiver) as unknown;
         },
-      }),
-    };
+      });
+    const counted: Listener = { ...base, owner: counting(base.owner) };
     m.observe([counted]);
     const afterFirst = reads;
     expect(afterFirst).toBeGreaterThan(0);
     for (let i = 0; i < 5; i += 1) m.observe([counted]);
     expect(reads).toBe(afterFirst);
-    // A new object for the same socket (its owner changed) is planned again.
-    m.observe([{ ...counted }]);
+    // A new object for the same socket whose owner changed (a new owner object) is planned again.
+    m.observe([{ ...counted, owner: counting({ ...base.owner }) }]);
     expect(reads).toBeGreaterThan(afterFirst);
   });
 });

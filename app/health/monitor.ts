@@ -267,12 +267,24 @@ export function createHealthMonitor(options: HealthMonitorOptions = {}): HealthM
 
   const targetFree = (target: string | null): boolean => target === null || !busyTargets.has(target);
 
+  /**
+   * The due probe to start next: a listener never probed before any re-probe, then the longest
+   * due. A server just started is what a user is waiting to see; behind a backlog of silent
+   * listeners' retries (each may hold its turn up to the deadline) its first probe waited many
+   * seconds.
+   */
   function nextAutomatic(now: number): Entry | null {
     let best: Entry | null = null;
+    let bestFirst = false;
     for (const e of entries.values()) {
       if (e.running !== null || e.dueAt === null || e.dueAt > now) continue;
-      if (best !== null && (best.dueAt ?? 0) <= e.dueAt) continue;
-      if (targetFree(e.target)) best = e;
+      const first = e.result.state === 'unknown';
+      if (best !== null && bestFirst && !first) continue;
+      if (best !== null && bestFirst === first && (best.dueAt ?? 0) <= e.dueAt) continue;
+      if (targetFree(e.target)) {
+        best = e;
+        bestFirst = first;
+      }
     }
     return best;
   }
