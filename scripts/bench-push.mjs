@@ -22,7 +22,7 @@ const distArg = process.argv.find((a) => a.startsWith('--dist='))?.slice('--dist
 const dist = distArg ? pathToFileURL(`${distArg.replace(/\/$/, '')}/`) : new URL('../dist/', import.meta.url);
 const { startServe } = await import(new URL('app/serve/server.js', dist).href);
 const { createFakeService } = await import(new URL('app/testing/fake-api.js', dist).href);
-const { processOwner, snapshot } = await import(new URL('app/testing/fixtures.js', dist).href);
+const { listener, processOwner, snapshot } = await import(new URL('app/testing/fixtures.js', dist).href);
 
 let nextPort = 1024;
 // One literal with every field in the snapshotter's order (app/watch/snapshotter.ts), as the core
@@ -35,16 +35,10 @@ const make = () => {
     startToken: String(pid * 7),
     command: `node /srv/app-${port}/server.js --port ${port}`,
   });
-  return {
-    id: `tcp4|127.0.0.1|${port}|${port * 13}`,
-    protocol: 'tcp',
-    family: 4,
-    address: '127.0.0.1',
+  return listener({
     port,
-    exposure: 'loopback',
-    portRange: 'registered',
-    service: null,
     socketId: String(port * 13),
+    service: null,
     owner,
     health: {
       state: 'up',
@@ -54,8 +48,7 @@ const make = () => {
       status: 200,
       title: `App ${port}`,
     },
-    url: `http://127.0.0.1:${port}/`,
-  };
+  });
 };
 let listeners = Array.from({ length: LISTENERS }, make);
 const service = createFakeService({ snapshot: snapshot(listeners, { seq: 1 }) });
